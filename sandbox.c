@@ -1,0 +1,599 @@
+/* sandbox.c: main, the supervisor, init and the payload.
+ *
+ *   sbx (supervisor, outside)  -- clone(all namespaces) -->  init (PID 1)  -- fork -->  payload
+ *
+ * The supervisor writes the id maps, releases init, forwards signals, relays
+ * the terminal when there is one, and turns what it hears into one exit
+ * status.  Init builds the sandbox (setup_sandbox below lists every step in
+ * order), starts the payload, reaps orphans and forwards signals.  The
+ * payload drops the last privileges and execs the command.  Everything that
+ * goes wrong inside travels to the supervisor as a message on one socket, so
+ * the user sees a single clear line. */
+#include "sbx.h"
+
+#include <cap-ng.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <linux/keyctl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* The signals passed on to the command (unless the caller ignores them). */
+static const int forwarded_signals[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
+};
+#define N_FORWARDED (sizeof forwarded_signals / sizeof *forwarded_signals)
+
+/* The caller's argv and environment strings, kept so init can wipe them. */
+static char **caller_argv;
+static char **caller_env;
+
+/* ---- messages from inside to the supervisor ---------------------------- */
+
+static void send_msg(int sock, int kind, int code, int fd)
+{
+	struct msg m = { .kind = kind, .code = code };
+	snprintf(m.text, sizeof m.text, "%s", error_text());
+	if (hint_text()[0]) {
+		size_t len = strlen(m.text);
+		snprintf(m.text + len, sizeof m.text - len, "\nsbx: hint: %s", hint_text());
+	}
+	struct iovec iov = { .iov_base = &m, .iov_len = sizeof m };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	if (fd >= 0) {
+		mh.msg_control = control.buf;
+		mh.msg_controllen = sizeof control.buf;
+		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof fd);
+	}
+	while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
+/* Inside, a failed step tells the supervisor and exits; nothing is printed
+ * from inside, so the user never sees half-initialised output. */
+static void __attribute__((noreturn)) report_and_exit(int sock, int kind, int code)
+{
+	send_msg(sock, kind, code, -1);
+	_exit(code);
+}
+
+/* ---- the payload ------------------------------------------------------- */
+
+static void reset_signals(void)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	for (int sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &dfl, NULL); /* fails harmlessly for KILL, STOP, RT internals */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* Close every fd above 2 except the ones asked for and the report socket
+ * (close-on-exec, so it closes itself when exec succeeds). */
+static int close_stray_fds(const struct config *cfg, int sock)
+{
+	size_t n = cfg->n_keep_fds + 1;
+	int *keep = xcalloc(n, sizeof *keep);
+	memcpy(keep, cfg->keep_fds, cfg->n_keep_fds * sizeof *keep);
+	keep[n - 1] = sock;
+	qsort(keep, n, sizeof *keep, cmp_int);
+	unsigned from = 3;
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] < 3)
+			continue;
+		if ((unsigned)keep[i] > from && syscall(SYS_close_range, from, keep[i] - 1, 0) < 0)
+			return fail("close inherited file descriptors");
+		from = (unsigned)keep[i] + 1;
+	}
+	free(keep);
+	if (syscall(SYS_close_range, from, ~0U, 0) < 0)
+		return fail("close inherited file descriptors");
+	for (size_t i = 0; i < cfg->n_keep_fds; i++)
+		if (fcntl(cfg->keep_fds[i], F_SETFD, 0) < 0)
+			return fail("--keep-fd %d", cfg->keep_fds[i]);
+	return 0;
+}
+
+/* A new session: the command has no way to the caller's terminal (TIOCSTI
+ * needs it to be the controlling terminal).  With a pty, the pty becomes the
+ * controlling terminal instead, so shells get job control. */
+static int enter_session(const struct config *cfg, int pty_slave)
+{
+	if (setsid() < 0)
+		return fail("setsid");
+	if (pty_slave < 0)
+		return 0;
+	if (ioctl(pty_slave, TIOCSCTTY, 0) < 0)
+		return fail("set the controlling terminal");
+	for (int fd = 0; fd < 3; fd++)
+		if ((cfg->tty_fds & (1 << fd)) && dup2(pty_slave, fd) < 0)
+			return fail("dup2 the terminal");
+	close(pty_slave);
+	return 0;
+}
+
+static int enter_workdir(const struct config *cfg)
+{
+	if (cfg->chdir) {
+		if (chdir(cfg->chdir) < 0)
+			return fail("--chdir %s", cfg->chdir);
+		return 0;
+	}
+	if (chdir(cfg->cwd) < 0 && chdir("/") < 0)
+		return fail("chdir /");
+	return 0;
+}
+
+/* Every capability goes: effective, permitted, inheritable, ambient and the
+ * bounding set, so that even a command running as uid 0 inside gains
+ * nothing through exec. */
+static int drop_capabilities(void)
+{
+	capng_clear(CAPNG_SELECT_ALL);
+	if (capng_apply(CAPNG_SELECT_ALL) < 0)
+		return failx("drop capabilities: libcap-ng could not apply an empty set");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return fail("clear ambient capabilities");
+	capng_get_caps_process();
+	if (capng_have_capabilities(CAPNG_SELECT_CAPS) != CAPNG_NONE || prctl(PR_CAPBSET_READ, CAP_SYS_ADMIN) != 0)
+		return failx("drop capabilities: some remained");
+	return 0;
+}
+
+static void __attribute__((noreturn)) run_payload(const struct config *cfg, int sock, int pty_slave)
+{
+	reset_signals();
+	if (enter_session(cfg, pty_slave) < 0 || enter_workdir(cfg) < 0 || close_stray_fds(cfg, sock) < 0)
+		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
+	/* A fresh session keyring: the caller's keys stay out of reach. */
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS) {
+		fail("join a new session keyring");
+		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
+	}
+	if (drop_capabilities() < 0)
+		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		fail("set no_new_privs");
+		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
+	}
+	/* Last: after this, only what the filter allows. */
+	if (install_seccomp() < 0)
+		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
+
+	environ = cfg->envp;
+	execvp(cfg->argv[0], cfg->argv);
+	int err = errno;
+	if (err == ENOENT) {
+		failx("%s: command not found", cfg->argv[0]);
+		report_and_exit(sock, MSG_EXEC_ERROR, EXIT_NOT_FOUND);
+	}
+	errno = err;
+	fail("cannot run %s", cfg->argv[0]);
+	report_and_exit(sock, MSG_EXEC_ERROR, EXIT_CANNOT_EXEC);
+}
+
+/* ---- init -------------------------------------------------------------- */
+
+/* Init is a fork of sbx: wipe the caller's argv and environment from its
+ * memory (so /proc/1/environ and /proc/1/cmdline hold nothing of them) and
+ * call it sbx-init. */
+static void scrub_caller_memory(void)
+{
+	char *start = caller_argv[0], *end = start;
+	for (char **p = caller_argv; *p; p++)
+		if (*p + strlen(*p) + 1 > end)
+			end = *p + strlen(*p) + 1;
+	for (char **p = caller_env; p && *p; p++)
+		if (*p + strlen(*p) + 1 > end)
+			end = *p + strlen(*p) + 1;
+	static const char name[] = "sbx-init";
+	if ((size_t)(end - start) >= sizeof name) {
+		memset(start, 0, (size_t)(end - start));
+		memcpy(start, name, sizeof name);
+	}
+	static char *empty[] = { NULL };
+	environ = empty;
+}
+
+/* A pty from the sandbox's own devpts: its master goes to the supervisor,
+ * which relays the caller's terminal; the slave becomes the command's
+ * terminal with the caller's settings and window size. */
+static int open_pty(const struct config *cfg, int sock)
+{
+	int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		return fail("open /dev/ptmx");
+	int unlock = 0, slave = -1;
+	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+		fail("unlock the pty");
+	else if ((slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+		fail("open the pty");
+	else if (tcsetattr(slave, TCSANOW, &cfg->termios) < 0 || ioctl(slave, TIOCSWINSZ, &cfg->winsize) < 0)
+		fail("set up the pty");
+	else
+		send_msg(sock, MSG_PTY, 0, master);
+	close(master);
+	if (slave < 0)
+		return -1;
+	return slave;
+}
+
+/* Every step that builds the sandbox, in order.  Runs in init, which holds
+ * all capabilities in the new user namespace and none outside it.
+ * (Resource limits and network helpers plug in here as they arrive.) */
+static int setup_sandbox(const struct config *cfg, int sock, int *pty_slave)
+{
+	if (build_root(cfg) < 0)
+		return -1;
+	if (set_hostname(cfg->hostname) < 0)
+		return -1;
+	if (cfg->net == NET_NONE && bring_up_loopback() < 0)
+		return -1;
+	if (cfg->use_pty && (*pty_slave = open_pty(cfg, sock)) < 0)
+		return -1;
+	return 0;
+}
+
+/* Wait for the payload, reaping every orphan that the PID namespace hands
+ * to us, and pass forwarded signals on.  When the payload ends, init ends,
+ * and the kernel kills whatever is left in the namespace. */
+static void __attribute__((noreturn)) init_loop(pid_t payload, int sock)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < N_FORWARDED; i++)
+		sigaddset(&set, forwarded_signals[i]);
+	for (;;) {
+		int sig = sigwaitinfo(&set, NULL);
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			kill(payload, sig);
+			continue;
+		}
+		int status;
+		pid_t pid;
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			if (pid == payload) {
+				struct msg m = { .kind = MSG_EXIT, .code = status };
+				while (send(sock, &m, sizeof m, MSG_NOSIGNAL) < 0 && errno == EINTR)
+					;
+				_exit(0);
+			}
+	}
+}
+
+static void __attribute__((noreturn)) run_init(const struct config *cfg, int sock, int sync_fd)
+{
+	/* Die with the supervisor.  If it is already gone, the read below sees
+	 * EOF instead of the go-ahead, so there is no window. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	char go;
+	if (read_all(sync_fd, &go, 1) != 1)
+		_exit(EXIT_SBX_FAILED);
+	close(sync_fd);
+	/* Only now, after the supervisor wrote our id maps (which needs our
+	 * /proc files to be owned by the caller): nobody inside may ptrace
+	 * init, read its memory or reach /proc/1/exe. */
+	prctl(PR_SET_DUMPABLE, 0);
+	scrub_caller_memory();
+
+	int pty_slave = -1;
+	if (setup_sandbox(cfg, sock, &pty_slave) < 0)
+		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
+	pid_t payload = fork();
+	if (payload < 0) {
+		fail("fork the command");
+		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
+	}
+	if (payload == 0)
+		run_payload(cfg, sock, pty_slave);
+	if (pty_slave >= 0)
+		close(pty_slave);
+	init_loop(payload, sock);
+}
+
+/* ---- the supervisor ---------------------------------------------------- */
+
+struct supervisor {
+	pid_t init;
+	int sock, sigfd, pty, tty_out;
+	bool stdin_open, raw;
+	struct termios saved;
+	bool have_exit;
+	int exit_status;
+	int error_code; /* 0, or 125/126/127 with error_msg */
+	char error_msg[sizeof((struct msg *)0)->text];
+};
+
+static void restore_terminal(struct supervisor *s)
+{
+	if (s->raw)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &s->saved);
+	s->raw = false;
+}
+
+static void take_pty(struct supervisor *s, int fd)
+{
+	s->pty = fd;
+	s->stdin_open = true;
+	s->tty_out = isatty(STDOUT_FILENO) ? STDOUT_FILENO : isatty(STDERR_FILENO) ? STDERR_FILENO : STDIN_FILENO;
+	if (tcgetattr(STDIN_FILENO, &s->saved) == 0) {
+		struct termios raw = s->saved;
+		cfmakeraw(&raw);
+		if (tcsetattr(STDIN_FILENO, TCSADRAIN, &raw) == 0)
+			s->raw = true;
+	}
+}
+
+/* Read every message that is waiting.  Returns 0 once the socket is closed
+ * by every process inside, 1 while it is still open. */
+static int read_messages(struct supervisor *s)
+{
+	for (;;) {
+		struct msg m;
+		struct iovec iov = { .iov_base = &m, .iov_len = sizeof m };
+		union {
+			char buf[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} control;
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+				     .msg_controllen = sizeof control.buf };
+		ssize_t n = recvmsg(s->sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return 1;
+		if (n == 0)
+			return 0;
+		if ((size_t)n < offsetof(struct msg, text))
+			continue;
+		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+		int fd = -1;
+		if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(c), sizeof fd);
+		switch (m.kind) {
+		case MSG_PTY:
+			if (fd >= 0)
+				take_pty(s, fd);
+			fd = -1;
+			break;
+		case MSG_EXIT:
+			s->have_exit = true;
+			s->exit_status = m.code;
+			break;
+		case MSG_SETUP_ERROR:
+		case MSG_EXEC_ERROR:
+			if (!s->error_code) {
+				s->error_code = m.code;
+				m.text[sizeof m.text - 1] = '\0';
+				memcpy(s->error_msg, m.text, sizeof s->error_msg);
+			}
+			break;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+static void relay(int from, int to, int *from_open)
+{
+	char buf[8192];
+	ssize_t n = read(from, buf, sizeof buf);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		*from_open = 0;
+		return;
+	}
+	write_all(to, buf, (size_t)n);
+}
+
+static void on_signal(struct supervisor *s, int sig)
+{
+	if (sig == SIGWINCH && s->pty >= 0) {
+		/* Resizing the pty signals its foreground group by itself. */
+		struct winsize ws;
+		if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+			ioctl(s->pty, TIOCSWINSZ, &ws);
+		return;
+	}
+	kill(s->init, sig);
+}
+
+/* Returns init's wait status once it has exited. */
+static int supervise_loop(struct supervisor *s)
+{
+	int status;
+	for (;;) {
+		struct pollfd fds[4] = {
+			{ .fd = s->sigfd, .events = POLLIN },
+			{ .fd = s->sock, .events = POLLIN },
+			{ .fd = s->pty, .events = POLLIN },
+			{ .fd = s->pty >= 0 && s->stdin_open ? STDIN_FILENO : -1, .events = POLLIN },
+		};
+		if (poll(fds, 4, -1) < 0 && errno != EINTR)
+			return fail("poll"), -1;
+		if (fds[1].revents)
+			if (read_messages(s) == 0)
+				s->sock = -1;
+		if (fds[3].revents) {
+			int open = 1;
+			relay(STDIN_FILENO, s->pty, &open);
+			s->stdin_open = open;
+		}
+		if (fds[2].revents) {
+			int open = 1;
+			relay(s->pty, s->tty_out, &open);
+			if (!open) {
+				close(s->pty);
+				s->pty = -1;
+			}
+		}
+		if (!fds[0].revents)
+			continue;
+		struct signalfd_siginfo si;
+		while (read(s->sigfd, &si, sizeof si) == sizeof si) {
+			if (si.ssi_signo != SIGCHLD) {
+				on_signal(s, (int)si.ssi_signo);
+				continue;
+			}
+			if (waitpid(s->init, &status, WNOHANG) == s->init)
+				return status;
+		}
+	}
+}
+
+/* After init is gone: pick up what is left on the socket and the pty. */
+static void drain(struct supervisor *s)
+{
+	if (s->sock >= 0)
+		read_messages(s);
+	if (s->pty >= 0) {
+		fcntl(s->pty, F_SETFL, O_NONBLOCK);
+		for (;;) {
+			char buf[8192];
+			ssize_t n = read(s->pty, buf, sizeof buf);
+			if (n <= 0)
+				break;
+			write_all(s->tty_out, buf, (size_t)n);
+		}
+	}
+	restore_terminal(s);
+}
+
+static int exit_code(const struct supervisor *s, int init_status)
+{
+	if (s->error_code) {
+		fprintf(stderr, "sbx: %s\n", s->error_msg);
+		return s->error_code;
+	}
+	int st = s->have_exit ? s->exit_status : init_status;
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return EXIT_SBX_FAILED;
+}
+
+static void prepare_terminal(struct config *cfg)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (isatty(fd))
+			cfg->tty_fds |= 1 << fd;
+	cfg->use_pty = (cfg->tty_fds & 1) && tcgetattr(STDIN_FILENO, &cfg->termios) == 0;
+	if (cfg->use_pty && ioctl(STDIN_FILENO, TIOCGWINSZ, &cfg->winsize) < 0)
+		memset(&cfg->winsize, 0, sizeof cfg->winsize);
+}
+
+static int supervise(struct config *cfg)
+{
+	struct supervisor s = { .pty = -1, .tty_out = STDOUT_FILENO };
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < N_FORWARDED; i++) {
+		struct sigaction old;
+		/* A signal the caller ignores stays ignored: not forwarded. */
+		if (sigaction(forwarded_signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaddset(&set, forwarded_signals[i]);
+	}
+	/* Blocked before the clone, so init inherits the same mask and no
+	 * signal slips past either of us. */
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	s.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	int sv[2], sync[2];
+	if (s.sigfd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 || pipe2(sync, O_CLOEXEC) < 0) {
+		fail("set up the supervisor");
+		die(EXIT_SBX_FAILED);
+	}
+
+	unsigned long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
+	if (cfg->net == NET_NONE)
+		flags |= CLONE_NEWNET;
+	fflush(NULL);
+	/* A fork-like clone (no new stack): the child continues here. */
+	pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+	if (pid < 0) {
+		int err = errno;
+		fail("create the sandbox namespaces");
+		explain_userns_failure(err);
+		die(EXIT_SBX_FAILED);
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		close(sync[1]);
+		close(s.sigfd);
+		run_init(cfg, sv[1], sync[0]);
+	}
+	close(sv[1]);
+	close(sync[0]);
+	s.init = pid;
+	s.sock = sv[0];
+	if (write_id_maps(pid, cfg) < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		die(EXIT_SBX_FAILED);
+	}
+	if (write_all(sync[1], "g", 1) < 0) {
+		fail("start the sandbox");
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		die(EXIT_SBX_FAILED);
+	}
+	close(sync[1]);
+
+	int status = supervise_loop(&s);
+	if (status == -1) {
+		restore_terminal(&s);
+		kill(pid, SIGKILL);
+		die(EXIT_SBX_FAILED);
+	}
+	drain(&s);
+	return exit_code(&s, status);
+}
+
+int main(int argc, char **argv)
+{
+	caller_argv = argv;
+	caller_env = environ;
+	struct config cfg = { 0 };
+	int r = parse_options(&cfg, argc, argv);
+	if (r > 0)
+		return 0;
+	if (r < 0)
+		die(EXIT_SBX_FAILED);
+	build_environment(&cfg);
+	if (prepare_seccomp(&cfg) < 0)
+		die(EXIT_SBX_FAILED);
+	prepare_terminal(&cfg);
+	return supervise(&cfg);
+}

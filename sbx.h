@@ -1,0 +1,126 @@
+/* sbx: a rootless sandbox.  Shared types and the functions each file offers. */
+#ifndef SBX_H
+#define SBX_H
+
+#define _GNU_SOURCE
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <termios.h>
+#include <sys/ioctl.h>
+
+#define SBX_VERSION "0.1.0"
+
+/* Exit codes, as timeout(1) and the shells use them. */
+enum {
+	EXIT_TIMEOUT = 124,
+	EXIT_SBX_FAILED = 125,
+	EXIT_CANNOT_EXEC = 126,
+	EXIT_NOT_FOUND = 127,
+};
+
+/* One step of the mount plan.  The command line becomes an ordered list of
+ * these; the child executes them in order inside the new root. */
+enum mount_kind {
+	MOUNT_BIND,    /* src -> dst, read-write */
+	MOUNT_RO_BIND, /* src -> dst, read-only, recursively */
+	MOUNT_TMPFS,   /* fresh tmpfs at dst */
+};
+
+struct mount_op {
+	enum mount_kind kind;
+	char *src; /* absolute host path (bind kinds only) */
+	char *dst; /* absolute path inside the sandbox */
+};
+
+/* How the caller's environment becomes the command's. */
+enum env_kind { ENV_SET, ENV_UNSET, ENV_KEEP, ENV_CLEAR };
+
+struct env_op {
+	enum env_kind kind;
+	char *name;
+	char *value;
+};
+
+enum net_mode { NET_NONE, NET_HOST };
+enum seccomp_mode { SECCOMP_DEFAULT, SECCOMP_NONE };
+
+/* Everything the sandbox will be, decided before any fork. */
+struct config {
+	char *rootfs;          /* absolute; "/" for the host root */
+	struct mount_op *mounts;
+	size_t n_mounts;
+	struct env_op *env_ops;
+	size_t n_env_ops;
+	int *keep_fds;
+	size_t n_keep_fds;
+	char *hostname;
+	char *chdir;           /* absolute path inside, or NULL */
+	char *cwd;             /* the caller's working directory */
+	uid_t uid, outer_uid;  /* inside / caller */
+	gid_t gid, outer_gid;
+	enum net_mode net;
+	enum seccomp_mode seccomp;
+	char **argv;           /* the command, NULL-terminated */
+
+	/* Computed by the supervisor before clone. */
+	char **envp;           /* the command's environment */
+	unsigned tty_fds;      /* bit n: the caller's fd n is a terminal */
+	bool use_pty;          /* stdin is a terminal: give the command a pty */
+	struct termios termios;
+	struct winsize winsize;
+};
+
+/* options.c */
+int parse_options(struct config *cfg, int argc, char **argv);
+void print_usage(void);
+void build_environment(struct config *cfg);
+
+/* util.c: errors as values.  A failing function records what failed and why
+ * and returns -1; callers add context; the top prints one line. */
+int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int failx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int fail_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void set_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *error_text(void);
+const char *hint_text(void);
+void die(int code) __attribute__((noreturn));
+void *xcalloc(size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void *grow(void *array, size_t *n, size_t size); /* append one zeroed slot */
+ssize_t read_all(int fd, void *buf, size_t len);
+int write_all(int fd, const void *buf, size_t len);
+int write_file(const char *path, const char *text);
+int read_small_file(const char *path, char *buf, size_t size);
+
+/* idmap.c: parent side of the user namespace. */
+int write_id_maps(pid_t child, const struct config *cfg);
+void explain_userns_failure(int err);
+
+/* ns.c: child side, the mount tree, hostname. */
+int build_root(const struct config *cfg);
+int set_hostname(const char *name);
+
+/* net.c */
+int bring_up_loopback(void);
+
+/* seccomp.c: prepare in the supervisor, install in the payload. */
+int prepare_seccomp(const struct config *cfg);
+int install_seccomp(void);
+
+/* sandbox.c: messages from the sandbox to the supervisor, on one socket. */
+enum msg_kind {
+	MSG_SETUP_ERROR, /* sbx failed inside: exit 125 */
+	MSG_EXEC_ERROR,  /* exec failed: code says 126 or 127 */
+	MSG_PTY,         /* carries the pty master fd */
+	MSG_EXIT,        /* the command's wait status */
+};
+
+struct msg {
+	int kind;
+	int code;
+	char text[1024];
+};
+
+#endif

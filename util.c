@@ -1,0 +1,196 @@
+/* util.c: errors as values, allocation that cannot fail, and I/O helpers that
+ * handle EINTR and short transfers.  Nothing here knows about sandboxes. */
+#include "sbx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char error_buf[1024];
+static char hint_buf[512];
+
+static void record(const char *fmt, va_list ap, int err)
+{
+	int n = vsnprintf(error_buf, sizeof error_buf, fmt, ap);
+	if (err && n >= 0 && (size_t)n < sizeof error_buf)
+		snprintf(error_buf + n, sizeof error_buf - n, ": %s", strerror(err));
+}
+
+/* Record "<what>: <strerror(errno)>" and return -1.  errno is preserved. */
+int fail(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+	va_start(ap, fmt);
+	record(fmt, ap, err);
+	va_end(ap);
+	errno = err;
+	return -1;
+}
+
+/* Record a message that has no errno behind it. */
+int failx(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	record(fmt, ap, 0);
+	va_end(ap);
+	return -1;
+}
+
+/* Prepend context to the recorded message: "mount /proc: <what was there>". */
+int fail_context(const char *fmt, ...)
+{
+	int err = errno;
+	char prefix[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof prefix, fmt, ap);
+	va_end(ap);
+	size_t plen = strlen(prefix) + 2, olen = strlen(error_buf);
+	if (plen + olen >= sizeof error_buf)
+		olen = sizeof error_buf - plen - 1;
+	memmove(error_buf + plen, error_buf, olen);
+	memcpy(error_buf, prefix, plen - 2);
+	memcpy(error_buf + plen - 2, ": ", 2);
+	error_buf[plen + olen] = '\0';
+	errno = err;
+	return -1;
+}
+
+void set_hint(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(hint_buf, sizeof hint_buf, fmt, ap);
+	va_end(ap);
+}
+
+const char *error_text(void) { return error_buf; }
+const char *hint_text(void) { return hint_buf; }
+
+/* Print the recorded error (and hint) once, and exit. */
+void die(int code)
+{
+	fprintf(stderr, "sbx: %s\n", error_buf[0] ? error_buf : "failed");
+	if (hint_buf[0])
+		fprintf(stderr, "sbx: hint: %s\n", hint_buf);
+	exit(code);
+}
+
+static void out_of_memory(void)
+{
+	static const char msg[] = "sbx: out of memory\n";
+	(void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+	_exit(EXIT_SBX_FAILED);
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	char *p;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		out_of_memory();
+	return p;
+}
+
+/* Grow a heap array by one zeroed element; *n is its length. */
+void *grow(void *array, size_t *n, size_t size)
+{
+	char *p = realloc(array, (*n + 1) * size);
+	if (!p)
+		out_of_memory();
+	memset(p + *n * size, 0, size);
+	(*n)++;
+	return p;
+}
+
+/* Read up to len bytes, retrying on EINTR and short reads; stops at EOF. */
+ssize_t read_all(int fd, void *buf, size_t len)
+{
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = read(fd, (char *)buf + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Write text to an existing file such as /proc/PID/uid_map in one write(2),
+ * which those files require. */
+int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail("open %s", path);
+	ssize_t len = (ssize_t)strlen(text);
+	ssize_t n;
+	do
+		n = write(fd, text, (size_t)len);
+	while (n < 0 && errno == EINTR);
+	int err = errno;
+	close(fd);
+	if (n != len) {
+		errno = n < 0 ? err : EIO;
+		return fail("write %s", path);
+	}
+	return 0;
+}
+
+/* Read a small file (a sysctl, a proc entry) into a NUL-terminated buffer. */
+int read_small_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read_all(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
