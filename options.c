@@ -14,14 +14,6 @@
 
 extern char **environ;
 
-struct option_def {
-	const char *name;
-	int nargs;
-	int (*apply)(struct config *cfg, char **args);
-	const char *args_help;
-	const char *help;
-};
-
 /* Make path absolute against the caller's cwd and fold "." and ".."
  * lexically (no symlinks followed: the path names a place inside the
  * sandbox, where the host's symlinks mean nothing). */
@@ -208,56 +200,335 @@ static int opt_net(struct config *cfg, char **a)
 
 static int opt_seccomp(struct config *cfg, char **a)
 {
-	if (strcmp(a[0], "default") == 0)
-		cfg->seccomp = SECCOMP_DEFAULT;
-	else if (strcmp(a[0], "none") == 0)
-		cfg->seccomp = SECCOMP_NONE;
-	else
-		return failx("--seccomp: '%s': expected default or none", a[0]);
+	if (!a[0][0])
+		return failx("--seccomp: empty list name");
+	free(cfg->seccomp);
+	cfg->seccomp = xstrdup(a[0]);
 	return 0;
 }
 
-static const struct option_def options[] = {
-	{ "rootfs", 1, opt_rootfs, "DIR", "use DIR as the root, read-only (default: the host's /)" },
-	{ "bind", 1, opt_bind, "SRC[:DST]", "bind SRC read-write at DST (default: the same path)" },
-	{ "ro-bind", 1, opt_ro_bind, "SRC[:DST]", "bind SRC read-only at DST" },
-	{ "tmpfs", 1, opt_tmpfs, "DST", "mount a fresh tmpfs at DST" },
-	{ "bind-cwd", 0, opt_bind_cwd, "", "bind the current directory read-write and start there" },
-	{ "chdir", 1, opt_chdir, "DIR", "start the command in DIR" },
-	{ "hostname", 1, opt_hostname, "NAME", "host name inside (default: sbx)" },
-	{ "uid", 1, opt_uid, "N", "user id inside (default: yours; 0 makes the command root in its namespace)" },
-	{ "gid", 1, opt_gid, "N", "group id inside (default: yours)" },
-	{ "net", 1, opt_net, "none|host", "none: only loopback (default); host: share the host network" },
-	{ "setenv", 2, opt_setenv, "NAME VALUE", "set an environment variable" },
-	{ "unsetenv", 1, opt_unsetenv, "NAME", "remove an environment variable" },
-	{ "keep-env", 1, opt_keep_env, "NAME", "pass the caller's NAME through" },
-	{ "clearenv", 0, opt_clearenv, "", "start from an empty environment" },
-	{ "keep-fd", 1, opt_keep_fd, "N", "pass file descriptor N to the command" },
-	{ "seccomp", 1, opt_seccomp, "default|none", "system call filter (default: default)" },
+static int add_syscall_name(char ***list, size_t *n, const char *opt, const char *name)
+{
+	for (const char *c = name; *c; c++)
+		if (!(*c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')))
+			return failx("--%s: '%s' is not a system call name", opt, name);
+	if (!name[0])
+		return failx("--%s: empty system call name", opt);
+	*list = grow(*list, n, sizeof **list);
+	(*list)[*n - 1] = xstrdup(name);
+	return 0;
+}
+
+static int opt_seccomp_allow(struct config *cfg, char **a)
+{
+	return add_syscall_name(&cfg->seccomp_allow, &cfg->n_seccomp_allow, "seccomp-allow", a[0]);
+}
+
+static int opt_seccomp_deny(struct config *cfg, char **a)
+{
+	return add_syscall_name(&cfg->seccomp_deny, &cfg->n_seccomp_deny, "seccomp-deny", a[0]);
+}
+
+static int opt_seccomp_log(struct config *cfg, char **a)
+{
+	(void)a;
+	cfg->seccomp_log = true;
+	return 0;
+}
+
+static int opt_print_policy(struct config *cfg, char **a)
+{
+	(void)a;
+	cfg->print_policy = true;
+	return 0;
+}
+
+static int apply_policy(struct config *cfg, const char *name, int depth, const char *const *stack);
+
+static int opt_policy(struct config *cfg, char **a)
+{
+	return apply_policy(cfg, a[0], 0, NULL);
+}
+
+enum group { G_FS, G_NS, G_ENV, G_SECCOMP, G_POLICY };
+static const char *const group_names[] = {
+	"Filesystem", "Namespaces and ids", "Environment and file descriptors", "System calls", "Policies",
 };
+
+struct option_def {
+	const char *name;
+	int nargs;
+	int (*apply)(struct config *cfg, char **args);
+	enum group group;
+	const char *args_help;
+	const char *help;
+};
+
+/* Every option, for the command line and for policy files alike. */
+static const struct option_def options[] = {
+	{ "rootfs", 1, opt_rootfs, G_FS, "DIR", "use DIR as the root, read-only (default: the host's /)" },
+	{ "bind", 1, opt_bind, G_FS, "SRC[:DST]", "bind SRC read-write at DST (default: the same path)" },
+	{ "ro-bind", 1, opt_ro_bind, G_FS, "SRC[:DST]", "bind SRC read-only at DST" },
+	{ "tmpfs", 1, opt_tmpfs, G_FS, "DST", "mount a fresh tmpfs at DST" },
+	{ "bind-cwd", 0, opt_bind_cwd, G_FS, "", "bind the current directory read-write and start there" },
+	{ "chdir", 1, opt_chdir, G_FS, "DIR", "start the command in DIR" },
+	{ "hostname", 1, opt_hostname, G_NS, "NAME", "host name inside (default: sbx)" },
+	{ "uid", 1, opt_uid, G_NS, "N", "user id inside (default: yours; 0 is root in the namespace)" },
+	{ "gid", 1, opt_gid, G_NS, "N", "group id inside (default: yours)" },
+	{ "net", 1, opt_net, G_NS, "none|host", "none: only loopback (default); host: the host's network" },
+	{ "setenv", 2, opt_setenv, G_ENV, "NAME VALUE", "set an environment variable" },
+	{ "unsetenv", 1, opt_unsetenv, G_ENV, "NAME", "remove an environment variable" },
+	{ "keep-env", 1, opt_keep_env, G_ENV, "NAME", "pass the caller's NAME through" },
+	{ "clearenv", 0, opt_clearenv, G_ENV, "", "start from an empty environment" },
+	{ "keep-fd", 1, opt_keep_fd, G_ENV, "N", "pass file descriptor N to the command" },
+	{ "seccomp", 1, opt_seccomp, G_SECCOMP, "NAME|FILE|none", "seccomp list to use (default: default)" },
+	{ "seccomp-allow", 1, opt_seccomp_allow, G_SECCOMP, "SYSCALL", "allow SYSCALL whatever the list says" },
+	{ "seccomp-deny", 1, opt_seccomp_deny, G_SECCOMP, "SYSCALL", "refuse SYSCALL with EPERM" },
+	{ "seccomp-log", 0, opt_seccomp_log, G_SECCOMP, "", "explain every refused system call on stderr" },
+	{ "policy", 1, opt_policy, G_POLICY, "NAME|FILE", "apply a policy (default: the 'default' policy)" },
+	{ "print-policy", 0, opt_print_policy, G_POLICY, "", "print the effective policy and exit" },
+};
+#define N_OPTIONS (sizeof options / sizeof *options)
 
 void print_usage(void)
 {
 	printf("usage: sbx [OPTIONS] [--] COMMAND [ARG...]\n"
 	       "Run COMMAND in a rootless sandbox: its own user, PID, mount, UTS, IPC,\n"
-	       "network and cgroup namespaces, a read-only root, no capabilities.\n\n");
-	for (size_t i = 0; i < sizeof options / sizeof *options; i++) {
-		char left[64];
-		snprintf(left, sizeof left, "--%s %s", options[i].name, options[i].args_help);
-		printf("  %-26s %s\n", left, options[i].help);
+	       "network and cgroup namespaces, a read-only root, no capabilities.\n");
+	for (size_t g = 0; g < sizeof group_names / sizeof *group_names; g++) {
+		printf("\n%s:\n", group_names[g]);
+		for (size_t i = 0; i < N_OPTIONS; i++) {
+			if (options[i].group != g)
+				continue;
+			char left[64];
+			snprintf(left, sizeof left, "--%s %s", options[i].name, options[i].args_help);
+			printf("  %-28s %s\n", left, options[i].help);
+		}
 	}
-	printf("  %-26s %s\n  %-26s %s\n", "--help", "show this help", "--version", "show the version");
+	printf("\n  %-28s %s\n  %-28s %s\n", "--help", "show this help", "--version", "show the version");
 	printf("\nExit status: the command's; 128+N if it died of signal N; 125 if sbx failed;\n"
-	       "126 if the command could not be run; 127 if it was not found.\n");
+	       "126 if the command could not be run; 127 if it was not found.  See sbx(1).\n");
 }
 
 static const struct option_def *find_option(const char *name)
 {
-	for (size_t i = 0; i < sizeof options / sizeof *options; i++)
+	for (size_t i = 0; i < N_OPTIONS; i++)
 		if (strcmp(options[i].name, name) == 0)
 			return &options[i];
 	return NULL;
 }
+
+/* ---- policy files ------------------------------------------------------ */
+
+#define MAX_POLICY_DEPTH 8
+#define MAX_POLICY_SIZE (1 << 20)
+
+static char *read_text_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (errno == 0 || !S_ISREG(st.st_mode))
+			errno = EINVAL;
+		fail("%s: not a regular file", path);
+		close(fd);
+		return NULL;
+	}
+	char *text = xcalloc(1, MAX_POLICY_SIZE + 1);
+	ssize_t n = read_all(fd, text, MAX_POLICY_SIZE + 1);
+	close(fd);
+	if (n < 0) {
+		fail("read %s", path);
+		free(text);
+		return NULL;
+	}
+	if (n > MAX_POLICY_SIZE) {
+		failx("%s: larger than %d bytes", path, MAX_POLICY_SIZE);
+		free(text);
+		return NULL;
+	}
+	if (memchr(text, '\0', (size_t)n)) {
+		failx("%s: contains a NUL byte (not a text file)", path);
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* The directory sbx runs from, so policy/ beside a freshly built binary is
+ * found without installing it. */
+static char *exe_dir(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	return xstrdup(buf[0] ? buf : "/");
+}
+
+char *load_policy_text(const char *name, char **origin)
+{
+	if (strchr(name, '/')) {
+		char *text = read_text_file(name);
+		if (!text && errno == ENOENT)
+			fail("%s", name);
+		*origin = xstrdup(name);
+		return text;
+	}
+	if (!name[0] || name[0] == '.')
+		return failx("'%s' is not a policy name", name), NULL;
+
+	char *dirs[4] = { NULL };
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	if (xdg && xdg[0] == '/')
+		dirs[0] = xasprintf("%s/sbx/policy", xdg);
+	else if (home && home[0] == '/')
+		dirs[0] = xasprintf("%s/.config/sbx/policy", home);
+	dirs[1] = xstrdup("/etc/sbx/policy");
+	dirs[2] = xstrdup(SBX_DATADIR "/policy");
+	char *exe = exe_dir();
+	if (exe)
+		dirs[3] = xasprintf("%s/policy", exe);
+	free(exe);
+
+	char *text = NULL;
+	for (size_t i = 0; i < 4 && !text; i++) {
+		if (!dirs[i])
+			continue;
+		char *path = xasprintf("%s/%s", dirs[i], name);
+		errno = 0;
+		text = read_text_file(path);
+		if (text)
+			*origin = path;
+		else if (errno != ENOENT) {
+			free(path);
+			break; /* exists but unreadable: say so, do not skip it */
+		} else
+			free(path);
+	}
+	for (size_t i = 0; i < 4; i++)
+		free(dirs[i]);
+	if (text || errno != ENOENT)
+		return text;
+	for (const struct embedded_file *e = embedded_files; e->name; e++)
+		if (strcmp(e->name, name) == 0) {
+			*origin = xasprintf("(built-in)/%s", name);
+			return xstrdup(e->text);
+		}
+	set_hint("policies are searched in $XDG_CONFIG_HOME/sbx/policy, /etc/sbx/policy, "
+		 SBX_DATADIR "/policy and policy/ beside sbx");
+	failx("no policy named '%s'", name);
+	return NULL;
+}
+
+/* Split one line into words: blanks separate, "double quotes" (with \\ \"
+ * escapes) and 'single quotes' group, # starts a comment between words. */
+static int split_words(char *line, char **words, int max, int *count)
+{
+	int n = 0;
+	char *in = line, *out = line;
+	for (;;) {
+		while (*in == ' ' || *in == '\t' || *in == '\r')
+			in++;
+		if (!*in || *in == '#')
+			break;
+		if (n == max)
+			return failx("too many words");
+		words[n++] = out;
+		while (*in && *in != ' ' && *in != '\t' && *in != '\r') {
+			if (*in == '"' || *in == '\'') {
+				char q = *in++;
+				while (*in && *in != q) {
+					if (q == '"' && *in == '\\' && (in[1] == '"' || in[1] == '\\'))
+						in++;
+					*out++ = *in++;
+				}
+				if (*in != q)
+					return failx("unterminated %c quote", q);
+				in++;
+			} else
+				*out++ = *in++;
+		}
+		char *next = *in ? in + 1 : in;
+		*out++ = '\0';
+		in = next;
+	}
+	*count = n;
+	return 0;
+}
+
+/* Returns -1 with the error recorded, -2 when the error is already located
+ * (it came from a line of an included policy). */
+static int apply_policy_line(struct config *cfg, char *line, int depth, const char *const *stack)
+{
+	char *words[4];
+	int n = 0;
+	if (split_words(line, words, 4, &n) < 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	const struct option_def *def = find_option(words[0]);
+	if (!def || def->apply == opt_print_policy)
+		return failx("unknown option '%s'", words[0]);
+	if (n - 1 != def->nargs)
+		return failx("'%s' takes %d argument%s (%s), not %d", words[0], def->nargs, def->nargs == 1 ? "" : "s",
+			     def->nargs ? def->args_help : "none", n - 1);
+	if (def->apply == opt_policy)
+		return apply_policy(cfg, words[1], depth + 1, stack);
+	return def->apply(cfg, words + 1);
+}
+
+/* Apply a policy: its lines are options without the dashes; "policy NAME"
+ * includes another.  stack holds the files being applied, to catch cycles.
+ * Returns 0, -1 when the policy itself cannot be used, or -2 when one of its
+ * lines failed (the message then starts with FILE:LINE). */
+static int apply_policy(struct config *cfg, const char *name, int depth, const char *const *stack)
+{
+	if (depth >= MAX_POLICY_DEPTH)
+		return failx("policy %s: includes nest deeper than %d", name, MAX_POLICY_DEPTH);
+	char *origin = NULL;
+	char *text = load_policy_text(name, &origin);
+	if (!text) {
+		free(origin);
+		return fail_context("policy %s", name);
+	}
+	const char *chain[MAX_POLICY_DEPTH + 1] = { NULL };
+	for (int i = 0; i < depth; i++) {
+		chain[i] = stack[i];
+		if (strcmp(stack[i], origin) == 0) {
+			failx("policy %s includes itself", origin);
+			free(text);
+			free(origin);
+			return -1;
+		}
+	}
+	chain[depth] = origin;
+
+	int r = 0, lineno = 0;
+	for (char *next, *line = text; line && r == 0; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		r = apply_policy_line(cfg, line, depth, chain);
+		if (r == -1) {
+			fail_context("%s:%d", origin, lineno);
+			r = -2;
+		}
+	}
+	free(text);
+	free(origin);
+	return r;
+}
+
+/* ---- the command line -------------------------------------------------- */
 
 static void set_defaults(struct config *cfg)
 {
@@ -268,29 +539,23 @@ static void set_defaults(struct config *cfg)
 	cfg->outer_uid = cfg->uid = getuid();
 	cfg->outer_gid = cfg->gid = getgid();
 	cfg->net = NET_NONE;
-	cfg->seccomp = SECCOMP_DEFAULT;
+	cfg->seccomp = xstrdup("default");
 }
 
-/* Returns 0 to run a command, 1 when --help or --version was handled, -1 on
- * error (recorded). */
-int parse_options(struct config *cfg, int argc, char **argv)
+/* Walk the options before the command.  Pass 0 applies the policies, pass 1
+ * the other options, so the command line always wins over a policy.
+ * Returns the index of the command, or -1. */
+static int walk_options(struct config *cfg, int argc, char **argv, int pass, bool *saw_policy)
 {
-	set_defaults(cfg);
 	int i = 1;
-	while (i < argc && argv[i][0] == '-' && argv[i][1] == '-') {
+	while (i < argc && argv[i][0] == '-') {
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1;
+		if (argv[i][1] != '-' || !argv[i][2]) {
+			set_hint("see 'sbx --help'");
+			return failx("unknown option %s", argv[i]);
+		}
 		const char *name = argv[i] + 2;
-		if (!*name) {
-			i++;
-			break;
-		}
-		if (strcmp(name, "help") == 0) {
-			print_usage();
-			return 1;
-		}
-		if (strcmp(name, "version") == 0) {
-			printf("sbx %s\n", SBX_VERSION);
-			return 1;
-		}
 		const struct option_def *def = find_option(name);
 		if (!def) {
 			set_hint("see 'sbx --help'");
@@ -298,13 +563,44 @@ int parse_options(struct config *cfg, int argc, char **argv)
 		}
 		if (argc - i - 1 < def->nargs)
 			return failx("--%s: missing argument (expected %s)", name, def->args_help);
-		if (def->apply(cfg, argv + i + 1) < 0)
+		bool is_policy = def->apply == opt_policy;
+		if (is_policy)
+			*saw_policy = true;
+		if (is_policy == (pass == 0) && def->apply(cfg, argv + i + 1) < 0)
 			return -1;
 		i += 1 + def->nargs;
 	}
-	if (i < argc && argv[i][0] == '-' && argv[i][1] != '\0' && strcmp(argv[i - 1], "--") != 0) {
-		set_hint("see 'sbx --help'");
-		return failx("unknown option %s", argv[i]);
+	return i;
+}
+
+/* Returns 0 to run a command, 1 when --help or --version was handled (or
+ * --print-policy printed), -1 on error (recorded). */
+int parse_options(struct config *cfg, int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--help") == 0) {
+			print_usage();
+			return 1;
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("sbx %s\n", SBX_VERSION);
+			return 1;
+		}
+		if (argv[i][0] != '-')
+			break;
+	}
+	set_defaults(cfg);
+	bool saw_policy = false;
+	if (walk_options(cfg, argc, argv, 0, &saw_policy) < 0)
+		return -1;
+	if (!saw_policy && apply_policy(cfg, "default", 0, NULL) < 0)
+		return -1;
+	int i = walk_options(cfg, argc, argv, 1, &saw_policy);
+	if (i < 0)
+		return -1;
+	if (cfg->print_policy) {
+		print_policy(cfg);
+		return 1;
 	}
 	if (i >= argc) {
 		set_hint("usage: sbx [OPTIONS] [--] COMMAND [ARG...]");
@@ -315,6 +611,71 @@ int parse_options(struct config *cfg, int argc, char **argv)
 	for (int j = i; j < argc; j++)
 		cfg->argv[j - i] = xstrdup(argv[j]);
 	return 0;
+}
+
+/* Print a word so that split_words reads it back unchanged. */
+static void print_word(const char *w)
+{
+	if (w[0] && !strpbrk(w, " \t\r\"'#\\")) {
+		printf(" %s", w);
+		return;
+	}
+	putchar(' ');
+	putchar('"');
+	for (; *w; w++) {
+		if (*w == '"' || *w == '\\')
+			putchar('\\');
+		putchar(*w);
+	}
+	putchar('"');
+}
+
+static void print_line(const char *name, const char *a, const char *b)
+{
+	printf("%s", name);
+	if (a)
+		print_word(a);
+	if (b)
+		print_word(b);
+	putchar('\n');
+}
+
+/* The effective configuration as a policy that, fed back, gives the same
+ * sandbox (everything absolute, every default spelled out). */
+void print_policy(const struct config *cfg)
+{
+	static const char *const mount_names[] = { "bind", "ro-bind", "tmpfs" };
+	static const char *const env_names[] = { "setenv", "unsetenv", "keep-env", "clearenv" };
+	char num[32];
+	printf("# sbx %s: effective policy\n", SBX_VERSION);
+	print_line("rootfs", cfg->rootfs, NULL);
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		const struct mount_op *op = &cfg->mounts[i];
+		char *arg = op->src ? xasprintf("%s:%s", op->src, op->dst) : xstrdup(op->dst);
+		print_line(mount_names[op->kind], arg, NULL);
+		free(arg);
+	}
+	if (cfg->chdir)
+		print_line("chdir", cfg->chdir, NULL);
+	print_line("hostname", cfg->hostname, NULL);
+	snprintf(num, sizeof num, "%u", cfg->uid);
+	print_line("uid", num, NULL);
+	snprintf(num, sizeof num, "%u", cfg->gid);
+	print_line("gid", num, NULL);
+	print_line("net", cfg->net == NET_NONE ? "none" : "host", NULL);
+	for (size_t i = 0; i < cfg->n_env_ops; i++)
+		print_line(env_names[cfg->env_ops[i].kind], cfg->env_ops[i].name, cfg->env_ops[i].value);
+	for (size_t i = 0; i < cfg->n_keep_fds; i++) {
+		snprintf(num, sizeof num, "%d", cfg->keep_fds[i]);
+		print_line("keep-fd", num, NULL);
+	}
+	print_line("seccomp", cfg->seccomp, NULL);
+	for (size_t i = 0; i < cfg->n_seccomp_allow; i++)
+		print_line("seccomp-allow", cfg->seccomp_allow[i], NULL);
+	for (size_t i = 0; i < cfg->n_seccomp_deny; i++)
+		print_line("seccomp-deny", cfg->seccomp_deny[i], NULL);
+	if (cfg->seccomp_log)
+		print_line("seccomp-log", NULL, NULL);
 }
 
 /* The variables that pass by default: what a program needs to behave as in

@@ -43,7 +43,6 @@ struct env_op {
 };
 
 enum net_mode { NET_NONE, NET_HOST };
-enum seccomp_mode { SECCOMP_DEFAULT, SECCOMP_NONE };
 
 /* Everything the sandbox will be, decided before any fork. */
 struct config {
@@ -60,7 +59,13 @@ struct config {
 	uid_t uid, outer_uid;  /* inside / caller */
 	gid_t gid, outer_gid;
 	enum net_mode net;
-	enum seccomp_mode seccomp;
+	char *seccomp;         /* seccomp list: a name, a path, or "none" */
+	char **seccomp_allow;  /* --seccomp-allow SYSCALL, in order */
+	size_t n_seccomp_allow;
+	char **seccomp_deny;   /* --seccomp-deny SYSCALL, in order */
+	size_t n_seccomp_deny;
+	bool seccomp_log;      /* explain each denial through user notification */
+	bool print_policy;     /* --print-policy: print the configuration, run nothing */
 	char **argv;           /* the command, NULL-terminated */
 
 	/* Computed by the supervisor before clone. */
@@ -74,7 +79,19 @@ struct config {
 /* options.c */
 int parse_options(struct config *cfg, int argc, char **argv);
 void print_usage(void);
+void print_policy(const struct config *cfg);
 void build_environment(struct config *cfg);
+/* Find a policy file (or "NAME.seccomp") on the search path, or the copy
+ * compiled into sbx; returns its text and where it came from, or NULL with
+ * the error recorded. */
+char *load_policy_text(const char *name, char **origin);
+
+/* embedded.c (generated from policy/ at build time) */
+struct embedded_file {
+	const char *name;
+	const char *text;
+};
+extern const struct embedded_file embedded_files[];
 
 /* util.c: errors as values.  A failing function records what failed and why
  * and returns -1; callers add context; the top prints one line. */

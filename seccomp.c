@@ -13,6 +13,7 @@
 #include <linux/sched.h>
 #include <seccomp.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <termios.h>
 
@@ -96,7 +97,7 @@ static int add_default_rules(void)
 
 int prepare_seccomp(const struct config *cfg)
 {
-	if (cfg->seccomp == SECCOMP_NONE)
+	if (strcmp(cfg->seccomp, "none") == 0)
 		return 0;
 	filter = seccomp_init(SCMP_ACT_ALLOW);
 	if (!filter)
