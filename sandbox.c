@@ -184,8 +184,13 @@ static void __attribute__((noreturn)) run_payload(const struct config *cfg, int 
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
 	}
 	/* Last: after this, only what the filter allows. */
-	if (install_seccomp() < 0)
+	int listener = -1;
+	if (install_seccomp(&listener) < 0)
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
+	if (listener >= 0) {
+		send_msg(sock, MSG_SECCOMP_FD, 0, listener);
+		close(listener);
+	}
 
 	environ = cfg->envp;
 	execvp(cfg->argv[0], cfg->argv);
@@ -325,7 +330,7 @@ static void __attribute__((noreturn)) run_init(const struct config *cfg, int soc
 
 struct supervisor {
 	pid_t init;
-	int sock, sigfd, pty, tty_out;
+	int sock, sigfd, pty, tty_out, seccomp_listener;
 	bool stdin_open, raw;
 	struct termios saved;
 	bool have_exit;
@@ -386,6 +391,12 @@ static int read_messages(struct supervisor *s)
 				take_pty(s, fd);
 			fd = -1;
 			break;
+		case MSG_SECCOMP_FD:
+			if (fd >= 0 && s->seccomp_listener < 0) {
+				s->seccomp_listener = fd;
+				fd = -1;
+			}
+			break;
 		case MSG_EXIT:
 			s->have_exit = true;
 			s->exit_status = m.code;
@@ -434,14 +445,19 @@ static int supervise_loop(struct supervisor *s)
 {
 	int status;
 	for (;;) {
-		struct pollfd fds[4] = {
+		struct pollfd fds[5] = {
 			{ .fd = s->sigfd, .events = POLLIN },
 			{ .fd = s->sock, .events = POLLIN },
 			{ .fd = s->pty, .events = POLLIN },
 			{ .fd = s->pty >= 0 && s->stdin_open ? STDIN_FILENO : -1, .events = POLLIN },
+			{ .fd = s->seccomp_listener, .events = POLLIN },
 		};
-		if (poll(fds, 4, -1) < 0 && errno != EINTR)
+		if (poll(fds, 5, -1) < 0 && errno != EINTR)
 			return fail("poll"), -1;
+		if (fds[4].revents && handle_seccomp_notification(s->seccomp_listener) < 0) {
+			close(s->seccomp_listener);
+			s->seccomp_listener = -1;
+		}
 		if (fds[1].revents)
 			if (read_messages(s) == 0)
 				s->sock = -1;
@@ -516,7 +532,7 @@ static void prepare_terminal(struct config *cfg)
 
 static int supervise(struct config *cfg)
 {
-	struct supervisor s = { .pty = -1, .tty_out = STDOUT_FILENO };
+	struct supervisor s = { .pty = -1, .tty_out = STDOUT_FILENO, .seccomp_listener = -1 };
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);

@@ -122,15 +122,19 @@ int set_hostname(const char *name);
 /* net.c */
 int bring_up_loopback(void);
 
-/* seccomp.c: prepare in the supervisor, install in the payload. */
+/* seccomp.c: compiled in the supervisor, loaded by the payload last thing
+ * before exec.  With --seccomp-log the payload hands the listener fd to the
+ * supervisor, which explains and answers each refused call. */
 int prepare_seccomp(const struct config *cfg);
-int install_seccomp(void);
+int install_seccomp(int *listener);
+int handle_seccomp_notification(int listener); /* -1 once the listener is closed */
 
 /* sandbox.c: messages from the sandbox to the supervisor, on one socket. */
 enum msg_kind {
 	MSG_SETUP_ERROR, /* sbx failed inside: exit 125 */
 	MSG_EXEC_ERROR,  /* exec failed: code says 126 or 127 */
 	MSG_PTY,         /* carries the pty master fd */
+	MSG_SECCOMP_FD,  /* carries the seccomp listener fd (--seccomp-log) */
 	MSG_EXIT,        /* the command's wait status */
 };
 

@@ -118,8 +118,9 @@ int prepare_seccomp(const struct config *cfg)
 	return add_default_rules();
 }
 
-int install_seccomp(void)
+int install_seccomp(int *listener)
 {
+	*listener = -1;
 	if (!filter)
 		return 0;
 	int r = seccomp_load(filter);
@@ -128,4 +129,10 @@ int install_seccomp(void)
 		return fail("load the seccomp filter");
 	}
 	return 0;
+}
+
+int handle_seccomp_notification(int listener)
+{
+	(void)listener;
+	return -1;
 }
