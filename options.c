@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -173,19 +175,6 @@ static int opt_clearenv(struct config *cfg, char **a)
 	return add_env(cfg, ENV_CLEAR, "clearenv", NULL, NULL);
 }
 
-static int opt_keep_fd(struct config *cfg, char **a)
-{
-	char *end;
-	errno = 0;
-	long fd = strtol(a[0], &end, 10);
-	if (!a[0][0] || *end || errno || fd < 0 || fd > INT_MAX)
-		return failx("--keep-fd: '%s' is not a file descriptor number", a[0]);
-	if (fcntl((int)fd, F_GETFD) < 0)
-		return fail("--keep-fd %ld", fd);
-	cfg->keep_fds = grow(cfg->keep_fds, &cfg->n_keep_fds, sizeof *cfg->keep_fds);
-	cfg->keep_fds[cfg->n_keep_fds - 1] = (int)fd;
-	return 0;
-}
 
 static int opt_net(struct config *cfg, char **a)
 {
@@ -243,6 +232,207 @@ static int opt_print_policy(struct config *cfg, char **a)
 	return 0;
 }
 
+/* 512M, 2G, 1.5GiB, 4096 (bytes); binary multiples. */
+static int parse_size(const char *opt, const char *text, long long *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(text, &end);
+	static const char units[] = "KMGT";
+	double mult = 1;
+	if (*end) {
+		const char *u = strchr(units, *end >= 'a' ? *end - 32 : *end);
+		if (!u)
+			goto bad;
+		for (const char *k = units; k <= u; k++)
+			mult *= 1024;
+		end++;
+		if (*end == 'i')
+			end++;
+		if (*end == 'B' || *end == 'b')
+			end++;
+	}
+	if (*end || errno || !(v >= 1) || v * mult > 9e18)
+		goto bad;
+	*out = (long long)(v * mult);
+	return 0;
+bad:
+	return failx("--%s: '%s' is not a size (e.g. 512M, 2G)", opt, text);
+}
+
+/* 30, 30s, 500ms, 2m, 1.5h */
+static int parse_duration(const char *opt, const char *text, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(text, &end);
+	double mult = 1;
+	if (strcmp(end, "ms") == 0)
+		mult = 0.001;
+	else if (strcmp(end, "m") == 0)
+		mult = 60;
+	else if (strcmp(end, "h") == 0)
+		mult = 3600;
+	else if (strcmp(end, "d") == 0)
+		mult = 86400;
+	else if (*end && strcmp(end, "s") != 0)
+		goto bad;
+	if (end == text || errno || !(v >= 0) || v * mult > 1e9)
+		goto bad;
+	*out = v * mult;
+	return 0;
+bad:
+	return failx("--%s: '%s' is not a duration (e.g. 30s, 500ms, 2m)", opt, text);
+}
+
+static int opt_memory(struct config *cfg, char **a) { return parse_size("memory", a[0], &cfg->memory); }
+static int opt_memory_swap(struct config *cfg, char **a)
+{
+	if (strcmp(a[0], "0") == 0) {
+		cfg->memory_swap = -1;
+		return 0;
+	}
+	return parse_size("memory-swap", a[0], &cfg->memory_swap);
+}
+
+static int opt_pids(struct config *cfg, char **a)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(a[0], &end, 10);
+	if (!a[0][0] || *end || errno || v < 1 || v > 4194304)
+		return failx("--pids: '%s' is not a process count (1 to 4194304)", a[0]);
+	cfg->pids = v;
+	return 0;
+}
+
+static int opt_cpus(struct config *cfg, char **a)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(a[0], &end);
+	if (!a[0][0] || *end || errno || !(v >= 0.01) || v > 4096)
+		return failx("--cpus: '%s' is not a CPU count (e.g. 0.5, 2)", a[0]);
+	cfg->cpus = v;
+	return 0;
+}
+
+static int opt_timeout(struct config *cfg, char **a) { return parse_duration("timeout", a[0], &cfg->timeout); }
+static int opt_kill_after(struct config *cfg, char **a) { return parse_duration("kill-after", a[0], &cfg->kill_after); }
+
+static int opt_limits(struct config *cfg, char **a)
+{
+	if (strcmp(a[0], "strict") == 0)
+		cfg->limits = LIMITS_STRICT;
+	else if (strcmp(a[0], "best-effort") == 0)
+		cfg->limits = LIMITS_BEST_EFFORT;
+	else
+		return failx("--limits: '%s': expected strict or best-effort", a[0]);
+	cfg->limits_set = true;
+	return 0;
+}
+
+static int opt_cgroup(struct config *cfg, char **a)
+{
+	char *path = realpath(a[0], NULL);
+	if (!path)
+		return fail("--cgroup %s", a[0]);
+	free(cfg->cgroup);
+	cfg->cgroup = path;
+	return 0;
+}
+
+static const struct { const char *name; int resource; } rlimit_names[] = {
+	{ "as", RLIMIT_AS }, { "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU }, { "data", RLIMIT_DATA },
+	{ "fsize", RLIMIT_FSIZE }, { "locks", RLIMIT_LOCKS }, { "memlock", RLIMIT_MEMLOCK },
+	{ "msgqueue", RLIMIT_MSGQUEUE }, { "nice", RLIMIT_NICE }, { "nofile", RLIMIT_NOFILE },
+	{ "nproc", RLIMIT_NPROC }, { "rss", RLIMIT_RSS }, { "rtprio", RLIMIT_RTPRIO },
+	{ "rttime", RLIMIT_RTTIME }, { "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
+};
+
+const char *rlimit_name(int resource)
+{
+	for (size_t i = 0; i < sizeof rlimit_names / sizeof *rlimit_names; i++)
+		if (rlimit_names[i].resource == resource)
+			return rlimit_names[i].name;
+	return "?";
+}
+
+static int parse_rlimit_value(const char *text, unsigned long long *out)
+{
+	if (strcmp(text, "unlimited") == 0 || strcmp(text, "infinity") == 0) {
+		*out = RLIM_INFINITY;
+		return 0;
+	}
+	char *end;
+	errno = 0;
+	*out = strtoull(text, &end, 10);
+	return (!*text || *end || errno || text[0] == '-') ? -1 : 0;
+}
+
+/* NAME=SOFT[:HARD]; HARD defaults to SOFT. */
+static int opt_rlimit(struct config *cfg, char **a)
+{
+	char *copy = xstrdup(a[0]);
+	char *eq = strchr(copy, '='), *colon;
+	struct rlimit_op op = { .resource = -1 };
+	if (eq) {
+		*eq = '\0';
+		for (size_t i = 0; i < sizeof rlimit_names / sizeof *rlimit_names; i++)
+			if (strcasecmp(copy, rlimit_names[i].name) == 0 ||
+			    (strncasecmp(copy, "RLIMIT_", 7) == 0 && strcasecmp(copy + 7, rlimit_names[i].name) == 0))
+				op.resource = rlimit_names[i].resource;
+		colon = strchr(eq + 1, ':');
+		if (colon)
+			*colon = '\0';
+		if (op.resource >= 0 && parse_rlimit_value(eq + 1, &op.soft) == 0 &&
+		    parse_rlimit_value(colon ? colon + 1 : eq + 1, &op.hard) == 0 && op.soft <= op.hard) {
+			free(copy);
+			cfg->rlimits = grow(cfg->rlimits, &cfg->n_rlimits, sizeof *cfg->rlimits);
+			cfg->rlimits[cfg->n_rlimits - 1] = op;
+			return 0;
+		}
+	}
+	free(copy);
+	return failx("--rlimit: '%s': expected NAME=SOFT[:HARD] with NAME one of as, core, cpu, data, fsize, "
+		     "locks, memlock, msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack "
+		     "and SOFT <= HARD (numbers or 'unlimited')", a[0]);
+}
+
+static int parse_fd(const char *opt, const char *text, int *out)
+{
+	char *end;
+	errno = 0;
+	long fd = strtol(text, &end, 10);
+	if (!text[0] || *end || errno || fd < 0 || fd > INT_MAX)
+		return failx("--%s: '%s' is not a file descriptor number", opt, text);
+	if (fcntl((int)fd, F_GETFD) < 0)
+		return fail("--%s %ld", opt, fd);
+	*out = (int)fd;
+	return 0;
+}
+
+static int opt_status_json(struct config *cfg, char **a)
+{
+	if (!a[0][0])
+		return failx("--status-json: empty file name");
+	free(cfg->status_json);
+	cfg->status_json = xstrdup(a[0]);
+	return 0;
+}
+
+static int opt_status_fd(struct config *cfg, char **a) { return parse_fd("status-fd", a[0], &cfg->status_fd); }
+
+static int opt_keep_fd(struct config *cfg, char **a)
+{
+	int fd;
+	if (parse_fd("keep-fd", a[0], &fd) < 0)
+		return -1;
+	cfg->keep_fds = grow(cfg->keep_fds, &cfg->n_keep_fds, sizeof *cfg->keep_fds);
+	cfg->keep_fds[cfg->n_keep_fds - 1] = fd;
+	return 0;
+}
+
 static int apply_policy(struct config *cfg, const char *name, int depth, const char *const *stack);
 
 static int opt_policy(struct config *cfg, char **a)
@@ -250,9 +440,10 @@ static int opt_policy(struct config *cfg, char **a)
 	return apply_policy(cfg, a[0], 0, NULL);
 }
 
-enum group { G_FS, G_NS, G_ENV, G_SECCOMP, G_POLICY };
+enum group { G_FS, G_NS, G_ENV, G_SECCOMP, G_LIMITS, G_OUTPUT, G_POLICY };
 static const char *const group_names[] = {
-	"Filesystem", "Namespaces and ids", "Environment and file descriptors", "System calls", "Policies",
+	"Filesystem", "Namespaces and ids", "Environment and file descriptors", "System calls",
+	"Resource limits", "Output", "Policies",
 };
 
 struct option_def {
@@ -285,6 +476,17 @@ static const struct option_def options[] = {
 	{ "seccomp-allow", 1, opt_seccomp_allow, G_SECCOMP, "SYSCALL", "allow SYSCALL whatever the list says" },
 	{ "seccomp-deny", 1, opt_seccomp_deny, G_SECCOMP, "SYSCALL", "refuse SYSCALL with EPERM" },
 	{ "seccomp-log", 0, opt_seccomp_log, G_SECCOMP, "", "explain every refused system call on stderr" },
+	{ "memory", 1, opt_memory, G_LIMITS, "SIZE", "memory limit, e.g. 512M (no swap unless --memory-swap)" },
+	{ "memory-swap", 1, opt_memory_swap, G_LIMITS, "SIZE", "swap allowed on top of --memory" },
+	{ "pids", 1, opt_pids, G_LIMITS, "N", "at most N processes and threads" },
+	{ "cpus", 1, opt_cpus, G_LIMITS, "FLOAT", "CPU time as a number of CPUs, e.g. 0.5" },
+	{ "timeout", 1, opt_timeout, G_LIMITS, "DURATION", "SIGTERM after DURATION (30s, 5m), exit 124" },
+	{ "kill-after", 1, opt_kill_after, G_LIMITS, "DURATION", "then SIGKILL everything after this grace (2s)" },
+	{ "rlimit", 1, opt_rlimit, G_LIMITS, "NAME=SOFT[:HARD]", "set an rlimit (nofile, core, fsize, ...)" },
+	{ "cgroup", 1, opt_cgroup, G_LIMITS, "DIR", "a delegated cgroup to create the sandbox's leaf in" },
+	{ "limits", 1, opt_limits, G_LIMITS, "strict|best-effort", "fail, or warn, when a limit cannot be enforced" },
+	{ "status-json", 1, opt_status_json, G_OUTPUT, "FILE", "write a JSON status report to FILE at the end" },
+	{ "status-fd", 1, opt_status_fd, G_OUTPUT, "FD", "JSON status on FD: child-pid first, report at the end" },
 	{ "policy", 1, opt_policy, G_POLICY, "NAME|FILE", "apply a policy (default: the 'default' policy)" },
 	{ "print-policy", 0, opt_print_policy, G_POLICY, "", "print the effective policy and exit" },
 };
@@ -325,15 +527,17 @@ static const struct option_def *find_option(const char *name)
 
 static char *read_text_file(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return NULL;
+		return fail("%s", path), NULL;
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		if (errno == 0 || !S_ISREG(st.st_mode))
-			errno = EINVAL;
-		fail("%s: not a regular file", path);
+		if (!S_ISREG(st.st_mode))
+			failx("%s: not a regular file", path);
+		else
+			fail("%s", path);
 		close(fd);
+		errno = EINVAL;
 		return NULL;
 	}
 	char *text = xcalloc(1, MAX_POLICY_SIZE + 1);
@@ -376,11 +580,8 @@ static char *exe_dir(void)
 char *load_policy_text(const char *name, char **origin)
 {
 	if (strchr(name, '/')) {
-		char *text = read_text_file(name);
-		if (!text && errno == ENOENT)
-			fail("%s", name);
 		*origin = xstrdup(name);
-		return text;
+		return read_text_file(name);
 	}
 	if (!name[0] || name[0] == '.')
 		return failx("'%s' is not a policy name", name), NULL;
@@ -398,8 +599,12 @@ char *load_policy_text(const char *name, char **origin)
 		dirs[3] = xasprintf("%s/policy", exe);
 	free(exe);
 
+	/* A directory we may not enter (HOME of another user under setpriv or
+	 * sudo) counts as holding no policy; a file that is there but cannot be
+	 * read is an error, not something to skip silently. */
 	char *text = NULL;
-	for (size_t i = 0; i < 4 && !text; i++) {
+	bool broken = false;
+	for (size_t i = 0; i < 4 && !text && !broken; i++) {
 		if (!dirs[i])
 			continue;
 		char *path = xasprintf("%s/%s", dirs[i], name);
@@ -407,15 +612,15 @@ char *load_policy_text(const char *name, char **origin)
 		text = read_text_file(path);
 		if (text)
 			*origin = path;
-		else if (errno != ENOENT) {
+		else {
+			if (errno != ENOENT && errno != ENOTDIR && errno != EACCES)
+				broken = true;
 			free(path);
-			break; /* exists but unreadable: say so, do not skip it */
-		} else
-			free(path);
+		}
 	}
 	for (size_t i = 0; i < 4; i++)
 		free(dirs[i]);
-	if (text || errno != ENOENT)
+	if (text || broken)
 		return text;
 	for (const struct embedded_file *e = embedded_files; e->name; e++)
 		if (strcmp(e->name, name) == 0) {
@@ -540,6 +745,8 @@ static void set_defaults(struct config *cfg)
 	cfg->outer_gid = cfg->gid = getgid();
 	cfg->net = NET_NONE;
 	cfg->seccomp = xstrdup("default");
+	cfg->kill_after = 2;
+	cfg->status_fd = -1;
 }
 
 /* Walk the options before the command.  Pass 0 applies the policies, pass 1

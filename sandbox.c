@@ -31,11 +31,9 @@
 
 extern char **environ;
 
-/* The signals passed on to the command (unless the caller ignores them). */
-static const int forwarded_signals[] = {
+const int forwarded_signals[N_FORWARDED] = {
 	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
 };
-#define N_FORWARDED (sizeof forwarded_signals / sizeof *forwarded_signals)
 
 /* The caller's argv and environment strings, kept so init can wipe them. */
 static char **caller_argv;
@@ -167,10 +165,12 @@ static int drop_capabilities(void)
 	return 0;
 }
 
-static void __attribute__((noreturn)) run_payload(const struct config *cfg, int sock, int pty_slave)
+static void __attribute__((noreturn)) run_payload(const struct config *cfg, const struct limits *limits, int sock,
+						     int pty_slave)
 {
 	reset_signals();
-	if (enter_session(cfg, pty_slave) < 0 || enter_workdir(cfg) < 0 || close_stray_fds(cfg, sock) < 0)
+	if (enter_session(cfg, pty_slave) < 0 || enter_workdir(cfg) < 0 || close_stray_fds(cfg, sock) < 0 ||
+	    apply_rlimits(limits) < 0)
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
 	/* A fresh session keyring: the caller's keys stay out of reach. */
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS) {
@@ -269,15 +269,10 @@ static int setup_sandbox(const struct config *cfg, int sock, int *pty_slave)
 /* Wait for the payload, reaping every orphan that the PID namespace hands
  * to us, and pass forwarded signals on.  When the payload ends, init ends,
  * and the kernel kills whatever is left in the namespace. */
-static void __attribute__((noreturn)) init_loop(pid_t payload, int sock)
+static void __attribute__((noreturn)) init_loop(pid_t payload, int sock, const sigset_t *set)
 {
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	for (size_t i = 0; i < N_FORWARDED; i++)
-		sigaddset(&set, forwarded_signals[i]);
 	for (;;) {
-		int sig = sigwaitinfo(&set, NULL);
+		int sig = sigwaitinfo(set, NULL);
 		if (sig < 0)
 			continue;
 		if (sig != SIGCHLD) {
@@ -296,8 +291,17 @@ static void __attribute__((noreturn)) init_loop(pid_t payload, int sock)
 	}
 }
 
-static void __attribute__((noreturn)) run_init(const struct config *cfg, int sock, int sync_fd)
+void __attribute__((noreturn)) run_init(const struct config *cfg, const struct limits *limits, int sock, int sync_fd)
 {
+	/* Every forwarded signal is blocked and taken with sigwaitinfo, also
+	 * one the caller ignores: blocked signals are queued, not dropped. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < N_FORWARDED; i++)
+		sigaddset(&set, forwarded_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+
 	/* Die with the supervisor.  If it is already gone, the read below sees
 	 * EOF instead of the go-ahead, so there is no window. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -320,281 +324,10 @@ static void __attribute__((noreturn)) run_init(const struct config *cfg, int soc
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
 	}
 	if (payload == 0)
-		run_payload(cfg, sock, pty_slave);
+		run_payload(cfg, limits, sock, pty_slave);
 	if (pty_slave >= 0)
 		close(pty_slave);
-	init_loop(payload, sock);
-}
-
-/* ---- the supervisor ---------------------------------------------------- */
-
-struct supervisor {
-	pid_t init;
-	int sock, sigfd, pty, tty_out, seccomp_listener;
-	bool stdin_open, raw;
-	struct termios saved;
-	bool have_exit;
-	int exit_status;
-	int error_code; /* 0, or 125/126/127 with error_msg */
-	char error_msg[sizeof((struct msg *)0)->text];
-};
-
-static void restore_terminal(struct supervisor *s)
-{
-	if (s->raw)
-		tcsetattr(STDIN_FILENO, TCSADRAIN, &s->saved);
-	s->raw = false;
-}
-
-static void take_pty(struct supervisor *s, int fd)
-{
-	s->pty = fd;
-	s->stdin_open = true;
-	s->tty_out = isatty(STDOUT_FILENO) ? STDOUT_FILENO : isatty(STDERR_FILENO) ? STDERR_FILENO : STDIN_FILENO;
-	if (tcgetattr(STDIN_FILENO, &s->saved) == 0) {
-		struct termios raw = s->saved;
-		cfmakeraw(&raw);
-		if (tcsetattr(STDIN_FILENO, TCSADRAIN, &raw) == 0)
-			s->raw = true;
-	}
-}
-
-/* Read every message that is waiting.  Returns 0 once the socket is closed
- * by every process inside, 1 while it is still open. */
-static int read_messages(struct supervisor *s)
-{
-	for (;;) {
-		struct msg m;
-		struct iovec iov = { .iov_base = &m, .iov_len = sizeof m };
-		union {
-			char buf[CMSG_SPACE(sizeof(int))];
-			struct cmsghdr align;
-		} control;
-		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-				     .msg_controllen = sizeof control.buf };
-		ssize_t n = recvmsg(s->sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return 1;
-		if (n == 0)
-			return 0;
-		if ((size_t)n < offsetof(struct msg, text))
-			continue;
-		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-		int fd = -1;
-		if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-			memcpy(&fd, CMSG_DATA(c), sizeof fd);
-		switch (m.kind) {
-		case MSG_PTY:
-			if (fd >= 0)
-				take_pty(s, fd);
-			fd = -1;
-			break;
-		case MSG_SECCOMP_FD:
-			if (fd >= 0 && s->seccomp_listener < 0) {
-				s->seccomp_listener = fd;
-				fd = -1;
-			}
-			break;
-		case MSG_EXIT:
-			s->have_exit = true;
-			s->exit_status = m.code;
-			break;
-		case MSG_SETUP_ERROR:
-		case MSG_EXEC_ERROR:
-			if (!s->error_code) {
-				s->error_code = m.code;
-				m.text[sizeof m.text - 1] = '\0';
-				memcpy(s->error_msg, m.text, sizeof s->error_msg);
-			}
-			break;
-		}
-		if (fd >= 0)
-			close(fd);
-	}
-}
-
-static void relay(int from, int to, int *from_open)
-{
-	char buf[8192];
-	ssize_t n = read(from, buf, sizeof buf);
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
-	if (n <= 0) {
-		*from_open = 0;
-		return;
-	}
-	write_all(to, buf, (size_t)n);
-}
-
-static void on_signal(struct supervisor *s, int sig)
-{
-	if (sig == SIGWINCH && s->pty >= 0) {
-		/* Resizing the pty signals its foreground group by itself. */
-		struct winsize ws;
-		if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
-			ioctl(s->pty, TIOCSWINSZ, &ws);
-		return;
-	}
-	kill(s->init, sig);
-}
-
-/* Returns init's wait status once it has exited. */
-static int supervise_loop(struct supervisor *s)
-{
-	int status;
-	for (;;) {
-		struct pollfd fds[5] = {
-			{ .fd = s->sigfd, .events = POLLIN },
-			{ .fd = s->sock, .events = POLLIN },
-			{ .fd = s->pty, .events = POLLIN },
-			{ .fd = s->pty >= 0 && s->stdin_open ? STDIN_FILENO : -1, .events = POLLIN },
-			{ .fd = s->seccomp_listener, .events = POLLIN },
-		};
-		if (poll(fds, 5, -1) < 0 && errno != EINTR)
-			return fail("poll"), -1;
-		if (fds[4].revents && handle_seccomp_notification(s->seccomp_listener) < 0) {
-			close(s->seccomp_listener);
-			s->seccomp_listener = -1;
-		}
-		if (fds[1].revents)
-			if (read_messages(s) == 0)
-				s->sock = -1;
-		if (fds[3].revents) {
-			int open = 1;
-			relay(STDIN_FILENO, s->pty, &open);
-			s->stdin_open = open;
-		}
-		if (fds[2].revents) {
-			int open = 1;
-			relay(s->pty, s->tty_out, &open);
-			if (!open) {
-				close(s->pty);
-				s->pty = -1;
-			}
-		}
-		if (!fds[0].revents)
-			continue;
-		struct signalfd_siginfo si;
-		while (read(s->sigfd, &si, sizeof si) == sizeof si) {
-			if (si.ssi_signo != SIGCHLD) {
-				on_signal(s, (int)si.ssi_signo);
-				continue;
-			}
-			if (waitpid(s->init, &status, WNOHANG) == s->init)
-				return status;
-		}
-	}
-}
-
-/* After init is gone: pick up what is left on the socket and the pty. */
-static void drain(struct supervisor *s)
-{
-	if (s->sock >= 0)
-		read_messages(s);
-	if (s->pty >= 0) {
-		fcntl(s->pty, F_SETFL, O_NONBLOCK);
-		for (;;) {
-			char buf[8192];
-			ssize_t n = read(s->pty, buf, sizeof buf);
-			if (n <= 0)
-				break;
-			write_all(s->tty_out, buf, (size_t)n);
-		}
-	}
-	restore_terminal(s);
-}
-
-static int exit_code(const struct supervisor *s, int init_status)
-{
-	if (s->error_code) {
-		fprintf(stderr, "sbx: %s\n", s->error_msg);
-		return s->error_code;
-	}
-	int st = s->have_exit ? s->exit_status : init_status;
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return EXIT_SBX_FAILED;
-}
-
-static void prepare_terminal(struct config *cfg)
-{
-	for (int fd = 0; fd < 3; fd++)
-		if (isatty(fd))
-			cfg->tty_fds |= 1 << fd;
-	cfg->use_pty = (cfg->tty_fds & 1) && tcgetattr(STDIN_FILENO, &cfg->termios) == 0;
-	if (cfg->use_pty && ioctl(STDIN_FILENO, TIOCGWINSZ, &cfg->winsize) < 0)
-		memset(&cfg->winsize, 0, sizeof cfg->winsize);
-}
-
-static int supervise(struct config *cfg)
-{
-	struct supervisor s = { .pty = -1, .tty_out = STDOUT_FILENO, .seccomp_listener = -1 };
-	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	for (size_t i = 0; i < N_FORWARDED; i++) {
-		struct sigaction old;
-		/* A signal the caller ignores stays ignored: not forwarded. */
-		if (sigaction(forwarded_signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-			sigaddset(&set, forwarded_signals[i]);
-	}
-	/* Blocked before the clone, so init inherits the same mask and no
-	 * signal slips past either of us. */
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	s.sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	int sv[2], sync[2];
-	if (s.sigfd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 || pipe2(sync, O_CLOEXEC) < 0) {
-		fail("set up the supervisor");
-		die(EXIT_SBX_FAILED);
-	}
-
-	unsigned long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
-	if (cfg->net == NET_NONE)
-		flags |= CLONE_NEWNET;
-	fflush(NULL);
-	/* A fork-like clone (no new stack): the child continues here. */
-	pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
-	if (pid < 0) {
-		int err = errno;
-		fail("create the sandbox namespaces");
-		explain_userns_failure(err);
-		die(EXIT_SBX_FAILED);
-	}
-	if (pid == 0) {
-		close(sv[0]);
-		close(sync[1]);
-		close(s.sigfd);
-		run_init(cfg, sv[1], sync[0]);
-	}
-	close(sv[1]);
-	close(sync[0]);
-	s.init = pid;
-	s.sock = sv[0];
-	if (write_id_maps(pid, cfg) < 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		die(EXIT_SBX_FAILED);
-	}
-	if (write_all(sync[1], "g", 1) < 0) {
-		fail("start the sandbox");
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		die(EXIT_SBX_FAILED);
-	}
-	close(sync[1]);
-
-	int status = supervise_loop(&s);
-	if (status == -1) {
-		restore_terminal(&s);
-		kill(pid, SIGKILL);
-		die(EXIT_SBX_FAILED);
-	}
-	drain(&s);
-	return exit_code(&s, status);
+	init_loop(payload, sock, &set);
 }
 
 int main(int argc, char **argv)

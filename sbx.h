@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <termios.h>
 #include <sys/ioctl.h>
@@ -43,6 +44,13 @@ struct env_op {
 };
 
 enum net_mode { NET_NONE, NET_HOST };
+enum limits_mode { LIMITS_STRICT, LIMITS_BEST_EFFORT };
+
+/* --rlimit NAME=SOFT[:HARD] */
+struct rlimit_op {
+	int resource;
+	unsigned long long soft, hard; /* RLIM_INFINITY for unlimited */
+};
 
 /* Everything the sandbox will be, decided before any fork. */
 struct config {
@@ -66,6 +74,21 @@ struct config {
 	size_t n_seccomp_deny;
 	bool seccomp_log;      /* explain each denial through user notification */
 	bool print_policy;     /* --print-policy: print the configuration, run nothing */
+
+	/* Resource limits (cgroup.c enforces them; 0 means none asked). */
+	long long memory;      /* bytes */
+	long long memory_swap; /* bytes of swap on top of memory; -1: none allowed */
+	long long pids;
+	double cpus;
+	double timeout;        /* seconds of wall clock */
+	double kill_after;     /* grace between SIGTERM and SIGKILL on timeout */
+	enum limits_mode limits;
+	bool limits_set;       /* --limits was given explicitly */
+	char *cgroup;          /* --cgroup DIR */
+	struct rlimit_op *rlimits;
+	size_t n_rlimits;
+	char *status_json;     /* --status-json FILE (or a number: an fd) */
+	int status_fd;         /* --status-fd FD, -1 if none */
 	char **argv;           /* the command, NULL-terminated */
 
 	/* Computed by the supervisor before clone. */
@@ -80,6 +103,7 @@ struct config {
 int parse_options(struct config *cfg, int argc, char **argv);
 void print_usage(void);
 void print_policy(const struct config *cfg);
+const char *rlimit_name(int resource);
 void build_environment(struct config *cfg);
 /* Find a policy file (or "NAME.seccomp") on the search path, or the copy
  * compiled into sbx; returns its text and where it came from, or NULL with
@@ -129,7 +153,32 @@ int prepare_seccomp(const struct config *cfg);
 int install_seccomp(int *listener);
 int handle_seccomp_notification(int listener); /* -1 once the listener is closed */
 
-/* sandbox.c: messages from the sandbox to the supervisor, on one socket. */
+/* cgroup.c: resource limits.  The supervisor prepares them before the
+ * clone (a cgroup leaf with the limits written, or rlimits where no cgroup
+ * can be had and --limits best-effort allows it), the payload applies the
+ * rlimits before exec, and the supervisor reads the usage and removes the
+ * leaf at the end. */
+struct limits;
+struct limits *limits_prepare(const struct config *cfg); /* NULL: error recorded */
+int limits_cgroup_fd(const struct limits *l);           /* for CLONE_INTO_CGROUP, or -1 */
+int limits_attach(struct limits *l, pid_t pid);         /* when clone3 could not place it */
+int apply_rlimits(const struct limits *l);              /* in the payload */
+void limits_kill(struct limits *l);                     /* SIGKILL all in the leaf */
+void limits_finish(struct limits *l);                   /* collect usage after the end */
+void limits_report_json(const struct limits *l, FILE *out); /* ", \"key\": ..." members */
+void limits_cleanup(struct limits *l);                  /* remove the leaf, free */
+
+/* supervisor.c */
+void prepare_terminal(struct config *cfg);
+int supervise(struct config *cfg);
+
+/* sandbox.c: init and the payload.  The signals passed on to the command
+ * (unless the caller ignores them). */
+extern const int forwarded_signals[];
+#define N_FORWARDED 7
+void __attribute__((noreturn)) run_init(const struct config *cfg, const struct limits *limits, int sock, int sync_fd);
+
+/* Messages from the sandbox to the supervisor, on one socket. */
 enum msg_kind {
 	MSG_SETUP_ERROR, /* sbx failed inside: exit 125 */
 	MSG_EXEC_ERROR,  /* exec failed: code says 126 or 127 */

@@ -1,0 +1,437 @@
+/* supervisor.c: the part of sbx that stays outside.  It creates the sandbox
+ * (one clone into every namespace, and into the limits' cgroup when there is
+ * one), writes the id maps, releases init, and then waits: forwarding
+ * signals, relaying the terminal, answering --seccomp-log, enforcing
+ * --timeout, and at the end turning what it heard into one exit status and,
+ * if asked, a JSON report. */
+#include "sbx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+struct supervisor {
+	const struct config *cfg;
+	struct limits *limits;
+	pid_t init;
+	int sock, sigfd, pty, tty_out, seccomp_listener;
+	bool stdin_open, raw;
+	struct termios saved;
+
+	double started, deadline; /* monotonic seconds; deadline 0: none */
+	int timeout_stage;        /* 0, 1 after SIGTERM, 2 after SIGKILL */
+
+	bool have_exit;
+	int exit_status;          /* the command's wait status, from init */
+	int error_code;           /* 0, or 125/126/127 with error_msg */
+	char error_msg[sizeof((struct msg *)0)->text];
+	struct rusage usage;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- the terminal ------------------------------------------------------ */
+
+void prepare_terminal(struct config *cfg)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (isatty(fd))
+			cfg->tty_fds |= 1u << fd;
+	cfg->use_pty = (cfg->tty_fds & 1) && tcgetattr(STDIN_FILENO, &cfg->termios) == 0;
+	if (cfg->use_pty && ioctl(STDIN_FILENO, TIOCGWINSZ, &cfg->winsize) < 0)
+		memset(&cfg->winsize, 0, sizeof cfg->winsize);
+}
+
+static void restore_terminal(struct supervisor *s)
+{
+	if (s->raw)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &s->saved);
+	s->raw = false;
+}
+
+/* The caller's terminal goes raw: every key, ^C and ^Z included, travels to
+ * the sandbox's pty, whose line discipline gives them their meaning. */
+static void take_pty(struct supervisor *s, int fd)
+{
+	s->pty = fd;
+	s->stdin_open = true;
+	s->tty_out = isatty(STDOUT_FILENO) ? STDOUT_FILENO : isatty(STDERR_FILENO) ? STDERR_FILENO : STDIN_FILENO;
+	if (tcgetattr(STDIN_FILENO, &s->saved) == 0) {
+		struct termios raw = s->saved;
+		cfmakeraw(&raw);
+		if (tcsetattr(STDIN_FILENO, TCSADRAIN, &raw) == 0)
+			s->raw = true;
+	}
+}
+
+/* Copy what is there; returns false at end of file or on a hard error. */
+static bool relay(int from, int to)
+{
+	char buf[8192];
+	ssize_t n = read(from, buf, sizeof buf);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (n <= 0)
+		return false;
+	return write_all(to, buf, (size_t)n) == 0;
+}
+
+/* ---- messages from inside ---------------------------------------------- */
+
+static void take_message(struct supervisor *s, struct msg *m, int *fd)
+{
+	switch (m->kind) {
+	case MSG_PTY:
+		if (*fd >= 0 && s->pty < 0) {
+			take_pty(s, *fd);
+			*fd = -1;
+		}
+		break;
+	case MSG_SECCOMP_FD:
+		if (*fd >= 0 && s->seccomp_listener < 0) {
+			s->seccomp_listener = *fd;
+			*fd = -1;
+		}
+		break;
+	case MSG_EXIT:
+		s->have_exit = true;
+		s->exit_status = m->code;
+		break;
+	case MSG_SETUP_ERROR:
+	case MSG_EXEC_ERROR:
+		if (!s->error_code) {
+			s->error_code = m->code;
+			m->text[sizeof m->text - 1] = '\0';
+			memcpy(s->error_msg, m->text, sizeof s->error_msg);
+		}
+		break;
+	}
+}
+
+/* Read every message waiting.  Returns false once every process inside has
+ * closed the socket. */
+static bool read_messages(struct supervisor *s)
+{
+	for (;;) {
+		struct msg m;
+		struct iovec iov = { .iov_base = &m, .iov_len = sizeof m };
+		union {
+			char buf[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} control;
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+				     .msg_controllen = sizeof control.buf };
+		ssize_t n = recvmsg(s->sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return true;
+		if (n == 0)
+			return false;
+		int fd = -1;
+		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+		if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+			memcpy(&fd, CMSG_DATA(c), sizeof fd);
+		if ((size_t)n == sizeof m)
+			take_message(s, &m, &fd);
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+/* ---- signals and the timeout ------------------------------------------- */
+
+static void on_signal(struct supervisor *s, int sig)
+{
+	if (sig == SIGWINCH && s->pty >= 0) {
+		/* Resizing the pty signals its foreground group by itself. */
+		struct winsize ws;
+		if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+			ioctl(s->pty, TIOCSWINSZ, &ws);
+		return;
+	}
+	kill(s->init, sig);
+}
+
+/* Like timeout(1): SIGTERM to the command (init passes it on), then after
+ * the grace period SIGKILL to init, which takes the whole PID namespace with
+ * it, and to everything left in the cgroup. */
+static void on_deadline(struct supervisor *s)
+{
+	if (s->timeout_stage == 0) {
+		kill(s->init, SIGTERM);
+		s->timeout_stage = 1;
+		s->deadline = now() + s->cfg->kill_after;
+		return;
+	}
+	kill(s->init, SIGKILL);
+	limits_kill(s->limits);
+	s->timeout_stage = 2;
+	s->deadline = 0;
+}
+
+static int poll_timeout_ms(const struct supervisor *s)
+{
+	if (!s->deadline)
+		return -1;
+	double left = s->deadline - now();
+	return left <= 0 ? 0 : (int)(left * 1000) + 1;
+}
+
+/* Returns init's wait status once it has exited, or -1 on error. */
+static int supervise_loop(struct supervisor *s)
+{
+	for (;;) {
+		struct pollfd fds[5] = {
+			{ .fd = s->sigfd, .events = POLLIN },
+			{ .fd = s->sock, .events = POLLIN },
+			{ .fd = s->pty, .events = POLLIN },
+			{ .fd = s->pty >= 0 && s->stdin_open ? STDIN_FILENO : -1, .events = POLLIN },
+			{ .fd = s->seccomp_listener, .events = POLLIN },
+		};
+		int n = poll(fds, 5, poll_timeout_ms(s));
+		if (n < 0 && errno != EINTR)
+			return fail("poll"), -1;
+		if (s->deadline && now() >= s->deadline)
+			on_deadline(s);
+		if (n <= 0)
+			continue;
+		if (fds[4].revents && handle_seccomp_notification(s->seccomp_listener) < 0) {
+			close(s->seccomp_listener);
+			s->seccomp_listener = -1;
+		}
+		if (fds[1].revents && !read_messages(s)) {
+			close(s->sock);
+			s->sock = -1;
+		}
+		if (fds[3].revents && !relay(STDIN_FILENO, s->pty))
+			s->stdin_open = false;
+		if (fds[2].revents && !relay(s->pty, s->tty_out)) {
+			close(s->pty);
+			s->pty = -1;
+		}
+		if (!fds[0].revents)
+			continue;
+		struct signalfd_siginfo si;
+		while (read(s->sigfd, &si, sizeof si) == sizeof si) {
+			if (si.ssi_signo != SIGCHLD) {
+				on_signal(s, (int)si.ssi_signo);
+				continue;
+			}
+			int status;
+			if (wait4(s->init, &status, WNOHANG, &s->usage) == s->init)
+				return status;
+		}
+	}
+}
+
+/* After init is gone: pick up what is left on the socket and the pty. */
+static void drain(struct supervisor *s)
+{
+	if (s->sock >= 0)
+		read_messages(s);
+	if (s->pty >= 0) {
+		fcntl(s->pty, F_SETFL, O_NONBLOCK);
+		while (relay(s->pty, s->tty_out))
+			;
+	}
+	restore_terminal(s);
+}
+
+/* ---- the result -------------------------------------------------------- */
+
+static int exit_code(const struct supervisor *s, int init_status)
+{
+	if (s->timeout_stage)
+		return EXIT_TIMEOUT;
+	if (s->error_code)
+		return s->error_code;
+	int st = s->have_exit ? s->exit_status : init_status;
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return EXIT_SBX_FAILED;
+}
+
+static double seconds(struct timeval tv)
+{
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+/* One JSON object on one line, for build systems to read instead of
+ * parsing stderr. */
+static void write_report(const struct supervisor *s, int code, int init_status, FILE *out)
+{
+	int st = s->have_exit ? s->exit_status : init_status;
+	fprintf(out, "{\"exit-code\": %d", code);
+	if (!s->error_code && WIFSIGNALED(st))
+		fprintf(out, ", \"signal\": %d", WTERMSIG(st));
+	else
+		fprintf(out, ", \"signal\": null");
+	fprintf(out, ", \"timed-out\": %s, \"sbx-failed\": %s", s->timeout_stage ? "true" : "false",
+		s->error_code == EXIT_SBX_FAILED ? "true" : "false");
+	fprintf(out, ", \"wall-time\": %.6f, \"user-time\": %.6f, \"system-time\": %.6f, \"max-rss\": %ld",
+		now() - s->started, seconds(s->usage.ru_utime), seconds(s->usage.ru_stime),
+		s->usage.ru_maxrss * 1024L);
+	limits_report_json(s->limits, out);
+	fprintf(out, "}\n");
+	fflush(out);
+}
+
+static void report(const struct supervisor *s, int code, int init_status)
+{
+	const struct config *cfg = s->cfg;
+	if (cfg->status_fd >= 0) {
+		FILE *f = fdopen(dup(cfg->status_fd), "w");
+		if (f) {
+			write_report(s, code, init_status, f);
+			fclose(f);
+		}
+	}
+	if (cfg->status_json) {
+		FILE *f = fopen(cfg->status_json, "we");
+		if (!f) {
+			fprintf(stderr, "sbx: --status-json %s: %s\n", cfg->status_json, strerror(errno));
+			return;
+		}
+		write_report(s, code, init_status, f);
+		fclose(f);
+	}
+}
+
+/* ---- creating the sandbox ---------------------------------------------- */
+
+/* A fork-like clone (no new stack: the child continues in this function's
+ * caller) into every namespace at once.  With a cgroup, clone3 places the
+ * child in it atomically (CLONE_INTO_CGROUP); *placed says whether it did. */
+static pid_t clone_sandbox(unsigned long flags, int cgroup_fd, bool *placed)
+{
+	*placed = false;
+	if (cgroup_fd >= 0) {
+		struct clone_args args = {
+			.flags = flags | CLONE_INTO_CGROUP,
+			.exit_signal = SIGCHLD,
+			.cgroup = (unsigned long long)cgroup_fd,
+		};
+		pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+		if (pid >= 0) {
+			*placed = true;
+			return pid;
+		}
+		if (errno != ENOSYS && errno != E2BIG && errno != EINVAL)
+			return -1;
+	}
+	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+}
+
+static void block_signals(struct supervisor *s)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < N_FORWARDED; i++) {
+		struct sigaction old;
+		/* A signal the caller ignores stays ignored: not forwarded. */
+		if (sigaction(forwarded_signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaddset(&set, forwarded_signals[i]);
+	}
+	/* Blocked before the clone, so init starts with them blocked too. */
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	s->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+static void __attribute__((noreturn)) abandon(struct supervisor *s, pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	limits_cleanup(s->limits);
+	die(EXIT_SBX_FAILED);
+}
+
+int supervise(struct config *cfg)
+{
+	struct supervisor s = {
+		.cfg = cfg, .pty = -1, .tty_out = STDOUT_FILENO, .seccomp_listener = -1, .started = now(),
+	};
+	block_signals(&s);
+	int sv[2], sync[2];
+	if (s.sigfd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
+	    pipe2(sync, O_CLOEXEC) < 0) {
+		fail("set up the supervisor");
+		die(EXIT_SBX_FAILED);
+	}
+	s.limits = limits_prepare(cfg);
+	if (!s.limits)
+		die(EXIT_SBX_FAILED);
+
+	unsigned long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
+	if (cfg->net == NET_NONE)
+		flags |= CLONE_NEWNET;
+	fflush(NULL);
+	bool placed;
+	pid_t pid = clone_sandbox(flags, limits_cgroup_fd(s.limits), &placed);
+	if (pid < 0) {
+		int err = errno;
+		fail("create the sandbox namespaces");
+		explain_userns_failure(err);
+		abandon(&s, -1);
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		close(sync[1]);
+		close(s.sigfd);
+		run_init(cfg, s.limits, sv[1], sync[0]);
+	}
+	close(sv[1]);
+	close(sync[0]);
+	s.init = pid;
+	s.sock = sv[0];
+	if ((!placed && limits_attach(s.limits, pid) < 0) || write_id_maps(pid, cfg) < 0)
+		abandon(&s, pid);
+	if (cfg->status_fd >= 0)
+		dprintf(cfg->status_fd, "{\"child-pid\": %d}\n", (int)pid);
+	if (cfg->timeout > 0)
+		s.deadline = now() + cfg->timeout;
+	/* Init is waiting for this byte: its id maps are in place. */
+	if (write_all(sync[1], "g", 1) < 0) {
+		fail("start the sandbox");
+		abandon(&s, pid);
+	}
+	close(sync[1]);
+
+	int status = supervise_loop(&s);
+	if (status == -1) {
+		restore_terminal(&s);
+		abandon(&s, pid);
+	}
+	drain(&s);
+	int code = exit_code(&s, status);
+	if (s.error_code)
+		fprintf(stderr, "sbx: %s\n", s.error_msg);
+	else if (s.timeout_stage)
+		fprintf(stderr, "sbx: %s: timed out after %gs\n", cfg->argv[0], cfg->timeout);
+	limits_finish(s.limits);
+	report(&s, code, status);
+	limits_cleanup(s.limits);
+	return code;
+}
