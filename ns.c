@@ -364,6 +364,7 @@ int build_root(const struct config *cfg)
 			goto out;
 	}
 
+	trace_step("rootfs and bind sources cloned");
 	if (sys_move_mount(rootfs, "", AT_FDCWD, STAGING, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
 		fail("mount the rootfs on " STAGING);
 		goto out;
@@ -376,8 +377,13 @@ int build_root(const struct config *cfg)
 
 	static const char *const tmp_opts[] = { "mode=1777", NULL };
 	static const char *const run_opts[] = { "mode=0755", NULL };
-	if (mount_proc(rootfd) < 0 || mount_dev(rootfd, devices) < 0 ||
-	    mount_new_fs(rootfd, "/tmp", "tmpfs", tmp_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
+	if (mount_proc(rootfd) < 0)
+		goto out;
+	trace_step("/proc mounted");
+	if (mount_dev(rootfd, devices) < 0)
+		goto out;
+	trace_step("/dev built");
+	if (mount_new_fs(rootfd, "/tmp", "tmpfs", tmp_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
 		goto out;
 	/* /run holds the host's live sockets (D-Bus, systemd, container
 	 * engines); a read-only bind does not stop connect(2), so hide it. */
@@ -387,6 +393,7 @@ int build_root(const struct config *cfg)
 	for (size_t i = 0; i < cfg->n_mounts; i++)
 		if (mount_user_op(rootfd, &cfg->mounts[i], trees[i]) < 0)
 			goto out;
+	trace_step("/tmp, /run and user mounts done");
 	r = enter_root(rootfd);
 out:
 	close_fd(&rootfs);

@@ -433,6 +433,13 @@ static int opt_keep_fd(struct config *cfg, char **a)
 	return 0;
 }
 
+static int opt_trace(struct config *cfg, char **a)
+{
+	(void)a;
+	cfg->trace = true;
+	return 0;
+}
+
 static int apply_policy(struct config *cfg, const char *name, int depth, const char *const *stack);
 
 static int opt_policy(struct config *cfg, char **a)
@@ -487,6 +494,7 @@ static const struct option_def options[] = {
 	{ "limits", 1, opt_limits, G_LIMITS, "strict|best-effort", "fail, or warn, when a limit cannot be enforced" },
 	{ "status-json", 1, opt_status_json, G_OUTPUT, "FILE", "write a JSON status report to FILE at the end" },
 	{ "status-fd", 1, opt_status_fd, G_OUTPUT, "FD", "JSON status on FD: child-pid first, report at the end" },
+	{ "trace", 0, opt_trace, G_OUTPUT, "", "print each setup step with its duration" },
 	{ "policy", 1, opt_policy, G_POLICY, "NAME|FILE", "apply a policy (default: the 'default' policy)" },
 	{ "print-policy", 0, opt_print_policy, G_POLICY, "", "print the effective policy and exit" },
 };

@@ -168,6 +168,7 @@ static int drop_capabilities(void)
 static void __attribute__((noreturn)) run_payload(const struct config *cfg, const struct limits *limits, int sock,
 						     int pty_slave)
 {
+	trace_step("payload forked");
 	reset_signals();
 	if (enter_session(cfg, pty_slave) < 0 || enter_workdir(cfg) < 0 || close_stray_fds(cfg, sock) < 0 ||
 	    apply_rlimits(limits) < 0)
@@ -185,8 +186,10 @@ static void __attribute__((noreturn)) run_payload(const struct config *cfg, cons
 	}
 	/* Last: after this, only what the filter allows. */
 	int listener = -1;
+	trace_step("capabilities dropped, no_new_privs");
 	if (install_seccomp(&listener) < 0)
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
+	trace_step("seccomp loaded, exec");
 	if (listener >= 0) {
 		send_msg(sock, MSG_SECCOMP_FD, 0, listener);
 		close(listener);
@@ -257,10 +260,12 @@ static int setup_sandbox(const struct config *cfg, int sock, int *pty_slave)
 {
 	if (build_root(cfg) < 0)
 		return -1;
+	trace_step("root built and entered");
 	if (set_hostname(cfg->hostname) < 0)
 		return -1;
 	if (cfg->net == NET_NONE && bring_up_loopback() < 0)
 		return -1;
+	trace_step("hostname set, loopback up");
 	if (cfg->use_pty && (*pty_slave = open_pty(cfg, sock)) < 0)
 		return -1;
 	return 0;
@@ -309,6 +314,7 @@ void __attribute__((noreturn)) run_init(const struct config *cfg, const struct l
 	if (read_all(sync_fd, &go, 1) != 1)
 		_exit(EXIT_SBX_FAILED);
 	close(sync_fd);
+	trace_step("init released");
 	/* Only now, after the supervisor wrote our id maps (which needs our
 	 * /proc files to be owned by the caller): nobody inside may ptrace
 	 * init, read its memory or reach /proc/1/exe. */
@@ -340,9 +346,14 @@ int main(int argc, char **argv)
 		return 0;
 	if (r < 0)
 		die(EXIT_SBX_FAILED);
+	if (cfg.trace) {
+		trace_enable();
+		trace_step("options parsed");
+	}
 	build_environment(&cfg);
 	if (prepare_seccomp(&cfg) < 0)
 		die(EXIT_SBX_FAILED);
+	trace_step("seccomp filter compiled");
 	prepare_terminal(&cfg);
 	return supervise(&cfg);
 }

@@ -74,6 +74,7 @@ struct config {
 	size_t n_seccomp_deny;
 	bool seccomp_log;      /* explain each denial through user notification */
 	bool print_policy;     /* --print-policy: print the configuration, run nothing */
+	bool trace;            /* --trace: print each setup step with its duration */
 
 	/* Resource limits (cgroup.c enforces them; 0 means none asked). */
 	long long memory;      /* bytes */
@@ -134,6 +135,8 @@ ssize_t read_all(int fd, void *buf, size_t len);
 int write_all(int fd, const void *buf, size_t len);
 int write_file(const char *path, const char *text);
 int read_small_file(const char *path, char *buf, size_t size);
+void trace_enable(void);
+void trace_step(const char *what); /* no-op unless --trace */
 
 /* idmap.c: parent side of the user namespace. */
 int write_id_maps(pid_t child, const struct config *cfg);

@@ -397,6 +397,7 @@ int supervise(struct config *cfg)
 		abandon(&s, -1);
 	}
 	if (pid == 0) {
+		trace_step(placed ? "cloned into the cgroup" : "cloned");
 		close(sv[0]);
 		close(sync[1]);
 		close(s.sigfd);
@@ -418,8 +419,10 @@ int supervise(struct config *cfg)
 		abandon(&s, pid);
 	}
 	close(sync[1]);
+	trace_step("id maps written, init released");
 
 	int status = supervise_loop(&s);
+	trace_step("init exited");
 	if (status == -1) {
 		restore_terminal(&s);
 		abandon(&s, pid);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static char error_buf[1024];
@@ -193,4 +194,33 @@ int read_small_file(const char *path, char *buf, size_t size)
 		return -1;
 	buf[n] = '\0';
 	return 0;
+}
+
+/* --trace: each step of the setup with the time since sbx started and since
+ * the previous step, so anyone can see where the time goes.  Processes
+ * inherit the start time through clone and fork, so the clock is shared. */
+static bool tracing;
+static double trace_start, trace_last;
+
+static double monotonic_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+void trace_enable(void)
+{
+	tracing = true;
+	trace_start = trace_last = monotonic_us();
+}
+
+void trace_step(const char *what)
+{
+	if (!tracing)
+		return;
+	double t = monotonic_us();
+	fprintf(stderr, "sbx: trace: %9.1f us  +%8.1f us  [%d] %s\n", t - trace_start, t - trace_last,
+		(int)getpid(), what);
+	trace_last = t;
 }
