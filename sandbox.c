@@ -47,7 +47,7 @@ static void send_msg(int sock, int kind, int code, int fd)
 	snprintf(m.text, sizeof m.text, "%s", error_text());
 	if (hint_text()[0]) {
 		size_t len = strlen(m.text);
-		snprintf(m.text + len, sizeof m.text - len, "\nsbx: hint: %s", hint_text());
+		snprintf(m.text + len, sizeof m.text - len, "\nhint: %s", hint_text());
 	}
 	struct iovec iov = { .iov_base = &m, .iov_len = sizeof m };
 	union {

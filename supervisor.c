@@ -54,7 +54,10 @@ void prepare_terminal(struct config *cfg)
 	for (int fd = 0; fd < 3; fd++)
 		if (isatty(fd))
 			cfg->tty_fds |= 1u << fd;
-	cfg->use_pty = (cfg->tty_fds & 1) && tcgetattr(STDIN_FILENO, &cfg->termios) == 0;
+	/* A pty only for a foreground job: in the background, taking over
+	 * the terminal would stop us with SIGTTOU/SIGTTIN. */
+	cfg->use_pty = (cfg->tty_fds & 1) && tcgetpgrp(STDIN_FILENO) == getpgrp() &&
+		       tcgetattr(STDIN_FILENO, &cfg->termios) == 0;
 	if (cfg->use_pty && ioctl(STDIN_FILENO, TIOCGWINSZ, &cfg->winsize) < 0)
 		memset(&cfg->winsize, 0, sizeof cfg->winsize);
 }

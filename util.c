@@ -79,7 +79,7 @@ void die(int code)
 {
 	fprintf(stderr, "sbx: %s\n", error_buf[0] ? error_buf : "failed");
 	if (hint_buf[0])
-		fprintf(stderr, "sbx: hint: %s\n", hint_buf);
+		fprintf(stderr, "hint: %s\n", hint_buf);
 	exit(code);
 }
 
