@@ -984,3 +984,49 @@ void build_environment(struct config *cfg)
 	env = grow(env, &n, sizeof *env); /* NULL terminator */
 	cfg->envp = env;
 }
+
+static void free_list(char **list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+/* Everything parse_options and build_environment allocated. */
+void free_config(struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		free(cfg->mounts[i].src);
+		free(cfg->mounts[i].dst);
+	}
+	free(cfg->mounts);
+	for (size_t i = 0; i < cfg->n_env_ops; i++) {
+		free(cfg->env_ops[i].name);
+		free(cfg->env_ops[i].value);
+	}
+	free(cfg->env_ops);
+	free(cfg->keep_fds);
+	free(cfg->rlimits);
+	free_list(cfg->seccomp_allow, cfg->n_seccomp_allow);
+	free_list(cfg->seccomp_deny, cfg->n_seccomp_deny);
+	if (cfg->envp) {
+		size_t n = 0;
+		while (cfg->envp[n])
+			n++;
+		free_list(cfg->envp, n);
+	}
+	if (cfg->argv) {
+		size_t n = 0;
+		while (cfg->argv[n])
+			n++;
+		free_list(cfg->argv, n);
+	}
+	free(cfg->rootfs);
+	free(cfg->hostname);
+	free(cfg->chdir);
+	free(cfg->cwd);
+	free(cfg->seccomp);
+	free(cfg->cgroup);
+	free(cfg->status_json);
+	memset(cfg, 0, sizeof *cfg);
+}

@@ -99,7 +99,8 @@ static int close_stray_fds(const struct config *cfg, int sock)
 {
 	size_t n = cfg->n_keep_fds + 1;
 	int *keep = xcalloc(n, sizeof *keep);
-	memcpy(keep, cfg->keep_fds, cfg->n_keep_fds * sizeof *keep);
+	if (cfg->n_keep_fds)
+		memcpy(keep, cfg->keep_fds, cfg->n_keep_fds * sizeof *keep);
 	keep[n - 1] = sock;
 	qsort(keep, n, sizeof *keep, cmp_int);
 	unsigned from = 3;
@@ -342,8 +343,10 @@ int main(int argc, char **argv)
 	caller_env = environ;
 	struct config cfg = { 0 };
 	int r = parse_options(&cfg, argc, argv);
-	if (r > 0)
+	if (r > 0) {
+		free_config(&cfg);
 		return 0;
+	}
 	if (r < 0)
 		die(EXIT_SBX_FAILED);
 	if (cfg.trace) {
@@ -355,5 +358,7 @@ int main(int argc, char **argv)
 		die(EXIT_SBX_FAILED);
 	trace_step("seccomp filter compiled");
 	prepare_terminal(&cfg);
-	return supervise(&cfg);
+	int code = supervise(&cfg);
+	free_config(&cfg);
+	return code;
 }

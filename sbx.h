@@ -106,6 +106,7 @@ void print_usage(void);
 void print_policy(const struct config *cfg);
 const char *rlimit_name(int resource);
 void build_environment(struct config *cfg);
+void free_config(struct config *cfg);
 /* Find a policy file (or "NAME.seccomp") on the search path, or the copy
  * compiled into sbx; returns its text and where it came from, or NULL with
  * the error recorded. */
