@@ -182,8 +182,10 @@ static int opt_net(struct config *cfg, char **a)
 		cfg->net = NET_NONE;
 	else if (strcmp(a[0], "host") == 0)
 		cfg->net = NET_HOST;
+	else if (strcmp(a[0], "user") == 0)
+		cfg->net = NET_USER;
 	else
-		return failx("--net: '%s': expected none or host", a[0]);
+		return failx("--net: '%s': expected none, host or user", a[0]);
 	return 0;
 }
 
@@ -433,6 +435,62 @@ static int opt_keep_fd(struct config *cfg, char **a)
 	return 0;
 }
 
+static int opt_publish(struct config *cfg, char **a)
+{
+	unsigned host, inside;
+	char proto[4] = "tcp";
+	int used = 0;
+	if (sscanf(a[0], "%u:%u%n", &host, &inside, &used) != 2 || host == 0 || host > 65535 || inside == 0 ||
+	    inside > 65535 || (a[0][used] && strcmp(a[0] + used, "/tcp") != 0 && strcmp(a[0] + used, "/udp") != 0))
+		return failx("--publish: '%s': expected HOST_PORT:SANDBOX_PORT[/tcp|/udp]", a[0]);
+	if (a[0][used])
+		memcpy(proto, a[0] + used + 1, 3);
+	cfg->publish = grow(cfg->publish, &cfg->n_publish, sizeof *cfg->publish);
+	cfg->publish[cfg->n_publish - 1] = xasprintf("%u:%u/%s", host, inside, proto);
+	return 0;
+}
+
+static int opt_map_users(struct config *cfg, char **a)
+{
+	if (strcmp(a[0], "auto") == 0)
+		cfg->map_users = MAP_USERS_AUTO;
+	else if (strcmp(a[0], "required") == 0)
+		cfg->map_users = MAP_USERS_REQUIRED;
+	else if (strcmp(a[0], "none") == 0)
+		cfg->map_users = MAP_USERS_NONE;
+	else
+		return failx("--map-users: '%s': expected auto, required or none", a[0]);
+	return 0;
+}
+
+static int opt_overlay(struct config *cfg, char **a)
+{
+	(void)a;
+	cfg->overlay = true;
+	return 0;
+}
+
+static int opt_overlay_size(struct config *cfg, char **a)
+{
+	return parse_size("overlay-size", a[0], &cfg->overlay_size);
+}
+
+static int opt_overlay_upper(struct config *cfg, char **a)
+{
+	char *path = realpath(a[0], NULL);
+	if (!path)
+		return fail("--overlay-upper %s", a[0]);
+	struct stat st;
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		free(path);
+		return failx("--overlay-upper %s: not a directory", a[0]);
+	}
+	free(cfg->overlay_upper);
+	cfg->overlay_upper = path;
+	cfg->overlay = true;
+	return 0;
+}
+
 static int opt_trace(struct config *cfg, char **a)
 {
 	(void)a;
@@ -468,12 +526,17 @@ static const struct option_def options[] = {
 	{ "bind", 1, opt_bind, G_FS, "SRC[:DST]", "bind SRC read-write at DST (default: the same path)" },
 	{ "ro-bind", 1, opt_ro_bind, G_FS, "SRC[:DST]", "bind SRC read-only at DST" },
 	{ "tmpfs", 1, opt_tmpfs, G_FS, "DST", "mount a fresh tmpfs at DST" },
+	{ "overlay", 0, opt_overlay, G_FS, "", "a writable throwaway layer over the root" },
+	{ "overlay-size", 1, opt_overlay_size, G_FS, "SIZE", "size of the tmpfs holding that layer" },
+	{ "overlay-upper", 1, opt_overlay_upper, G_FS, "DIR", "keep the layer's changes in DIR" },
 	{ "bind-cwd", 0, opt_bind_cwd, G_FS, "", "bind the current directory read-write and start there" },
 	{ "chdir", 1, opt_chdir, G_FS, "DIR", "start the command in DIR" },
 	{ "hostname", 1, opt_hostname, G_NS, "NAME", "host name inside (default: sbx)" },
 	{ "uid", 1, opt_uid, G_NS, "N", "user id inside (default: yours; 0 is root in the namespace)" },
 	{ "gid", 1, opt_gid, G_NS, "N", "group id inside (default: yours)" },
-	{ "net", 1, opt_net, G_NS, "none|host", "none: only loopback (default); host: the host's network" },
+	{ "map-users", 1, opt_map_users, G_NS, "auto|required|none", "map 65536 ids from /etc/subuid (newuidmap)" },
+	{ "net", 1, opt_net, G_NS, "none|host|user", "none: loopback only (default); host: shared; user: pasta" },
+	{ "publish", 1, opt_publish, G_NS, "HPORT:SPORT", "with --net user: forward a host port inside" },
 	{ "setenv", 2, opt_setenv, G_ENV, "NAME VALUE", "set an environment variable" },
 	{ "unsetenv", 1, opt_unsetenv, G_ENV, "NAME", "remove an environment variable" },
 	{ "keep-env", 1, opt_keep_env, G_ENV, "NAME", "pass the caller's NAME through" },
@@ -877,13 +940,62 @@ void print_policy(const struct config *cfg)
 	print_line("uid", num, NULL);
 	snprintf(num, sizeof num, "%u", cfg->gid);
 	print_line("gid", num, NULL);
-	print_line("net", cfg->net == NET_NONE ? "none" : "host", NULL);
+	static const char *const net_names[] = { "none", "host", "user" };
+	print_line("net", net_names[cfg->net], NULL);
+	for (size_t i = 0; i < cfg->n_publish; i++)
+		print_line("publish", cfg->publish[i], NULL);
+	static const char *const map_names[] = { "none", "auto", "required" };
+	if (cfg->map_users != MAP_USERS_NONE)
+		print_line("map-users", map_names[cfg->map_users], NULL);
+	if (cfg->overlay_upper)
+		print_line("overlay-upper", cfg->overlay_upper, NULL);
+	else if (cfg->overlay)
+		print_line("overlay", NULL, NULL);
+	if (cfg->overlay_size) {
+		snprintf(num, sizeof num, "%lld", cfg->overlay_size);
+		print_line("overlay-size", num, NULL);
+	}
 	for (size_t i = 0; i < cfg->n_env_ops; i++)
 		print_line(env_names[cfg->env_ops[i].kind], cfg->env_ops[i].name, cfg->env_ops[i].value);
 	for (size_t i = 0; i < cfg->n_keep_fds; i++) {
 		snprintf(num, sizeof num, "%d", cfg->keep_fds[i]);
 		print_line("keep-fd", num, NULL);
 	}
+	if (cfg->memory) {
+		snprintf(num, sizeof num, "%lld", cfg->memory);
+		print_line("memory", num, NULL);
+	}
+	if (cfg->memory_swap) {
+		snprintf(num, sizeof num, "%lld", cfg->memory_swap);
+		print_line("memory-swap", num, NULL);
+	}
+	if (cfg->pids) {
+		snprintf(num, sizeof num, "%lld", cfg->pids);
+		print_line("pids", num, NULL);
+	}
+	if (cfg->cpus > 0) {
+		snprintf(num, sizeof num, "%g", cfg->cpus);
+		print_line("cpus", num, NULL);
+	}
+	if (cfg->timeout > 0) {
+		snprintf(num, sizeof num, "%gs", cfg->timeout);
+		print_line("timeout", num, NULL);
+	}
+	snprintf(num, sizeof num, "%gs", cfg->kill_after);
+	print_line("kill-after", num, NULL);
+	for (size_t i = 0; i < cfg->n_rlimits; i++) {
+		char soft[24], hard[24];
+		const struct rlimit_op *r = &cfg->rlimits[i];
+		snprintf(soft, sizeof soft, r->soft == RLIM_INFINITY ? "unlimited" : "%llu", r->soft);
+		snprintf(hard, sizeof hard, r->hard == RLIM_INFINITY ? "unlimited" : "%llu", r->hard);
+		char *arg = xasprintf("%s=%s:%s", rlimit_name(r->resource), soft, hard);
+		print_line("rlimit", arg, NULL);
+		free(arg);
+	}
+	if (cfg->cgroup)
+		print_line("cgroup", cfg->cgroup, NULL);
+	if (cfg->limits_set)
+		print_line("limits", cfg->limits == LIMITS_STRICT ? "strict" : "best-effort", NULL);
 	print_line("seccomp", cfg->seccomp, NULL);
 	for (size_t i = 0; i < cfg->n_seccomp_allow; i++)
 		print_line("seccomp-allow", cfg->seccomp_allow[i], NULL);
@@ -1008,6 +1120,8 @@ void free_config(struct config *cfg)
 	free(cfg->keep_fds);
 	free(cfg->rlimits);
 	free_list(cfg->seccomp_allow, cfg->n_seccomp_allow);
+	free_list(cfg->publish, cfg->n_publish);
+	free(cfg->overlay_upper);
 	free_list(cfg->seccomp_deny, cfg->n_seccomp_deny);
 	if (cfg->envp) {
 		size_t n = 0;

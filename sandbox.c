@@ -264,7 +264,7 @@ static int setup_sandbox(const struct config *cfg, int sock, int *pty_slave)
 	trace_step("root built and entered");
 	if (set_hostname(cfg->hostname) < 0)
 		return -1;
-	if (cfg->net == NET_NONE && bring_up_loopback() < 0)
+	if (cfg->net != NET_HOST && bring_up_loopback() < 0)
 		return -1;
 	trace_step("hostname set, loopback up");
 	if (cfg->use_pty && (*pty_slave = open_pty(cfg, sock)) < 0)

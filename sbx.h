@@ -43,7 +43,8 @@ struct env_op {
 	char *value;
 };
 
-enum net_mode { NET_NONE, NET_HOST };
+enum net_mode { NET_NONE, NET_HOST, NET_USER };
+enum map_users { MAP_USERS_NONE, MAP_USERS_AUTO, MAP_USERS_REQUIRED };
 enum limits_mode { LIMITS_STRICT, LIMITS_BEST_EFFORT };
 
 /* --rlimit NAME=SOFT[:HARD] */
@@ -67,6 +68,12 @@ struct config {
 	uid_t uid, outer_uid;  /* inside / caller */
 	gid_t gid, outer_gid;
 	enum net_mode net;
+	char **publish;        /* --publish HOST_PORT:SANDBOX_PORT[/udp], with --net user */
+	size_t n_publish;
+	enum map_users map_users; /* --map-users: subordinate id ranges via newuidmap */
+	bool overlay;          /* --overlay: writable throwaway layer over the rootfs */
+	long long overlay_size; /* bytes for the tmpfs holding the upper layer; 0: default */
+	char *overlay_upper;   /* --overlay-upper DIR: keep the changes there */
 	char *seccomp;         /* seccomp list: a name, a path, or "none" */
 	char **seccomp_allow;  /* --seccomp-allow SYSCALL, in order */
 	size_t n_seccomp_allow;

@@ -388,7 +388,7 @@ int supervise(struct config *cfg)
 		die(EXIT_SBX_FAILED);
 
 	unsigned long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
-	if (cfg->net == NET_NONE)
+	if (cfg->net != NET_HOST)
 		flags |= CLONE_NEWNET;
 	fflush(NULL);
 	bool placed;
