@@ -123,6 +123,11 @@ static int opt_tmpfs(struct config *cfg, char **a)
 static int opt_bind_cwd(struct config *cfg, char **a)
 {
 	(void)a;
+	/* From /, this would make the whole host writable: surely a mistake. */
+	if (strcmp(cfg->cwd, "/") == 0) {
+		set_hint("cd into the directory to share first, or say --bind / if you really mean it");
+		return failx("--bind-cwd: the current directory is /");
+	}
 	add_mount(cfg, MOUNT_BIND, xstrdup(cfg->cwd), xstrdup(cfg->cwd));
 	free(cfg->chdir);
 	cfg->chdir = xstrdup(cfg->cwd);
