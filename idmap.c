@@ -1,17 +1,45 @@
-/* idmap.c: the parent side of the user namespace: writing the id maps, and
- * telling the user why a user namespace could not be made. */
+/* idmap.c: the user namespace's id maps, both sides.
+ *
+ * Parent side (the supervisor, after the clone, before init is released):
+ *   - by default, one line: the caller's uid and gid become --uid/--gid
+ *     inside (default: the same numbers).  That needs no privilege.
+ *   - with --map-users auto|required, the caller's subordinate ranges from
+ *     /etc/subuid and /etc/subgid, written by the setuid helpers newuidmap
+ *     and newgidmap (Debian package uidmap; sbx itself is never setuid):
+ *         inside 0          = the caller
+ *         inside 1..65535   = the caller's subordinate ids, in file order
+ *     so root inside owns what the caller owns, and chown to other ids
+ *     works.  auto falls back to the one-line map with a note when there
+ *     are no ranges or no helpers; required fails.
+ *
+ * Child side (the payload): with the full map the command takes its ids for
+ * real: --uid/--gid (default: the caller, which is 0 inside), no
+ * supplementary groups. */
 #include "sbx.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_INSIDE_IDS 65536UL /* 0..65535, as a classic distribution expects */
+
+/* ---- the one-line map --------------------------------------------------- */
 
 /* Map the caller's uid and gid to the ids chosen for the inside.  A single
  * line mapping our own id needs no privilege, but the kernel demands that
  * setgroups be denied before an unprivileged gid_map write (otherwise the
  * child could drop a group that was denying it access to a file). */
-int write_id_maps(pid_t child, const struct config *cfg)
+static int write_single_maps(pid_t child, const struct config *cfg)
 {
 	char path[64], line[64];
 
@@ -30,6 +58,238 @@ int write_id_maps(pid_t child, const struct config *cfg)
 		return fail_context("map gid %u to %u", cfg->outer_gid, cfg->gid);
 	return 0;
 }
+
+/* ---- subordinate ranges -------------------------------------------------- */
+
+/* The argument list for newuidmap/newgidmap: "PID 0 OUTER 1" and then the
+ * ranges of /etc/subuid (or subgid) that belong to name or to the number
+ * id, packed from inside id 1 up to 65535.  NULL (error recorded) when
+ * there are none. */
+static char **subid_argv(const char *helper, const char *file, const char *name, unsigned id, pid_t child)
+{
+	FILE *f = fopen(file, "re");
+	if (!f) {
+		fail("%s", file);
+		return NULL;
+	}
+	char **argv = NULL;
+	size_t n = 0;
+	argv = grow(argv, &n, sizeof *argv), argv[n - 1] = xstrdup(helper);
+	argv = grow(argv, &n, sizeof *argv), argv[n - 1] = xasprintf("%d", (int)child);
+	argv = grow(argv, &n, sizeof *argv), argv[n - 1] = xasprintf("0 %u 1", id);
+	char line[256], idtext[16];
+	snprintf(idtext, sizeof idtext, "%u", id);
+	unsigned long next = 1;
+	while (next < MAX_INSIDE_IDS && fgets(line, sizeof line, f)) {
+		char owner[128];
+		unsigned long start, count;
+		if (sscanf(line, "%127[^:\n]:%lu:%lu", owner, &start, &count) != 3 || count == 0 ||
+		    (strcmp(owner, name) != 0 && strcmp(owner, idtext) != 0))
+			continue;
+		if (count > MAX_INSIDE_IDS - next)
+			count = MAX_INSIDE_IDS - next;
+		argv = grow(argv, &n, sizeof *argv), argv[n - 1] = xasprintf("%lu %lu %lu", next, start, count);
+		next += count;
+	}
+	fclose(f);
+	argv = grow(argv, &n, sizeof *argv); /* the terminating NULL */
+	if (next > 1)
+		return argv;
+	for (char **a = argv; *a; a++)
+		free(*a);
+	free(argv);
+	failx("%s has no range for %s", file, name);
+	return NULL;
+}
+
+/* newuidmap wants each number as its own argument: split "a b c" words. */
+static char **split_words(char **argv)
+{
+	char **out = NULL;
+	size_t n = 0;
+	for (char **a = argv; *a; a++) {
+		for (char *save, *w = strtok_r(*a, " ", &save); w; w = strtok_r(NULL, " ", &save))
+			out = grow(out, &n, sizeof *out), out[n - 1] = xstrdup(w);
+		free(*a);
+	}
+	free(argv);
+	out = grow(out, &n, sizeof *out);
+	return out;
+}
+
+static char *find_helper(const char *name)
+{
+	static const char *const dirs[] = { "/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin" };
+	for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+		char *p = xasprintf("%s/%s", dirs[i], name);
+		struct stat st;
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & S_ISUID))
+			return p;
+		free(p);
+	}
+	return NULL;
+}
+
+/* Run a map helper; its complaint (one line on stderr) becomes our error. */
+static int run_map_helper(char **argv)
+{
+	int err[2];
+	if (pipe2(err, O_CLOEXEC) < 0)
+		return fail("pipe");
+	pid_t pid = fork();
+	if (pid == 0) {
+		int out = fcntl(err[1], F_DUPFD_CLOEXEC, 3); /* out of 0..2, which may be closed */
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (out < 0 || null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(out, 2) < 0)
+			_exit(127);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(err[1]);
+	char msg[512] = "";
+	ssize_t n = pid < 0 ? -1 : read_all(err[0], msg, sizeof msg - 1);
+	close(err[0]);
+	if (pid < 0)
+		return fail("fork %s", argv[0]);
+	msg[n > 0 ? n : 0] = '\0';
+	msg[strcspn(msg, "\n")] = '\0';
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return fail("wait for %s", argv[0]);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	return failx("%s failed%s%s", argv[0], msg[0] ? ": " : "", msg);
+}
+
+static void free_words(char **argv)
+{
+	for (char **a = argv; a && *a; a++)
+		free(*a);
+	free(argv);
+}
+
+/* Returns 0 when both maps are written; -1 when neither is (the one-line
+ * map can still be written); -2 when only the uid map is. */
+static int write_subid_maps(pid_t child, const struct config *cfg)
+{
+	struct passwd *pw = getpwuid(cfg->outer_uid);
+	char *name = xstrdup(pw ? pw->pw_name : "");
+	char *newuidmap = find_helper("newuidmap"), *newgidmap = find_helper("newgidmap");
+	char **uid_argv = NULL, **gid_argv = NULL;
+	int r = -1;
+	if (!newuidmap || !newgidmap) {
+		set_hint("install newuidmap and newgidmap (Debian package uidmap)");
+		failx("newuidmap/newgidmap not found (or not setuid)");
+		goto out;
+	}
+	uid_argv = subid_argv(newuidmap, "/etc/subuid", name, cfg->outer_uid, child);
+	gid_argv = uid_argv ? subid_argv(newgidmap, "/etc/subgid", name, cfg->outer_gid, child) : NULL;
+	if (!gid_argv) {
+		set_hint("as root: usermod --add-subuids 100000-165535 --add-subgids 100000-165535 %s", name);
+		goto out;
+	}
+	uid_argv = split_words(uid_argv);
+	gid_argv = split_words(gid_argv);
+	if (run_map_helper(uid_argv) < 0)
+		goto out;
+	r = -2;
+	if (run_map_helper(gid_argv) < 0)
+		goto out;
+	r = 0;
+out:
+	free_words(uid_argv);
+	free_words(gid_argv);
+	free(newuidmap);
+	free(newgidmap);
+	free(name);
+	return r;
+}
+
+int write_id_maps(pid_t child, const struct config *cfg)
+{
+	if (cfg->map_users == MAP_USERS_NONE)
+		return write_single_maps(child, cfg);
+	int r = write_subid_maps(child, cfg);
+	if (r == 0)
+		return 0;
+	fail_context("--map-users");
+	if (r == -2 || cfg->map_users == MAP_USERS_REQUIRED)
+		return -1;
+	fprintf(stderr, "sbx: note: %s; mapping only your own id\n", error_text());
+	set_hint("%s", "");
+	return write_single_maps(child, cfg);
+}
+
+/* ---- inside ------------------------------------------------------------- */
+
+/* More than one id mapped: the supervisor wrote the subordinate ranges.
+ * (Asked in the sandbox, where the map no longer changes.) */
+bool id_map_is_full(void)
+{
+	static int full = -1;
+	if (full >= 0)
+		return full;
+	char buf[512];
+	if (read_small_file("/proc/self/uid_map", buf, sizeof buf) < 0)
+		return false;
+	unsigned long total = 0;
+	for (char *save, *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long inside, outside, count;
+		if (sscanf(line, "%lu %lu %lu", &inside, &outside, &count) == 3)
+			total += count;
+	}
+	full = total > 1;
+	return full;
+}
+
+/* After a change to a non-zero uid the kernel empties the effective set;
+ * keep_caps saved the permitted one, so raise it again: dropping the
+ * bounding set afterwards still needs CAP_SETPCAP. */
+static int raise_permitted(void)
+{
+	struct __user_cap_header_struct head = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	if (syscall(SYS_capget, &head, data) < 0)
+		return fail("capget");
+	for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+		data[i].effective = data[i].permitted;
+	if (syscall(SYS_capset, &head, data) < 0)
+		return fail("capset");
+	return 0;
+}
+
+/* With the full map init is root inside (the caller); the command becomes
+ * --uid/--gid for real.  Left at their defaults (the caller's own numbers)
+ * they mean the caller, which is 0 inside.  Supplementary groups go: the
+ * caller's host groups mean nothing inside, and newgidmap left setgroups
+ * allowed. */
+int enter_payload_ids(const struct config *cfg)
+{
+	if (!id_map_is_full())
+		return 0; /* one id: init already is --uid/--gid */
+	uid_t uid = cfg->uid == cfg->outer_uid ? 0 : cfg->uid;
+	gid_t gid = cfg->gid == cfg->outer_gid ? 0 : cfg->gid;
+	if (setgroups(0, NULL) < 0)
+		return fail("drop supplementary groups");
+	if (setresgid(gid, gid, gid) < 0) {
+		set_hint("--map-users maps ids 0 to %lu", MAX_INSIDE_IDS - 1);
+		return fail("--gid %u", (unsigned)gid);
+	}
+	if (uid == 0)
+		return 0;
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return fail("keep capabilities");
+	if (setresuid(uid, uid, uid) < 0) {
+		set_hint("--map-users maps ids 0 to %lu", MAX_INSIDE_IDS - 1);
+		return fail("--uid %u", (unsigned)uid);
+	}
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return fail("keep capabilities");
+	return raise_permitted();
+}
+
+/* ---- explaining a failed clone ----------------------------------------- */
 
 static long read_sysctl(const char *path)
 {

@@ -5,7 +5,18 @@
  * fsopen/fsmount) and resolves every destination with openat2 inside the new
  * root (RESOLVE_IN_ROOT), so a symlink in a hostile rootfs cannot send a mount
  * onto a host path.  That needs Linux 5.12 or newer; on older kernels sbx
- * stops with a clear message instead of building a weaker sandbox. */
+ * stops with a clear message instead of building a weaker sandbox.
+ *
+ * Init assembles the new root on a scratch tmpfs that only its own mount
+ * namespace ever sees:
+ *
+ *   STAGING/            scratch tmpfs (holds the overlay's layer too)
+ *   STAGING/root        the new root: the rootfs, or the overlay over it
+ *   STAGING/lower       with --overlay: the read-only rootfs under it
+ *   STAGING/upper,work  with --overlay and no --overlay-upper
+ *   STAGING/resolv.conf with --net user, bound over /etc/resolv.conf
+ *
+ * After pivot_root the scratch tmpfs goes away with the old root. */
 #include "sbx.h"
 
 #include <errno.h>
@@ -20,191 +31,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* Where the new root is assembled before pivot_root.  It is a host path, but
- * we are in our own private mount namespace by then, so the host never sees
- * the mount. */
+/* A host path, but we are in our own private mount namespace by then, so the
+ * host never sees what is mounted there. */
 #define STAGING "/tmp"
-
-static int sys_open_tree(int dfd, const char *path, unsigned flags)
-{
-	return (int)syscall(SYS_open_tree, dfd, path, flags);
-}
-
-static int sys_move_mount(int from_dfd, const char *from, int to_dfd, const char *to, unsigned flags)
-{
-	return (int)syscall(SYS_move_mount, from_dfd, from, to_dfd, to, flags);
-}
-
-static int sys_mount_setattr(int dfd, const char *path, unsigned flags, unsigned long attr_set)
-{
-	struct mount_attr attr = { .attr_set = attr_set };
-	return (int)syscall(SYS_mount_setattr, dfd, path, flags, &attr, sizeof attr);
-}
-
-static int sys_openat2(int dfd, const char *path, struct open_how *how)
-{
-	return (int)syscall(SYS_openat2, dfd, path, how, sizeof *how);
-}
+#define NEW_ROOT STAGING "/root"
 
 static int sys_pivot_root(const char *new_root, const char *put_old)
 {
 	return (int)syscall(SYS_pivot_root, new_root, put_old);
-}
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
-static void explain_missing_kernel_feature(void)
-{
-	if (errno == ENOSYS)
-		set_hint("sbx needs Linux 5.12 or newer (open_tree, mount_setattr, openat2)");
-}
-
-/* Open path inside the new root as an O_PATH fd; symlinks are resolved as if
- * rootfd were "/", and /proc magic links are refused. */
-static int open_in_root(int rootfd, const char *path)
-{
-	struct open_how how = {
-		.flags = O_PATH | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	int fd;
-	do
-		fd = sys_openat2(rootfd, path, &how);
-	while (fd < 0 && (errno == EAGAIN || errno == EINTR));
-	return fd;
-}
-
-/* Open the mount point path inside the root, creating it (and its parents)
- * when missing and the filesystem below lets us: a fresh tmpfs does, a
- * read-only rootfs does not, and then the error names the path. */
-static int open_mount_point(int rootfd, const char *path, bool dir)
-{
-	int fd = open_in_root(rootfd, path);
-	if (fd >= 0)
-		return fd;
-	if (errno == ENOSYS) {
-		explain_missing_kernel_feature();
-		return fail("open %s", path);
-	}
-	if (errno != ENOENT)
-		return fail("mount point %s", path);
-
-	const char *slash = strrchr(path, '/');
-	char *parent = slash == path ? xstrdup("/") : xasprintf("%.*s", (int)(slash - path), path);
-	const char *base = slash + 1;
-	int pfd = open_mount_point(rootfd, parent, true);
-	if (pfd < 0) {
-		free(parent);
-		return -1;
-	}
-	int r = dir ? mkdirat(pfd, base, 0755) : -1;
-	if (!dir) {
-		/* O_PATH fds cannot be used to create; reopen the directory. */
-		int dirfd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dirfd >= 0) {
-			int f = openat(dirfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-			r = f < 0 ? -1 : close(f);
-			close(dirfd);
-		}
-	}
-	if (r < 0 && errno != EEXIST) {
-		if (errno == EROFS || errno == EACCES || errno == EPERM)
-			set_hint("create %s in the root filesystem, or mount a --tmpfs on %s first", path, parent);
-		fail("mount point %s is missing and cannot be created", path);
-		free(parent);
-		close(pfd);
-		return -1;
-	}
-	free(parent);
-	close(pfd);
-	fd = open_in_root(rootfd, path);
-	if (fd < 0)
-		return fail("mount point %s", path);
-	return fd;
-}
-
-/* Attach a detached mount (from open_tree or fsmount) at path in the root. */
-static int attach(int rootfd, int mnt, const char *path)
-{
-	struct stat st;
-	if (fstat(mnt, &st) < 0)
-		return fail("stat mount for %s", path);
-	int target = open_mount_point(rootfd, path, S_ISDIR(st.st_mode));
-	if (target < 0)
-		return -1;
-	int r = sys_move_mount(mnt, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
-	close(target);
-	if (r < 0)
-		return fail("mount on %s", path);
-	return 0;
-}
-
-/* A detached recursive copy of a host path, with attrs added to every mount
- * in it (read-only, nosuid, ...); flags in a user namespace can only be
- * tightened, never loosened, so this is safe on locked mounts too. */
-static int clone_tree(const char *path, unsigned long attrs)
-{
-	int fd = sys_open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (fd < 0) {
-		explain_missing_kernel_feature();
-		return fail("clone mount %s", path);
-	}
-	if (attrs && sys_mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, attrs) < 0) {
-		explain_missing_kernel_feature();
-		fail("set mount flags on %s", path);
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* A new detached filesystem instance (tmpfs, proc, devpts) with options given
- * as "key=value" pairs in opts (NULL-terminated). */
-static int new_fs(const char *type, const char *const *opts, unsigned long attrs)
-{
-	int fs = (int)syscall(SYS_fsopen, type, FSOPEN_CLOEXEC);
-	if (fs < 0) {
-		explain_missing_kernel_feature();
-		return fail("create %s", type);
-	}
-	for (const char *const *o = opts; o && *o; o++) {
-		const char *eq = strchr(*o, '=');
-		char *key = xasprintf("%.*s", (int)(eq ? eq - *o : (int)strlen(*o)), *o);
-		int r = eq ? (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, key, eq + 1, 0)
-			   : (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, key, NULL, 0);
-		free(key);
-		if (r < 0) {
-			fail("%s option %s", type, *o);
-			close(fs);
-			return -1;
-		}
-	}
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
-		fail("create %s", type);
-		close(fs);
-		return -1;
-	}
-	int mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs);
-	close(fs);
-	if (mnt < 0)
-		return fail("mount %s", type);
-	return mnt;
-}
-
-static int mount_new_fs(int rootfd, const char *path, const char *type, const char *const *opts,
-			unsigned long attrs)
-{
-	int mnt = new_fs(type, opts, attrs);
-	if (mnt < 0)
-		return fail_context("%s on %s", type, path);
-	int r = attach(rootfd, mnt, path);
-	close(mnt);
-	return r;
 }
 
 /* Bind path over itself read-only: /proc/sys and /proc/sysrq-trigger stay
@@ -228,6 +62,8 @@ static int remount_readonly(int rootfd, const char *path)
 	close(fd);
 	return r;
 }
+
+/* ---- the standard mounts ----------------------------------------------- */
 
 static int mount_proc(int rootfd)
 {
@@ -308,8 +144,44 @@ static int mount_user_op(int rootfd, const struct mount_op *op, int tree)
 	return 0;
 }
 
+/* With --net user the resolver is the network helper's DNS forwarder: a
+ * generated resolv.conf, written on the scratch tmpfs, is bound read-only
+ * over the rootfs's (which names the host's resolvers, often a loopback
+ * address that means nothing in the sandbox's network namespace).  A rootfs
+ * with no /etc/resolv.conf and no way to create one gets none. */
+static int bind_resolv_conf(int scratch, int rootfd, const char *text)
+{
+	int dir = openat(scratch, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return fail("open the staging area");
+	int f = openat(dir, "resolv.conf", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	close(dir);
+	if (f < 0 || write_all(f, text, strlen(text)) < 0) {
+		fail("write resolv.conf");
+		close_fd(&f);
+		return -1;
+	}
+	close(f);
+	int mnt = sys_open_tree(scratch, "resolv.conf", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (mnt < 0)
+		return fail("clone resolv.conf");
+	int r = 0;
+	bool present = exists_in_root(rootfd, "/etc/resolv.conf");
+	if (sys_mount_setattr(mnt, "", AT_EMPTY_PATH,
+			      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC) < 0)
+		r = fail("make resolv.conf read-only");
+	else if ((present || exists_in_root(rootfd, "/etc")) && attach(rootfd, mnt, "/etc/resolv.conf") < 0) {
+		if (present)
+			r = -1;
+		else
+			set_hint("%s", ""); /* missing and cannot be created: go without */
+	}
+	close(mnt);
+	return r;
+}
+
 /* pivot_root(".", ".") stacks the old root on top of the new one; detaching
- * it leaves no path back to the host's tree. */
+ * it leaves no path back to the host's tree (nor to the staging area). */
 static int enter_root(int rootfd)
 {
 	if (fchdir(rootfd) < 0)
@@ -323,34 +195,50 @@ static int enter_root(int rootfd)
 	return 0;
 }
 
-/* Build the whole mount tree and pivot into it.  Every host path is cloned
- * first, before anything is attached at the staging point, so no source can
- * be confused with a path of the new root. */
-int build_root(const struct config *cfg)
-{
-	int devices[N_DEVICES], *trees = xcalloc(cfg->n_mounts, sizeof *trees);
-	int rootfs = -1, rootfd = -1, r = -1;
-	for (size_t i = 0; i < N_DEVICES; i++)
-		devices[i] = -1;
-	for (size_t i = 0; i < cfg->n_mounts; i++)
-		trees[i] = -1;
+/* ---- the whole tree ----------------------------------------------------- */
 
-	/* Nothing we mount may propagate back to the host. */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
-		fail("make mounts private");
-		goto out;
-	}
-	rootfs = clone_tree(cfg->rootfs, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-	if (rootfs < 0) {
-		fail_context("rootfs");
-		goto out;
-	}
+struct sources {
+	int rootfs;
+	int keep_dir; /* --overlay-upper DIR */
+	int devices[N_DEVICES];
+	int *trees; /* one per cfg->mounts entry; -1 for tmpfs */
+	size_t n_trees;
+};
+
+static void close_sources(struct sources *s)
+{
+	close_fd(&s->rootfs);
+	close_fd(&s->keep_dir);
+	for (size_t i = 0; i < N_DEVICES; i++)
+		close_fd(&s->devices[i]);
+	for (size_t i = 0; i < s->n_trees; i++)
+		close_fd(&s->trees[i]);
+	free(s->trees);
+}
+
+/* Every host path is cloned first, before anything is attached at the
+ * staging point, so no source can be confused with a path of the new root. */
+static int clone_sources(const struct config *cfg, struct sources *s)
+{
+	s->rootfs = s->keep_dir = -1;
+	s->n_trees = cfg->n_mounts;
+	s->trees = xcalloc(cfg->n_mounts, sizeof *s->trees);
+	for (size_t i = 0; i < N_DEVICES; i++)
+		s->devices[i] = -1;
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		s->trees[i] = -1;
+
+	s->rootfs = clone_tree(cfg->rootfs, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	if (s->rootfs < 0)
+		return fail_context("rootfs");
+	if (cfg->overlay_upper && (s->keep_dir = open_source(cfg->overlay_upper)) < 0)
+		return fail_context("--overlay-upper");
 	for (size_t i = 0; i < N_DEVICES; i++) {
 		char path[32];
 		snprintf(path, sizeof path, "/dev/%s", device_names[i]);
-		devices[i] = clone_tree(path, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
-		if (devices[i] < 0)
-			goto out;
+		s->devices[i] = clone_tree(path, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+		if (s->devices[i] < 0)
+			return -1;
 	}
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct mount_op *op = &cfg->mounts[i];
@@ -359,50 +247,98 @@ int build_root(const struct config *cfg)
 		unsigned long attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 		if (op->kind == MOUNT_RO_BIND)
 			attrs |= MOUNT_ATTR_RDONLY;
-		trees[i] = clone_tree(op->src, attrs);
-		if (trees[i] < 0)
-			goto out;
+		s->trees[i] = clone_tree(op->src, attrs);
+		if (s->trees[i] < 0)
+			return fail_context("bind %s", op->src);
 	}
+	return 0;
+}
 
-	trace_step("rootfs and bind sources cloned");
-	if (sys_move_mount(rootfs, "", AT_FDCWD, STAGING, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
-		fail("mount the rootfs on " STAGING);
-		goto out;
+/* The scratch tmpfs at STAGING with an empty root/ in it.  With --overlay
+ * and no --overlay-upper it also holds the layer, so it gets that size. */
+static int mount_scratch(const struct config *cfg)
+{
+	char size[48] = "size=1m";
+	if (cfg->overlay && !cfg->overlay_upper && cfg->overlay_size)
+		snprintf(size, sizeof size, "size=%lld", cfg->overlay_size);
+	else if (cfg->overlay && !cfg->overlay_upper)
+		snprintf(size, sizeof size, "size=50%%"); /* what any tmpfs gets */
+	const char *const opts[] = { "mode=0700", size, NULL };
+	int mnt = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	if (mnt < 0)
+		return fail_context("staging area");
+	if (sys_move_mount(mnt, "", AT_FDCWD, STAGING, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		fail("mount the staging area on " STAGING);
+		close(mnt);
+		return -1;
 	}
-	rootfd = open(STAGING, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0) {
-		fail("open the new root");
-		goto out;
+	if (mkdirat(mnt, "root", 0755) < 0) {
+		fail("create " NEW_ROOT);
+		close(mnt);
+		return -1;
 	}
+	return mnt;
+}
 
+/* The standard mounts and the user's, in the new root. */
+static int populate_root(const struct config *cfg, int scratch, int rootfd, const struct sources *s)
+{
 	static const char *const tmp_opts[] = { "mode=1777", NULL };
 	static const char *const run_opts[] = { "mode=0755", NULL };
 	if (mount_proc(rootfd) < 0)
-		goto out;
+		return -1;
 	trace_step("/proc mounted");
-	if (mount_dev(rootfd, devices) < 0)
-		goto out;
+	if (mount_dev(rootfd, s->devices) < 0)
+		return -1;
 	trace_step("/dev built");
 	if (mount_new_fs(rootfd, "/tmp", "tmpfs", tmp_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
-		goto out;
+		return -1;
 	/* /run holds the host's live sockets (D-Bus, systemd, container
 	 * engines); a read-only bind does not stop connect(2), so hide it. */
 	if (exists_in_root(rootfd, "/run") &&
 	    mount_new_fs(rootfd, "/run", "tmpfs", run_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
-		goto out;
+		return -1;
+	const char *resolv = net_resolv_conf(cfg);
+	if (resolv && bind_resolv_conf(scratch, rootfd, resolv) < 0)
+		return fail_context("--net user: /etc/resolv.conf");
 	for (size_t i = 0; i < cfg->n_mounts; i++)
-		if (mount_user_op(rootfd, &cfg->mounts[i], trees[i]) < 0)
-			goto out;
+		if (mount_user_op(rootfd, &cfg->mounts[i], s->trees[i]) < 0)
+			return -1;
 	trace_step("/tmp, /run and user mounts done");
+	return 0;
+}
+
+/* Build the whole mount tree and pivot into it. */
+int build_root(const struct config *cfg)
+{
+	struct sources s;
+	int scratch = -1, rootfd = -1, r = -1;
+
+	/* Nothing we mount may propagate back to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+		fail("make mounts private");
+		return -1;
+	}
+	if (clone_sources(cfg, &s) < 0)
+		goto out;
+	trace_step("rootfs and bind sources cloned");
+	if ((scratch = mount_scratch(cfg)) < 0)
+		goto out;
+	if (cfg->overlay)
+		rootfd = mount_overlay(cfg, scratch, STAGING, s.rootfs, s.keep_dir);
+	else if (sys_move_mount(s.rootfs, "", scratch, "root", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		fail("mount the rootfs on " NEW_ROOT);
+	else if ((rootfd = open(NEW_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		fail("open the new root");
+	if (rootfd < 0)
+		goto out;
+	if (populate_root(cfg, scratch, rootfd, &s) < 0)
+		goto out;
 	r = enter_root(rootfd);
 out:
-	close_fd(&rootfs);
+	close_sources(&s);
+	close_fd(&scratch);
 	close_fd(&rootfd);
-	for (size_t i = 0; i < N_DEVICES; i++)
-		close_fd(&devices[i]);
-	for (size_t i = 0; i < cfg->n_mounts; i++)
-		close_fd(&trees[i]);
-	free(trees);
 	return r;
 }
 

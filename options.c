@@ -232,6 +232,13 @@ static int opt_seccomp_log(struct config *cfg, char **a)
 	return 0;
 }
 
+static int opt_seccomp_export(struct config *cfg, char **a)
+{
+	free(cfg->seccomp_export);
+	cfg->seccomp_export = xstrdup(a[0]);
+	return 0;
+}
+
 static int opt_print_policy(struct config *cfg, char **a)
 {
 	(void)a;
@@ -551,6 +558,7 @@ static const struct option_def options[] = {
 	{ "seccomp-allow", 1, opt_seccomp_allow, G_SECCOMP, "SYSCALL", "allow SYSCALL whatever the list says" },
 	{ "seccomp-deny", 1, opt_seccomp_deny, G_SECCOMP, "SYSCALL", "refuse SYSCALL with EPERM" },
 	{ "seccomp-log", 0, opt_seccomp_log, G_SECCOMP, "", "explain every refused system call on stderr" },
+	{ "seccomp-export", 1, opt_seccomp_export, G_SECCOMP, "FILE", "write the filter as raw BPF to FILE and exit" },
 	{ "memory", 1, opt_memory, G_LIMITS, "SIZE", "memory limit, e.g. 512M (no swap unless --memory-swap)" },
 	{ "memory-swap", 1, opt_memory_swap, G_LIMITS, "SIZE", "swap allowed on top of --memory" },
 	{ "pids", 1, opt_pids, G_LIMITS, "N", "at most N processes and threads" },
@@ -756,7 +764,7 @@ static int apply_policy_line(struct config *cfg, char *line, int depth, const ch
 	if (n == 0)
 		return 0;
 	const struct option_def *def = find_option(words[0]);
-	if (!def || def->apply == opt_print_policy)
+	if (!def || def->apply == opt_print_policy || def->apply == opt_seccomp_export)
 		return failx("unknown option '%s'", words[0]);
 	if (n - 1 != def->nargs)
 		return failx("'%s' takes %d argument%s (%s), not %d", words[0], def->nargs, def->nargs == 1 ? "" : "s",
@@ -885,7 +893,7 @@ int parse_options(struct config *cfg, int argc, char **argv)
 		print_policy(cfg);
 		return 1;
 	}
-	if (i >= argc) {
+	if (i >= argc && !cfg->seccomp_export) {
 		set_hint("usage: sbx [OPTIONS] [--] COMMAND [ARG...]");
 		return failx("no command given");
 	}
@@ -1147,5 +1155,6 @@ void free_config(struct config *cfg)
 	free(cfg->seccomp);
 	free(cfg->cgroup);
 	free(cfg->status_json);
+	free(cfg->seccomp_export);
 	memset(cfg, 0, sizeof *cfg);
 }

@@ -155,25 +155,43 @@ static int enter_workdir(const struct config *cfg)
  * bounding set, so that even a command running as uid 0 inside gains
  * nothing through exec.  libcap-ng does the dropping; the check after it
  * asks the kernel directly (capget and PR_CAPBSET_READ) rather than reading
- * /proc/self/status again, which is slow on the start-up path. */
-static int drop_capabilities(void)
+ * /proc/self/status again, which is slow on the start-up path.
+ *
+ * One exception: with --map-users (the full id map) a command that is root
+ * inside keeps what root needs to manage the files and ids of the user
+ * namespace: chown to a mapped id, dpkg and apt switching users.  These act
+ * only on objects whose owners are mapped (the caller's and its subordinate
+ * ids); mounts stay read-only, and mounting and namespaces stay denied by
+ * seccomp. */
+static const int userns_root_caps[] = {
+	CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_FSETID, CAP_KILL, CAP_SETGID, CAP_SETUID, CAP_NET_BIND_SERVICE,
+};
+
+static int drop_capabilities(bool keep_userns_root)
 {
+	unsigned long long keep = 0;
 	capng_clear(CAPNG_SELECT_ALL);
+	for (size_t i = 0; keep_userns_root && i < sizeof userns_root_caps / sizeof *userns_root_caps; i++) {
+		keep |= 1ULL << userns_root_caps[i];
+		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET, userns_root_caps[i]);
+	}
 	if (capng_apply(CAPNG_SELECT_ALL) < 0)
-		return failx("drop capabilities: libcap-ng could not apply an empty set");
+		return failx("drop capabilities: libcap-ng could not apply the reduced set");
 	struct __user_cap_header_struct head = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2];
 	if (syscall(SYS_capget, &head, data) < 0)
 		return fail("read capabilities back");
-	for (int i = 0; i < 2; i++)
-		if (data[i].effective || data[i].permitted || data[i].inheritable)
-			return failx("drop capabilities: some remained");
-	/* (The ambient set is always within permitted, so it is empty too.) */
+	unsigned long long effective = data[0].effective | (unsigned long long)data[1].effective << 32;
+	unsigned long long permitted = data[0].permitted | (unsigned long long)data[1].permitted << 32;
+	if (effective != keep || permitted != keep || data[0].inheritable || data[1].inheritable)
+		return failx("drop capabilities: some remained");
+	/* (The ambient set is always within permitted and inheritable, so it
+	 * is empty too.) */
 	for (int cap = 0;; cap++) {
 		int r = prctl(PR_CAPBSET_READ, cap);
 		if (r < 0)
 			return 0;
-		if (r)
+		if (r && !(cap < 64 && (keep & (1ULL << cap))))
 			return failx("drop capabilities: capability %d remained in the bounding set", cap);
 	}
 }
@@ -184,14 +202,14 @@ static void __attribute__((noreturn)) run_payload(const struct config *cfg, cons
 	trace_step("payload forked");
 	reset_signals();
 	if (enter_session(cfg, pty_slave) < 0 || enter_workdir(cfg) < 0 || close_stray_fds(cfg, sock) < 0 ||
-	    apply_rlimits(limits) < 0)
+	    apply_rlimits(limits) < 0 || enter_payload_ids(cfg) < 0)
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
 	/* A fresh session keyring: the caller's keys stay out of reach. */
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS) {
 		fail("join a new session keyring");
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
 	}
-	if (drop_capabilities() < 0)
+	if (drop_capabilities(getuid() == 0 && id_map_is_full()) < 0)
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		fail("set no_new_privs");
@@ -271,14 +289,15 @@ static int open_pty(const struct config *cfg, int sock)
  * (Resource limits and network helpers plug in here as they arrive.) */
 static int setup_sandbox(const struct config *cfg, int sock, int *pty_slave)
 {
+	if (setup_network(cfg) < 0)
+		return -1;
+	trace_step("loopback up");
 	if (build_root(cfg) < 0)
 		return -1;
 	trace_step("root built and entered");
 	if (set_hostname(cfg->hostname) < 0)
 		return -1;
-	if (cfg->net != NET_HOST && bring_up_loopback() < 0)
-		return -1;
-	trace_step("hostname set, loopback up");
+	trace_step("hostname set");
 	if (cfg->use_pty && (*pty_slave = open_pty(cfg, sock)) < 0)
 		return -1;
 	return 0;
@@ -369,6 +388,13 @@ int main(int argc, char **argv)
 	if (prepare_seccomp(&cfg) < 0)
 		die(EXIT_SBX_FAILED);
 	trace_step("seccomp filter compiled");
+	if (cfg.seccomp_export) {
+		int failed = export_seccomp(cfg.seccomp_export) < 0;
+		free_config(&cfg);
+		if (failed)
+			die(EXIT_SBX_FAILED);
+		return 0;
+	}
 	prepare_terminal(&cfg);
 	int code = supervise(&cfg);
 	free_config(&cfg);

@@ -269,6 +269,7 @@ static int exit_code(const struct supervisor *s, int init_status)
 	int st = s->have_exit ? s->exit_status : init_status;
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);
+	explain_seccomp_kill(s->cfg, st);
 	if (WIFSIGNALED(st))
 		return 128 + WTERMSIG(st);
 	return EXIT_SBX_FAILED;
@@ -367,6 +368,7 @@ static void __attribute__((noreturn)) abandon(struct supervisor *s, pid_t pid)
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
+	net_stop();
 	limits_cleanup(s->limits);
 	die(EXIT_SBX_FAILED);
 }
@@ -386,6 +388,8 @@ int supervise(struct config *cfg)
 	s.limits = limits_prepare(cfg);
 	if (!s.limits)
 		die(EXIT_SBX_FAILED);
+	if (net_prepare(cfg) < 0)
+		abandon(&s, -1);
 
 	unsigned long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
 	if (cfg->net != NET_HOST)
@@ -410,7 +414,9 @@ int supervise(struct config *cfg)
 	close(sync[0]);
 	s.init = pid;
 	s.sock = sv[0];
-	if ((!placed && limits_attach(s.limits, pid) < 0) || write_id_maps(pid, cfg) < 0)
+	/* The network helper joins init's namespaces once the id maps are
+	 * written, and has configured the network before init goes on. */
+	if ((!placed && limits_attach(s.limits, pid) < 0) || write_id_maps(pid, cfg) < 0 || net_start(pid) < 0)
 		abandon(&s, pid);
 	if (cfg->status_fd >= 0)
 		dprintf(cfg->status_fd, "{\"child-pid\": %d}\n", (int)pid);
@@ -426,6 +432,7 @@ int supervise(struct config *cfg)
 
 	int status = supervise_loop(&s);
 	trace_step("init exited");
+	net_stop();
 	if (status == -1) {
 		restore_terminal(&s);
 		abandon(&s, pid);

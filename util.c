@@ -182,10 +182,11 @@ int write_file(const char *path, const char *text)
 	return 0;
 }
 
-/* Read a small file (a sysctl, a proc entry) into a NUL-terminated buffer. */
-int read_small_file(const char *path, char *buf, size_t size)
+/* Read a small file (a sysctl, a proc entry, a cgroup file) into a
+ * NUL-terminated buffer; path is relative to dirfd as for openat(2). */
+int read_small_file_at(int dirfd, const char *path, char *buf, size_t size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	ssize_t n = read_all(fd, buf, size - 1);
@@ -194,6 +195,11 @@ int read_small_file(const char *path, char *buf, size_t size)
 		return -1;
 	buf[n] = '\0';
 	return 0;
+}
+
+int read_small_file(const char *path, char *buf, size_t size)
+{
+	return read_small_file_at(AT_FDCWD, path, buf, size);
 }
 
 /* --trace: each step of the setup with the time since sbx started and since

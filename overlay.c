@@ -1,0 +1,362 @@
+/* overlay.c: --overlay, a writable layer over the read-only rootfs.
+ *
+ * overlayfs mounted by init in the sandbox's own user namespace (Linux 5.11
+ * or newer), before pivot_root:
+ *
+ *   lower  the read-only clone of the rootfs, attached as the new root
+ *   upper  scratch/upper and scratch/work: a throwaway layer on the scratch
+ *          tmpfs, as big as --overlay-size (default: half of RAM, the tmpfs
+ *          default, charged to the sandbox's memory cgroup like any tmpfs);
+ *          or with --overlay-upper DIR: DIR/upper and DIR/work, created when
+ *          missing, so the changes are there for the next run (DIR was
+ *          opened with the other sources, before anything was mounted, and
+ *          is locked while the sandbox runs).
+ *
+ * The layers are handed to overlayfs as /proc/self/fd/N paths of fds that
+ * were opened without following symlinks: overlayfs gets exactly the
+ * directories checked here, and the sandbox's mountinfo shows no host path.
+ *
+ * A rootfs with nothing mounted inside it (a directory tree: the usual
+ * --rootfs) gets one overlay over all of it.  A rootfs with submounts (the
+ * host root) cannot: see overlay_each_directory.
+ *
+ * Permissions do not change: files keep their owners and modes, so the
+ * command writes where it could write anyway, now into the layer.  Copying
+ * up a file or directory whose owner is not mapped in the sandbox (the
+ * host's root, seen as nobody) fails with EOVERFLOW: use a rootfs owned by
+ * the caller, or shifted to its subordinate ids with --map-users. */
+#include "sbx.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Create dir/name when missing and open it, refusing a symlink; *created
+ * (if not NULL) says whether it was missing. */
+static int open_layer_dir(int dir, const char *name, mode_t mode, const char *shown, bool *created)
+{
+	int r = mkdirat(dir, name, mode);
+	if (r < 0 && errno != EEXIST)
+		return fail("create %s", shown);
+	if (created)
+		*created = r == 0;
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = (int)syscall(SYS_openat2, dir, name, &how, sizeof how);
+	if (fd < 0)
+		return fail("open %s", shown);
+	return fd;
+}
+
+/* overlayfs shows the top directory of the merged tree with the upper
+ * directory's owner and mode.  A fresh upper directory takes the lower's,
+ * so that --overlay changes where writes go, not who may write.  An owner
+ * that is not mapped in the sandbox (the host's root, for the host root)
+ * cannot be given away: the directory stays the caller's but loses its
+ * write bits. */
+static int mirror_attrs(int upper, int lower, const char *shown)
+{
+	struct stat st;
+	if (fstat(lower, &st) < 0)
+		return fail("stat %s", shown);
+	mode_t mode = st.st_mode & 07777;
+	if (fchownat(upper, "", st.st_uid, st.st_gid, AT_EMPTY_PATH) < 0)
+		mode &= (mode_t)~0222;
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", upper);
+	if (chmod(path, mode) < 0)
+		return fail("chmod %s", shown);
+	return 0;
+}
+
+/* The layers' parent directories: with --overlay-upper DIR, DIR/upper (the
+ * changes) and DIR/work (overlayfs's scratch, which must be on the same
+ * filesystem: a sibling is); else the same on the scratch tmpfs. */
+static int open_layers(const struct config *cfg, int scratch, int keep_dir, int *upper, int *work,
+		       bool *upper_created)
+{
+	int dir = keep_dir >= 0 ? keep_dir : scratch;
+	char *shown_upper, *shown_work;
+	if (cfg->overlay_upper) {
+		shown_upper = xasprintf("%s/upper", cfg->overlay_upper);
+		shown_work = xasprintf("%s/work", cfg->overlay_upper);
+	} else {
+		shown_upper = xstrdup("the overlay's upper layer");
+		shown_work = xstrdup("the overlay's work directory");
+	}
+	*upper = open_layer_dir(dir, "upper", 0755, shown_upper, upper_created);
+	*work = *upper < 0 ? -1 : open_layer_dir(dir, "work", 0700, shown_work, NULL);
+	free(shown_upper);
+	free(shown_work);
+	return *work < 0 ? -1 : 0;
+}
+
+/* Turn the errors overlayfs gives in a user namespace into advice. */
+static void explain_overlay_failure(const struct config *cfg, int err)
+{
+	const char *msg = error_text();
+	if (err == ENODEV)
+		set_hint("this kernel has no overlayfs (CONFIG_OVERLAY_FS, module overlay)");
+	else if (err == EBUSY && cfg->overlay_upper)
+		set_hint("another sandbox is using --overlay-upper %s; overlayfs allows one at a time",
+			 cfg->overlay_upper);
+	else if (strstr(msg, "overlapping") || err == ELOOP)
+		set_hint("--overlay-upper %s must not be inside the rootfs %s (overlayfs refuses overlapping "
+			 "layers): choose a directory on another filesystem or outside it",
+			 cfg->overlay_upper ? cfg->overlay_upper : "", cfg->rootfs);
+	else if (err == EPERM || err == EINVAL)
+		set_hint("overlayfs in an unprivileged user namespace needs Linux 5.11 or newer, not disabled by "
+			 "the distribution, and an upper directory on a local filesystem with user xattrs "
+			 "(ext4, xfs, btrfs, tmpfs)");
+}
+
+/* Mount the overlay; returns its detached mount fd. */
+static int new_overlay(const struct config *cfg, int lower, int upper, int work)
+{
+	char lowerdir[64], upperdir[64], workdir[64];
+	snprintf(lowerdir, sizeof lowerdir, "lowerdir=/proc/self/fd/%d", lower);
+	snprintf(upperdir, sizeof upperdir, "upperdir=/proc/self/fd/%d", upper);
+	snprintf(workdir, sizeof workdir, "workdir=/proc/self/fd/%d", work);
+	/* userxattr: overlayfs keeps its metadata (opaque directories,
+	 * redirects) in user.overlay.* xattrs, which an unprivileged mounter
+	 * may write; trusted.* would need CAP_SYS_ADMIN on the host. */
+	const char *const opts[] = { lowerdir, upperdir, workdir, "userxattr", NULL };
+	int mnt = new_fs("overlay", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	if (mnt < 0) {
+		int err = errno;
+		explain_overlay_failure(cfg, err);
+		errno = err;
+	}
+	return mnt;
+}
+
+/* The top-level names of the rootfs under which something is mounted: the
+ * direct submounts of the mount with id parent (from mountinfo, whose mount
+ * points are below prefix; escapes like \040 can only make a name differ,
+ * which errs on the side of leaving it alone) reduced to their first path
+ * component.  NULL-terminated; NULL if mountinfo cannot be read. */
+static char **busy_names(int parent, const char *prefix)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return NULL;
+	char **names = NULL, *line = NULL;
+	size_t n = 0, cap = 0, plen = strlen(prefix);
+	while (getline(&line, &cap, f) > 0) {
+		int id, par;
+		char *mp = xcalloc(1, strlen(line) + 1);
+		if (sscanf(line, "%d %d %*s %*s %s", &id, &par, mp) == 3 && par == parent &&
+		    strncmp(mp, prefix, plen) == 0 && mp[plen] == '/') {
+			const char *top = mp + plen + 1;
+			names = grow(names, &n, sizeof *names);
+			names[n - 1] = xasprintf("%.*s", (int)strcspn(top, "/"), top);
+		}
+		free(mp);
+	}
+	free(line);
+	fclose(f);
+	names = grow(names, &n, sizeof *names);
+	return names;
+}
+
+/* path's part below dir ("/a/b" for dir/a/b, "" for dir), or NULL if path
+ * is not dir or below it; NULL path: NULL. */
+static const char *path_below(const char *path, const char *dir)
+{
+	size_t len = strcmp(dir, "/") == 0 ? 0 : strlen(dir);
+	if (!path || strncmp(path, dir, len) != 0 || (path[len] != '/' && path[len] != '\0'))
+		return NULL;
+	return path + len;
+}
+
+/* Add the first component of the path rel ("/a/b": "a") to list. */
+static char **add_top_name(char **list, const char *rel)
+{
+	size_t n = 0;
+	while (list[n])
+		n++;
+	n++; /* count the NULL as a slot: grow() appends after it */
+	list = grow(list, &n, sizeof *list);
+	rel += strspn(rel, "/");
+	list[n - 2] = xasprintf("%.*s", (int)strcspn(rel, "/"), rel);
+	list[n - 1] = NULL;
+	return list;
+}
+
+static bool in_list(char **list, const char *name)
+{
+	for (char **p = list; *p; p++)
+		if (strcmp(*p, name) == 0)
+			return true;
+	return false;
+}
+
+static void free_list(char **list)
+{
+	for (char **p = list; p && *p; p++)
+		free(*p);
+	free(list);
+}
+
+static int mount_id(int fd)
+{
+	char path[64], buf[2048];
+	snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+	if (read_small_file(path, buf, sizeof buf) < 0)
+		return -1;
+	const char *p = strstr(buf, "mnt_id:");
+	return p ? atoi(p + 7) : -1;
+}
+
+/* An overlay of the directory lower (an O_PATH fd) with layers upper/name
+ * and work/name (name NULL: upper and work themselves), mounted on top of
+ * lower itself. */
+static int overlay_dir(const struct config *cfg, int lower, int upper_root, int work_root, const char *name)
+{
+	int upper = upper_root, work = work_root, r = -1;
+	if (name) {
+		char *shown = xasprintf("the overlay's layer for /%s", name);
+		bool created = false;
+		upper = open_layer_dir(upper_root, name, 0755, shown, &created);
+		work = upper < 0 ? -1 : open_layer_dir(work_root, name, 0700, shown, NULL);
+		if (work >= 0 && created && mirror_attrs(upper, lower, shown) < 0)
+			close_fd(&work);
+		free(shown);
+		if (work < 0)
+			goto out;
+	}
+	int mnt = new_overlay(cfg, lower, upper, work);
+	if (mnt < 0) {
+		fail_context("--overlay%s%s", name ? " /" : "", name ? name : "");
+		goto out;
+	}
+	r = sys_move_mount(mnt, "", lower, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+	if (r < 0)
+		fail("mount the overlay on /%s", name ? name : "");
+	close(mnt);
+out:
+	if (name) {
+		close_fd(&upper);
+		close_fd(&work);
+	}
+	return r;
+}
+
+/* Names the sandbox mounts something fresh on anyway. */
+static bool replaced_anyway(const char *name)
+{
+	static const char *const names[] = { "proc", "dev", "tmp", "run", "sys" };
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The rootfs has submounts (the host root: /proc, /sys, /home, ...).  They
+ * are locked to it (they came from a more privileged mount namespace), and
+ * the kernel refuses to give overlayfs a mount with locked mounts below it,
+ * since that would show what they cover.  So each top-level directory with
+ * nothing mounted at or below it (/usr, /etc, /var, /opt, ...) gets an
+ * overlay of its own, with its layers in upper/NAME and work/NAME; the
+ * submounts and the top level itself stay read-only. */
+static int overlay_each_directory(const struct config *cfg, int root, char **busy, int upper_root, int work_root)
+{
+	int dirfd = openat(root, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = dirfd < 0 ? NULL : fdopendir(dirfd);
+	if (!dir) {
+		close_fd(&dirfd);
+		return fail("read the rootfs");
+	}
+	int r = 0;
+	for (struct dirent *e; r == 0 && (e = readdir(dir));) {
+		if (e->d_name[0] == '.' || in_list(busy, e->d_name) || replaced_anyway(e->d_name))
+			continue;
+		int lower = openat(root, e->d_name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+		if (lower < 0)
+			continue; /* a symlink (/bin -> usr/bin) or a file */
+		r = overlay_dir(cfg, lower, upper_root, work_root, e->d_name);
+		close(lower);
+	}
+	closedir(dir);
+	return r;
+}
+
+/* overlayfs only warns when two mounts share an upper directory (and then
+ * behaves undefined), so sbx takes a lock on DIR for as long as init lives:
+ * the fd is never closed here, and exec (close-on-exec) and init's end
+ * release it. */
+static int lock_keep_dir(const struct config *cfg, int keep_dir)
+{
+	int fd = openat(keep_dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return fail("--overlay-upper %s", cfg->overlay_upper);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int err = errno;
+		close(fd);
+		if (err == EWOULDBLOCK)
+			return failx("--overlay-upper %s is in use by another sandbox", cfg->overlay_upper);
+		errno = err;
+		return fail("lock --overlay-upper %s", cfg->overlay_upper);
+	}
+	return 0;
+}
+
+int mount_overlay(const struct config *cfg, int scratch, const char *staging, int rootfs, int keep_dir)
+{
+	int upper = -1, work = -1, rootfd = -1;
+	char **busy = NULL;
+	if (keep_dir >= 0 && lock_keep_dir(cfg, keep_dir) < 0)
+		return -1;
+	if (sys_move_mount(rootfs, "", scratch, "root", MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+		fail("mount the rootfs under the overlay");
+		goto out;
+	}
+	char *prefix = xasprintf("%s/root", staging);
+	busy = busy_names(mount_id(rootfs), prefix);
+	free(prefix);
+	if (!busy) {
+		fail("read /proc/self/mountinfo");
+		goto out;
+	}
+	/* A kept layer inside the rootfs would overlap the lower layer (and
+	 * change under it): refuse that for the whole root, and leave the
+	 * directory that holds it read-only with one overlay per directory. */
+	const char *inside = path_below(cfg->overlay_upper, cfg->rootfs);
+	if (inside && !busy[0]) {
+		set_hint("keep the layer outside the rootfs");
+		failx("--overlay-upper %s is inside the rootfs %s: overlayfs layers may not overlap",
+		      cfg->overlay_upper, cfg->rootfs);
+		goto out;
+	}
+	if (inside)
+		busy = add_top_name(busy, inside);
+	bool upper_created = false;
+	if (open_layers(cfg, scratch, keep_dir, &upper, &work, &upper_created) < 0)
+		goto out;
+	if (!busy[0] && upper_created && mirror_attrs(upper, rootfs, "the overlay's upper layer") < 0)
+		goto out;
+	/* With nothing mounted inside the rootfs, one overlay covers it all. */
+	if (!busy[0] ? overlay_dir(cfg, rootfs, upper, work, NULL) < 0
+		     : overlay_each_directory(cfg, rootfs, busy, upper, work) < 0)
+		goto out;
+	rootfd = openat(scratch, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		fail("open the new root");
+	trace_step("overlay mounted");
+out:
+	free_list(busy);
+	close_fd(&upper);
+	close_fd(&work);
+	return rootfd;
+}

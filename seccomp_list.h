@@ -1,0 +1,58 @@
+/* seccomp_list.h: the seccomp list language (seccomp_list.c reads it) and
+ * the rules it yields (seccomp.c compiles them).  Private to those two. */
+#ifndef SBX_SECCOMP_LIST_H
+#define SBX_SECCOMP_LIST_H
+
+#include "sbx.h"
+
+#include <stdint.h>
+
+#define SC_MAX_CONDS 8
+#define INT32_MASK 0xffffffffULL
+#define N_OF(a) (sizeof(a) / sizeof *(a))
+
+/* argN OP VALUE; OP_ANY is '&': any of these bits set */
+enum sc_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_ANY };
+
+struct sc_cond {
+	unsigned arg;
+	enum sc_op op;
+	uint64_t value;
+};
+
+struct sc_rule {
+	uint32_t action; /* SCMP_ACT_* */
+	char *name;
+	struct sc_cond cond[SC_MAX_CONDS]; /* all must hold */
+	unsigned n_cond;
+	char *where; /* "FILE:LINE", or the option it came from */
+};
+
+/* In order; an unconditional rule is the first of its system call (it
+ * replaced the earlier ones), the conditional rules after it are its
+ * exceptions. */
+struct sc_list {
+	uint32_t default_action;
+	bool have_default;
+	struct sc_rule *rules;
+	size_t n_rules;
+};
+
+/* The list --seccomp names, then --seccomp-allow and --seccomp-deny.  With
+ * --seccomp none, an empty allow list. */
+int read_seccomp_list(struct sc_list *l, const struct config *cfg);
+
+/* The kernel reads this argument as a 32-bit int. */
+bool is_int_arg(const char *name, unsigned arg);
+/* i386 may reach this call through socketcall(2) or ipc(2), with its
+ * arguments in memory the filter cannot read. */
+bool args_hidden_on_i386(const char *name);
+/* socketcall(2)'s first argument as the call it stands for, or NULL. */
+const char *socketcall_name(uint64_t call);
+
+static inline bool is_errno(uint32_t action)
+{
+	return (action & 0xffff0000U) == 0x00050000U; /* SCMP_ACT_ERRNO(0) */
+}
+
+#endif

@@ -1,0 +1,139 @@
+#!/usr/bin/env bats
+# Command line: options, errors, exit codes of sbx itself, --help, --version.
+
+load helpers
+
+setup_file() { sbx_setup_file; }
+teardown_file() { sbx_teardown_file; }
+setup() { sbx_setup; }
+
+@test "--version prints a version on stdout and exits 0" {
+	run --separate-stderr sbx --version
+	assert_success
+	assert_output --regexp '^sbx [0-9]+\.[0-9]+'
+	[[ -z $stderr ]] || fail "unexpected stderr: $stderr"
+}
+
+@test "--help prints usage naming every option and exits 0" {
+	run --separate-stderr sbx --help
+	assert_success
+	assert_output --partial 'sbx [OPTIONS] [--] COMMAND'
+	local opt
+	for opt in --rootfs --bind --ro-bind --tmpfs --bind-cwd --chdir \
+		--hostname --uid --gid --setenv --unsetenv --keep-env --clearenv \
+		--keep-fd --net --seccomp --version --help; do
+		[[ $output == *"$opt "* ]] || fail "--help does not mention $opt"
+	done
+}
+
+@test "unknown option is exit 125 with one sbx: line and the command is not run" {
+	run -125 --separate-stderr sbx --no-such-option -- /bin/echo RAN
+	assert_sbx_error
+	[[ $stderr == *--no-such-option* ]] || fail "message does not name the option: $stderr"
+	refute_output --partial RAN
+}
+
+@test "option missing its argument is exit 125 and the command is not run" {
+	local opt
+	for opt in --rootfs --bind --ro-bind --tmpfs --chdir --hostname --uid \
+		--gid --setenv --unsetenv --keep-env --keep-fd --net --seccomp; do
+		run --separate-stderr sbx "$opt"
+		[[ $status == 125 ]] || fail "sbx $opt (no argument): exit $status, want 125; stderr: $stderr"
+		assert_sbx_error
+	done
+	# --setenv takes two arguments
+	run -125 --separate-stderr sbx --setenv NAME
+	assert_sbx_error
+}
+
+@test "no command is exit 125" {
+	run -125 --separate-stderr sbx
+	assert_sbx_error
+	run -125 --separate-stderr sbx --
+	assert_sbx_error
+}
+
+@test "missing --rootfs directory is exit 125 naming it, command not run" {
+	run -125 --separate-stderr sbx --rootfs "$SBX_HOSTDIR/no-such-root" -- /bin/echo RAN
+	assert_sbx_error
+	assert_equal "$output" ""
+	[[ $stderr == *"$SBX_HOSTDIR/no-such-root"* ]] || fail "message does not name the path: $stderr"
+}
+
+@test "--rootfs that is not a directory is exit 125" {
+	local f="$SBX_HOSTDIR/a-file"
+	echo x >"$f"
+	run -125 --separate-stderr sbx --rootfs "$f" -- /bin/echo RAN
+	assert_sbx_error
+	assert_equal "$output" ""
+	[[ $stderr == *"$f"* ]] || fail "message does not name the path: $stderr"
+}
+
+@test "missing --bind source is exit 125 naming it, command not run" {
+	run -125 --separate-stderr sbx --bind "$SBX_HOSTDIR/nope:/mnt" -- /bin/echo RAN
+	assert_sbx_error
+	assert_equal "$output" ""
+	[[ $stderr == *"$SBX_HOSTDIR/nope"* ]] || fail "message does not name the path: $stderr"
+}
+
+@test "missing --ro-bind source is exit 125, command not run" {
+	run -125 --separate-stderr sbx --ro-bind "$SBX_HOSTDIR/nope" -- /bin/echo RAN
+	assert_sbx_error
+	assert_equal "$output" ""
+}
+
+@test "invalid --net and --seccomp values are exit 125" {
+	run -125 --separate-stderr sbx --net bogus -- /bin/true
+	assert_sbx_error
+	run -125 --separate-stderr sbx --seccomp bogus -- /bin/true
+	assert_sbx_error
+}
+
+@test "non-numeric --uid, --gid and --keep-fd are exit 125" {
+	run -125 --separate-stderr sbx --uid abc -- /bin/true
+	assert_sbx_error
+	run -125 --separate-stderr sbx --gid 12x -- /bin/true
+	assert_sbx_error
+	run -125 --separate-stderr sbx --keep-fd x -- /bin/true
+	assert_sbx_error
+}
+
+@test "command not found is exit 127" {
+	run -127 sbx -- /no/such/command
+	run -127 sbx -- sbx-no-such-command-on-path
+}
+
+@test "command not executable is exit 126" {
+	# /etc/passwd exists on the host root but has no x bit
+	run -126 sbx -- /etc/passwd
+	# a directory cannot be executed either
+	run -126 sbx -- /etc
+}
+
+@test "arguments after -- reach the command verbatim" {
+	run sbx -- /bin/sh -c 'printf "[%s]" "$@"' sh 'a b' '' '--rootfs' '*' '$HOME'
+	assert_success
+	assert_output '[a b][][--rootfs][*][$HOME]'
+}
+
+@test "options after the command belong to the command" {
+	run sbx /bin/echo --hostname x --version
+	assert_success
+	assert_output '--hostname x --version'
+}
+
+@test "stdin, stdout and stderr pass through" {
+	run --separate-stderr bash -c 'printf "in-%s\n" 1 2 3 | timeout 20 "$SBX" -- /bin/sh -c "cat; echo to-err >&2"'
+	assert_success
+	assert_output $'in-1\nin-2\nin-3'
+	assert_equal "$stderr" "to-err"
+}
+
+@test "a megabyte of binary stdin passes through intact" {
+	local f="$SBX_HOSTDIR/blob"
+	head -c 1048576 /dev/urandom >"$f"
+	want=$(md5sum <"$f")
+	run bash -c 'timeout 20 "$SBX" -- cat <"$1" | md5sum' _ "$f"
+	assert_success
+	assert_output "$want"
+}

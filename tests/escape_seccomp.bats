@@ -1,0 +1,151 @@
+#!/usr/bin/env bats
+# Escape probes for the default seccomp list (tests/probes/sc_calls.c): every
+# refused family of system calls, tried as a plain x86_64 call, with the x32
+# bit set (must be killed) and as an i386 call through int $0x80.  Each group
+# must be held in the default sandbox.  Run again with --seccomp none, the
+# same probe reports the calls reaching the kernel: it can fail.
+
+load helpers
+
+setup_file() {
+	sbx_setup_file
+	[[ -x $SBX_PROBES_SRC/sc_calls ]] && cp "$SBX_PROBES_SRC/sc_calls" "$PROBES/"
+	return 0
+}
+teardown_file() { sbx_teardown_file; }
+setup() {
+	sbx_setup
+	need_probe sc_calls
+}
+
+held() {
+	run sbx -- "$PROBES/sc_calls" "$1"
+	assert_held
+	# every attempt was made three ways, and x32 was killed each time
+	assert_output --partial "held: native "
+	assert_output --partial "held: i386 "
+	assert_output --partial "held: x32 "
+	local survived
+	survived=$(grep ' x32 ' <<<"$output" | grep -v ': killed by SIGSYS$' || true)
+	[[ -z $survived ]] || fail "x32 calls not killed: $survived"
+}
+
+unfiltered() {
+	run sbx --seccomp none -- "$PROBES/sc_calls" "$@"
+}
+
+# ------------------------------------------------------- namespaces ----
+
+@test "seccomp holds: new namespaces (unshare, setns, clone flags, clone3)" {
+	held ns
+	assert_line "held: native clone3(NULL, 0): ENOSYS"
+}
+
+@test "without seccomp the ns probe creates a nested user namespace" {
+	unfiltered ns
+	assert_escaped "native unshare(CLONE_NEWUSER) succeeded" \
+		"native clone(CLONE_NEWUSER|SIGCHLD) succeeded" \
+		"i386 unshare(CLONE_NEWUSER) succeeded" \
+		"native clone(CLONE_NEWNET|CLONE_SIGHAND) reached the kernel: EINVAL" \
+		"x32 unshare(CLONE_NEWUSER) returned ENOSYS instead of being killed"
+}
+
+# ------------------------------------------------------------ mounts ----
+
+@test "seccomp holds: the mount family, old and new API" {
+	held mount
+}
+
+@test "without seccomp the mount probe reaches the kernel" {
+	unfiltered mount native i386
+	assert_escaped "native mount(bad pointers) reached the kernel: EFAULT" \
+		"i386 umount(bad pointer) reached the kernel: EFAULT" \
+		"native open_tree(-1, bad, bad flags) reached the kernel: EINVAL"
+}
+
+# ------------------------------------------------------------ keyring ----
+
+@test "seccomp holds: the kernel keyring" {
+	held keyring
+}
+
+@test "without seccomp the keyring probe reaches the kernel" {
+	unfiltered keyring native
+	assert_escaped "native keyctl(9999) reached the kernel: EOPNOTSUPP"
+}
+
+# ---------------------------------------------------- attack surfaces ----
+
+@test "seccomp holds: bpf, perf, userfaultfd, io_uring, file handles" {
+	held surface
+}
+
+@test "without seccomp io_uring_setup and userfaultfd reach the kernel" {
+	unfiltered surface native i386
+	if [[ $(cat /proc/sys/kernel/io_uring_disabled 2>/dev/null || echo 0) == 0 ]]; then
+		assert_escaped "native io_uring_setup(1, params) succeeded" "i386 io_uring_setup(1, params) succeeded"
+	fi
+	assert_escaped "native perf_event_open(NULL) reached the kernel: EFAULT"
+	assert_output --regexp 'ESCAPE: native open_by_handle_at\(-1\) reached the kernel: E[A-Z]+'
+	assert_output --regexp 'ESCAPE: native userfaultfd\(UFFD_USER_MODE_ONLY\) (succeeded|reached the kernel)'
+}
+
+# ------------------------------------------------ whole-system calls ----
+
+@test "seccomp holds: kexec, modules, acct, swap, reboot, syslog, quotactl, vm86, uselib" {
+	held system
+	assert_line "held: i386 vm86(0, NULL): EPERM"
+}
+
+@test "without seccomp the system probe reaches the kernel" {
+	unfiltered system native i386
+	assert_escaped "native swapon(bad pointer, bad flags) reached the kernel: EINVAL" \
+		"native quotactl(bad command) reached the kernel: EINVAL"
+}
+
+# ---------------------------------------------------------- terminals ----
+
+@test "seccomp holds: TIOCSTI and TIOCLINUX, with and without bit 32 set" {
+	held tty
+	assert_line "held: native ioctl(fd, TIOCSTI|1<<32): EPERM"
+	assert_line "held: native ioctl(fd, TIOCLINUX|1<<32): EPERM"
+	assert_line "held: i386 ioctl(fd, TIOCSTI): EPERM"
+}
+
+@test "without seccomp TIOCSTI|1<<32 reaches the kernel" {
+	unfiltered tty native
+	assert_escaped "native ioctl(fd, TIOCSTI) reached the kernel: ENOTTY" \
+		"native ioctl(fd, TIOCSTI|1<<32) reached the kernel: ENOTTY"
+}
+
+# ------------------------------------------------------------ sockets ----
+
+@test "seccomp holds: AF_VSOCK, AF_PACKET, AF_KEY, AF_ALG sockets, also via i386 socketcall" {
+	held socket
+	assert_line --partial "held: native socket(AF_VSOCK|1<<32): EAFNOSUPPORT"
+	assert_line --partial "held: i386 socketcall(SYS_SOCKET, AF_VSOCK): EAFNOSUPPORT"
+}
+
+@test "without seccomp socket(AF_PACKET) reaches the kernel, directly and via socketcall" {
+	unfiltered socket native i386
+	assert_escaped "native socket(AF_PACKET) reached the kernel: EPERM" \
+		"i386 socketcall(SYS_SOCKET, AF_PACKET) reached the kernel: EPERM"
+	if [[ -e /dev/vsock ]]; then
+		assert_line "ESCAPE: native socket(AF_VSOCK) succeeded"
+		assert_line "ESCAPE: native socket(AF_VSOCK|1<<32) succeeded"
+	fi
+}
+
+# ------------------------------------------------------- personality ----
+
+@test "seccomp holds: personality(ADDR_NO_RANDOMIZE) and other unsafe domains" {
+	held personality
+	assert_line "held: native personality(ADDR_NO_RANDOMIZE|1<<32): EPERM"
+}
+
+@test "without seccomp personality(ADDR_NO_RANDOMIZE) succeeds" {
+	unfiltered personality native i386
+	assert_escaped "native personality(ADDR_NO_RANDOMIZE) succeeded" \
+		"native personality(ADDR_NO_RANDOMIZE|1<<32) succeeded" \
+		"i386 personality(ADDR_NO_RANDOMIZE) succeeded"
+}

@@ -1,0 +1,209 @@
+#!/usr/bin/env bats
+# --overlay, --overlay-size, --overlay-upper: a writable layer over the
+# read-only rootfs.  The rootfs must come out byte-identical; a kept layer
+# (--overlay-upper DIR) holds the changes for the next run in DIR/upper.
+
+load helpers
+
+setup_file() { sbx_setup_file; }
+teardown_file() { sbx_teardown_file; }
+
+setup() {
+	sbx_setup
+	R="$BATS_TEST_TMPDIR/rootfs"
+	cp -a "$ROOTFS" "$R"
+	mkdir -p "$R/usr/local" "$R/opt"
+	KEEP="$BATS_TEST_TMPDIR/keep"
+	mkdir "$KEEP"
+	BEFORE=$(checksums "$R")
+}
+
+# overlayfs leaves work/work with mode 000: let bats clean up.
+teardown() {
+	chmod -R u+rwX "$BATS_TEST_TMPDIR" 2>/dev/null || true
+}
+
+# checksums DIR: every entry's type, mode, owner, size and content.
+checksums() {
+	(cd "$1" && find . -printf '%p %y %m %U:%G %s %l\n' | sort && find . -type f -exec md5sum {} + | sort)
+}
+
+assert_rootfs_unchanged() {
+	assert_equal "$(checksums "$R")" "$BEFORE"
+}
+
+# Writes, appends, deletes and a new directory, as an installer would.
+changes='echo new > /usr/local/tool && echo added >> /etc/passwd && rm /etc/hostname &&
+	mkdir -p /opt/pkg/lib && echo lib > /opt/pkg/lib/x && mkdir /newtop'
+
+@test "without --overlay the rootfs is read-only" {
+	run sbx --rootfs "$R" -- /bin/sh -c 'echo x > /usr/local/tool'
+	assert_failure
+	assert_output --partial 'Read-only file system'
+}
+
+@test "--overlay: writes, appends, deletes and new directories work inside" {
+	run sbx --rootfs "$R" --overlay -- /bin/sh -c "$changes"'
+		cat /usr/local/tool; tail -n 1 /etc/passwd; ls /etc/hostname 2>&1; cat /opt/pkg/lib/x; ls -d /newtop'
+	assert_success
+	assert_line --index 0 new
+	assert_line --index 1 added
+	assert_line --index 2 --partial 'No such file'
+	assert_line --index 3 lib
+	assert_line --index 4 /newtop
+}
+
+@test "--overlay: the rootfs is byte-identical afterwards" {
+	run sbx --rootfs "$R" --overlay -- /bin/sh -c "$changes"
+	assert_success
+	assert_rootfs_unchanged
+}
+
+@test "--overlay: the layer is thrown away, the next run sees the pristine rootfs" {
+	run sbx --rootfs "$R" --overlay -- /bin/sh -c "$changes"
+	assert_success
+	run sbx --rootfs "$R" --overlay -- /bin/sh -c 'ls /usr/local /newtop 2>&1; cat /etc/hostname'
+	assert_line --index 0 --partial 'No such file'
+	assert_line sbx
+}
+
+@test "--overlay: the root is an overlay mount, read-write, nosuid, nodev" {
+	run sbx --rootfs "$R" --overlay -- /bin/cat /proc/self/mountinfo
+	assert_success
+	local root
+	root=$(mounts_table <<<"$output" | awk '$1 == "/"')
+	[[ $root == "/ overlay "* ]] || fail "root is not an overlay: $root"
+	[[ $root == *rw,* && $root == *nosuid* && $root == *nodev* ]] || fail "root flags: $root"
+}
+
+@test "--overlay: mountinfo shows no host path of the layers" {
+	run sbx --rootfs "$R" --overlay-upper "$KEEP" -- /bin/cat /proc/self/mountinfo
+	assert_success
+	refute_output --partial "$KEEP"
+	refute_output --partial "$R"
+}
+
+@test "--overlay-size: the throwaway layer is that big" {
+	run sbx --rootfs "$R" --overlay --overlay-size 2M -- /bin/sh -c \
+		'dd if=/dev/zero of=/big bs=1M count=4 2>&1; ls -l /big'
+	assert_output --partial 'No space left on device'
+}
+
+@test "--overlay-upper: changes land in DIR/upper, the rootfs is unchanged" {
+	run sbx --rootfs "$R" --overlay-upper "$KEEP" -- /bin/sh -c "$changes"
+	assert_success
+	assert_equal "$(cat "$KEEP/upper/usr/local/tool")" new
+	assert_equal "$(cat "$KEEP/upper/opt/pkg/lib/x")" lib
+	[[ -d $KEEP/work && -d $KEEP/upper/newtop ]] || fail "work/ or upper/newtop missing: $(ls -R "$KEEP")"
+	assert_rootfs_unchanged
+}
+
+@test "--overlay-upper: the next run with the same DIR sees the changes" {
+	run sbx --rootfs "$R" --overlay-upper "$KEEP" -- /bin/sh -c "$changes"
+	assert_success
+	run sbx --rootfs "$R" --overlay-upper "$KEEP" -- /bin/sh -c \
+		'cat /usr/local/tool; tail -n 1 /etc/passwd; cat /opt/pkg/lib/x; ls -d /newtop'
+	assert_success
+	assert_equal "$(echo $output)" "new added lib /newtop"
+}
+
+@test "--overlay-upper: a deleted rootfs file stays deleted (whiteout), and is back without the layer" {
+	run sbx --rootfs "$R" --overlay-upper "$KEEP" -- /bin/rm /etc/hostname
+	assert_success
+	# overlayfs records a deletion as a whiteout: a 0:0 character device
+	assert_equal "$(stat -c '%F %t:%T' "$KEEP/upper/etc/hostname")" "character special file 0:0"
+	run sbx --rootfs "$R" --overlay-upper "$KEEP" -- /bin/sh -c 'cat /etc/hostname 2>&1'
+	assert_output --partial 'No such file'
+	run sbx --rootfs "$R" -- /bin/cat /etc/hostname
+	assert_success
+	assert_output sbx
+	run sbx --rootfs "$R" --overlay -- /bin/cat /etc/hostname
+	assert_output sbx
+	assert_rootfs_unchanged
+}
+
+@test "--overlay-upper: a deleted and re-created directory hides the old contents (opaque)" {
+	run sbx --rootfs "$R" --overlay-upper "$KEEP" -- /bin/sh -c 'rm -rf /etc && mkdir /etc && echo only > /etc/only'
+	assert_success
+	run sbx --rootfs "$R" --overlay-upper "$KEEP" -- /bin/ls /etc
+	assert_success
+	assert_output only
+	assert_rootfs_unchanged
+}
+
+@test "--overlay-upper: DIR in use by a running sandbox is refused" {
+	local d
+	d=$(hostdir)
+	sbx --rootfs "$R" --overlay-upper "$KEEP" --bind "$d:/work" -- /bin/sh -c '
+		touch /work/ready; i=0; while [ ! -e /work/go ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done' 3>&- &
+	local pid=$!
+	wait_until 20 test -e "$d/ready" || { kill "$pid"; fail "first sandbox did not start"; }
+	run --separate-stderr sbx --rootfs "$R" --overlay-upper "$KEEP" -- /bin/echo RAN
+	touch "$d/go"
+	wait "$pid" || fail "first sandbox failed"
+	assert_equal "$status" 125
+	assert_equal "$output" ""
+	[[ $stderr == *"in use by another sandbox"* ]] || fail "unexpected message: $stderr"
+	run sbx --rootfs "$R" --overlay-upper "$KEEP" -- /bin/echo RAN
+	assert_output RAN
+}
+
+@test "--overlay-upper inside the rootfs is refused (overlapping layers)" {
+	mkdir "$R/keep"
+	BEFORE=$(checksums "$R")
+	run --separate-stderr sbx --rootfs "$R" --overlay-upper "$R/keep" -- /bin/echo RAN
+	assert_equal "$status" 125
+	[[ $stderr == "sbx: --overlay-upper"*"inside the rootfs"* ]] || fail "unexpected message: $stderr"
+	assert_rootfs_unchanged
+}
+
+@test "--overlay-upper that is a file is refused" {
+	touch "$BATS_TEST_TMPDIR/file"
+	run --separate-stderr sbx --rootfs "$R" --overlay-upper "$BATS_TEST_TMPDIR/file" -- /bin/echo RAN
+	assert_equal "$status" 125
+	assert_equal "$output" ""
+}
+
+@test "--overlay-upper whose upper is a symlink is refused, its target untouched" {
+	local target
+	target=$(hostdir)
+	ln -s "$target" "$KEEP/upper"
+	run --separate-stderr sbx --rootfs "$R" --overlay-upper "$KEEP" -- /bin/sh -c 'echo x > /etc/x'
+	assert_equal "$status" 125
+	[[ -z $(ls -A "$target") ]] || fail "something was written through the symlink"
+}
+
+@test "--overlay over the host root: submounts stay read-only" {
+	run sbx --overlay -- /bin/sh -c 'cat /proc/self/mountinfo; touch /sys/x 2>&1'
+	assert_output --partial 'Read-only file system'
+	# /sys is a submount of the host root: still the read-only bind
+	local sys
+	sys=$(mounts_table <<<"$output" | awk '$1 == "/sys"' | head -n 1)
+	[[ $sys == "/sys sysfs ro,"* ]] || fail "/sys: $sys"
+}
+
+@test "--overlay over the host root: a write in the caller's home lands in the layer" {
+	# One overlay per top-level directory (/home): the caller's own
+	# directory right below it can be copied up.
+	[[ $HOME =~ ^/[^/]+/[^/]+$ && -O $HOME && $(stat -c %m "$HOME") == / ]] ||
+		skip "\$HOME ($HOME) is not /TOP/NAME owned by the caller on the root filesystem"
+	local name=sbx-overlay-test.$$
+	run sbx --overlay -- /bin/sh -c "echo layer > '$HOME/$name' && cat '$HOME/$name'"
+	assert_success
+	assert_output layer
+	[[ ! -e $HOME/$name ]] || { rm -f "${HOME:?}/$name"; fail "the write reached the host"; }
+}
+
+@test "--overlay over the host root: below a directory of unmapped owner writes fail, host untouched" {
+	# Copying up /var (owned by the host's root, unmapped in the sandbox)
+	# is impossible: overlayfs says EOVERFLOW.  The limitation is documented.
+	[[ $EUID != 0 ]] || skip "root's own id is mapped"
+	local d
+	d=$(hostdir)
+	[[ $(stat -c %m "$d") == / && $(stat -c %u "$(dirname "$(dirname "$d")")") == 0 ]] ||
+		skip "$d is not below a root-owned directory of the root filesystem"
+	run sbx --overlay -- /bin/sh -c "echo layer > '$d/new'"
+	assert_failure
+	assert_output --partial 'Value too large'
+	[[ ! -e $d/new ]] || fail "the write reached the host"
+}

@@ -1,0 +1,258 @@
+#!/usr/bin/env bats
+# Process model: exit codes, signal forwarding, no survivors, signal state,
+# capabilities, fds, session, pty.
+
+load helpers
+
+setup_file() { sbx_setup_file; }
+teardown_file() { sbx_teardown_file; }
+setup() { sbx_setup; }
+
+teardown() {
+	# never leave a test's sandbox or marker sleeps behind
+	if [[ -n ${bg_pid:-} ]]; then kill -KILL "$bg_pid" 2>/dev/null || true; fi
+	if [[ -n ${tag:-} ]]; then pkill -KILL -f "^sleep 1000\\.$tag" 2>/dev/null || true; fi
+}
+
+@test "exit status is the command's own" {
+	local code
+	for code in 0 1 2 42 124 125 126 127 128 200 255; do
+		run "-$code" sbx -- /bin/sh -c "exit $code"
+	done
+}
+
+@test "a command killed by signal N gives 128+N" {
+	run -143 sbx -- /bin/sh -c 'kill -TERM $$'
+	run -137 sbx -- /bin/sh -c 'kill -KILL $$'
+	run -138 sbx -- /bin/sh -c 'kill -USR1 $$'
+	run -129 sbx -- /bin/sh -c 'kill -HUP $$'
+}
+
+# forward SIG [ignored]: a signal sent to the sbx process reaches the
+# command. sbx is started in the background with job control on, so that
+# bash does not set SIGINT and SIGQUIT to ignored for it; with "ignored" it
+# is started the plain way, as a non-interactive shell does (INT and QUIT
+# ignored on entry), and then the signal must NOT reach the command: a
+# signal the caller ignores is not forwarded, exactly as it would not reach
+# the same command run without sbx.
+forward() {
+	local sig=$1 how=${2:-} d
+	d=$(hostdir)
+	if [[ $how == ignored ]]; then
+		# precondition: this shell's background jobs start with INT
+		# and QUIT ignored
+		local ign
+		ign=$(grep '^SigIgn:' /proc/self/status 3>&- &
+			wait)
+		ign=${ign##*[[:space:]]}
+		(((0x$ign & 0x6) == 0x6)) ||
+			fail "precondition: background jobs do not ignore INT/QUIT (SigIgn $ign)"
+	else
+		set -m
+	fi
+	"$SBX" --bind "$d" -- /bin/sh -c '
+		trap "echo got-'"$sig"' > '"$d"'/got; exit 3" '"$sig"'
+		echo ready > '"$d"'/ready
+		i=0; while [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+		exit 9' </dev/null 3>&- &
+	bg_pid=$!
+	set +m
+	wait_until 20 test -e "$d/ready" || fail "sandboxed command did not start"
+	kill -s "$sig" "$bg_pid"
+	local rc=0
+	if [[ $how == ignored ]]; then
+		sleep 0.5
+		kill -0 "$bg_pid" 2>/dev/null || fail "sbx ended after an ignored SIG$sig"
+		[[ ! -e $d/got ]] || fail "SIG$sig reached the command although the caller ignores it"
+		kill -s TERM "$bg_pid"
+		wait "$bg_pid" || rc=$?
+		bg_pid=
+		assert_equal "$rc" 143
+		return
+	fi
+	wait "$bg_pid" || rc=$?
+	bg_pid=
+	[[ -e $d/got ]] || fail "SIG$sig did not reach the command (sbx exit $rc)"
+	assert_equal "$(cat "$d/got")" "got-$sig"
+	assert_equal "$rc" 3
+}
+
+@test "SIGINT sent to sbx reaches the command" { forward INT; }
+@test "SIGTERM sent to sbx reaches the command" { forward TERM; }
+@test "SIGHUP sent to sbx reaches the command" { forward HUP; }
+@test "SIGQUIT sent to sbx reaches the command" { forward QUIT; }
+@test "SIGUSR1 sent to sbx reaches the command" { forward USR1; }
+@test "SIGUSR2 sent to sbx reaches the command" { forward USR2; }
+@test "SIGWINCH sent to sbx reaches the command" { forward WINCH; }
+@test "SIGINT that the caller ignores is not forwarded" { forward INT ignored; }
+@test "SIGQUIT that the caller ignores is not forwarded" { forward QUIT ignored; }
+
+@test "SIGKILL of sbx kills everything inside" {
+	tag=$(uniq_num)
+	"$SBX" -- /bin/sh -c "sleep 1000.$tag & sleep 1000.${tag}1 & exec sleep 1000.${tag}2" </dev/null >/dev/null 2>&1 3>&- &
+	bg_pid=$!
+	wait_until 20 eval '[ "$(pgrep -f "^sleep 1000\\.$tag" | wc -l)" -eq 3 ]' ||
+		fail "the three sleeps did not start: $(pgrep -af "^sleep 1000\\.$tag")"
+	kill -KILL "$bg_pid"
+	wait "$bg_pid" 2>/dev/null || true
+	bg_pid=
+	wait_until 20 eval '! pgrep -f "^sleep 1000\\.$tag" >/dev/null' ||
+		fail "survivors after SIGKILL of sbx: $(pgrep -af "^sleep 1000\\.$tag")"
+}
+
+@test "a background child is killed when the command exits" {
+	tag=$(uniq_num)
+	# output to a file, not through run's pipe: a survivor holding that
+	# pipe would keep the test waiting
+	local rc=0
+	sbx -- /bin/sh -c "sleep 1000.$tag & exit 7" >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- || rc=$?
+	assert_equal "$rc" 7
+	wait_until 5 eval '! pgrep -f "^sleep 1000\\.$tag" >/dev/null' ||
+		fail "background child survived: $(pgrep -af "^sleep 1000\\.$tag")"
+}
+
+@test "a daemonized grandchild in its own session is killed when the command exits" {
+	tag=$(uniq_num)
+	local rc=0
+	sbx -- /bin/sh -c "(setsid sleep 1000.$tag &); exit 0" >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- || rc=$?
+	assert_equal "$rc" 0
+	wait_until 5 eval '! pgrep -f "^sleep 1000\\.$tag" >/dev/null' ||
+		fail "daemonized process survived: $(pgrep -af "^sleep 1000\\.$tag")"
+}
+
+@test "the command starts with no blocked and no ignored signals" {
+	# precondition: the caller really ignores INT and HUP
+	run bash -c "trap '' INT HUP; exec grep -E '^SigIgn' /proc/self/status"
+	refute_output --regexp 'SigIgn:[[:space:]]+0+$'
+	run bash -c "trap '' INT HUP; exec timeout 20 \"\$SBX\" -- grep -E '^Sig(Blk|Ign)' /proc/self/status"
+	assert_success
+	assert_line --regexp '^SigBlk:[[:space:]]+0+$'
+	assert_line --regexp '^SigIgn:[[:space:]]+0+$'
+}
+
+@test "all capabilities are dropped and no_new_privs is set" {
+	run sbx -- grep -E '^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):' /proc/self/status
+	assert_success
+	assert_equal "${#lines[@]}" 6
+	local l
+	for l in "${lines[@]}"; do
+		[[ $l =~ ^Cap[A-Za-z]+:[[:space:]]+0+$ || $l =~ ^NoNewPrivs:[[:space:]]+1$ ]] ||
+			fail "not dropped: $l"
+	done
+}
+
+@test "all capabilities are dropped with --uid 0 too" {
+	run sbx --uid 0 -- grep -E '^(Cap(Inh|Prm|Eff|Bnd|Amb)|NoNewPrivs):' /proc/self/status
+	assert_success
+	assert_equal "${#lines[@]}" 6
+	local l
+	for l in "${lines[@]}"; do
+		[[ $l =~ ^Cap[A-Za-z]+:[[:space:]]+0+$ || $l =~ ^NoNewPrivs:[[:space:]]+1$ ]] ||
+			fail "not dropped: $l"
+	done
+}
+
+@test "file descriptors other than 0, 1, 2 are closed" {
+	# ls without a pipe: while the shell sets up a pipeline it briefly
+	# holds the pipe's fds itself
+	run bash -c 'exec 5</etc/passwd 9>/dev/null 200</dev/null; exec timeout 20 "$SBX" -- /bin/sh -c "ls /proc/\$\$/fd"'
+	assert_success
+	assert_equal "$(sort -n <<<"$output" | xargs)" "0 1 2"
+}
+
+@test "closed stdin and stderr are not filled with sbx's own descriptors" {
+	run bash -c 'exec timeout 20 "$SBX" -- /bin/sh -c "ls -l /proc/\$\$/fd" <&- 2>&-'
+	assert_success
+	local l
+	for l in "${lines[@]}"; do
+		[[ $l == *" "[02]" -> "* ]] || continue
+		[[ $l == *" -> /dev/null" ]] || fail "fd of the command taken by something else: $l"
+	done
+	assert_line --regexp ' 1 -> '
+}
+
+@test "--keep-fd N passes descriptor N on" {
+	local d
+	d=$(hostdir)
+	echo kept-data >"$d/f"
+	run bash -c 'exec 7<"$1"; exec timeout 20 "$SBX" --keep-fd 7 -- /bin/sh -c "cat <&7; ls /proc/\$\$/fd"' _ "$d/f"
+	assert_success
+	assert_line --index 0 kept-data
+	assert_equal "$(tail -n +2 <<<"$output" | sort -n | xargs)" "0 1 2 7"
+}
+
+@test "the command runs in a new session" {
+	# field 6 of /proc/PID/stat: the session id. Seen from inside a pid
+	# namespace, a session led from outside reads as 0.
+	run sbx -- /bin/sh -c 'sed "s/.*) //" /proc/$$/stat | cut -d" " -f4'
+	assert_success
+	[[ $output =~ ^[0-9]+$ ]] || fail "cannot read the session id: $output"
+	((output != 0)) || fail "session is inherited from outside the sandbox (sid 0 inside)"
+}
+
+@test "without a terminal on stdin the command gets no tty" {
+	run sbx -- tty
+	assert_failure
+	assert_output 'not a tty'
+}
+
+@test "with a terminal on stdin the command gets its own pty" {
+	command -v script >/dev/null || skip "script not installed"
+	run in_pty "$SBX -- /bin/sh -c 'tty; ls /dev/pts | xargs'"
+	assert_success
+	assert_line --index 0 /dev/pts/0
+	assert_line --index 1 '0 ptmx'
+}
+
+@test "with a terminal, stdin, stdout and stderr are all the pty" {
+	command -v script >/dev/null || skip "script not installed"
+	run in_pty "$SBX -- /bin/sh -c 'for f in 0 1 2; do readlink /proc/\$\$/fd/\$f; done | xargs'"
+	assert_success
+	assert_output '/dev/pts/0 /dev/pts/0 /dev/pts/0'
+}
+
+@test "in pty mode an interactive shell gets job control" {
+	command -v script >/dev/null || skip "script not installed"
+	run bash -c 'printf "set -o\nexit 0\n" | timeout 20 script -qec "$SBX -- /bin/sh -i" /dev/null | tr -d "\r"'
+	assert_success
+	assert_output --regexp 'monitor[[:space:]]+on'
+	refute_output --partial 'job control turned off'
+}
+
+@test "without a terminal an interactive shell has no job control (contrast)" {
+	run bash -c 'printf "set -o\nexit 0\n" | timeout 20 "$SBX" -- /bin/sh -i 2>&1'
+	assert_output --regexp 'monitor[[:space:]]+off'
+}
+
+@test "in pty mode a typed ^C interrupts the command" {
+	command -v script >/dev/null || skip "script not installed"
+	local d
+	d=$(hostdir)
+	run bash -c 'set -o pipefail
+		{ i=0; while [ ! -e "$1/ready" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done
+		  printf "\003"; sleep 0.5; } |
+		timeout 20 script -qec "$SBX --bind $1 -- /bin/sh -c '\''trap \"echo got-int; exit 4\" INT; touch $1/ready; i=0; while [ \$i -lt 400 ]; do sleep 0.05; i=\$((i+1)); done; exit 9'\''" /dev/null | tr -d "\r"' _ "$d"
+	assert_output --partial got-int
+	assert_equal "$status" 4
+}
+
+@test "in pty mode the exit status is the command's" {
+	command -v script >/dev/null || skip "script not installed"
+	run in_pty "$SBX -- /bin/sh -c 'exit 5'"
+	assert_equal "$status" 5
+}
+
+@test "in pty mode all output is relayed" {
+	command -v script >/dev/null || skip "script not installed"
+	run in_pty "$SBX -- seq 1 20000"
+	assert_success
+	assert_equal "${#lines[@]}" 20000
+	assert_line --index 19999 20000
+}
+
+@test "in pty mode the command's terminal has the caller's window size" {
+	command -v script >/dev/null || skip "script not installed"
+	run in_pty "stty cols 123 rows 45; $SBX -- stty size"
+	assert_success
+	assert_output '45 123'
+}
