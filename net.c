@@ -67,23 +67,6 @@ static struct {
 
 /* name on the caller's PATH (the helper runs with the caller's own
  * privileges, so the caller may choose it), or in the usual places. */
-static char *find_program(const char *name)
-{
-	const char *path = getenv("PATH");
-	char *dirs = xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
-	char *found = NULL;
-	for (char *save, *d = strtok_r(dirs, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
-		char *p = xasprintf("%s/%s", d, name);
-		struct stat st;
-		if (d[0] == '/' && stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0)
-			found = p;
-		else
-			free(p);
-	}
-	free(dirs);
-	return found;
-}
-
 static int check_tun(void)
 {
 	if (access("/dev/net/tun", R_OK | W_OK) == 0)

@@ -510,6 +510,13 @@ static int opt_trace(struct config *cfg, char **a)
 	return 0;
 }
 
+static int opt_verbose(struct config *cfg, char **a)
+{
+	(void)a;
+	cfg->verbose = true;
+	return 0;
+}
+
 static int apply_policy(struct config *cfg, const char *name, int depth, const char *const *stack);
 
 static int opt_policy(struct config *cfg, char **a)
@@ -570,6 +577,7 @@ static const struct option_def options[] = {
 	{ "limits", 1, opt_limits, G_LIMITS, "strict|best-effort", "fail, or warn, when a limit cannot be enforced" },
 	{ "status-json", 1, opt_status_json, G_OUTPUT, "FILE", "write a JSON status report to FILE at the end" },
 	{ "status-fd", 1, opt_status_fd, G_OUTPUT, "FD", "JSON status on FD: child-pid first, report at the end" },
+	{ "verbose", 0, opt_verbose, G_OUTPUT, "", "say each setup step (with --version: the features found)" },
 	{ "trace", 0, opt_trace, G_OUTPUT, "", "print each setup step with its duration" },
 	{ "policy", 1, opt_policy, G_POLICY, "NAME|FILE", "apply a policy (default: the 'default' policy)" },
 	{ "print-policy", 0, opt_print_policy, G_POLICY, "", "print the effective policy and exit" },
@@ -591,7 +599,7 @@ void print_usage(void)
 			printf("  %-28s %s\n", left, options[i].help);
 		}
 	}
-	printf("\n  %-28s %s\n  %-28s %s\n", "--help", "show this help", "--version", "show the version");
+	printf("\n  %-28s %s\n  %-28s %s\n", "--help", "show this help", "--version", "show the version (--verbose: and the features found)");
 	printf("\nExit status: the command's; 128+N if it died of signal N; 125 if sbx failed;\n"
 	       "126 if the command could not be run; 127 if it was not found.  See sbx(1).\n");
 }
@@ -875,6 +883,9 @@ int parse_options(struct config *cfg, int argc, char **argv)
 		}
 		if (strcmp(argv[i], "--version") == 0) {
 			printf("sbx %s\n", SBX_VERSION);
+			for (int j = 1; j < argc && strcmp(argv[j], "--") != 0; j++)
+				if (strcmp(argv[j], "--verbose") == 0)
+					print_features();
 			return 1;
 		}
 		if (argv[i][0] != '-')

@@ -79,11 +79,20 @@ static void __attribute__((noreturn)) report_and_exit(int sock, int kind, int co
 
 /* ---- the payload ------------------------------------------------------- */
 
+/* Every signal back to its default action, none blocked.  The raw system
+ * call, because glibc's sigaction refuses signals 32 and 33 (it keeps them
+ * for itself), and a caller may have left those ignored too. */
 static void reset_signals(void)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	struct {
+		void (*handler)(int);
+		unsigned long flags;
+		void (*restorer)(void);
+		unsigned long mask;
+	} dfl = { .handler = SIG_DFL };
 	for (int sig = 1; sig < NSIG; sig++)
-		sigaction(sig, &dfl, NULL); /* fails harmlessly for KILL, STOP, RT internals */
+		if (sig != SIGKILL && sig != SIGSTOP)
+			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -380,8 +389,8 @@ int main(int argc, char **argv)
 	}
 	if (r < 0)
 		die(EXIT_SBX_FAILED);
-	if (cfg.trace) {
-		trace_enable();
+	if (cfg.trace || cfg.verbose) {
+		trace_enable(cfg.trace);
 		trace_step("options parsed");
 	}
 	build_environment(&cfg);

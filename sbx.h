@@ -83,6 +83,7 @@ struct config {
 	char *seccomp_export;  /* --seccomp-export FILE: write the BPF program, run nothing */
 	bool print_policy;     /* --print-policy: print the configuration, run nothing */
 	bool trace;            /* --trace: print each setup step with its duration */
+	bool verbose;          /* --verbose: say each setup step in words */
 
 	/* Resource limits (cgroup.c enforces them; 0 means none asked). */
 	long long memory;      /* bytes */
@@ -148,7 +149,8 @@ int write_all(int fd, const void *buf, size_t len);
 int write_file(const char *path, const char *text);
 int read_small_file(const char *path, char *buf, size_t size);
 int read_small_file_at(int dirfd, const char *path, char *buf, size_t size);
-void trace_enable(void);
+char *find_program(const char *name);
+void trace_enable(bool timings);
 void trace_step(const char *what); /* no-op unless --trace */
 
 /* idmap.c: the user namespace's id maps.  The supervisor writes them (one
@@ -226,6 +228,9 @@ void limits_cleanup(struct limits *l);                  /* remove the leaf, free
  * directory to make the sandbox's leaf in, with *version 1 or 2; or NULL
  * with *why saying why not (both allocated). */
 char *delegated_cgroup(const char *dir, const char *controller, int *version, char **why);
+
+/* features.c: sbx --version --verbose */
+void print_features(void);
 
 /* supervisor.c */
 void prepare_terminal(struct config *cfg);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -205,7 +206,7 @@ int read_small_file(const char *path, char *buf, size_t size)
 /* --trace: each step of the setup with the time since sbx started and since
  * the previous step, so anyone can see where the time goes.  Processes
  * inherit the start time through clone and fork, so the clock is shared. */
-static bool tracing;
+static bool tracing, trace_timings;
 static double trace_start, trace_last;
 
 static double monotonic_us(void)
@@ -215,9 +216,10 @@ static double monotonic_us(void)
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
-void trace_enable(void)
+void trace_enable(bool timings)
 {
 	tracing = true;
+	trace_timings = timings;
 	trace_start = trace_last = monotonic_us();
 }
 
@@ -225,8 +227,31 @@ void trace_step(const char *what)
 {
 	if (!tracing)
 		return;
+	if (!trace_timings) {
+		fprintf(stderr, "sbx: %s\n", what);
+		return;
+	}
 	double t = monotonic_us();
 	fprintf(stderr, "sbx: trace: %9.1f us  +%8.1f us  [%d] %s\n", t - trace_start, t - trace_last,
 		(int)getpid(), what);
 	trace_last = t;
+}
+
+/* The first executable NAME in the directories of $PATH (absolute ones
+ * only), malloc'd; NULL when there is none. */
+char *find_program(const char *name)
+{
+	const char *path = getenv("PATH");
+	char *dirs = xstrdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	char *found = NULL;
+	for (char *save, *d = strtok_r(dirs, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+		char *p = xasprintf("%s/%s", d, name);
+		struct stat st;
+		if (d[0] == '/' && stat(p, &st) == 0 && S_ISREG(st.st_mode) && access(p, X_OK) == 0)
+			found = p;
+		else
+			free(p);
+	}
+	free(dirs);
+	return found;
 }

@@ -1,0 +1,115 @@
+/* features.c: `sbx --version --verbose`: which kernel and system features
+ * sbx found, so a user (or a bug report) can tell at a glance why something
+ * does or does not work here.  Every probe is harmless: a system call with
+ * arguments the kernel rejects before doing anything, or a look at a file. */
+#include "sbx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* A system call exists when calling it with bad arguments fails with
+ * anything but ENOSYS. */
+static bool syscall_exists(long nr)
+{
+	long r = syscall(nr, -1, NULL, 0, NULL, 0);
+	return r >= 0 || errno != ENOSYS;
+}
+
+static bool has_openat2(void)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof how);
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0;
+}
+
+/* Whether this user may create a user namespace: try it in a child. */
+static const char *userns_status(void)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUSER) == 0 ? 0 : errno == ENOSPC ? 2 : 1);
+	int st;
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return "unknown";
+	switch (WEXITSTATUS(st)) {
+	case 0:
+		return "yes";
+	case 2:
+		return "no (limit reached or user.max_user_namespaces = 0)";
+	default:
+		return "no (denied: see sbx(1), DIAGNOSTICS)";
+	}
+}
+
+static bool filesystem_known(const char *name)
+{
+	char buf[4096];
+	if (read_small_file("/proc/filesystems", buf, sizeof buf) < 0)
+		return false;
+	for (char *save, *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *tab = strrchr(line, '\t');
+		if (strcmp(tab ? tab + 1 : line, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void print_cgroup(const char *controller)
+{
+	int version = 0;
+	char *why = NULL;
+	char *dir = delegated_cgroup(NULL, controller, &version, &why);
+	if (dir)
+		printf("  %-26s cgroup v%d, %s\n", controller, version, dir);
+	else
+		printf("  %-26s rlimit fallback only (%s)\n", controller, why ? why : "no delegated cgroup");
+	free(dir);
+	free(why);
+}
+
+static void print_program(const char *label, const char *name)
+{
+	char *path = find_program(name);
+	printf("  %-26s %s\n", label, path ? path : "not found");
+	free(path);
+}
+
+static const char *yes(bool b)
+{
+	return b ? "yes" : "no";
+}
+
+void print_features(void)
+{
+	struct utsname u;
+	uname(&u);
+	const struct scmp_version *lib = seccomp_version();
+	printf("kernel: %s %s %s\n", u.sysname, u.release, u.machine);
+	printf("libseccomp: %u.%u.%u (API level %u)\n", lib->major, lib->minor, lib->micro, seccomp_api_get());
+	printf("precompiled default seccomp filter: %s\n", yes(embedded_default_bpf_len > 0));
+	printf("features:\n");
+	printf("  %-26s %s\n", "unprivileged user ns", userns_status());
+	printf("  %-26s %s\n", "openat2", yes(has_openat2()));
+	printf("  %-26s %s\n", "mount_setattr", yes(syscall_exists(SYS_mount_setattr)));
+	printf("  %-26s %s\n", "open_tree/move_mount", yes(syscall_exists(SYS_open_tree)));
+	printf("  %-26s %s\n", "clone3", yes(syscall_exists(SYS_clone3)));
+	printf("  %-26s %s\n", "seccomp user notification", yes(seccomp_api_get() >= 5));
+	printf("  %-26s %s\n", "overlayfs", yes(filesystem_known("overlay")));
+	print_cgroup("memory");
+	print_cgroup("pids");
+	print_cgroup("cpu");
+	print_program("pasta (--net user)", "pasta");
+	print_program("slirp4netns (--net user)", "slirp4netns");
+	print_program("newuidmap (--map-users)", "newuidmap");
+}
