@@ -205,6 +205,26 @@ static int drop_capabilities(bool keep_userns_root)
 	}
 }
 
+/* execvp reports EACCES when a directory of PATH could not be searched
+ * (the caller's own ~/bin under su or sudo), even when the command is in
+ * none of them: then the truth is "not found".  A file that exists but may
+ * not be run is still "cannot run" (126). */
+static bool found_on_path(const char *name)
+{
+	if (strchr(name, '/'))
+		return true;
+	const char *path = getenv("PATH");
+	char *dirs = xstrdup(path ? path : "/bin:/usr/bin");
+	bool found = false;
+	for (char *save, *d = strtok_r(dirs, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+		char *p = xasprintf("%s/%s", *d ? d : ".", name);
+		found = access(p, F_OK) == 0;
+		free(p);
+	}
+	free(dirs);
+	return found;
+}
+
 static void __attribute__((noreturn)) run_payload(const struct config *cfg, const struct limits *limits, int sock,
 						     int pty_slave)
 {
@@ -238,7 +258,7 @@ static void __attribute__((noreturn)) run_payload(const struct config *cfg, cons
 	environ = cfg->envp;
 	execvp(cfg->argv[0], cfg->argv);
 	int err = errno;
-	if (err == ENOENT) {
+	if (err == ENOENT || (err == EACCES && !found_on_path(cfg->argv[0]))) {
 		failx("%s: command not found", cfg->argv[0]);
 		report_and_exit(sock, MSG_EXEC_ERROR, EXIT_NOT_FOUND);
 	}

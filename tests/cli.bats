@@ -103,6 +103,14 @@ setup() { sbx_setup; }
 	run -127 sbx -- sbx-no-such-command-on-path
 }
 
+@test "command not found is 127 even when PATH holds a directory it cannot search" {
+	[[ $EUID != 0 ]] || skip "root can search every directory"
+	# /root is not searchable by the test user, so execvp says EACCES
+	run -127 --separate-stderr sbx --setenv PATH /root/bin:/usr/bin:/bin -- sbx-no-such-command-on-path
+	assert_sbx_error
+	[[ $stderr == *"command not found"* ]] || fail "expected 'command not found', got: $stderr"
+}
+
 @test "command not executable is exit 126" {
 	# /etc/passwd exists on the host root but has no x bit
 	run -126 sbx -- /etc/passwd
