@@ -21,8 +21,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/mount.h>
 #include <linux/openat2.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,13 +67,30 @@ static int remount_readonly(int rootfd, const char *path)
 
 /* ---- the standard mounts ----------------------------------------------- */
 
-static int mount_proc(int rootfd)
+static int protect_proc(int rootfd, const char *path)
 {
-	if (mount_new_fs(rootfd, "/proc", "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC) < 0)
+	char *sys = xasprintf("%s/sys", path), *sysrq = xasprintf("%s/sysrq-trigger", path);
+	int r = remount_readonly(rootfd, sys) < 0 || remount_readonly(rootfd, sysrq) < 0 ? -1 : 0;
+	free(sys);
+	free(sysrq);
+	return r;
+}
+
+static int bind_host_proc(int rootfd, int host_proc, const char *path)
+{
+	int tree = clone_fd(host_proc, "/proc", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (tree < 0)
 		return -1;
-	if (remount_readonly(rootfd, "/proc/sys") < 0 || remount_readonly(rootfd, "/proc/sysrq-trigger") < 0)
+	int r = attach(rootfd, tree, path);
+	close(tree);
+	return r < 0 ? -1 : protect_proc(rootfd, path);
+}
+
+static int mount_proc(int rootfd, const char *path)
+{
+	if (mount_new_fs(rootfd, path, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC) < 0)
 		return -1;
-	return 0;
+	return protect_proc(rootfd, path);
 }
 
 static const char *const device_names[] = { "null", "zero", "full", "random", "urandom", "tty" };
@@ -80,8 +99,10 @@ static const char *const device_names[] = { "null", "zero", "full", "random", "u
 /* A minimal /dev: a small tmpfs holding bind mounts of a few harmless host
  * devices (a user namespace cannot mknod), a private devpts instance, a
  * fresh /dev/shm and the usual links; then the tmpfs itself is made
- * read-only so nothing new can be planted there. */
-static int mount_dev(int rootfd, const int *devices)
+ * read-only so nothing new can be planted there (unless writable: a /dev
+ * asked for in the mount plan, which later steps may add to, as with
+ * bubblewrap's --dev). */
+static int mount_dev(int rootfd, const char *at, const int *devices, bool writable)
 {
 	static const char *const dev_opts[] = { "mode=0755", "size=64k", NULL };
 	static const char *const pts_opts[] = { "newinstance", "ptmxmode=0666", "mode=0620", NULL };
@@ -92,37 +113,37 @@ static int mount_dev(int rootfd, const int *devices)
 		{ "ptmx", "pts/ptmx" },
 	};
 
-	if (mount_new_fs(rootfd, "/dev", "tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) < 0)
+	char path[PATH_MAX];
+	if (mount_new_fs(rootfd, at, "tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) < 0)
 		return -1;
 	for (size_t i = 0; i < N_DEVICES; i++) {
-		char path[32];
-		snprintf(path, sizeof path, "/dev/%s", device_names[i]);
+		snprintf(path, sizeof path, "%s/%s", at, device_names[i]);
 		if (devices[i] >= 0 && attach(rootfd, devices[i], path) < 0)
 			return -1;
 	}
-	int dev = open_in_root(rootfd, "/dev");
+	int dev = open_in_root(rootfd, at);
 	if (dev < 0)
-		return fail("open /dev");
+		return fail("open %s", at);
 	int devdir = openat(dev, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	close(dev);
 	if (devdir < 0)
-		return fail("open /dev");
+		return fail("open %s", at);
 	for (size_t i = 0; i < sizeof links / sizeof *links; i++)
 		if (symlinkat(links[i].target, devdir, links[i].name) < 0) {
-			fail("create /dev/%s", links[i].name);
+			fail("create %s/%s", at, links[i].name);
 			close(devdir);
 			return -1;
 		}
-	if (mount_new_fs(rootfd, "/dev/pts", "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) < 0 ||
-	    mount_new_fs(rootfd, "/dev/shm", "tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0) {
-		close(devdir);
-		return -1;
-	}
-	int r = sys_mount_setattr(devdir, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY);
+	char *pts = xasprintf("%s/pts", at), *shm = xasprintf("%s/shm", at);
+	int r = mount_new_fs(rootfd, pts, "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) < 0 ||
+			mount_new_fs(rootfd, shm, "tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0
+		? -1 : 0;
+	free(pts);
+	free(shm);
+	if (r == 0 && !writable && sys_mount_setattr(devdir, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY) < 0)
+		r = fail("make %s read-only", at);
 	close(devdir);
-	if (r < 0)
-		return fail("make /dev read-only");
-	return 0;
+	return r;
 }
 
 static bool exists_in_root(int rootfd, const char *path)
@@ -134,14 +155,253 @@ static bool exists_in_root(int rootfd, const char *path)
 	return true;
 }
 
-static int mount_user_op(int rootfd, const struct mount_op *op, int tree)
+struct sources {
+	const struct config *cfg;
+	int rootfs;
+	int host_proc; /* O_PATH of the host's /proc, for MOUNT_PROC without a PID namespace */
+	int keep_dir; /* --overlay-upper DIR */
+	int devices[N_DEVICES];
+	int *trees; /* one per cfg->mounts entry; -1 for tmpfs */
+	size_t n_trees;
+};
+
+/* ---- the steps of the mount plan --------------------------------------- */
+
+/* chmod what fd (O_PATH, resolved in the root) names. */
+static int chmod_fd(int fd, int mode, const char *path)
 {
-	static const char *const tmpfs_opts[] = { "mode=0755", NULL };
-	if (op->kind == MOUNT_TMPFS)
-		return mount_new_fs(rootfd, op->dst, "tmpfs", tmpfs_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-	if (attach(rootfd, tree, op->dst) < 0)
-		return fail_context("bind %s", op->src);
+	char proc[64];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	if (chmod(proc, (mode_t)mode) < 0)
+		return fail("chmod %s", path);
 	return 0;
+}
+
+/* The parent directory of path, created if missing, opened for creating
+ * entries in it; *base points at the last component. */
+static int open_parent(int rootfd, const char *path, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || !slash[1])
+		return failx("%s: not a path to create", path);
+	*base = slash + 1;
+	char *parent = slash == path ? xstrdup("/") : xasprintf("%.*s", (int)(slash - path), path);
+	int pfd = open_mount_point(rootfd, parent, true);
+	int dir = pfd < 0 ? -1 : openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pfd >= 0 && dir < 0)
+		fail("open %s", parent);
+	close_fd(&pfd);
+	free(parent);
+	return dir;
+}
+
+/* Each missing directory on the way gets the mode too (as with
+ * bubblewrap); one already there is left as it is. */
+static int make_dir(int rootfd, const struct mount_op *op)
+{
+	int mode = op->mode >= 0 ? op->mode : 0755;
+	char *path = xstrdup(op->dst);
+	int r = 0;
+	for (char *next = path; r == 0 && next;) {
+		next = strchr(next + 1, '/');
+		if (next)
+			*next = '\0';
+		int fd = open_in_root(rootfd, path);
+		if (fd < 0 && (fd = open_mount_point(rootfd, path, true)) >= 0)
+			r = chmod_fd(fd, mode, path);
+		else if (fd < 0)
+			r = -1;
+		close_fd(&fd);
+		if (next)
+			*next = '/';
+	}
+	free(path);
+	return r;
+}
+
+/* An existing symlink with the same text is fine (bubblewrap's rule). */
+static int make_symlink(int rootfd, const struct mount_op *op)
+{
+	const char *base;
+	int dir = open_parent(rootfd, op->dst, &base);
+	if (dir < 0)
+		return -1;
+	int r = 0;
+	if (symlinkat(op->src, dir, base) < 0) {
+		char text[PATH_MAX];
+		ssize_t n = errno == EEXIST ? readlinkat(dir, base, text, sizeof text - 1) : -1;
+		if (n >= 0)
+			text[n] = '\0';
+		if (n < 0 || strcmp(text, op->src) != 0) {
+			errno = errno == EINVAL ? EEXIST : errno;
+			r = fail("symlink %s", op->dst);
+		}
+	}
+	close(dir);
+	return r;
+}
+
+static int write_data(int fd, const struct mount_op *op, int mode)
+{
+	if (write_all(fd, op->data, op->data_len) < 0 || fchmod(fd, (mode_t)mode) < 0)
+		return fail("write %s", op->dst);
+	return 0;
+}
+
+static int make_file(int rootfd, const struct mount_op *op)
+{
+	const char *base;
+	int dir = open_parent(rootfd, op->dst, &base);
+	if (dir < 0)
+		return -1;
+	int fd = openat(dir, base, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	close(dir);
+	if (fd < 0)
+		return fail("create %s", op->dst);
+	int r = write_data(fd, op, op->mode >= 0 ? op->mode : 0666);
+	close(fd);
+	return r;
+}
+
+/* The data goes into a file of its own on the scratch tmpfs, which is then
+ * bound on the destination (the file outlives the scratch mount). */
+static int bind_data(int rootfd, int scratch, const struct mount_op *op, size_t index)
+{
+	char name[32];
+	snprintf(name, sizeof name, "data%zu", index);
+	int dir = openat(scratch, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = dir < 0 ? -1 : openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	close_fd(&dir);
+	if (fd < 0)
+		return fail("create the data for %s", op->dst);
+	int r = write_data(fd, op, op->mode >= 0 ? op->mode : 0600);
+	close(fd);
+	if (r < 0)
+		return -1;
+	int mnt = sys_open_tree(scratch, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (mnt < 0)
+		return fail("clone the data for %s", op->dst);
+	unsigned long attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (op->readonly ? MOUNT_ATTR_RDONLY : 0);
+	if (sys_mount_setattr(mnt, "", AT_EMPTY_PATH, attrs) < 0)
+		r = fail("set mount flags on %s", op->dst);
+	else
+		r = attach(rootfd, mnt, op->dst);
+	close(mnt);
+	return r;
+}
+
+/* Only the mount that holds path, not the ones below it (bubblewrap's
+ * --remount-ro); a path that is not a mount point makes the mount it is
+ * on read-only. */
+static int remount_ro(int rootfd, const struct mount_op *op)
+{
+	int fd = open_in_root(rootfd, op->dst);
+	if (fd < 0)
+		return fail("remount %s read-only", op->dst);
+	int r = sys_mount_setattr(fd, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY);
+	close(fd);
+	if (r < 0)
+		return fail("remount %s read-only", op->dst);
+	return 0;
+}
+
+/* A bind (or tmpfs) on "/" itself, as in bubblewrap's "--ro-bind / /":
+ * stacked on the staging point of the new root, which is reopened so that
+ * the steps after it work in the new top mount. */
+static int cover_root(int *rootfd, int scratch, int mnt, const char *what)
+{
+	if (sys_move_mount(mnt, "", scratch, "root", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return fail("mount %s on /", what);
+	int fd = open(NEW_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return fail("open the new root");
+	close(*rootfd);
+	*rootfd = fd;
+	return 0;
+}
+
+/* In a root that starts empty, the missing parents of a bind, a file or a
+ * symlink are made private (0700), as bubblewrap makes them; those of a
+ * new filesystem or a --dir keep 0755 / its mode. */
+static int make_private_parents(int rootfd, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return 0;
+	struct mount_op parent = { .kind = MOUNT_DIR, .mode = 0700 };
+	parent.dst = xasprintf("%.*s", (int)(slash - path), path);
+	int r = make_dir(rootfd, &parent);
+	free(parent.dst);
+	return r;
+}
+
+static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_t index)
+{
+	const struct mount_op *op = &s->cfg->mounts[index];
+	int rootfd = *rootp;
+	/* Covering the root is for a root that starts empty (bubblewrap's
+	 * "--ro-bind / /"); over a rootfs, a mount on / is refused (attach). */
+	bool on_root = s->cfg->empty_root && strcmp(op->dst, "/") == 0;
+	bool private_parents = op->kind == MOUNT_BIND || op->kind == MOUNT_RO_BIND || op->kind == MOUNT_DEV_BIND ||
+			       op->kind == MOUNT_SYMLINK || op->kind == MOUNT_FILE || op->kind == MOUNT_DATA;
+	bool skipped = op->optional && s->trees[index] < 0; /* a -try bind whose source is missing */
+	if (s->cfg->empty_root && private_parents && !on_root && !skipped && make_private_parents(rootfd, op->dst) < 0)
+		return -1;
+	const unsigned long fs_attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+	switch (op->kind) {
+	case MOUNT_TMPFS: {
+		char mode[32], size[48];
+		snprintf(mode, sizeof mode, "mode=%04o", op->mode >= 0 ? op->mode : 0755);
+		snprintf(size, sizeof size, "size=%lld", op->size);
+		const char *const opts[] = { mode, op->size ? size : NULL, NULL };
+		if (!on_root)
+			return mount_new_fs(rootfd, op->dst, "tmpfs", opts, fs_attrs);
+		int mnt = new_fs("tmpfs", opts, fs_attrs);
+		int r = mnt < 0 ? -1 : cover_root(rootp, scratch, mnt, "tmpfs");
+		close_fd(&mnt);
+		return r;
+	}
+	case MOUNT_PROC:
+		if (s->host_proc < 0)
+			return mount_proc(rootfd, op->dst);
+		/* In the caller's PID namespace a new procfs cannot be made
+		 * (that needs privilege over the namespace); like bubblewrap,
+		 * bind the caller's /proc, with sys/ read-only as above. */
+		return bind_host_proc(rootfd, s->host_proc, op->dst);
+	case MOUNT_DEV:
+		return mount_dev(rootfd, op->dst, s->devices, true);
+	case MOUNT_MQUEUE:
+		return mount_new_fs(rootfd, op->dst, "mqueue", NULL, fs_attrs | MOUNT_ATTR_NOEXEC);
+	case MOUNT_DIR:
+		return make_dir(rootfd, op);
+	case MOUNT_SYMLINK:
+		return make_symlink(rootfd, op);
+	case MOUNT_CHMOD: {
+		int fd = open_in_root(rootfd, op->dst);
+		if (fd < 0)
+			return fail("chmod %s", op->dst);
+		int r = chmod_fd(fd, op->mode, op->dst);
+		close(fd);
+		return r;
+	}
+	case MOUNT_FILE:
+		return make_file(rootfd, op);
+	case MOUNT_DATA:
+		return bind_data(rootfd, scratch, op, index);
+	case MOUNT_REMOUNT_RO:
+		return remount_ro(rootfd, op);
+	case MOUNT_BIND:
+	case MOUNT_RO_BIND:
+	case MOUNT_DEV_BIND:
+		if (s->trees[index] < 0) /* optional, and missing */
+			return 0;
+		if (on_root)
+			return cover_root(rootp, scratch, s->trees[index], op->src);
+		if (attach(rootfd, s->trees[index], op->dst) < 0)
+			return fail_context("bind %s", op->src);
+		return 0;
+	}
+	return failx("unknown mount step %d", (int)op->kind);
 }
 
 /* With --net user the resolver is the network helper's DNS forwarder: a
@@ -197,18 +457,12 @@ static int enter_root(int rootfd)
 
 /* ---- the whole tree ----------------------------------------------------- */
 
-struct sources {
-	int rootfs;
-	int keep_dir; /* --overlay-upper DIR */
-	int devices[N_DEVICES];
-	int *trees; /* one per cfg->mounts entry; -1 for tmpfs */
-	size_t n_trees;
-};
 
 static void close_sources(struct sources *s)
 {
 	close_fd(&s->rootfs);
 	close_fd(&s->keep_dir);
+	close_fd(&s->host_proc);
 	for (size_t i = 0; i < N_DEVICES; i++)
 		close_fd(&s->devices[i]);
 	for (size_t i = 0; i < s->n_trees; i++)
@@ -220,7 +474,8 @@ static void close_sources(struct sources *s)
  * staging point, so no source can be confused with a path of the new root. */
 static int clone_sources(const struct config *cfg, struct sources *s)
 {
-	s->rootfs = s->keep_dir = -1;
+	s->cfg = cfg;
+	s->rootfs = s->keep_dir = s->host_proc = -1;
 	s->n_trees = cfg->n_mounts;
 	s->trees = xcalloc(cfg->n_mounts, sizeof *s->trees);
 	for (size_t i = 0; i < N_DEVICES; i++)
@@ -228,8 +483,8 @@ static int clone_sources(const struct config *cfg, struct sources *s)
 	for (size_t i = 0; i < cfg->n_mounts; i++)
 		s->trees[i] = -1;
 
-	s->rootfs = clone_tree(cfg->rootfs, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-	if (s->rootfs < 0)
+	if (!cfg->empty_root &&
+	    (s->rootfs = clone_tree(cfg->rootfs, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)) < 0)
 		return fail_context("rootfs");
 	if (cfg->overlay_upper && (s->keep_dir = open_source(cfg->overlay_upper)) < 0)
 		return fail_context("--overlay-upper");
@@ -240,14 +495,21 @@ static int clone_sources(const struct config *cfg, struct sources *s)
 		if (s->devices[i] < 0)
 			return -1;
 	}
+	for (size_t i = 0; i < cfg->n_mounts && (cfg->share_ns & CLONE_NEWPID); i++)
+		if (cfg->mounts[i].kind == MOUNT_PROC && s->host_proc < 0 && (s->host_proc = open_source("/proc")) < 0)
+			return -1;
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct mount_op *op = &cfg->mounts[i];
-		if (op->kind == MOUNT_TMPFS)
+		if (op->kind != MOUNT_BIND && op->kind != MOUNT_RO_BIND && op->kind != MOUNT_DEV_BIND)
 			continue;
-		unsigned long attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+		unsigned long attrs = MOUNT_ATTR_NOSUID;
+		if (op->kind != MOUNT_DEV_BIND)
+			attrs |= MOUNT_ATTR_NODEV;
 		if (op->kind == MOUNT_RO_BIND)
 			attrs |= MOUNT_ATTR_RDONLY;
 		s->trees[i] = clone_tree(op->src, attrs);
+		if (s->trees[i] < 0 && op->optional && errno == ENOENT)
+			continue; /* --bind-try: gone since the options were read */
 		if (s->trees[i] < 0)
 			return fail_context("bind %s", op->src);
 	}
@@ -259,6 +521,12 @@ static int clone_sources(const struct config *cfg, struct sources *s)
 static int mount_scratch(const struct config *cfg)
 {
 	char size[48] = "size=1m";
+	size_t data = 0; /* the files of MOUNT_DATA steps live here */
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		if (cfg->mounts[i].kind == MOUNT_DATA)
+			data += cfg->mounts[i].data_len + 4096;
+	if (data)
+		snprintf(size, sizeof size, "size=%zu", ((size_t)1 << 20) + data);
 	if (cfg->overlay && !cfg->overlay_upper && cfg->overlay_size)
 		snprintf(size, sizeof size, "size=%lld", cfg->overlay_size);
 	else if (cfg->overlay && !cfg->overlay_upper)
@@ -280,15 +548,35 @@ static int mount_scratch(const struct config *cfg)
 	return mnt;
 }
 
-/* The standard mounts and the user's, in the new root. */
-static int populate_root(const struct config *cfg, int scratch, int rootfd, const struct sources *s)
+/* The new root as an empty tmpfs (bubblewrap's starting point). */
+static int mount_empty_root(int scratch)
 {
+	static const char *const opts[] = { "mode=0755", NULL };
+	int mnt = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	if (mnt < 0)
+		return fail_context("the root tmpfs");
+	int r = sys_move_mount(mnt, "", scratch, "root", MOVE_MOUNT_F_EMPTY_PATH);
+	close(mnt);
+	if (r < 0)
+		return fail("mount the root tmpfs on " NEW_ROOT);
+	int rootfd = open(NEW_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return fail("open the new root");
+	return rootfd;
+}
+
+/* The standard mounts and the user's, in the new root. */
+static int populate_root(const struct config *cfg, int scratch, int *rootp, const struct sources *s)
+{
+	int rootfd = *rootp;
 	static const char *const tmp_opts[] = { "mode=1777", NULL };
 	static const char *const run_opts[] = { "mode=0755", NULL };
-	if (mount_proc(rootfd) < 0)
+	if (cfg->no_std_mounts)
+		goto user_mounts;
+	if (mount_proc(rootfd, "/proc") < 0)
 		return -1;
 	trace_step("/proc mounted");
-	if (mount_dev(rootfd, s->devices) < 0)
+	if (mount_dev(rootfd, "/dev", s->devices, false) < 0)
 		return -1;
 	trace_step("/dev built");
 	if (mount_new_fs(rootfd, "/tmp", "tmpfs", tmp_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
@@ -301,8 +589,9 @@ static int populate_root(const struct config *cfg, int scratch, int rootfd, cons
 	const char *resolv = net_resolv_conf(cfg);
 	if (resolv && bind_resolv_conf(scratch, rootfd, resolv) < 0)
 		return fail_context("--net user: /etc/resolv.conf");
+user_mounts:
 	for (size_t i = 0; i < cfg->n_mounts; i++)
-		if (mount_user_op(rootfd, &cfg->mounts[i], s->trees[i]) < 0)
+		if (mount_user_op(rootp, scratch, s, i) < 0)
 			return -1;
 	trace_step("/tmp, /run and user mounts done");
 	return 0;
@@ -324,7 +613,9 @@ int build_root(const struct config *cfg)
 	trace_step("rootfs and bind sources cloned");
 	if ((scratch = mount_scratch(cfg)) < 0)
 		goto out;
-	if (cfg->overlay)
+	if (cfg->empty_root)
+		rootfd = mount_empty_root(scratch);
+	else if (cfg->overlay)
 		rootfd = mount_overlay(cfg, scratch, STAGING, s.rootfs, s.keep_dir);
 	else if (sys_move_mount(s.rootfs, "", scratch, "root", MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		fail("mount the rootfs on " NEW_ROOT);
@@ -332,7 +623,7 @@ int build_root(const struct config *cfg)
 		fail("open the new root");
 	if (rootfd < 0)
 		goto out;
-	if (populate_root(cfg, scratch, rootfd, &s) < 0)
+	if (populate_root(cfg, scratch, &rootfd, &s) < 0)
 		goto out;
 	r = enter_root(rootfd);
 out:

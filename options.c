@@ -61,6 +61,7 @@ static void add_mount(struct config *cfg, enum mount_kind kind, char *src, char 
 	op->kind = kind;
 	op->src = src;
 	op->dst = dst;
+	op->mode = -1;
 }
 
 /* SRC[:DST].  DST, when given, is absolute, so a ':' followed by '/' splits;
@@ -116,6 +117,9 @@ static int opt_ro_bind(struct config *cfg, char **a) { return add_bind(cfg, MOUN
 
 static int opt_tmpfs(struct config *cfg, char **a)
 {
+	/* "" would mean the current directory: surely a mistake */
+	if (!a[0][0])
+		return failx("--tmpfs: empty path");
 	add_mount(cfg, MOUNT_TMPFS, NULL, lexical_abspath(cfg, a[0]));
 	return 0;
 }
@@ -136,6 +140,8 @@ static int opt_bind_cwd(struct config *cfg, char **a)
 
 static int opt_chdir(struct config *cfg, char **a)
 {
+	if (!a[0][0])
+		return failx("--chdir: empty path");
 	free(cfg->chdir);
 	cfg->chdir = lexical_abspath(cfg, a[0]);
 	return 0;
@@ -146,6 +152,10 @@ static int opt_hostname(struct config *cfg, char **a)
 	size_t len = strlen(a[0]);
 	if (len == 0 || len > 64)
 		return failx("--hostname: '%s' must be 1 to 64 characters", a[0]);
+	/* a newline or an escape sequence in every prompt inside: no */
+	for (const unsigned char *c = (const unsigned char *)a[0]; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return failx("--hostname: '%s' has a control character", a[0]);
 	free(cfg->hostname);
 	cfg->hostname = xstrdup(a[0]);
 	return 0;
@@ -839,6 +849,7 @@ static void set_defaults(struct config *cfg)
 	cfg->seccomp = xstrdup("default");
 	cfg->kill_after = 2;
 	cfg->status_fd = -1;
+	cfg->block_fd = cfg->userns_block_fd = cfg->info_fd = cfg->json_status_fd = -1;
 }
 
 /* Walk the options before the command.  Pass 0 applies the policies, pass 1
@@ -876,6 +887,8 @@ static int walk_options(struct config *cfg, int argc, char **argv, int pass, boo
  * --print-policy printed), -1 on error (recorded). */
 int parse_options(struct config *cfg, int argc, char **argv)
 {
+	if (bwrap_invoked(argc, argv))
+		return parse_bwrap(cfg, argc, argv);
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strcmp(argv[i], "--help") == 0) {
 			print_usage();
@@ -946,14 +959,20 @@ static void print_line(const char *name, const char *a, const char *b)
  * sandbox (everything absolute, every default spelled out). */
 void print_policy(const struct config *cfg)
 {
-	static const char *const mount_names[] = { "bind", "ro-bind", "tmpfs" };
+	static const char *const mount_names[] = { "bind", "ro-bind", "tmpfs", "dev-bind", "proc", "dev", "mqueue",
+						   "dir", "symlink", "chmod", "file", "bind-data", "remount-ro" };
 	static const char *const env_names[] = { "setenv", "unsetenv", "keep-env", "clearenv" };
 	char num[32];
 	printf("# sbx %s: effective policy\n", SBX_VERSION);
 	print_line("rootfs", cfg->rootfs, NULL);
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct mount_op *op = &cfg->mounts[i];
-		char *arg = op->src ? xasprintf("%s:%s", op->src, op->dst) : xstrdup(op->dst);
+		/* SRC alone when DST is the same path: SRC:DST would not read
+		 * back when the path has a ':' (bind takes the last ':' before
+		 * a '/' as the separator). */
+		bool same = (op->kind == MOUNT_BIND || op->kind == MOUNT_RO_BIND) && op->src &&
+			    strcmp(op->src, op->dst) == 0;
+		char *arg = op->src && !same ? xasprintf("%s:%s", op->src, op->dst) : xstrdup(op->dst);
 		print_line(mount_names[op->kind], arg, NULL);
 		free(arg);
 	}
@@ -990,7 +1009,8 @@ void print_policy(const struct config *cfg)
 		print_line("memory", num, NULL);
 	}
 	if (cfg->memory_swap) {
-		snprintf(num, sizeof num, "%lld", cfg->memory_swap);
+		/* -1 stands for "memory-swap 0" (no swap at all) */
+		snprintf(num, sizeof num, "%lld", cfg->memory_swap < 0 ? 0 : cfg->memory_swap);
 		print_line("memory-swap", num, NULL);
 	}
 	if (cfg->pids) {
@@ -1090,7 +1110,7 @@ void build_environment(struct config *cfg)
 	size_t n = 0;
 	bool cleared = false;
 	for (char **e = environ; e && *e; e++)
-		if (allowed_by_default(*e))
+		if (cfg->inherit_env || allowed_by_default(*e))
 			env_put(&env, &n, xstrdup(*e));
 	for (size_t i = 0; i < cfg->n_env_ops; i++) {
 		const struct env_op *op = &cfg->env_ops[i];
@@ -1115,7 +1135,7 @@ void build_environment(struct config *cfg)
 			break;
 		}
 	}
-	if (!cleared && !env_find(env, n, "PATH"))
+	if (!cleared && !cfg->inherit_env && !env_find(env, n, "PATH"))
 		env_put(&env, &n, xstrdup("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
 	env = grow(env, &n, sizeof *env); /* NULL terminator */
 	cfg->envp = env;
@@ -1134,7 +1154,14 @@ void free_config(struct config *cfg)
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		free(cfg->mounts[i].src);
 		free(cfg->mounts[i].dst);
+		free(cfg->mounts[i].data);
 	}
+	for (size_t i = 0; i < cfg->n_bpf_programs; i++)
+		free(cfg->bpf_programs[i].insns);
+	free(cfg->bpf_programs);
+	free_list(cfg->lock_files, cfg->n_lock_files);
+	free(cfg->close_fds);
+	free(cfg->argv0);
 	free(cfg->mounts);
 	for (size_t i = 0; i < cfg->n_env_ops; i++) {
 		free(cfg->env_ops[i].name);

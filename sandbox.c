@@ -107,6 +107,13 @@ static int cmp_int(const void *a, const void *b)
  * (close-on-exec, so it closes itself when exec succeeds). */
 static int close_stray_fds(const struct config *cfg, int sock)
 {
+	if (cfg->inherit_fds) {
+		/* Every fd passes on (a caller may hand some down on purpose),
+		 * except the ones the sandbox must not have. */
+		for (size_t i = 0; i < cfg->n_close_fds; i++)
+			close(cfg->close_fds[i]);
+		return 0;
+	}
 	size_t n = cfg->n_keep_fds + 1;
 	int *keep = xcalloc(n, sizeof *keep);
 	if (cfg->n_keep_fds)
@@ -135,6 +142,8 @@ static int close_stray_fds(const struct config *cfg, int sock)
  * controlling terminal instead, so shells get job control. */
 static int enter_session(const struct config *cfg, int pty_slave)
 {
+	if (cfg->no_new_session && pty_slave < 0)
+		return 0;
 	if (setsid() < 0)
 		return fail("setsid");
 	if (pty_slave < 0)
@@ -160,6 +169,14 @@ static int enter_workdir(const struct config *cfg)
 	return 0;
 }
 
+/* PWD names where the command starts (bubblewrap's behaviour). */
+static void set_pwd(const struct config *cfg)
+{
+	char buf[4096];
+	if (cfg->set_pwd && getcwd(buf, sizeof buf))
+		setenv("PWD", buf, 1);
+}
+
 /* Every capability goes: effective, permitted, inheritable, ambient and the
  * bounding set, so that even a command running as uid 0 inside gains
  * nothing through exec.  libcap-ng does the dropping; the check after it
@@ -176,10 +193,18 @@ static const int userns_root_caps[] = {
 	CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_FSETID, CAP_KILL, CAP_SETGID, CAP_SETUID, CAP_NET_BIND_SERVICE,
 };
 
-static int drop_capabilities(bool keep_userns_root)
+static int drop_capabilities(bool keep_userns_root, unsigned long long cap_add)
 {
 	unsigned long long keep = 0;
 	capng_clear(CAPNG_SELECT_ALL);
+	/* Asked for by the caller (--cap-add in bwrap mode): kept in every
+	 * set, ambient too, so they survive the exec of a non-root command. */
+	for (int cap = 0; cap < 64 && cap <= (int)CAP_LAST_CAP; cap++)
+		if (cap_add & (1ULL << cap)) {
+			keep |= 1ULL << cap;
+			capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE | CAPNG_BOUNDING_SET,
+				     cap);
+		}
 	for (size_t i = 0; keep_userns_root && i < sizeof userns_root_caps / sizeof *userns_root_caps; i++) {
 		keep |= 1ULL << userns_root_caps[i];
 		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET, userns_root_caps[i]);
@@ -192,8 +217,12 @@ static int drop_capabilities(bool keep_userns_root)
 		return fail("read capabilities back");
 	unsigned long long effective = data[0].effective | (unsigned long long)data[1].effective << 32;
 	unsigned long long permitted = data[0].permitted | (unsigned long long)data[1].permitted << 32;
-	if (effective != keep || permitted != keep || data[0].inheritable || data[1].inheritable)
+	unsigned long long inheritable = data[0].inheritable | (unsigned long long)data[1].inheritable << 32;
+	if (effective != keep || permitted != keep || (inheritable & ~cap_add))
 		return failx("drop capabilities: some remained");
+	for (int cap = 0; cap < 64 && cap <= (int)CAP_LAST_CAP; cap++)
+		if ((cap_add & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+			return fail("raise ambient capability %d", cap);
 	/* (The ambient set is always within permitted and inheritable, so it
 	 * is empty too.) */
 	for (int cap = 0;; cap++) {
@@ -230,6 +259,10 @@ static void __attribute__((noreturn)) run_payload(const struct config *cfg, cons
 {
 	trace_step("payload forked");
 	reset_signals();
+	/* Each process dies with its parent (bubblewrap's --die-with-parent,
+	 * always); in a PID namespace of its own, init's end kills all. */
+	if (!cfg->as_pid_1)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (enter_session(cfg, pty_slave) < 0 || enter_workdir(cfg) < 0 || close_stray_fds(cfg, sock) < 0 ||
 	    apply_rlimits(limits) < 0 || enter_payload_ids(cfg) < 0)
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
@@ -238,7 +271,7 @@ static void __attribute__((noreturn)) run_payload(const struct config *cfg, cons
 		fail("join a new session keyring");
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
 	}
-	if (drop_capabilities(getuid() == 0 && id_map_is_full()) < 0)
+	if (drop_capabilities(getuid() == 0 && id_map_is_full(), cfg->cap_add) < 0)
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		fail("set no_new_privs");
@@ -256,14 +289,18 @@ static void __attribute__((noreturn)) run_payload(const struct config *cfg, cons
 	}
 
 	environ = cfg->envp;
-	execvp(cfg->argv[0], cfg->argv);
+	set_pwd(cfg);
+	char *file = cfg->argv[0];
+	if (cfg->argv0)
+		cfg->argv[0] = cfg->argv0; /* this process's own copy of the config */
+	execvp(file, cfg->argv);
 	int err = errno;
-	if (err == ENOENT || (err == EACCES && !found_on_path(cfg->argv[0]))) {
-		failx("%s: command not found", cfg->argv[0]);
+	if (err == ENOENT || (err == EACCES && !found_on_path(file))) {
+		failx("%s: command not found", file);
 		report_and_exit(sock, MSG_EXEC_ERROR, EXIT_NOT_FOUND);
 	}
 	errno = err;
-	fail("cannot run %s", cfg->argv[0]);
+	fail("cannot run %s", file);
 	report_and_exit(sock, MSG_EXEC_ERROR, EXIT_CANNOT_EXEC);
 }
 
@@ -313,23 +350,87 @@ static int open_pty(const struct config *cfg, int sock)
 	return slave;
 }
 
+/* Wait until the caller writes to fd (or closes it), then close it. */
+static int block_on(int fd, const char *what)
+{
+	if (fd < 0)
+		return 0;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	while (poll(&p, 1, -1) < 0)
+		if (errno != EINTR)
+			return fail("%s", what);
+	close(fd);
+	return 0;
+}
+
+/* The command may not create user namespaces: the limit of this user
+ * namespace (and so of every one below it) goes to 0.  Only a process with
+ * CAP_SYS_RESOURCE here could raise it again, and the command has no
+ * capabilities unless the caller grants them (--cap-add). */
+static int disable_user_namespaces(const struct config *cfg)
+{
+	if (!cfg->disable_userns)
+		return 0;
+	if (write_file("/proc/sys/user/max_user_namespaces", "0") < 0)
+		return fail_context("disable user namespaces");
+	return 0;
+}
+
+/* A read lock on each file, held by init for the sandbox's life (with
+ * --as-pid-1 the command inherits none: they close at exec). */
+static int hold_lock_files(const struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_lock_files; i++) {
+		int fd = open(cfg->lock_files[i], O_RDONLY | O_CLOEXEC);
+		struct flock lock = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+		if (fd < 0 || fcntl(fd, F_SETLK, &lock) < 0)
+			return fail("lock %s", cfg->lock_files[i]);
+	}
+	return 0;
+}
+
 /* Every step that builds the sandbox, in order.  Runs in init, which holds
  * all capabilities in the new user namespace and none outside it.
  * (Resource limits and network helpers plug in here as they arrive.) */
 static int setup_sandbox(const struct config *cfg, int sock, int *pty_slave)
 {
+	if (block_on(cfg->userns_block_fd, "wait on the userns block fd") < 0 || disable_user_namespaces(cfg) < 0)
+		return -1;
 	if (setup_network(cfg) < 0)
 		return -1;
 	trace_step("loopback up");
 	if (build_root(cfg) < 0)
 		return -1;
 	trace_step("root built and entered");
-	if (set_hostname(cfg->hostname) < 0)
+	if (cfg->hostname && set_hostname(cfg->hostname) < 0)
 		return -1;
 	trace_step("hostname set");
+	if (hold_lock_files(cfg) < 0)
+		return -1;
 	if (cfg->use_pty && (*pty_slave = open_pty(cfg, sock)) < 0)
 		return -1;
+	if (block_on(cfg->block_fd, "wait on the block fd") < 0)
+		return -1;
 	return 0;
+}
+
+/* Without a PID namespace of its own, the kernel does not end the
+ * command's leftovers with init: init is their subreaper (set in run_init)
+ * and kills them itself, from the list of its children it opened before
+ * leaving the host's /proc. */
+static int children_fd = -1;
+
+static void kill_descendants(void)
+{
+	char buf[4096];
+	ssize_t n;
+	while (children_fd >= 0 && (n = pread(children_fd, buf, sizeof buf - 1, 0)) > 0) {
+		buf[n] = '\0';
+		for (char *save, *t = strtok_r(buf, " \n", &save); t; t = strtok_r(NULL, " \n", &save))
+			kill((pid_t)atoi(t), SIGKILL);
+		while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+			;
+	}
 }
 
 /* Wait for the payload, reaping every orphan that the PID namespace hands
@@ -349,6 +450,7 @@ static void __attribute__((noreturn)) init_loop(pid_t payload, int sock, const s
 		pid_t pid;
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 			if (pid == payload) {
+				kill_descendants();
 				struct msg m = { .kind = MSG_EXIT, .code = status };
 				while (send(sock, &m, sizeof m, MSG_NOSIGNAL) < 0 && errno == EINTR)
 					;
@@ -382,9 +484,15 @@ void __attribute__((noreturn)) run_init(const struct config *cfg, const struct l
 	prctl(PR_SET_DUMPABLE, 0);
 	scrub_caller_memory();
 
+	if (cfg->share_ns & CLONE_NEWPID) {
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+		children_fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
+	}
 	int pty_slave = -1;
 	if (setup_sandbox(cfg, sock, &pty_slave) < 0)
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
+	if (cfg->as_pid_1)
+		run_payload(cfg, limits, sock, pty_slave);
 	pid_t payload = fork();
 	if (payload < 0) {
 		fail("fork the command");
@@ -408,14 +516,14 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (r < 0)
-		die(EXIT_SBX_FAILED);
+		die(cfg.error_exit ? cfg.error_exit : EXIT_SBX_FAILED);
 	if (cfg.trace || cfg.verbose) {
 		trace_enable(cfg.trace);
 		trace_step("options parsed");
 	}
 	build_environment(&cfg);
 	if (prepare_seccomp(&cfg) < 0)
-		die(EXIT_SBX_FAILED);
+		die(cfg.error_exit ? cfg.error_exit : EXIT_SBX_FAILED);
 	trace_step("seccomp filter compiled");
 	if (cfg.seccomp_export) {
 		int failed = export_seccomp(cfg.seccomp_export) < 0;

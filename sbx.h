@@ -23,15 +23,38 @@ enum {
 /* One step of the mount plan.  The command line becomes an ordered list of
  * these; the child executes them in order inside the new root. */
 enum mount_kind {
-	MOUNT_BIND,    /* src -> dst, read-write */
-	MOUNT_RO_BIND, /* src -> dst, read-only, recursively */
-	MOUNT_TMPFS,   /* fresh tmpfs at dst */
+	MOUNT_BIND,       /* src -> dst, read-write */
+	MOUNT_RO_BIND,    /* src -> dst, read-only, recursively */
+	MOUNT_TMPFS,      /* fresh tmpfs at dst (mode, size) */
+	MOUNT_DEV_BIND,   /* src -> dst, read-write, device nodes usable */
+	MOUNT_PROC,       /* a new procfs at dst (its sys/ read-only) */
+	MOUNT_DEV,        /* a minimal writable /dev at dst */
+	MOUNT_MQUEUE,     /* a new mqueue filesystem at dst */
+	MOUNT_DIR,        /* create the directory dst (mode) and its parents */
+	MOUNT_SYMLINK,    /* create the symlink dst with the text src */
+	MOUNT_CHMOD,      /* chmod the existing dst to mode */
+	MOUNT_FILE,       /* create the regular file dst holding data (mode) */
+	MOUNT_DATA,       /* data in a file of its own bound on dst (mode; readonly) */
+	MOUNT_REMOUNT_RO, /* make the mount holding dst read-only (not recursively) */
 };
 
 struct mount_op {
 	enum mount_kind kind;
-	char *src; /* absolute host path (bind kinds only) */
-	char *dst; /* absolute path inside the sandbox */
+	char *src;       /* absolute host path (bind kinds); link text (MOUNT_SYMLINK) */
+	char *dst;       /* absolute path inside the sandbox */
+	bool optional;   /* bind kinds: skip when the source does not exist */
+	bool readonly;   /* MOUNT_DATA */
+	int mode;        /* permission bits, or -1 for the kind's default */
+	long long size;  /* MOUNT_TMPFS: bytes, 0 for the default */
+	char *data;      /* MOUNT_FILE, MOUNT_DATA: the contents */
+	size_t data_len;
+};
+
+/* A raw seccomp BPF program (struct sock_filter array) loaded on top of the
+ * sbx filter. */
+struct bpf_program {
+	void *insns;
+	size_t len; /* in instructions */
 };
 
 /* How the caller's environment becomes the command's. */
@@ -100,6 +123,35 @@ struct config {
 	char *status_json;     /* --status-json FILE (or a number: an fd) */
 	int status_fd;         /* --status-fd FD, -1 if none */
 	char **argv;           /* the command, NULL-terminated */
+	char *argv0;           /* what the command sees as argv[0], if not argv[0] */
+	bool set_pwd;          /* PWD names the directory the command starts in */
+
+	/* Mostly for the bubblewrap front end (bwrap.c); any front end may set
+	 * them.  set_defaults (options.c) makes every fd here -1. */
+	bool empty_root;        /* the root starts as an empty tmpfs; rootfs unused */
+	bool no_std_mounts;     /* no built-in /proc, /dev, /tmp, /run */
+	unsigned long share_ns; /* CLONE_NEW* of namespaces kept from the caller (not user, mount) */
+	bool as_pid_1;          /* no init: the command itself is PID 1 */
+	bool no_new_session;    /* the command stays in the caller's session (no setsid) */
+	bool no_pty;            /* never give the command a pty */
+	bool inherit_env;       /* the whole environment passes, not the allow-list */
+	bool inherit_fds;       /* every open fd passes on, except close_fds */
+	int *close_fds;         /* fds the sandbox must not get */
+	size_t n_close_fds;
+	unsigned long long cap_add; /* capabilities the command keeps (bit n: capability n) */
+	bool disable_userns;    /* the command cannot create user namespaces */
+	bool assert_userns_disabled;
+	bool die_with_parent;   /* the supervisor dies (and so the sandbox) when its parent does */
+	int block_fd;           /* init waits for data on it before starting the command */
+	int userns_block_fd;    /* init waits for data on it once the id maps are written */
+	int info_fd;            /* bubblewrap's --info-fd JSON */
+	int json_status_fd;     /* bubblewrap's --json-status-fd JSON */
+	char **lock_files;      /* paths inside on which init holds a read lock */
+	size_t n_lock_files;
+	struct bpf_program *bpf_programs; /* extra raw filters, loaded in order */
+	size_t n_bpf_programs;
+	bool block_tiocsti;     /* with no filter of sbx's own: still refuse TIOCSTI, TIOCLINUX */
+	int error_exit;         /* exit status for sbx's failures and failed execs; 0: 125/126/127 */
 
 	/* Computed by the supervisor before clone. */
 	char **envp;           /* the command's environment */
@@ -120,6 +172,15 @@ void free_config(struct config *cfg);
  * compiled into sbx; returns its text and where it came from, or NULL with
  * the error recorded. */
 char *load_policy_text(const char *name, char **origin);
+
+/* bwrap.c: bubblewrap's command line (argv[0] "bwrap", or "sbx --bwrap
+ * ARGS") translated into a config; the same return values as
+ * parse_options.  The JSON bubblewrap writes on --info-fd and
+ * --json-status-fd, in its format. */
+bool bwrap_invoked(int argc, char **argv);
+int parse_bwrap(struct config *cfg, int argc, char **argv);
+void bwrap_report_start(const struct config *cfg, pid_t child);
+void bwrap_report_exit(const struct config *cfg, int code);
 
 /* embedded.c (generated from policy/ at build time) */
 struct embedded_file {

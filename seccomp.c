@@ -15,7 +15,10 @@
 
 #include <errno.h>
 #include <linux/filter.h>
+#include <linux/audit.h>
 #include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/ioctl.h>
 #include <poll.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -58,6 +61,10 @@ static struct {
 	struct sock_filter *bpf;
 	size_t bpf_len;
 	bool bpf_embedded;
+	/* Loaded after it, in order: raw programs the caller gave
+	 * (cfg->bpf_programs), and the terminal filter below. */
+	struct sock_fprog extra[64];
+	size_t n_extra;
 } sc;
 
 /* ---- compiling --------------------------------------------------------- */
@@ -509,8 +516,58 @@ static bool use_embedded_default(const struct config *cfg)
 	return true;
 }
 
+/* TIOCSTI and TIOCLINUX refused with EPERM, everything else allowed: for a
+ * command that shares the caller's terminal and session but runs no sbx
+ * list (bubblewrap mode without --new-session).  Written by hand, so
+ * nothing is compiled at start-up: ioctl on the native architecture and,
+ * on x86_64, on i386 and x32 too; the request compared on its low 32 bits
+ * (the kernel reads an int), so TIOCSTI | 1 << 32 is refused as well. */
+#if defined(__x86_64__)
+#define X32_IOCTL (0x40000000 | 514)
+#else
+#define X32_IOCTL __NR_ioctl
+#endif
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define ARG1_LOW (offsetof(struct seccomp_data, args[1]) + 4)
+#else
+#define ARG1_LOW offsetof(struct seccomp_data, args[1])
+#endif
+static struct sock_filter tty_filter[] = {
+	/*  0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+	/*  1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0 /* native, set at run time */, 0, 4),
+	/*  2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	/*  3 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 6, 0),
+	/*  4 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, X32_IOCTL, 5, 0),
+	/*  5 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	/*  6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 0, 2),
+	/*  7 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	/*  8 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 54 /* i386 ioctl */, 1, 0),
+	/*  9 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	/* 10 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG1_LOW),
+	/* 11 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCSTI, 2, 0),
+	/* 12 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCLINUX, 1, 0),
+	/* 13 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	/* 14 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+};
+
+static int add_extra_program(void *insns, size_t len)
+{
+	if (sc.n_extra == sizeof sc.extra / sizeof *sc.extra)
+		return failx("seccomp: more than %zu filters", sizeof sc.extra / sizeof *sc.extra);
+	sc.extra[sc.n_extra++] = (struct sock_fprog){ .len = (unsigned short)len, .filter = insns };
+	return 0;
+}
+
 int prepare_seccomp(const struct config *cfg)
 {
+	if (cfg->block_tiocsti) {
+		tty_filter[1].k = seccomp_arch_native();
+		if (add_extra_program(tty_filter, sizeof tty_filter / sizeof *tty_filter) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < cfg->n_bpf_programs; i++)
+		if (add_extra_program(cfg->bpf_programs[i].insns, cfg->bpf_programs[i].len) < 0)
+			return -1;
 	if (strcmp(cfg->seccomp, "none") == 0 && cfg->n_seccomp_allow == 0 && cfg->n_seccomp_deny == 0)
 		return 0;
 	if (use_embedded_default(cfg))
@@ -534,11 +591,21 @@ int export_seccomp(const char *path)
 	return 0;
 }
 
+/* After sbx's own filter: a caller's filter that refuses seccomp(2) must
+ * not keep sbx's out. */
+static int install_extra_programs(void)
+{
+	for (size_t i = 0; i < sc.n_extra; i++)
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &sc.extra[i]) < 0)
+			return fail("load seccomp filter %zu", i + 1);
+	return 0;
+}
+
 int install_seccomp(int *listener)
 {
 	*listener = -1;
 	if (!sc.bpf)
-		return 0;
+		return install_extra_programs();
 	struct sock_fprog prog = { .len = (unsigned short)sc.bpf_len, .filter = sc.bpf };
 	/* The kernel hands a listener out only for a filter with notify rules. */
 	unsigned flags = sc.log ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
@@ -547,7 +614,7 @@ int install_seccomp(int *listener)
 		return fail("load the seccomp filter");
 	if (sc.log)
 		*listener = (int)r;
-	return 0;
+	return install_extra_programs();
 }
 
 /* ---- explaining refusals (--seccomp-log) ------------------------------- */

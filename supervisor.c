@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -56,7 +57,7 @@ void prepare_terminal(struct config *cfg)
 			cfg->tty_fds |= 1u << fd;
 	/* A pty only for a foreground job: in the background, taking over
 	 * the terminal would stop us with SIGTTOU/SIGTTIN. */
-	cfg->use_pty = (cfg->tty_fds & 1) && tcgetpgrp(STDIN_FILENO) == getpgrp() &&
+	cfg->use_pty = !cfg->no_pty && (cfg->tty_fds & 1) && tcgetpgrp(STDIN_FILENO) == getpgrp() &&
 		       tcgetattr(STDIN_FILENO, &cfg->termios) == 0;
 	if (cfg->use_pty && ioctl(STDIN_FILENO, TIOCGWINSZ, &cfg->winsize) < 0)
 		memset(&cfg->winsize, 0, sizeof cfg->winsize);
@@ -265,7 +266,7 @@ static int exit_code(const struct supervisor *s, int init_status)
 	if (s->timeout_stage)
 		return EXIT_TIMEOUT;
 	if (s->error_code)
-		return s->error_code;
+		return s->cfg->error_exit ? s->cfg->error_exit : s->error_code;
 	int st = s->have_exit ? s->exit_status : init_status;
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);
@@ -370,7 +371,7 @@ static void __attribute__((noreturn)) abandon(struct supervisor *s, pid_t pid)
 	}
 	net_stop();
 	limits_cleanup(s->limits);
-	die(EXIT_SBX_FAILED);
+	die(s->cfg->error_exit ? s->cfg->error_exit : EXIT_SBX_FAILED);
 }
 
 int supervise(struct config *cfg)
@@ -394,6 +395,17 @@ int supervise(struct config *cfg)
 	unsigned long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
 	if (cfg->net != NET_HOST)
 		flags |= CLONE_NEWNET;
+	/* The user and mount namespaces are always new; others may be kept
+	 * (bubblewrap mode without its --unshare-* options). */
+	flags &= ~(cfg->share_ns & ~(unsigned long)(CLONE_NEWUSER | CLONE_NEWNS));
+	/* bubblewrap's --die-with-parent: sbx dies with its parent, and the
+	 * sandbox with sbx. */
+	if (cfg->die_with_parent) {
+		pid_t parent = getppid();
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			raise(SIGKILL);
+	}
 	fflush(NULL);
 	bool placed;
 	pid_t pid = clone_sandbox(flags, limits_cgroup_fd(s.limits), &placed);
@@ -420,6 +432,7 @@ int supervise(struct config *cfg)
 		abandon(&s, pid);
 	if (cfg->status_fd >= 0)
 		dprintf(cfg->status_fd, "{\"child-pid\": %d}\n", (int)pid);
+	bwrap_report_start(cfg, pid);
 	if (cfg->timeout > 0)
 		s.deadline = now() + cfg->timeout;
 	/* Init is waiting for this byte: its id maps are in place. */
@@ -445,6 +458,8 @@ int supervise(struct config *cfg)
 		fprintf(stderr, "sbx: %s: timed out after %gs\n", cfg->argv[0], cfg->timeout);
 	limits_finish(s.limits);
 	report(&s, code, status);
+	if (!s.error_code) /* as bubblewrap: no exit-code when the command never ran */
+		bwrap_report_exit(cfg, code);
 	limits_cleanup(s.limits);
 	return code;
 }

@@ -1,0 +1,628 @@
+/* bwrap.c: bubblewrap compatibility.  When sbx is run as "bwrap" (a
+ * symlink) or as "sbx --bwrap ARGS...", it reads bubblewrap's command line
+ * and fills the same struct config its own options fill: the mount
+ * operations become the same ordered mount plan (sbx.h, struct mount_op),
+ * executed in argument order inside the new root.  This file only
+ * translates; it builds no sandbox of its own.
+ *
+ * What the caller gets is what bubblewrap would give (see "bubblewrap
+ * compatibility mode" in sbx(1) for the list of differences):
+ *   - the root is an empty tmpfs and only what the options put there
+ *     appears: no built-in /proc, /dev, /tmp or /run;
+ *   - only the namespaces asked for are new, except the user and mount
+ *     namespaces, which are always new (as with an unprivileged bwrap);
+ *   - the caller's whole environment and every open fd pass on, and the
+ *     command shares the caller's terminal (no pty) and session unless
+ *     --new-session;
+ *   - no seccomp filter unless the caller gives one, except that without
+ *     --new-session TIOCSTI and TIOCLINUX are still refused: with the
+ *     terminal shared, they would let the command type into the caller's
+ *     shell (bubblewrap's own advice is --new-session; this costs callers
+ *     nothing);
+ *   - failures exit with status 1, like bubblewrap's.
+ * What sbx keeps, because it costs the caller nothing: every capability is
+ * dropped unless --cap-add, no_new_privs is set, init is not dumpable, and
+ * the sandbox always dies with sbx (and each process with its parent, as
+ * --die-with-parent asks).
+ *
+ * Not supported (sbx fails with status 1 and says so): --userns, --userns2,
+ * --pidns, --bind-fd, --ro-bind-fd, --exec-label, --file-label and the
+ * overlay options of newer bubblewraps. */
+#include "sbx.h"
+
+#include <cap-ng.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* The version of bubblewrap whose command line this follows. */
+#define BWRAP_VERSION "0.8.0"
+
+bool bwrap_invoked(int argc, char **argv)
+{
+	const char *slash = argv[0] ? strrchr(argv[0], '/') : NULL;
+	const char *base = slash ? slash + 1 : argv[0];
+	return (base && strcmp(base, "bwrap") == 0) || (argc > 1 && strcmp(argv[1], "--bwrap") == 0);
+}
+
+static void print_bwrap_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: bwrap [OPTIONS...] [--] COMMAND [ARGS...]\n"
+		"(sbx %s in bubblewrap compatibility mode; see \"bubblewrap compatibility mode\" in sbx(1))\n\n"
+		"    --help --version --args FD --argv0 VALUE --level-prefix\n"
+		"    --unshare-all --share-net --unshare-user[-try] --unshare-ipc --unshare-pid --unshare-net\n"
+		"    --unshare-uts --unshare-cgroup[-try] --disable-userns --assert-userns-disabled\n"
+		"    --uid UID --gid GID --hostname NAME --chdir DIR\n"
+		"    --clearenv --setenv VAR VALUE --unsetenv VAR\n"
+		"    --lock-file DEST --sync-fd FD --block-fd FD --userns-block-fd FD --info-fd FD --json-status-fd FD\n"
+		"    --bind[-try] SRC DEST --dev-bind[-try] SRC DEST --ro-bind[-try] SRC DEST --remount-ro DEST\n"
+		"    --proc DEST --dev DEST --tmpfs DEST --mqueue DEST --dir DEST --symlink SRC DEST\n"
+		"    --file FD DEST --bind-data FD DEST --ro-bind-data FD DEST --chmod OCTAL PATH\n"
+		"    --perms OCTAL --size BYTES (modify the next operation)\n"
+		"    --seccomp FD --add-seccomp-fd FD --new-session --die-with-parent --as-pid-1\n"
+		"    --cap-add CAP --cap-drop CAP\n",
+		SBX_VERSION);
+}
+
+/* ---- the argument list ------------------------------------------------- */
+
+/* The words still to read: argv, with the contents of each --args FD
+ * spliced in where it appeared. */
+struct words {
+	char **w;
+	size_t n, i;
+};
+
+static int read_fd_contents(int fd, char **out, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = xcalloc(1, cap + 1);
+	for (;;) {
+		if (n == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap + 1);
+			if (!buf)
+				abort();
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+static int parse_fd_arg(const char *opt, const char *text, int *out)
+{
+	char *end;
+	errno = 0;
+	long fd = strtol(text, &end, 10);
+	if (!text[0] || *end || errno || fd < 0 || fd > INT_MAX)
+		return failx("%s: '%s' is not a file descriptor number", opt, text);
+	if (fcntl((int)fd, F_GETFD) < 0)
+		return fail("%s %ld", opt, fd);
+	*out = (int)fd;
+	return 0;
+}
+
+/* Read an fd to its end and close it, as bubblewrap does with data fds. */
+static int slurp_fd(const char *opt, const char *text, char **data, size_t *len)
+{
+	int fd;
+	if (parse_fd_arg(opt, text, &fd) < 0)
+		return -1;
+	if (read_fd_contents(fd, data, len) < 0)
+		return fail("%s %d: read", opt, fd);
+	close(fd);
+	return 0;
+}
+
+/* --args FD: NUL-separated words, inserted in place of "--args FD". */
+static int splice_args(struct words *ws, const char *fdtext)
+{
+	char *data;
+	size_t len;
+	if (slurp_fd("--args", fdtext, &data, &len) < 0)
+		return -1;
+	size_t count = 0;
+	for (size_t k = 0; k < len; k++)
+		if (data[k] == '\0')
+			count++;
+	if (len && data[len - 1] != '\0')
+		count++;
+	size_t rest = ws->n - ws->i;
+	char **w = xcalloc(count + rest + 1, sizeof *w);
+	size_t m = 0;
+	for (size_t k = 0; k < len; k += strlen(data + k) + 1)
+		w[m++] = xstrdup(data + k);
+	memcpy(w + m, ws->w + ws->i, rest * sizeof *w);
+	free(data);
+	/* The words already read stay valid: they are not freed (the
+	 * config copies what it keeps). */
+	ws->w = w;
+	ws->n = m + rest;
+	ws->i = 0;
+	return 0;
+}
+
+/* ---- building the config ----------------------------------------------- */
+
+struct pending {
+	int perms;          /* --perms for the next operation, or -1 */
+	long long size;     /* --size for the next operation, or 0 */
+	bool have_seccomp;  /* --seccomp seen */
+	bool have_add_seccomp;
+	bool unshare_user, unshare_uts, unshare_pid;
+	bool unshare_net_all; /* --unshare-all without --share-net */
+};
+
+static char *inside_path(const char *p)
+{
+	return p[0] == '/' ? xstrdup(p) : xasprintf("/%s", p);
+}
+
+static struct mount_op *add_op(struct config *cfg, enum mount_kind kind, char *src, const char *dst)
+{
+	cfg->mounts = grow(cfg->mounts, &cfg->n_mounts, sizeof *cfg->mounts);
+	struct mount_op *op = &cfg->mounts[cfg->n_mounts - 1];
+	op->kind = kind;
+	op->src = src;
+	op->dst = inside_path(dst);
+	op->mode = -1;
+	return op;
+}
+
+/* Bind sources are host paths, symlinks followed (as bubblewrap does);
+ * the -try forms skip a source that does not exist. */
+static int add_bind_op(struct config *cfg, enum mount_kind kind, bool optional, const char *opt, char **a)
+{
+	char *src = realpath(a[0], NULL);
+	if (!src) {
+		if (optional && (errno == ENOENT || errno == ENOTDIR))
+			return 0;
+		return fail("%s: can't find source path %s", opt, a[0]);
+	}
+	struct mount_op *op = add_op(cfg, kind, src, a[1]);
+	op->optional = optional;
+	return 0;
+}
+
+static int parse_octal(const char *opt, const char *text, int *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(text, &end, 8);
+	if (!text[0] || *end || errno || v < 0 || v > 07777)
+		return failx("%s: '%s' is not an octal mode", opt, text);
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_cap(const char *opt, const char *name, unsigned long long *mask)
+{
+	if (strcasecmp(name, "ALL") == 0) {
+		*mask = ~0ULL;
+		return 0;
+	}
+	const char *bare = strncasecmp(name, "CAP_", 4) == 0 ? name + 4 : name;
+	char lower[64];
+	size_t k = 0;
+	for (; bare[k] && k < sizeof lower - 1; k++)
+		lower[k] = (char)(bare[k] >= 'A' && bare[k] <= 'Z' ? bare[k] + 32 : bare[k]);
+	lower[k] = '\0';
+	int cap = capng_name_to_capability(lower);
+	if (cap < 0 || cap >= 64)
+		return failx("%s: unknown capability %s", opt, name);
+	*mask = 1ULL << cap;
+	return 0;
+}
+
+static void add_env_op(struct config *cfg, enum env_kind kind, const char *name, const char *value)
+{
+	cfg->env_ops = grow(cfg->env_ops, &cfg->n_env_ops, sizeof *cfg->env_ops);
+	struct env_op *op = &cfg->env_ops[cfg->n_env_ops - 1];
+	op->kind = kind;
+	op->name = name ? xstrdup(name) : NULL;
+	op->value = value ? xstrdup(value) : NULL;
+}
+
+static void add_int(int **list, size_t *n, int v)
+{
+	*list = grow(*list, n, sizeof **list);
+	(*list)[*n - 1] = v;
+}
+
+static int add_seccomp_program(struct config *cfg, const char *opt, const char *fdtext)
+{
+	char *data;
+	size_t len;
+	if (slurp_fd(opt, fdtext, &data, &len) < 0)
+		return -1;
+	/* struct sock_filter is 8 bytes; the kernel takes at most 4096. */
+	if (len == 0 || len % 8 != 0 || len / 8 > 4096) {
+		free(data);
+		return failx("%s: the data is not a seccomp BPF program (%zu bytes)", opt, len);
+	}
+	cfg->bpf_programs = grow(cfg->bpf_programs, &cfg->n_bpf_programs, sizeof *cfg->bpf_programs);
+	cfg->bpf_programs[cfg->n_bpf_programs - 1] = (struct bpf_program){ .insns = data, .len = len / 8 };
+	return 0;
+}
+
+static void set_bwrap_defaults(struct config *cfg)
+{
+	char *cwd = getcwd(NULL, 0);
+	cfg->cwd = cwd ? cwd : xstrdup("/");
+	cfg->rootfs = xstrdup("/"); /* unused: the root is an empty tmpfs */
+	cfg->outer_uid = cfg->uid = getuid();
+	cfg->outer_gid = cfg->gid = getgid();
+	cfg->net = NET_HOST;
+	cfg->seccomp = xstrdup("none");
+	cfg->kill_after = 2;
+	cfg->status_fd = -1;
+	cfg->block_fd = cfg->userns_block_fd = cfg->info_fd = cfg->json_status_fd = -1;
+	cfg->empty_root = cfg->no_std_mounts = true;
+	cfg->share_ns = CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
+	cfg->no_new_session = cfg->no_pty = true;
+	cfg->inherit_env = cfg->inherit_fds = true;
+	cfg->set_pwd = true;
+	cfg->block_tiocsti = true;
+	cfg->error_exit = 1;
+}
+
+/* Options that take the --perms / --size of the option before them. */
+static bool takes_perms(const char *name)
+{
+	static const char *const names[] = { "--tmpfs", "--dir", "--file", "--bind-data", "--ro-bind-data", NULL };
+	for (const char *const *n = names; *n; n++)
+		if (strcmp(name, *n) == 0)
+			return true;
+	return false;
+}
+
+/* One option; a[] holds its arguments.  Returns -1 on error. */
+static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
+{
+	/* Mounts and files, in order. */
+	if (!strcmp(o, "--bind") || !strcmp(o, "--bind-try"))
+		return add_bind_op(cfg, MOUNT_BIND, o[6] == '-', o, a);
+	if (!strcmp(o, "--ro-bind") || !strcmp(o, "--ro-bind-try"))
+		return add_bind_op(cfg, MOUNT_RO_BIND, o[9] == '-', o, a);
+	if (!strcmp(o, "--dev-bind") || !strcmp(o, "--dev-bind-try"))
+		return add_bind_op(cfg, MOUNT_DEV_BIND, o[10] == '-', o, a);
+	if (!strcmp(o, "--remount-ro"))
+		return add_op(cfg, MOUNT_REMOUNT_RO, NULL, a[0]), 0;
+	if (!strcmp(o, "--proc"))
+		return add_op(cfg, MOUNT_PROC, NULL, a[0]), 0;
+	if (!strcmp(o, "--dev"))
+		return add_op(cfg, MOUNT_DEV, NULL, a[0]), 0;
+	if (!strcmp(o, "--mqueue"))
+		return add_op(cfg, MOUNT_MQUEUE, NULL, a[0]), 0;
+	if (!strcmp(o, "--tmpfs")) {
+		struct mount_op *op = add_op(cfg, MOUNT_TMPFS, NULL, a[0]);
+		op->mode = p->perms;
+		op->size = p->size;
+		return 0;
+	}
+	if (!strcmp(o, "--dir")) {
+		add_op(cfg, MOUNT_DIR, NULL, a[0])->mode = p->perms;
+		return 0;
+	}
+	if (!strcmp(o, "--symlink"))
+		return add_op(cfg, MOUNT_SYMLINK, xstrdup(a[0]), a[1]), 0;
+	if (!strcmp(o, "--chmod")) {
+		int mode;
+		if (parse_octal(o, a[0], &mode) < 0)
+			return -1;
+		add_op(cfg, MOUNT_CHMOD, NULL, a[1])->mode = mode;
+		return 0;
+	}
+	if (!strcmp(o, "--file") || !strcmp(o, "--bind-data") || !strcmp(o, "--ro-bind-data")) {
+		char *data;
+		size_t len;
+		if (slurp_fd(o, a[0], &data, &len) < 0)
+			return -1;
+		struct mount_op *op = add_op(cfg, o[2] == 'f' ? MOUNT_FILE : MOUNT_DATA, NULL, a[1]);
+		op->data = data;
+		op->data_len = len;
+		op->readonly = o[2] == 'r';
+		op->mode = p->perms;
+		return 0;
+	}
+	if (!strcmp(o, "--perms"))
+		return parse_octal(o, a[0], &p->perms);
+	if (!strcmp(o, "--size")) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(a[0], &end, 10);
+		if (!a[0][0] || *end || errno || v <= 0)
+			return failx("--size: '%s' is not a number of bytes", a[0]);
+		p->size = v;
+		return 0;
+	}
+	if (!strcmp(o, "--lock-file")) {
+		cfg->lock_files = grow(cfg->lock_files, &cfg->n_lock_files, sizeof *cfg->lock_files);
+		cfg->lock_files[cfg->n_lock_files - 1] = inside_path(a[0]);
+		return 0;
+	}
+
+	/* Namespaces and ids.  The user and mount namespaces are always new,
+	 * as they are for an unprivileged bubblewrap. */
+	if (!strcmp(o, "--unshare-user") || !strcmp(o, "--unshare-user-try"))
+		return p->unshare_user = true, 0;
+	if (!strcmp(o, "--unshare-ipc"))
+		return cfg->share_ns &= ~(unsigned long)CLONE_NEWIPC, 0;
+	if (!strcmp(o, "--unshare-pid"))
+		return cfg->share_ns &= ~(unsigned long)CLONE_NEWPID, p->unshare_pid = true, 0;
+	if (!strcmp(o, "--unshare-net"))
+		return cfg->net = NET_NONE, 0;
+	if (!strcmp(o, "--unshare-uts"))
+		return cfg->share_ns &= ~(unsigned long)CLONE_NEWUTS, p->unshare_uts = true, 0;
+	if (!strcmp(o, "--unshare-cgroup") || !strcmp(o, "--unshare-cgroup-try"))
+		return cfg->share_ns &= ~(unsigned long)CLONE_NEWCGROUP, 0;
+	if (!strcmp(o, "--unshare-all")) {
+		cfg->share_ns = 0;
+		cfg->net = NET_NONE;
+		p->unshare_user = p->unshare_uts = p->unshare_pid = true;
+		return 0;
+	}
+	if (!strcmp(o, "--share-net"))
+		return cfg->net = NET_HOST, 0;
+	if (!strcmp(o, "--disable-userns"))
+		return cfg->disable_userns = true, 0;
+	if (!strcmp(o, "--assert-userns-disabled"))
+		return cfg->assert_userns_disabled = true, 0;
+	if (!strcmp(o, "--uid") || !strcmp(o, "--gid")) {
+		char *end;
+		errno = 0;
+		unsigned long v = strtoul(a[0], &end, 10);
+		if (!a[0][0] || *end || errno || a[0][0] == '-' || v >= UINT_MAX)
+			return failx("%s: '%s' is not a valid id", o, a[0]);
+		if (o[2] == 'u')
+			cfg->uid = (uid_t)v;
+		else
+			cfg->gid = (gid_t)v;
+		return 0;
+	}
+	if (!strcmp(o, "--hostname")) {
+		free(cfg->hostname);
+		cfg->hostname = xstrdup(a[0]);
+		return 0;
+	}
+
+	/* The command's process. */
+	if (!strcmp(o, "--chdir")) {
+		free(cfg->chdir);
+		cfg->chdir = inside_path(a[0]);
+		return 0;
+	}
+	if (!strcmp(o, "--setenv"))
+		return add_env_op(cfg, ENV_SET, a[0], a[1]), 0;
+	if (!strcmp(o, "--unsetenv"))
+		return add_env_op(cfg, ENV_UNSET, a[0], NULL), 0;
+	if (!strcmp(o, "--clearenv")) {
+		/* bubblewrap keeps PWD (it sets it again after chdir anyway). */
+		add_env_op(cfg, ENV_CLEAR, NULL, NULL);
+		return 0;
+	}
+	if (!strcmp(o, "--argv0")) {
+		free(cfg->argv0);
+		cfg->argv0 = xstrdup(a[0]);
+		return 0;
+	}
+	if (!strcmp(o, "--cap-add") || !strcmp(o, "--cap-drop")) {
+		unsigned long long mask = 0;
+		if (parse_cap(o, a[0], &mask) < 0)
+			return -1;
+		if (o[6] == 'a')
+			cfg->cap_add |= mask;
+		else
+			cfg->cap_add &= ~mask;
+		return 0;
+	}
+	if (!strcmp(o, "--seccomp")) {
+		if (p->have_seccomp)
+			return failx("--seccomp cannot be repeated (use --add-seccomp-fd)");
+		p->have_seccomp = true;
+		return add_seccomp_program(cfg, o, a[0]);
+	}
+	if (!strcmp(o, "--add-seccomp-fd"))
+		return p->have_add_seccomp = true, add_seccomp_program(cfg, o, a[0]);
+	if (!strcmp(o, "--new-session"))
+		return cfg->no_new_session = false, 0;
+	if (!strcmp(o, "--die-with-parent"))
+		return cfg->die_with_parent = true, 0;
+	if (!strcmp(o, "--as-pid-1"))
+		return cfg->as_pid_1 = true, 0;
+	if (!strcmp(o, "--level-prefix"))
+		return 0; /* sbx's messages carry no syslog level */
+
+	/* File descriptors. */
+	if (!strcmp(o, "--sync-fd")) {
+		int fd; /* inherited like every fd: it closes when the sandbox ends */
+		return parse_fd_arg(o, a[0], &fd);
+	}
+	if (!strcmp(o, "--block-fd"))
+		return parse_fd_arg(o, a[0], &cfg->block_fd);
+	if (!strcmp(o, "--userns-block-fd"))
+		return parse_fd_arg(o, a[0], &cfg->userns_block_fd);
+	if (!strcmp(o, "--info-fd") || !strcmp(o, "--json-status-fd")) {
+		int fd;
+		if (parse_fd_arg(o, a[0], &fd) < 0)
+			return -1;
+		/* Neither reaches the sandbox: a caller reading the info fd
+		 * to its end must see the end once it is written. */
+		add_int(&cfg->close_fds, &cfg->n_close_fds, fd);
+		*(o[2] == 'i' ? &cfg->info_fd : &cfg->json_status_fd) = fd;
+		return 0;
+	}
+	return failx("%s: not supported by sbx", o);
+}
+
+static const struct {
+	const char *name;
+	int nargs;
+} bwrap_options[] = {
+	{ "--bind", 2 }, { "--bind-try", 2 }, { "--ro-bind", 2 }, { "--ro-bind-try", 2 },
+	{ "--dev-bind", 2 }, { "--dev-bind-try", 2 }, { "--remount-ro", 1 }, { "--proc", 1 },
+	{ "--dev", 1 }, { "--mqueue", 1 }, { "--tmpfs", 1 }, { "--dir", 1 }, { "--symlink", 2 },
+	{ "--chmod", 2 }, { "--file", 2 }, { "--bind-data", 2 }, { "--ro-bind-data", 2 },
+	{ "--perms", 1 }, { "--size", 1 }, { "--lock-file", 1 }, { "--unshare-user", 0 },
+	{ "--unshare-user-try", 0 }, { "--unshare-ipc", 0 }, { "--unshare-pid", 0 }, { "--unshare-net", 0 },
+	{ "--unshare-uts", 0 }, { "--unshare-cgroup", 0 }, { "--unshare-cgroup-try", 0 },
+	{ "--unshare-all", 0 }, { "--share-net", 0 }, { "--disable-userns", 0 },
+	{ "--assert-userns-disabled", 0 }, { "--uid", 1 }, { "--gid", 1 }, { "--hostname", 1 },
+	{ "--chdir", 1 }, { "--setenv", 2 }, { "--unsetenv", 1 }, { "--clearenv", 0 }, { "--argv0", 1 },
+	{ "--cap-add", 1 }, { "--cap-drop", 1 }, { "--seccomp", 1 }, { "--add-seccomp-fd", 1 },
+	{ "--new-session", 0 }, { "--die-with-parent", 0 }, { "--as-pid-1", 0 }, { "--level-prefix", 0 },
+	{ "--sync-fd", 1 }, { "--block-fd", 1 }, { "--userns-block-fd", 1 }, { "--info-fd", 1 },
+	{ "--json-status-fd", 1 },
+	/* Known but not supported: rejected with a clear message. */
+	{ "--userns", 1 }, { "--userns2", 1 }, { "--pidns", 1 }, { "--bind-fd", 2 }, { "--ro-bind-fd", 2 },
+	{ "--exec-label", 1 }, { "--file-label", 1 }, { "--overlay-src", 1 }, { "--overlay", 3 },
+	{ "--tmp-overlay", 1 }, { "--ro-overlay", 1 },
+};
+
+static int check_combinations(const struct config *cfg, const struct pending *p)
+{
+	if (p->perms >= 0 || p->size)
+		return failx("--perms and --size must be followed by an option that uses them");
+	if (cfg->as_pid_1 && !p->unshare_pid)
+		return failx("Specifying --as-pid-1 requires --unshare-pid");
+	if (cfg->hostname && !p->unshare_uts)
+		return failx("Specifying --hostname requires --unshare-uts");
+	if (cfg->disable_userns && !p->unshare_user)
+		return failx("--disable-userns requires --unshare-user");
+	/* sbx always makes a fresh user namespace; only --disable-userns
+	 * closes it. */
+	if (cfg->assert_userns_disabled && !cfg->disable_userns)
+		return failx("creation of new user namespaces was not disabled as requested");
+	if (p->have_seccomp && p->have_add_seccomp)
+		return failx("--seccomp cannot be combined with --add-seccomp-fd");
+	return 0;
+}
+
+int parse_bwrap(struct config *cfg, int argc, char **argv)
+{
+	set_bwrap_defaults(cfg);
+	struct words ws = { .w = argv, .n = (size_t)argc, .i = 1 };
+	if (ws.n > 1 && strcmp(ws.w[1], "--bwrap") == 0)
+		ws.i = 2;
+	struct pending p = { .perms = -1 };
+	while (ws.i < ws.n && strncmp(ws.w[ws.i], "--", 2) == 0) {
+		const char *o = ws.w[ws.i];
+		if (strcmp(o, "--") == 0) {
+			ws.i++;
+			break;
+		}
+		if (strcmp(o, "--help") == 0) {
+			print_bwrap_usage(stdout);
+			return 1;
+		}
+		if (strcmp(o, "--version") == 0) {
+			printf("bubblewrap %s (sbx %s)\n", BWRAP_VERSION, SBX_VERSION);
+			return 1;
+		}
+		if (strcmp(o, "--args") == 0) {
+			if (ws.i + 1 >= ws.n)
+				return failx("--args takes an argument");
+			const char *fd = ws.w[ws.i + 1];
+			ws.i += 2;
+			if (splice_args(&ws, fd) < 0)
+				return -1;
+			continue;
+		}
+		int nargs = -1;
+		for (size_t k = 0; k < sizeof bwrap_options / sizeof *bwrap_options; k++)
+			if (strcmp(o, bwrap_options[k].name) == 0)
+				nargs = bwrap_options[k].nargs;
+		if (nargs < 0)
+			return failx("Unknown option %s", o);
+		if (ws.n - ws.i - 1 < (size_t)nargs)
+			return failx("%s takes %d argument%s", o, nargs, nargs == 1 ? "" : "s");
+		/* A --perms or --size applies to the option right after it. */
+		bool modifier = !strcmp(o, "--perms") || !strcmp(o, "--size");
+		if (!modifier && (p.perms >= 0 || p.size) &&
+		    !(takes_perms(o) && (!p.size || !strcmp(o, "--tmpfs"))))
+			return failx("--perms and --size must be followed by an option that uses them, not %s", o);
+		if (apply(cfg, &p, o, ws.w + ws.i + 1) < 0)
+			return -1;
+		if (!modifier)
+			p.perms = -1, p.size = 0;
+		ws.i += 1 + (size_t)nargs;
+	}
+	if (check_combinations(cfg, &p) < 0)
+		return -1;
+	/* With a session of its own the command cannot reach the caller's
+	 * terminal with TIOCSTI: no filter is needed then. */
+	cfg->block_tiocsti = cfg->no_new_session;
+	if (ws.i >= ws.n) {
+		print_bwrap_usage(stderr);
+		return failx("No command specified");
+	}
+	cfg->argv = xcalloc(ws.n - ws.i + 1, sizeof *cfg->argv);
+	for (size_t j = ws.i; j < ws.n; j++)
+		cfg->argv[j - ws.i] = xstrdup(ws.w[j]);
+	return 0;
+}
+
+/* ---- --info-fd and --json-status-fd ------------------------------------ */
+
+/* The namespaces bubblewrap reports: the new ones among these (it never
+ * names the user namespace), in this order. */
+static size_t namespace_members(const struct config *cfg, pid_t child, char *buf, size_t size, const char *sep)
+{
+	static const struct { const char *name; unsigned long flag; } ns[] = {
+		{ "cgroup", CLONE_NEWCGROUP }, { "ipc", CLONE_NEWIPC }, { "mnt", CLONE_NEWNS },
+		{ "net", CLONE_NEWNET }, { "pid", CLONE_NEWPID }, { "uts", CLONE_NEWUTS },
+	};
+	size_t len = 0;
+	for (size_t k = 0; k < sizeof ns / sizeof *ns && len < size; k++) {
+		bool fresh = ns[k].flag == CLONE_NEWNET ? cfg->net != NET_HOST : !(cfg->share_ns & ns[k].flag);
+		char path[64];
+		struct stat st;
+		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)child, ns[k].name);
+		if (fresh && stat(path, &st) == 0)
+			len += (size_t)snprintf(buf + len, size - len, "%s\"%s-namespace\": %lu", sep, ns[k].name,
+						(unsigned long)st.st_ino);
+	}
+	return len;
+}
+
+void bwrap_report_start(const struct config *cfg, pid_t child)
+{
+	char members[512];
+	if (cfg->info_fd >= 0) {
+		namespace_members(cfg, child, members, sizeof members, ",\n    ");
+		dprintf(cfg->info_fd, "{\n    \"child-pid\": %d%s\n}\n", (int)child, members);
+		close(cfg->info_fd);
+	}
+	if (cfg->json_status_fd >= 0) {
+		namespace_members(cfg, child, members, sizeof members, ", ");
+		dprintf(cfg->json_status_fd, "{ \"child-pid\": %d%s }\n", (int)child, members);
+	}
+}
+
+void bwrap_report_exit(const struct config *cfg, int code)
+{
+	if (cfg->json_status_fd >= 0)
+		dprintf(cfg->json_status_fd, "{ \"exit-code\": %d }\n", code);
+}

@@ -1,0 +1,485 @@
+#!/usr/bin/env bats
+# bubblewrap compatibility mode: sbx run as "bwrap" (a symlink) or as
+# "sbx --bwrap" takes bubblewrap's command line.  Where the installed
+# bubblewrap can run here, each test runs the same command line through both
+# and compares what they report; otherwise only sbx's side is checked.
+#
+# The installed bubblewrap is 0.8 (Debian 12) and not setuid: options it
+# does not know yet (--argv0, --level-prefix) are checked on sbx alone.
+
+load helpers
+
+setup_file() {
+	sbx_setup_file
+	BWRAP_BIN="$BATS_FILE_TMPDIR/bin"
+	mkdir -p "$BWRAP_BIN"
+	ln -sf "$SBX" "$BWRAP_BIN/bwrap"
+	export BWRAP_BIN
+	# The host's bubblewrap, when it works here as this user.
+	HOST_BWRAP=
+	if command -v bwrap >/dev/null &&
+		timeout 10 bwrap --ro-bind "$ROOTFS" / /bin/true 2>/dev/null; then
+		HOST_BWRAP=$(command -v bwrap)
+	fi
+	export HOST_BWRAP
+}
+
+setup() {
+	sbx_setup
+}
+
+teardown_file() {
+	sbx_teardown_file
+}
+
+# sbxb ARGS...: sbx as bwrap (through the symlink), with a timeout.
+sbxb() {
+	timeout -k 5 "$SBX_TIMEOUT" "$BWRAP_BIN/bwrap" "$@"
+}
+
+# hostb ARGS...: the installed bubblewrap.
+hostb() {
+	timeout -k 5 "$SBX_TIMEOUT" "$HOST_BWRAP" "$@"
+}
+
+need_host_bwrap() {
+	[[ -n $HOST_BWRAP ]] || skip "bubblewrap is not installed or cannot run here"
+}
+
+# both ARGS...: run the command line with bubblewrap then sbx; sets
+# b_status/b_output and s_status/s_output (stdout and stderr together).
+both() {
+	need_host_bwrap
+	b_status=0 s_status=0
+	b_output=$(hostb "$@" 2>&1) || b_status=$?
+	s_output=$(sbxb "$@" 2>&1) || s_status=$?
+	output=$s_output
+	mapfile -t lines <<<"$s_output"
+}
+
+# assert_same: both ran with the same exit status and the same output.
+assert_same() {
+	if [[ $b_status != "$s_status" || $b_output != "$s_output" ]]; then
+		fail "$(printf 'bubblewrap (exit %s):\n%s\n--- sbx (exit %s):\n%s' \
+			"$b_status" "$b_output" "$s_status" "$s_output")"
+	fi
+}
+
+# both_eval 'ARGS...': the same, for a command line with redirections of its
+# own (fds that the first run would otherwise read to their end).
+both_eval() {
+	need_host_bwrap
+	b_status=0 s_status=0
+	b_output=$(eval "hostb $1" 2>&1) || b_status=$?
+	s_output=$(eval "sbxb $1" 2>&1) || s_status=$?
+	output=$s_output
+	mapfile -t lines <<<"$s_output"
+}
+
+# The busybox rootfs as the whole root, read-only, and a /dev.
+R=(--ro-bind "$ROOTFS" / --dev /dev)
+
+# ---------------------------------------------------------------- entry ----
+
+@test "sbx run as bwrap speaks bubblewrap: --version" {
+	run sbxb --version
+	assert_success
+	assert_output --regexp '^bubblewrap [0-9.]+ \(sbx '
+}
+
+@test "sbx --bwrap is the same as the bwrap name" {
+	run sbx --bwrap --version
+	assert_success
+	assert_output --regexp '^bubblewrap '
+	run sbx --bwrap "${R[@]}" /bin/sh -c 'echo in'
+	assert_success
+	assert_output in
+}
+
+@test "--help prints bubblewrap's usage and exits 0" {
+	run sbxb --help
+	assert_success
+	assert_output --partial 'usage: bwrap'
+}
+
+# ------------------------------------------------------- exit statuses ----
+
+@test "the command's exit status comes back as with bubblewrap" {
+	both "${R[@]}" /bin/sh -c 'exit 7'
+	assert_same
+	[[ $s_status == 7 ]]
+}
+
+@test "a command killed by a signal gives 128+N as with bubblewrap" {
+	both "${R[@]}" /bin/sh -c 'kill -9 $$'
+	[[ $b_status == "$s_status" ]] || fail "bwrap $b_status, sbx $s_status"
+	[[ $s_status == 137 ]]
+}
+
+@test "a command that is not found exits 1 as with bubblewrap" {
+	both "${R[@]}" /nonexistent
+	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
+}
+
+@test "an unknown option exits 1 as with bubblewrap" {
+	both --no-such-option true
+	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
+}
+
+@test "a missing bind source exits 1; the -try forms skip it, as with bubblewrap" {
+	both "${R[@]}" --bind /nonexistent /x /bin/true
+	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
+	both "${R[@]}" --tmpfs /tmp --bind-try /nonexistent /tmp/a --ro-bind-try /nonexistent /tmp/b \
+		--dev-bind-try /nonexistent /tmp/c /bin/ls /tmp
+	assert_same
+	[[ $s_status == 0 && -z $s_output ]]
+}
+
+# --------------------------------------------------------- the file system ----
+
+# The listing of the root, with modes, sizes of regular files, link
+# targets.  Normalised: what /dev holds (sbx's /dev/shm is a tmpfs and it
+# has no /dev/core link; its devpts root belongs to the overflow id) and the
+# sizes of directories (tmpfs counts entries).
+LIST='find / -xdev -o -path "/proc/*" -prune -o -path "/dev/*" -prune | sort | while read -r f; do
+	t=$(stat -c %F "$f"); m=$(stat -c %A "$f")
+	case $t in
+	"regular file"*) echo "$m $(stat -c %s "$f") $f" ;;
+	"symbolic link") echo "$m $f -> $(readlink "$f")" ;;
+	*) echo "$m $f" ;;
+	esac
+done'
+
+@test "an ordered bubblewrap command line builds the same file system" {
+	local data
+	data=$(hostdir)
+	printf 'hello\n' >"$data/in"
+	both_eval '--tmpfs / --ro-bind "$ROOTFS/bin" /bin --dir /etc --perms 0700 --dir /var/lib/x \
+		--symlink /bin/busybox /usr/bin/env --symlink ../etc /usr/etc \
+		--file 5 /etc/motd --perms 0640 --file 6 /etc/secret \
+		--bind-data 7 /etc/bound --ro-bind-data 8 /etc/robound \
+		--tmpfs /tmp --perms 1777 --size 65536 --tmpfs /scratch --chmod 0750 /tmp \
+		--proc /proc --dev /dev --mqueue /dev/mqueue --ro-bind "$ROOTFS/etc" /data/etc \
+		--remount-ro /data/etc --unshare-ipc --unshare-pid \
+		/bin/sh -c "$LIST" \
+		5<"$data/in" 6<"$data/in" 7<"$data/in" 8<"$data/in"'
+	[[ $s_status == 0 ]]
+	assert_same
+}
+
+@test "--bind is writable, --ro-bind is not, as with bubblewrap" {
+	local d
+	d=$(hostdir)
+	both "${R[@]}" --bind "$d" /work --ro-bind "$d" /home \
+		/bin/sh -c 'touch /work/a && echo rw-ok; touch /home/b 2>/dev/null || echo ro-refused'
+	assert_same
+	assert_equal "$s_output" "rw-ok
+ro-refused"
+}
+
+@test "--remount-ro makes a writable mount read-only" {
+	both "${R[@]}" --tmpfs /tmp --remount-ro /tmp /bin/sh -c 'touch /tmp/x 2>/dev/null || echo refused'
+	assert_same
+	assert_equal "$s_output" refused
+}
+
+@test "--dev-bind keeps device nodes usable, --bind does not" {
+	both "${R[@]}" --tmpfs /dev --dev-bind /dev/null /dev/null /bin/sh -c 'echo x >/dev/null && echo usable'
+	assert_same
+	assert_equal "$s_output" usable
+	both "${R[@]}" --tmpfs /dev --bind /dev/null /dev/null /bin/sh -c 'echo x >/dev/null 2>&1 || echo nodev'
+	assert_same
+}
+
+@test "--tmpfs --size and --perms reach the mount, as with bubblewrap" {
+	both "${R[@]}" --proc /proc --perms 0700 --size 1048576 --tmpfs /tmp \
+		/bin/sh -c 'stat -c %A /tmp; grep " /tmp " /proc/self/mountinfo | grep -o "size=[^,]*"'
+	assert_same
+	assert_line --index 0 drwx------
+}
+
+@test "--file, --bind-data and --ro-bind-data carry the fd's contents" {
+	both_eval '"${R[@]}" --tmpfs /tmp --file 5 /tmp/f --bind-data 6 /tmp/b --ro-bind-data 7 /tmp/r \
+		/bin/sh -c "cat /tmp/f /tmp/b /tmp/r; echo x >>/tmp/b && echo b-writable; { echo x >>/tmp/r; } 2>/dev/null || echo r-readonly" \
+		5< <(echo one) 6< <(echo two) 7< <(echo three)' 
+	assert_same
+	assert_equal "$s_output" "one
+two
+three
+b-writable
+r-readonly" 
+}
+
+@test "--symlink refuses to replace something else, as bubblewrap does" {
+	both "${R[@]}" --symlink /x /bin /bin/true
+	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
+	# The same link twice is accepted, as by bubblewrap since 0.9 (0.8,
+	# installed here, still refuses it).
+	run sbxb "${R[@]}" --tmpfs /tmp --symlink /x /tmp/l --symlink /x /tmp/l /bin/readlink /tmp/l
+	assert_success
+	assert_output /x
+}
+
+@test "--mqueue mounts a message queue filesystem" {
+	both "${R[@]}" --unshare-ipc --proc /proc --mqueue /tmp /bin/sh -c 'grep " /tmp " /proc/self/mountinfo | sed "s/.* - //" | cut -d" " -f1'
+	assert_same
+	assert_equal "$s_output" mqueue
+}
+
+@test "--ro-bind / / and --dev-bind / / cover the whole root" {
+	both --ro-bind "$ROOTFS" / --dev-bind "$ROOTFS" / /bin/sh -c 'ls /bin/busybox'
+	assert_same
+}
+
+# ------------------------------------------------------------- ids ----
+
+@test "the ids and the uid map are those of bubblewrap" {
+	both "${R[@]}" --proc /proc /bin/sh -c 'id -u; id -g'
+	assert_same
+	# An unprivileged bubblewrap 0.8 nests a second user namespace, so its
+	# uid_map can read "1001 0 1"; sbx makes one, mapping the id to itself.
+	run sbxb "${R[@]}" --proc /proc --unshare-all /bin/cat /proc/self/uid_map
+	assert_output --regexp "^ +$(id -u) +$(id -u) +1$"
+	both "${R[@]}" --proc /proc --unshare-user --uid 0 --gid 0 /bin/sh -c 'id -u; id -g'
+	assert_same
+	assert_line --index 0 0
+}
+
+# ------------------------------------------------------- namespaces ----
+
+# Which namespaces differ from the caller's, for each option.
+NS_CHECK='for n in cgroup ipc mnt net pid uts user; do
+	[ "$(readlink /proc/self/ns/$n)" = "$(cat /host-ns/$n)" ] && echo "$n shared" || echo "$n new"
+done'
+
+ns_both() {
+	local d n
+	d=$(hostdir)
+	for n in cgroup ipc mnt net pid uts user; do readlink "/proc/self/ns/$n" >"$d/$n"; done
+	both "${R[@]}" --ro-bind /proc /proc --ro-bind "$d" /home "$@" /bin/sh -c "${NS_CHECK//host-ns/home}"
+}
+
+@test "only the mount and user namespaces are new by default, as with unprivileged bubblewrap" {
+	ns_both
+	assert_same
+	assert_line "pid shared"
+	assert_line "mnt new"
+}
+
+@test "each --unshare-* option makes just that namespace new" {
+	local o
+	for o in --unshare-ipc --unshare-net --unshare-uts --unshare-cgroup --unshare-cgroup-try \
+		--unshare-user --unshare-user-try; do
+		ns_both "$o"
+		assert_same
+	done
+}
+
+@test "--unshare-all makes every namespace new; --share-net keeps the network" {
+	ns_both --unshare-all --proc /proc
+	assert_same
+	ns_both --unshare-all --share-net --proc /proc
+	assert_same
+	assert_line "net shared"
+}
+
+@test "--unshare-pid: the command is PID 2 under an init, --as-pid-1 makes it PID 1" {
+	both "${R[@]}" --unshare-pid --proc /proc /bin/sh -c 'echo $$'
+	assert_same
+	assert_equal "$s_output" 2
+	both "${R[@]}" --unshare-pid --as-pid-1 --proc /proc /bin/sh -c 'echo $$; exit 3'
+	assert_same
+	assert_equal "$s_output" 1
+	both "${R[@]}" --as-pid-1 /bin/true
+	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
+}
+
+@test "--hostname needs --unshare-uts and sets the name, as with bubblewrap" {
+	both "${R[@]}" --unshare-uts --hostname box /bin/hostname
+	assert_same
+	assert_equal "$s_output" box
+	both "${R[@]}" --hostname box /bin/hostname
+	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
+}
+
+@test "--disable-userns stops the command from making user namespaces" {
+	both "${R[@]}" --unshare-user --disable-userns /bin/sh -c 'unshare -U true 2>/dev/null || echo refused'
+	assert_same
+	assert_equal "$s_output" refused
+	both "${R[@]}" --unshare-user --disable-userns --assert-userns-disabled /bin/true
+	assert_same
+	both "${R[@]}" --assert-userns-disabled /bin/true
+	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
+}
+
+@test "--userns and --pidns are refused clearly (not supported)" {
+	run sbxb "${R[@]}" --userns 0 /bin/true
+	[[ $status == 1 ]]
+	assert_output --partial 'not supported'
+}
+
+# ------------------------------------------------------- environment ----
+
+@test "the caller's environment passes whole; --setenv, --unsetenv, --clearenv as with bubblewrap" {
+	export SBX_SECRETISH=kept
+	both "${R[@]}" --setenv A 1 --unsetenv HOME /bin/sh -c 'echo "$SBX_SECRETISH $A ${HOME-unset}"'
+	assert_same
+	assert_equal "$s_output" "kept 1 unset"
+	both "${R[@]}" --clearenv --setenv B 2 --chdir /etc /bin/env
+	assert_same
+}
+
+@test "--chdir and PWD, as with bubblewrap" {
+	both "${R[@]}" --chdir /etc /bin/sh -c 'pwd; echo $PWD'
+	assert_same
+	assert_equal "$s_output" "/etc
+/etc"
+}
+
+@test "--args FD reads NUL-separated arguments, anywhere on the line" {
+	both_eval '"${R[@]}" --args 5 /bin/sh -c "echo \$X" 5< <(printf -- "--setenv\0X\0from-args\0")' 
+	assert_same
+	assert_equal "$s_output" from-args
+}
+
+@test "--argv0 sets the command's argv[0] (newer than bubblewrap 0.8)" {
+	# busybox picks the applet from argv[0]
+	run sbxb "${R[@]}" --argv0 echo /bin/busybox hello
+	assert_success
+	assert_output hello
+}
+
+@test "--level-prefix is accepted (newer than bubblewrap 0.8)" {
+	run sbxb --level-prefix "${R[@]}" /bin/true
+	assert_success
+}
+
+# -------------------------------------------------- fds and the process ----
+
+@test "open fds pass into the sandbox, as with bubblewrap" {
+	both_eval '"${R[@]}" /bin/sh -c "cat <&9" 9< <(echo through-fd-9)' 
+	assert_same
+	assert_equal "$s_output" through-fd-9
+}
+
+@test "--info-fd and --json-status-fd write bubblewrap's JSON" {
+	local norm='s/[0-9][0-9]*/N/g'
+	need_host_bwrap
+	local b s
+	b=$(hostb "${R[@]}" --unshare-all --info-fd 3 --json-status-fd 4 /bin/sh -c 'exit 5' 3>&1 4>&1 | sed "$norm")
+	s=$(sbxb "${R[@]}" --unshare-all --info-fd 3 --json-status-fd 4 /bin/sh -c 'exit 5' 3>&1 4>&1 | sed "$norm")
+	assert_equal "$s" "$b"
+	b=$(hostb "${R[@]}" --unshare-net --info-fd 3 /bin/true 3>&1 | sed "$norm")
+	s=$(sbxb "${R[@]}" --unshare-net --info-fd 3 /bin/true 3>&1 | sed "$norm")
+	assert_equal "$s" "$b"
+	s=$(sbxb "${R[@]}" --json-status-fd 4 /bin/sh -c 'exit 5' 4>&1 | tail -n 1)
+	assert_equal "$s" '{ "exit-code": 5 }'
+}
+
+@test "the info fd is closed inside, so a reader sees its end" {
+	both "${R[@]}" --proc /proc --info-fd 7 /bin/sh -c '[ -e /proc/self/fd/7 ] && echo open || echo closed' 7>/dev/null
+	assert_same
+	assert_equal "$s_output" closed
+}
+
+@test "--block-fd and --userns-block-fd hold the command until data comes" {
+	local o
+	for o in --block-fd --userns-block-fd; do
+		run sbxb "${R[@]}" "$o" 5 /bin/echo started 5< <(sleep 0.3; echo go)
+		assert_success
+		assert_output started
+	done
+}
+
+@test "--sync-fd, --lock-file and --die-with-parent are accepted" {
+	local d
+	d=$(hostdir)
+	touch "$d/lock"
+	both "${R[@]}" --bind "$d" /work --lock-file /work/lock --sync-fd 5 --die-with-parent /bin/echo ok 5</dev/null
+	assert_same
+}
+
+@test "--new-session puts the command in a session of its own" {
+	both "${R[@]}" --unshare-pid --proc /proc /bin/sh -c 'cut -d" " -f6 /proc/self/stat'
+	assert_same
+	# With --new-session bubblewrap's init leads the session (sid 1); in
+	# sbx the command does (sid 2): a session of its own either way.
+	run sbxb "${R[@]}" --unshare-pid --proc /proc --new-session /bin/sh -c 'cut -d" " -f6 /proc/self/stat'
+	assert_output 2
+}
+
+@test "capabilities: none by default, --cap-add and --cap-drop as with bubblewrap" {
+	local caps='grep -E "^Cap(Inh|Prm|Eff|Bnd|Amb)" /proc/self/status'
+	both "${R[@]}" --proc /proc --unshare-pid /bin/sh -c "$caps"
+	assert_same
+	both "${R[@]}" --proc /proc --unshare-pid --cap-add CAP_NET_RAW /bin/sh -c "$caps"
+	assert_same
+	both "${R[@]}" --proc /proc --unshare-pid --uid 0 --cap-add ALL --cap-drop CAP_SYS_ADMIN /bin/sh -c "$caps"
+	assert_same
+}
+
+@test "no_new_privs is set, as bubblewrap sets it" {
+	both "${R[@]}" --proc /proc --unshare-pid /bin/grep NoNewPrivs /proc/self/status
+	assert_same
+}
+
+@test "--seccomp FD and --add-seccomp-fd load the caller's BPF programs" {
+	local d
+	d=$(hostdir)
+	printf 'allow\ndeny mkdir mkdirat\n' >"$d/nomkdir.seccomp"
+	printf 'allow\ndeny rmdir\n' >"$d/normdir.seccomp"
+	sbx --seccomp "$d/nomkdir.seccomp" --seccomp-export "$d/nomkdir.bpf"
+	sbx --seccomp "$d/normdir.seccomp" --seccomp-export "$d/normdir.bpf"
+	both_eval '"${R[@]}" --tmpfs /tmp --new-session --seccomp 5 /bin/sh -c "mkdir /tmp/x 2>/dev/null || echo refused" 5<"$d/nomkdir.bpf"' 
+	assert_same
+	assert_equal "$s_output" refused
+	both_eval '"${R[@]}" --tmpfs /tmp --new-session --add-seccomp-fd 5 --add-seccomp-fd 6 \
+		/bin/sh -c "mkdir /tmp/x 2>/dev/null || echo refused" 5<"$d/normdir.bpf" 6<"$d/nomkdir.bpf"' 
+	assert_same
+	assert_equal "$s_output" refused
+}
+
+@test "no filter with --new-session; without it only the TIOCSTI filter (bubblewrap: none)" {
+	run sbxb "${R[@]}" --proc /proc --unshare-pid --new-session /bin/grep Seccomp: /proc/self/status
+	assert_output --regexp 'Seccomp:[[:space:]]+0'
+	# A difference from bubblewrap, on purpose: the terminal is shared.
+	run sbxb "${R[@]}" --proc /proc --unshare-pid /bin/grep Seccomp: /proc/self/status
+	assert_output --regexp 'Seccomp:[[:space:]]+2'
+}
+
+@test "without --new-session TIOCSTI is refused" {
+	need_probe tiocsti
+	run in_pty "'$BWRAP_BIN/bwrap' --ro-bind '$ROOTFS' / --ro-bind '$PROBES' /probes --dev /dev /probes/tiocsti"
+	refute_output --partial 'ESCAPE:'
+}
+
+# --------------------------------------------- a program that calls bwrap ----
+
+@test "a script that calls bwrap works unchanged with sbx first in PATH" {
+	local d
+	d=$(hostdir)
+	mkdir -p "$d/app"
+	echo 'echo built' >"$d/app/build.sh"
+	cat >"$d/run-in-bwrap" <<-'EOF'
+		#!/bin/bash
+		# Flatpak-ish / build-tool-ish: an empty root, the runtime read-only,
+		# the project writable, a private /tmp, every namespace new.
+		set -e
+		rootfs=$1 app=$2
+		exec 3< <(printf 'app:x:1000:1000::/home/app:/bin/sh\n')
+		exec bwrap \
+			--ro-bind "$rootfs/bin" /usr/bin --symlink usr/bin /bin \
+			--proc /proc --dev /dev --tmpfs /tmp --dir /run/user/1000 \
+			--file 3 /etc/passwd --bind "$app" /app --chdir /app \
+			--unshare-all --die-with-parent --new-session \
+			--setenv HOME /home/app --info-fd 4 \
+			/bin/sh -c 'sh build.sh > out && cat out && grep -c app /etc/passwd && pwd' 4>/dev/null
+	EOF
+	chmod +x "$d/run-in-bwrap"
+	PATH="$BWRAP_BIN:$PATH" run "$d/run-in-bwrap" "$ROOTFS" "$d/app"
+	assert_success
+	assert_output "built
+1
+/app"
+	[[ -f $d/app/out ]]
+}
