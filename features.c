@@ -40,7 +40,10 @@ static const char *userns_status(void)
 	if (pid == 0)
 		_exit(unshare(CLONE_NEWUSER) == 0 ? 0 : errno == ENOSPC ? 2 : 1);
 	int st;
-	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+	pid_t r = -1;
+	while (pid > 0 && (r = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+		; /* a signal handler's interruption must not leave a zombie */
+	if (pid < 0 || r != pid || !WIFEXITED(st))
 		return "unknown";
 	switch (WEXITSTATUS(st)) {
 	case 0:

@@ -15,11 +15,34 @@
 static char error_buf[1024];
 static char hint_buf[512];
 
+/* Messages quote what the user gave: a newline there would break the one
+ * line sbx promises, an escape sequence would drive the terminal.  Control
+ * characters are shown as \n, \t or \xNN instead. */
+static void escape_controls(char *buf, size_t size)
+{
+	char out[sizeof error_buf];
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)buf; *p; p++) {
+		char esc[8];
+		int n = *p >= 0x20 && *p != 0x7f ? snprintf(esc, sizeof esc, "%c", *p)
+			: *p == '\n'		   ? snprintf(esc, sizeof esc, "\\n")
+			: *p == '\t'		   ? snprintf(esc, sizeof esc, "\\t")
+						   : snprintf(esc, sizeof esc, "\\x%02x", *p);
+		if (o + (size_t)n >= sizeof out)
+			break;
+		memcpy(out + o, esc, (size_t)n);
+		o += (size_t)n;
+	}
+	out[o] = '\0';
+	snprintf(buf, size, "%s", out);
+}
+
 static void record(const char *fmt, va_list ap, int err)
 {
 	int n = vsnprintf(error_buf, sizeof error_buf, fmt, ap);
 	if (err && n >= 0 && (size_t)n < sizeof error_buf)
 		snprintf(error_buf + n, sizeof error_buf - n, ": %s", strerror(err));
+	escape_controls(error_buf, sizeof error_buf);
 }
 
 /* Record "<what>: <strerror(errno)>" and return -1.  errno is preserved. */
@@ -60,6 +83,7 @@ int fail_context(const char *fmt, ...)
 	memcpy(error_buf, prefix, plen - 2);
 	memcpy(error_buf + plen - 2, ": ", 2);
 	error_buf[plen + olen] = '\0';
+	escape_controls(error_buf, sizeof error_buf);
 	errno = err;
 	return -1;
 }
@@ -70,6 +94,7 @@ void set_hint(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(hint_buf, sizeof hint_buf, fmt, ap);
 	va_end(ap);
+	escape_controls(hint_buf, sizeof hint_buf);
 }
 
 const char *error_text(void) { return error_buf; }
