@@ -102,6 +102,22 @@ static const char *const device_names[] = { "null", "zero", "full", "random", "u
  * read-only so nothing new can be planted there (unless writable: a /dev
  * asked for in the mount plan, which later steps may add to, as with
  * bubblewrap's --dev). */
+/* Make NAME (a directory, or an empty file) in a directory of our own fresh
+ * tmpfs and attach the detached mount mnt on it. */
+static int attach_at(int dirfd, int mnt, const char *name, bool dir)
+{
+	int made = dir ? mkdirat(dirfd, name, 0755)
+		       : openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (made < 0)
+		return fail("create device node %s", name);
+	if (!dir)
+		close(made);
+	int r = sys_move_mount(mnt, "", dirfd, name, MOVE_MOUNT_F_EMPTY_PATH);
+	if (r < 0)
+		return fail("mount device node %s", name);
+	return 0;
+}
+
 static int mount_dev(int rootfd, const char *at, const int *devices, bool writable)
 {
 	static const char *const dev_opts[] = { "mode=0755", "size=64k", NULL };
@@ -113,14 +129,8 @@ static int mount_dev(int rootfd, const char *at, const int *devices, bool writab
 		{ "ptmx", "pts/ptmx" },
 	};
 
-	char path[PATH_MAX];
 	if (mount_new_fs(rootfd, at, "tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) < 0)
 		return -1;
-	for (size_t i = 0; i < N_DEVICES; i++) {
-		snprintf(path, sizeof path, "%s/%s", at, device_names[i]);
-		if (devices[i] >= 0 && attach(rootfd, devices[i], path) < 0)
-			return -1;
-	}
 	int dev = open_in_root(rootfd, at);
 	if (dev < 0)
 		return fail("open %s", at);
@@ -128,18 +138,23 @@ static int mount_dev(int rootfd, const char *at, const int *devices, bool writab
 	close(dev);
 	if (devdir < 0)
 		return fail("open %s", at);
-	for (size_t i = 0; i < sizeof links / sizeof *links; i++)
-		if (symlinkat(links[i].target, devdir, links[i].name) < 0) {
-			fail("create %s/%s", at, links[i].name);
-			close(devdir);
-			return -1;
-		}
-	char *pts = xasprintf("%s/pts", at), *shm = xasprintf("%s/shm", at);
-	int r = mount_new_fs(rootfd, pts, "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) < 0 ||
-			mount_new_fs(rootfd, shm, "tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0
-		? -1 : 0;
-	free(pts);
-	free(shm);
+	/* The tmpfs is new and ours: every node is made and reached straight
+	 * from its directory fd, without resolving paths again. */
+	int r = 0;
+	for (size_t i = 0; i < N_DEVICES && r == 0; i++)
+		if (devices[i] >= 0)
+			r = attach_at(devdir, devices[i], device_names[i], false);
+	for (size_t i = 0; i < sizeof links / sizeof *links && r == 0; i++)
+		if (symlinkat(links[i].target, devdir, links[i].name) < 0)
+			r = fail("create %s/%s", at, links[i].name);
+	int pts = r == 0 ? new_fs("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) : -1;
+	int shm = pts >= 0 ? new_fs("tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) : -1;
+	if (r == 0 && (pts < 0 || shm < 0))
+		r = fail_context("%s", at);
+	if (r == 0)
+		r = attach_at(devdir, pts, "pts", true) < 0 || attach_at(devdir, shm, "shm", true) < 0 ? -1 : 0;
+	close_fd(&pts);
+	close_fd(&shm);
 	if (r == 0 && !writable && sys_mount_setattr(devdir, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY) < 0)
 		r = fail("make %s read-only", at);
 	close(devdir);
