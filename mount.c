@@ -1,44 +1,104 @@
-/* mount.c: mount primitives for ns.c and overlay.c, on the new mount API
- * (open_tree, move_mount, mount_setattr, fsopen/fsconfig/fsmount) with every
- * path inside the new root resolved by openat2(RESOLVE_IN_ROOT), so that a
+/* mount.c: mount primitives for ns.c and overlay.c.
+ *
+ * Where the kernel has them (Linux 5.12), the new mount API (open_tree,
+ * move_mount, mount_setattr, fsopen/fsconfig/fsmount), with every path
+ * inside the new root resolved by openat2(RESOLVE_IN_ROOT), so that a
  * symlink in a hostile rootfs can neither send a mount onto a host path nor
- * make sbx create anything outside the root. */
+ * make sbx create anything outside the root.
+ *
+ * On older kernels (back to 5.4) the same guarantees by older means, chosen
+ * per feature from what the kernel answers ENOSYS to (any other error stays
+ * an error):
+ *
+ *   no openat2 (< 5.6)   paths are resolved one component at a time from
+ *                        the root fd with O_PATH|O_NOFOLLOW, following
+ *                        symlinks ourselves, inside the root (see
+ *                        resolve_by_steps)
+ *   no open_tree, move_mount, fsopen or mount_setattr (< 5.12)
+ *                        mount(2) on /proc/self/fd/N paths of fds resolved
+ *                        as above.  A "detached" mount is one mounted in
+ *                        the holding area (the staging tmpfs, unbindable so
+ *                        that no recursive bind of a host path copies it)
+ *                        and moved into place with MS_MOVE; mount flags
+ *                        are set by remounting each mount of the tree (see
+ *                        remount_tree).
+ *
+ * Either way a detached mount is an fd (of the mount's root), so the
+ * callers do not care which path runs. */
 #include "sbx.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
 #include <linux/mount.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-int sys_open_tree(int dfd, const char *path, unsigned flags)
+#ifndef ST_NOSYMFOLLOW
+#define ST_NOSYMFOLLOW 0x2000
+#endif
+#ifndef MS_NOSYMFOLLOW
+#define MS_NOSYMFOLLOW 256
+#endif
+
+/* Which kernel interfaces this kernel offers, asked once.  The mount calls
+ * go together: a detached tree from open_tree is of no use if its flags
+ * cannot be set (mount_setattr, 5.12), so below 5.12 all of it is mount(2). */
+struct mount_api {
+	bool probed;
+	bool openat2;  /* Linux 5.6 */
+	bool new_api;  /* open_tree, move_mount, fsopen, fsconfig, fsmount (5.2) and mount_setattr (5.12) */
+};
+
+/* A call with arguments no kernel accepts: ENOSYS only if it is missing. */
+static bool syscall_missing(long nr)
+{
+	return syscall(nr, -1, NULL, 0, NULL, 0) < 0 && errno == ENOSYS;
+}
+
+static const struct mount_api *mount_api(void)
+{
+	static struct mount_api api;
+	if (!api.probed) {
+		int saved = errno;
+		api.openat2 = !syscall_missing(SYS_openat2);
+		api.new_api = !syscall_missing(SYS_open_tree) && !syscall_missing(SYS_move_mount) &&
+			      !syscall_missing(SYS_fsopen) && !syscall_missing(SYS_fsconfig) &&
+			      !syscall_missing(SYS_fsmount) && !syscall_missing(SYS_mount_setattr);
+		api.probed = true;
+		errno = saved;
+	}
+	return &api;
+}
+
+bool mount_api_is_new(void)
+{
+	return mount_api()->new_api;
+}
+
+static int sys_open_tree(int dfd, const char *path, unsigned flags)
 {
 	return (int)syscall(SYS_open_tree, dfd, path, flags);
 }
 
-int sys_move_mount(int from_dfd, const char *from, int to_dfd, const char *to, unsigned flags)
+static int sys_move_mount(int from_dfd, const char *from, int to_dfd, const char *to, unsigned flags)
 {
 	return (int)syscall(SYS_move_mount, from_dfd, from, to_dfd, to, flags);
 }
 
-int sys_mount_setattr(int dfd, const char *path, unsigned flags, unsigned long attr_set)
+static int sys_mount_setattr(int dfd, const char *path, unsigned flags, unsigned long attr_set)
 {
 	struct mount_attr attr = { .attr_set = attr_set };
 	return (int)syscall(SYS_mount_setattr, dfd, path, flags, &attr, sizeof attr);
-}
-
-static int sys_openat2(int dfd, const char *path, const struct open_how *how)
-{
-	int fd;
-	do
-		fd = (int)syscall(SYS_openat2, dfd, path, how, sizeof *how);
-	while (fd < 0 && (errno == EAGAIN || errno == EINTR));
-	return fd;
 }
 
 void close_fd(int *fd)
@@ -51,11 +111,178 @@ void close_fd(int *fd)
 void explain_missing_kernel_feature(void)
 {
 	if (errno == ENOSYS)
-		set_hint("sbx needs Linux 5.12 or newer (openat2, open_tree, move_mount, fsopen, mount_setattr); "
-			 "this kernel does not offer them");
+		set_hint("sbx needs Linux 5.4 or newer; this kernel lacks a system call it uses");
+}
+
+/* /proc/self/fd/N, naming what fd is open on for the path-based calls
+ * (mount(2), chmod); name, if not empty, is looked up in it. */
+struct fd_path {
+	char text[PATH_MAX + 32];
+};
+
+static const char *fd_path(struct fd_path *p, int fd, const char *name)
+{
+	if (fd == AT_FDCWD)
+		snprintf(p->text, sizeof p->text, "%s", name);
+	else if (name && name[0])
+		snprintf(p->text, sizeof p->text, "/proc/self/fd/%d/%s", fd, name);
+	else
+		snprintf(p->text, sizeof p->text, "/proc/self/fd/%d", fd);
+	return p->text;
 }
 
 /* ---- resolving paths --------------------------------------------------- */
+
+/* What openat2 does, for kernels without it (before 5.6), for the flags sbx
+ * uses: O_PATH, plus O_NOFOLLOW and O_DIRECTORY; RESOLVE_IN_ROOT,
+ * RESOLVE_BENEATH, RESOLVE_NO_SYMLINKS, RESOLVE_NO_MAGICLINKS.
+ *
+ * The path is walked one component at a time with O_PATH|O_NOFOLLOW, from
+ * the fds of the directories entered so far (a stack whose bottom is the
+ * root): ".." pops one, never the root itself, so nothing above the root is
+ * ever opened, as with RESOLVE_IN_ROOT.  A symlink is read and its text
+ * walked in its place (an absolute one from the root again), at most 40
+ * times per path, the kernel's limit.  A symlink on a procfs is never
+ * followed: /proc/PID/root, cwd, fd/N are "magic" (they jump to their
+ * object, not to their text), and telling them from the harmless /proc/self
+ * needs the kernel's help; refusing them all refuses the dangerous ones as
+ * RESOLVE_NO_MAGICLINKS does, with ELOOP. */
+#define MAX_SYMLINKS 40
+
+struct walk {
+	int *dirs; /* dirs[0]: the root; dirs[n - 1]: where the walk is */
+	size_t n;
+};
+
+static void walk_push(struct walk *w, int fd)
+{
+	w->dirs = grow(w->dirs, &w->n, sizeof *w->dirs);
+	w->dirs[w->n - 1] = fd;
+}
+
+static void walk_pop_to(struct walk *w, size_t n)
+{
+	while (w->n > n)
+		close(w->dirs[--w->n]);
+}
+
+/* The text of the symlink link, if following it is allowed; NULL with errno
+ * set if not. */
+static char *symlink_to_follow(int link, unsigned long long resolve, int *links)
+{
+	struct statfs sf;
+	if ((resolve & RESOLVE_NO_SYMLINKS) || ++*links > MAX_SYMLINKS) {
+		errno = ELOOP;
+		return NULL;
+	}
+	if ((resolve & RESOLVE_NO_MAGICLINKS) && (fstatfs(link, &sf) < 0 || sf.f_type == PROC_SUPER_MAGIC)) {
+		errno = ELOOP;
+		return NULL;
+	}
+	char *text = xcalloc(1, PATH_MAX);
+	ssize_t n = readlinkat(link, "", text, PATH_MAX - 1);
+	if (n <= 0) {
+		free(text);
+		errno = n == 0 ? ENOENT : errno;
+		return NULL;
+	}
+	text[n] = '\0';
+	return text;
+}
+
+static int resolve_by_steps(int dfd, const char *path, int flags, unsigned long long resolve)
+{
+	bool beneath = (resolve & RESOLVE_BENEATH) && !(resolve & RESOLVE_IN_ROOT);
+	int start;
+	if (path[0] == '/' && beneath) {
+		errno = EXDEV;
+		return -1;
+	}
+	if (path[0] == '/' && !(resolve & RESOLVE_IN_ROOT))
+		start = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	else if (dfd == AT_FDCWD)
+		start = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	else
+		start = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
+	if (start < 0)
+		return -1;
+	struct walk w = { 0 };
+	walk_push(&w, start);
+	char *todo = xstrdup(path);
+	size_t pos = 0;
+	int links = 0, result = -1, err = 0;
+	while (!err && result < 0) {
+		pos += strspn(todo + pos, "/");
+		if (!todo[pos])
+			break;
+		size_t len = strcspn(todo + pos, "/");
+		char *name = xasprintf("%.*s", (int)len, todo + pos);
+		pos += len;
+		bool last = todo[pos + strspn(todo + pos, "/")] == '\0';
+		struct stat st;
+		int fd = -1;
+		if (strcmp(name, ".") == 0) {
+			/* stays */
+		} else if (strcmp(name, "..") == 0) {
+			if (w.n == 1 && beneath)
+				err = EXDEV;
+			walk_pop_to(&w, w.n > 1 ? w.n - 1 : 1);
+		} else if ((fd = openat(w.dirs[w.n - 1], name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+			   fstat(fd, &st) < 0) {
+			err = errno;
+		} else if (S_ISLNK(st.st_mode) && !(last && (flags & O_NOFOLLOW))) {
+			char *text = symlink_to_follow(fd, resolve, &links);
+			if (!text) {
+				err = errno;
+			} else {
+				if (text[0] == '/' && beneath)
+					err = EXDEV;
+				if (text[0] == '/')
+					walk_pop_to(&w, 1);
+				char *rest = xasprintf("%s/%s", text, todo + pos);
+				free(todo);
+				free(text);
+				todo = rest;
+				pos = 0;
+			}
+		} else if (last) {
+			result = fd;
+			fd = -1;
+		} else {
+			walk_push(&w, fd);
+			fd = -1;
+		}
+		close_fd(&fd);
+		free(name);
+	}
+	if (!err && result < 0 && (result = fcntl(w.dirs[w.n - 1], F_DUPFD_CLOEXEC, 0)) < 0)
+		err = errno;
+	struct stat st;
+	if (!err && (flags & O_DIRECTORY) && (fstat(result, &st) < 0 || !S_ISDIR(st.st_mode)))
+		err = ENOTDIR;
+	free(todo);
+	walk_pop_to(&w, 0);
+	free(w.dirs);
+	if (err) {
+		close_fd(&result);
+		errno = err;
+	}
+	return result;
+}
+
+/* openat2 where the kernel has it, the walk above where it does not.  Only
+ * for O_PATH opens. */
+int open_resolved(int dfd, const char *path, const struct open_how *how)
+{
+	if (mount_api()->openat2) {
+		int fd;
+		do
+			fd = (int)syscall(SYS_openat2, dfd, path, how, sizeof *how);
+		while (fd < 0 && (errno == EAGAIN || errno == EINTR));
+		return fd;
+	}
+	return resolve_by_steps(dfd, path, (int)how->flags, how->resolve);
+}
 
 /* Open a host path (a bind source, the rootfs, the overlay's upper dir)
  * without following any symlink.  The path was made canonical by realpath
@@ -63,19 +290,19 @@ void explain_missing_kernel_feature(void)
  * was swapped since then: refuse rather than bind what it points at.
  *
  * Why here, in init, and not in the supervisor before the clone: a clone of
- * a mount (open_tree OPEN_TREE_CLONE) is only allowed from the caller's own
- * mount namespace, and an fd opened before the clone belongs to the
- * supervisor's namespace (EINVAL); cloning in the supervisor would need
- * CAP_SYS_ADMIN there.  Init opens every source first thing in its private
- * copy of the namespace, before anything is attached, so nothing of the new
- * root can be confused with a source. */
+ * a mount (open_tree OPEN_TREE_CLONE, or a bind with mount(2)) is only
+ * allowed from the caller's own mount namespace, and an fd opened before
+ * the clone belongs to the supervisor's namespace (EINVAL); cloning in the
+ * supervisor would need CAP_SYS_ADMIN there.  Init opens every source first
+ * thing in its private copy of the namespace, before anything is attached,
+ * so nothing of the new root can be confused with a source. */
 int open_source(const char *path)
 {
 	struct open_how how = {
 		.flags = O_PATH | O_CLOEXEC,
 		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
-	int fd = sys_openat2(AT_FDCWD, path, &how);
+	int fd = open_resolved(AT_FDCWD, path, &how);
 	if (fd >= 0)
 		return fd;
 	if (errno == ELOOP) {
@@ -95,7 +322,7 @@ static int open_in_root_flags(int rootfd, const char *path, int flags)
 		.flags = (unsigned long long)(O_PATH | O_CLOEXEC | flags),
 		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
-	return sys_openat2(rootfd, path, &how);
+	return open_resolved(rootfd, path, &how);
 }
 
 int open_in_root(int rootfd, const char *path)
@@ -188,9 +415,382 @@ int open_mount_point(int rootfd, const char *path, bool dir)
 	return fd;
 }
 
+/* ---- mount(2): flags set by remounting ---------------------------------- */
+
+static int mount_id(int fd)
+{
+	char path[64], buf[2048];
+	snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+	if (read_small_file(path, buf, sizeof buf) < 0)
+		return -1;
+	const char *p = strstr(buf, "mnt_id:");
+	return p ? atoi(p + 7) : -1;
+}
+
+struct mountinfo {
+	int id, parent;
+	char *point; /* unescaped, as init sees it */
+};
+
+static int by_id(const void *a, const void *b)
+{
+	const struct mountinfo *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape_octal(char *s)
+{
+	char *out = s;
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
+		    s[3] <= '7') {
+			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
+/* Every mount of our namespace, in mountinfo's order; NULL if unreadable. */
+static struct mountinfo *read_mountinfo(size_t *n)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return NULL;
+	struct mountinfo *list = NULL;
+	char *line = NULL;
+	size_t cap = 0;
+	*n = 0;
+	while (getline(&line, &cap, f) > 0) {
+		int id, parent;
+		char *point = xcalloc(1, strlen(line) + 1);
+		if (sscanf(line, "%d %d %*s %*s %s", &id, &parent, point) != 3) {
+			free(point);
+			continue;
+		}
+		unescape_octal(point);
+		list = grow(list, n, sizeof *list);
+		list[*n - 1] = (struct mountinfo){ id, parent, point };
+	}
+	free(line);
+	fclose(f);
+	return list;
+}
+
+static void free_mountinfo(struct mountinfo *list, size_t n)
+{
+	for (size_t i = 0; i < n && list; i++)
+		free(list[i].point);
+	free(list);
+}
+
+/* Is the mount with id `id` below the mount `top` (sorted: the list sorted
+ * by id)?  Bounded by the number of mounts, in case of a cycle. */
+static bool mount_below(const struct mountinfo *sorted, size_t n, int id, int top)
+{
+	for (size_t steps = 0; steps <= n; steps++) {
+		struct mountinfo key = { .id = id };
+		const struct mountinfo *m = bsearch(&key, sorted, n, sizeof *sorted, by_id);
+		if (!m || m->parent == m->id)
+			return false;
+		if (m->parent == top)
+			return true;
+		id = m->parent;
+	}
+	return false;
+}
+
+static unsigned long ms_flags(unsigned long attrs)
+{
+	return (attrs & MOUNT_ATTR_RDONLY ? MS_RDONLY : 0) | (attrs & MOUNT_ATTR_NOSUID ? MS_NOSUID : 0) |
+	       (attrs & MOUNT_ATTR_NODEV ? MS_NODEV : 0) | (attrs & MOUNT_ATTR_NOEXEC ? MS_NOEXEC : 0);
+}
+
+/* Remount the mount whose root fd is open on with attrs added.  In a user
+ * namespace the flags a more privileged namespace set are locked
+ * (MNT_LOCK_*): a remount that would clear one fails with EPERM, so every
+ * flag the mount has is passed again (statvfs tells them), atime included.
+ * Flags can only be added, as with mount_setattr. */
+static int remount_one(int fd, unsigned long attrs, const char *shown)
+{
+	static const struct {
+		unsigned long st, ms;
+	} kept[] = {
+		{ ST_RDONLY, MS_RDONLY },	{ ST_NOSUID, MS_NOSUID },	  { ST_NODEV, MS_NODEV },
+		{ ST_NOEXEC, MS_NOEXEC },	{ ST_NOATIME, MS_NOATIME },	  { ST_NODIRATIME, MS_NODIRATIME },
+		{ ST_RELATIME, MS_RELATIME }, { ST_NOSYMFOLLOW, MS_NOSYMFOLLOW },
+	};
+	struct statvfs sv;
+	if (fstatvfs(fd, &sv) < 0)
+		return fail("statvfs %s", shown);
+	unsigned long flags = MS_REMOUNT | MS_BIND | ms_flags(attrs);
+	for (size_t i = 0; i < sizeof kept / sizeof *kept; i++)
+		if (sv.f_flag & kept[i].st)
+			flags |= kept[i].ms;
+	/* nodiratime alone means strictatime with it; without this the kernel
+	 * would make it relatime, which a locked atime refuses. */
+	if ((sv.f_flag & ST_NODIRATIME) && !(sv.f_flag & (ST_NOATIME | ST_RELATIME)))
+		flags |= MS_STRICTATIME;
+	struct fd_path p;
+	if (mount(NULL, fd_path(&p, fd, ""), NULL, flags, NULL) < 0)
+		return fail("remount %s", shown);
+	return 0;
+}
+
+/* Open the mount point of a listed mount, walking from dir (at dir_point;
+ * AT_FDCWD: from "/") without following any symlink, and check it leads to
+ * that mount: mountinfo's mount points have no symlinks, and a walk that
+ * meets one, or ends in another mount (*reached, then ESTALE), means the
+ * mount is covered or something changed under us. */
+static int open_listed(int dir, const char *dir_point, const struct mountinfo *m, int *reached)
+{
+	const char *rel = m->point + (strcmp(dir_point, "/") == 0 ? 0 : strlen(dir_point));
+	rel += strspn(rel, "/");
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | (dir == AT_FDCWD ? 0 : RESOLVE_BENEATH),
+	};
+	*reached = -1;
+	int fd = open_resolved(dir, dir == AT_FDCWD ? m->point : (rel[0] ? rel : "."), &how);
+	if (fd < 0)
+		return -1;
+	*reached = mount_id(fd);
+	if (*reached != m->id) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
+	return fd;
+}
+
+/* The mount(2) way to mount_setattr: remount the mount fd is on, and with
+ * recursive every mount below it, adding attrs.  mountinfo is read once;
+ * each mount is reached by its mount point, from the top one.  A mount that
+ * cannot be reached (a directory on the way that we may not search, which
+ * the command cannot either, or a mount covered by another) is left as it
+ * is: whatever reaches the path reaches the mount over it. */
+static int remount_tree(int fd, unsigned long attrs, bool recursive, const char *shown)
+{
+	size_t n = 0;
+	struct mountinfo *list = read_mountinfo(&n), *sorted = NULL;
+	int id = mount_id(fd), top_fd = -1, r = -1;
+	const struct mountinfo *top = NULL;
+	for (size_t i = 0; i < n && !top; i++)
+		if (list[i].id == id)
+			top = &list[i];
+	if (!list || !top) {
+		fail("find the mount of %s in /proc/self/mountinfo", shown);
+		goto out;
+	}
+	int reached;
+	if ((top_fd = open_listed(AT_FDCWD, "/", top, &reached)) < 0) {
+		fail("reach the mount of %s", shown);
+		goto out;
+	}
+	if (remount_one(top_fd, attrs, shown) < 0)
+		goto out;
+	r = 0;
+	if (!recursive)
+		goto out;
+	sorted = xcalloc(n, sizeof *sorted);
+	memcpy(sorted, list, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, by_id);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		const struct mountinfo *m = &list[i];
+		if (!mount_below(sorted, n, m->id, id))
+			continue;
+		int sub = open_listed(top_fd, top->point, m, &reached);
+		if (sub < 0 && errno == EACCES)
+			continue;
+		/* Covered: the walk ended in a mount not on the way to this
+		 * one (else its mount point moved: fail). */
+		if (sub < 0 && errno == ESTALE && reached >= 0 && reached != id &&
+		    !mount_below(sorted, n, m->id, reached))
+			continue;
+		if (sub < 0) {
+			r = fail("reach the mount on %s (below %s)", m->point, shown);
+			break;
+		}
+		r = remount_one(sub, attrs, m->point);
+		close(sub);
+	}
+out:
+	close_fd(&top_fd);
+	free(sorted);
+	free_mountinfo(list, n);
+	return r;
+}
+
+/* ---- mount(2): the holding area ----------------------------------------- */
+
+/* Where mounts made with mount(2) wait to be placed, as detached mounts do
+ * with the new API: the staging tmpfs, made unbindable so that a recursive
+ * bind of a host path above it (the host root) skips it and all that is
+ * mounted in it.  Set once by mount_staging. */
+static int holding_area = -1;
+static unsigned n_held;
+
+/* A fresh empty directory or file in the holding area to mount on. */
+static int make_hold_point(bool dir, char *name, size_t size)
+{
+	if (holding_area < 0)
+		return failx("internal error: no holding area for mounts yet");
+	snprintf(name, size, "held%u", n_held++);
+	int fd = dir ? mkdirat(holding_area, name, 0700)
+		     : openat(holding_area, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return fail("create a mount point in the staging area");
+	if (!dir)
+		close(fd);
+	return 0;
+}
+
+/* The mount now on name in the holding area, as an fd of its root. */
+static int open_held(const char *name, const char *shown)
+{
+	int fd = openat(holding_area, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return fail("open the new mount of %s", shown);
+	if (mount_id(fd) == mount_id(holding_area)) {
+		close(fd);
+		return failx("the mount of %s did not appear", shown);
+	}
+	return fd;
+}
+
+/* A bind needs its source's mount to be bindable: a file of the staging
+ * area itself (--file-data, resolv.conf) is bound while the area is
+ * private for a moment. */
+static int set_holding_propagation(unsigned long flag)
+{
+	struct fd_path p;
+	if (mount(NULL, fd_path(&p, holding_area, ""), NULL, flag, NULL) < 0)
+		return fail("change the staging area's propagation");
+	return 0;
+}
+
+static int hold_bind(int fd, const char *shown, unsigned long attrs)
+{
+	struct stat st;
+	char name[32];
+	if (fstat(fd, &st) < 0)
+		return fail("stat %s", shown);
+	if (make_hold_point(S_ISDIR(st.st_mode), name, sizeof name) < 0)
+		return -1;
+	bool from_staging = mount_id(fd) == mount_id(holding_area);
+	if (from_staging && set_holding_propagation(MS_PRIVATE) < 0)
+		return -1;
+	struct fd_path src, dst;
+	int r = mount(fd_path(&src, fd, ""), fd_path(&dst, holding_area, name), NULL, MS_BIND | MS_REC, NULL);
+	int err = errno;
+	if (from_staging && set_holding_propagation(MS_UNBINDABLE) < 0)
+		return -1;
+	if (r < 0) {
+		errno = err;
+		return fail("bind %s", shown);
+	}
+	int held = open_held(name, shown);
+	if (held >= 0 && attrs && remount_tree(held, attrs, true, shown) < 0)
+		close_fd(&held);
+	return held;
+}
+
+/* mount(2)'s data: "a=1,b" of { "a=1", "b", NULL }. */
+static char *join_options(const char *const *opts)
+{
+	char *data = xstrdup("");
+	for (const char *const *o = opts; o && *o; o++) {
+		char *more = xasprintf("%s%s%s", data, data[0] ? "," : "", *o);
+		free(data);
+		data = more;
+	}
+	return data;
+}
+
+static int hold_new_fs(const char *type, const char *const *opts, unsigned long attrs)
+{
+	char name[32];
+	if (make_hold_point(true, name, sizeof name) < 0)
+		return -1;
+	char *data = join_options(opts);
+	/* overlayfs takes a private clone of its upper layer's mount, which
+	 * an unbindable mount (the staging area, holding the throwaway
+	 * layer) refuses. */
+	bool overlay = strcmp(type, "overlay") == 0;
+	if (overlay && set_holding_propagation(MS_PRIVATE) < 0) {
+		free(data);
+		return -1;
+	}
+	struct fd_path dst;
+	int r = mount(type, fd_path(&dst, holding_area, name), type, ms_flags(attrs), data[0] ? data : NULL);
+	int err = errno;
+	free(data);
+	if (overlay && set_holding_propagation(MS_UNBINDABLE) < 0)
+		return -1;
+	errno = err;
+	if (r < 0)
+		return fail("mount %s", type);
+	return open_held(name, type);
+}
+
+/* The scratch tmpfs at path (ns.c's staging area), which also serves as the
+ * holding area for mount(2); returns an fd of its root. */
+int mount_staging(const char *path, const char *const *opts)
+{
+	if (mount_api()->new_api) {
+		int mnt = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+		if (mnt >= 0 && sys_move_mount(mnt, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+			fail("mount the staging area on %s", path);
+			close_fd(&mnt);
+		}
+		return mnt;
+	}
+	char *data = join_options(opts);
+	int r = mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, data);
+	free(data);
+	if (r < 0)
+		return fail("mount the staging area on %s", path);
+	if (mount(NULL, path, NULL, MS_UNBINDABLE, NULL) < 0)
+		return fail("make the staging area unbindable");
+	int fd = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return fail("open the staging area");
+	close_fd(&holding_area);
+	holding_area = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (holding_area < 0) {
+		close(fd);
+		return fail("open the staging area");
+	}
+	return fd;
+}
+
 /* ---- making and placing mounts ----------------------------------------- */
 
-/* Attach a detached mount (from open_tree or fsmount) at path in the root.
+/* Move the detached mount mnt onto to (a name in to_dfd, or with "" to_dfd
+ * itself): move_mount, or MS_MOVE out of the holding area. */
+int move_mount_to(int mnt, int to_dfd, const char *to)
+{
+	if (mount_api()->new_api)
+		return sys_move_mount(mnt, "", to_dfd, to,
+				      MOVE_MOUNT_F_EMPTY_PATH | (to[0] ? 0 : MOVE_MOUNT_T_EMPTY_PATH));
+	struct fd_path src, dst;
+	return mount(fd_path(&src, mnt, ""), fd_path(&dst, to_dfd, to), NULL, MS_MOVE, NULL);
+}
+
+/* Add attrs to the mount fd is on (and with recursive, to all below it). */
+int set_mount_attrs(int fd, unsigned long attrs, bool recursive, const char *shown)
+{
+	if (!mount_api()->new_api)
+		return remount_tree(fd, attrs, recursive, shown);
+	if (sys_mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), attrs) < 0)
+		return fail("set mount flags on %s", shown);
+	return 0;
+}
+
+/* Attach a detached mount (from clone_fd or new_fs) at path in the root.
  * A mount point that is the root itself ("/", or a symlink to "/" or
  * "../..") is refused: a mount there would cover the whole root. */
 int attach(int rootfd, int mnt, const char *path)
@@ -206,7 +806,7 @@ int attach(int rootfd, int mnt, const char *path)
 		return failx("mount point %s is the root of the sandbox itself%s", path,
 			     strcmp(path, "/") != 0 ? " (through a symlink in the rootfs)" : "");
 	}
-	int r = sys_move_mount(mnt, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+	int r = move_mount_to(mnt, target, "");
 	close(target);
 	if (r < 0)
 		return fail("mount on %s", path);
@@ -218,6 +818,8 @@ int attach(int rootfd, int mnt, const char *path)
  * only be tightened, never loosened, so this is safe on locked mounts too. */
 int clone_fd(int fd, const char *path, unsigned long attrs)
 {
+	if (!mount_api()->new_api)
+		return hold_bind(fd, path, attrs);
 	int tree = sys_open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0) {
 		explain_missing_kernel_feature();
@@ -262,6 +864,8 @@ static void add_fs_log(int fs)
  * options given as "key=value" or "flag" strings (NULL-terminated). */
 int new_fs(const char *type, const char *const *opts, unsigned long attrs)
 {
+	if (!mount_api()->new_api)
+		return hold_new_fs(type, opts, attrs);
 	int fs = (int)syscall(SYS_fsopen, type, FSOPEN_CLOEXEC);
 	if (fs < 0) {
 		explain_missing_kernel_feature();
@@ -303,4 +907,3 @@ int mount_new_fs(int rootfd, const char *path, const char *type, const char *con
 	close(mnt);
 	return r;
 }
-

@@ -1,11 +1,11 @@
 /* ns.c: the child side of the mount namespace (the new root and everything
  * mounted in it) and of the UTS namespace.
  *
- * Everything uses the new mount API (open_tree, move_mount, mount_setattr,
- * fsopen/fsmount) and resolves every destination with openat2 inside the new
- * root (RESOLVE_IN_ROOT), so a symlink in a hostile rootfs cannot send a mount
- * onto a host path.  That needs Linux 5.12 or newer; on older kernels sbx
- * stops with a clear message instead of building a weaker sandbox.
+ * Everything goes through mount.c: the new mount API (open_tree, move_mount,
+ * mount_setattr, fsopen/fsmount) with every destination resolved inside the
+ * new root (openat2 RESOLVE_IN_ROOT), so a symlink in a hostile rootfs cannot
+ * send a mount onto a host path; on kernels before 5.12, the same with
+ * mount(2) and a resolver of sbx's own (see mount.c).
  *
  * Init assembles the new root on a scratch tmpfs that only its own mount
  * namespace ever sees:
@@ -15,6 +15,7 @@
  *   STAGING/lower       with --overlay: the read-only rootfs under it
  *   STAGING/upper,work  with --overlay and no --overlay-upper
  *   STAGING/resolv.conf with --net user, bound over /etc/resolv.conf
+ *   STAGING/heldN       with mount(2): mounts waiting to be moved into place
  *
  * After pivot_root the scratch tmpfs goes away with the old root. */
 #include "sbx.h"
@@ -50,16 +51,10 @@ static int remount_readonly(int rootfd, const char *path)
 	int fd = open_in_root(rootfd, path);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : fail("open %s", path);
-	int mnt = sys_open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
-	int r = -1;
-	if (mnt < 0)
-		fail("clone %s", path);
-	else if (sys_mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, MOUNT_ATTR_RDONLY) < 0)
-		fail("make %s read-only", path);
-	else if (sys_move_mount(mnt, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+	int mnt = clone_fd(fd, path, MOUNT_ATTR_RDONLY);
+	int r = mnt < 0 ? -1 : move_mount_to(mnt, fd, "");
+	if (mnt >= 0 && r < 0)
 		fail("mount on %s", path);
-	else
-		r = 0;
 	close_fd(&mnt);
 	close(fd);
 	return r;
@@ -112,8 +107,7 @@ static int attach_at(int dirfd, int mnt, const char *name, bool dir)
 		return fail("create device node %s", name);
 	if (!dir)
 		close(made);
-	int r = sys_move_mount(mnt, "", dirfd, name, MOVE_MOUNT_F_EMPTY_PATH);
-	if (r < 0)
+	if (move_mount_to(mnt, dirfd, name) < 0)
 		return fail("mount device node %s", name);
 	return 0;
 }
@@ -155,8 +149,8 @@ static int mount_dev(int rootfd, const char *at, const int *devices, bool writab
 		r = attach_at(devdir, pts, "pts", true) < 0 || attach_at(devdir, shm, "shm", true) < 0 ? -1 : 0;
 	close_fd(&pts);
 	close_fd(&shm);
-	if (r == 0 && !writable && sys_mount_setattr(devdir, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY) < 0)
-		r = fail("make %s read-only", at);
+	if (r == 0 && !writable)
+		r = set_mount_attrs(devdir, MOUNT_ATTR_RDONLY, false, at);
 	close(devdir);
 	return r;
 }
@@ -278,6 +272,17 @@ static int make_file(int rootfd, const struct mount_op *op)
 	return r;
 }
 
+/* A detached mount of the file name on the scratch tmpfs, with attrs. */
+static int clone_scratch_file(int scratch, const char *name, unsigned long attrs, const char *shown)
+{
+	int fd = openat(scratch, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return fail("open the file for %s", shown);
+	int mnt = clone_fd(fd, shown, attrs);
+	close(fd);
+	return mnt;
+}
+
 /* The data goes into a file of its own on the scratch tmpfs, which is then
  * bound on the destination (the file outlives the scratch mount). */
 static int bind_data(int rootfd, int scratch, const struct mount_op *op, size_t index)
@@ -293,14 +298,11 @@ static int bind_data(int rootfd, int scratch, const struct mount_op *op, size_t 
 	close(fd);
 	if (r < 0)
 		return -1;
-	int mnt = sys_open_tree(scratch, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (mnt < 0)
-		return fail("clone the data for %s", op->dst);
 	unsigned long attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (op->readonly ? MOUNT_ATTR_RDONLY : 0);
-	if (sys_mount_setattr(mnt, "", AT_EMPTY_PATH, attrs) < 0)
-		r = fail("set mount flags on %s", op->dst);
-	else
-		r = attach(rootfd, mnt, op->dst);
+	int mnt = clone_scratch_file(scratch, name, attrs, op->dst);
+	if (mnt < 0)
+		return -1;
+	r = attach(rootfd, mnt, op->dst);
 	close(mnt);
 	return r;
 }
@@ -313,11 +315,9 @@ static int remount_ro(int rootfd, const struct mount_op *op)
 	int fd = open_in_root(rootfd, op->dst);
 	if (fd < 0)
 		return fail("remount %s read-only", op->dst);
-	int r = sys_mount_setattr(fd, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY);
+	int r = set_mount_attrs(fd, MOUNT_ATTR_RDONLY, false, op->dst);
 	close(fd);
-	if (r < 0)
-		return fail("remount %s read-only", op->dst);
-	return 0;
+	return r;
 }
 
 /* A bind (or tmpfs) on "/" itself, as in bubblewrap's "--ro-bind / /":
@@ -325,7 +325,7 @@ static int remount_ro(int rootfd, const struct mount_op *op)
  * the steps after it work in the new top mount. */
 static int cover_root(int *rootfd, int scratch, int mnt, const char *what)
 {
-	if (sys_move_mount(mnt, "", scratch, "root", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+	if (move_mount_to(mnt, scratch, "root") < 0)
 		return fail("mount %s on /", what);
 	int fd = open(NEW_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -437,15 +437,14 @@ static int bind_resolv_conf(int scratch, int rootfd, const char *text)
 		return -1;
 	}
 	close(f);
-	int mnt = sys_open_tree(scratch, "resolv.conf", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	int mnt = clone_scratch_file(scratch, "resolv.conf",
+				     MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+				     "resolv.conf");
 	if (mnt < 0)
-		return fail("clone resolv.conf");
+		return -1;
 	int r = 0;
 	bool present = exists_in_root(rootfd, "/etc/resolv.conf");
-	if (sys_mount_setattr(mnt, "", AT_EMPTY_PATH,
-			      MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC) < 0)
-		r = fail("make resolv.conf read-only");
-	else if ((present || exists_in_root(rootfd, "/etc")) && attach(rootfd, mnt, "/etc/resolv.conf") < 0) {
+	if ((present || exists_in_root(rootfd, "/etc")) && attach(rootfd, mnt, "/etc/resolv.conf") < 0) {
 		if (present)
 			r = -1;
 		else
@@ -485,9 +484,10 @@ static void close_sources(struct sources *s)
 	free(s->trees);
 }
 
-/* Every host path is cloned first, before anything is attached at the
- * staging point, so no source can be confused with a path of the new root. */
-static int clone_sources(const struct config *cfg, struct sources *s)
+/* Every host path is opened first, before anything is mounted at the
+ * staging point, so no source can be confused with a path of the new root
+ * (O_PATH, no symlinks followed: open_source). */
+static int open_sources(const struct config *cfg, struct sources *s)
 {
 	s->cfg = cfg;
 	s->rootfs = s->keep_dir = s->host_proc = -1;
@@ -498,20 +498,53 @@ static int clone_sources(const struct config *cfg, struct sources *s)
 	for (size_t i = 0; i < cfg->n_mounts; i++)
 		s->trees[i] = -1;
 
-	if (!cfg->empty_root &&
-	    (s->rootfs = clone_tree(cfg->rootfs, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)) < 0)
+	if (!cfg->empty_root && (s->rootfs = open_source(cfg->rootfs)) < 0)
 		return fail_context("rootfs");
 	if (cfg->overlay_upper && (s->keep_dir = open_source(cfg->overlay_upper)) < 0)
 		return fail_context("--overlay-upper");
 	for (size_t i = 0; i < N_DEVICES; i++) {
 		char path[32];
 		snprintf(path, sizeof path, "/dev/%s", device_names[i]);
-		s->devices[i] = clone_tree(path, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
-		if (s->devices[i] < 0)
+		if ((s->devices[i] = open_source(path)) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < cfg->n_mounts && (cfg->share_ns & CLONE_NEWPID); i++)
 		if (cfg->mounts[i].kind == MOUNT_PROC && s->host_proc < 0 && (s->host_proc = open_source("/proc")) < 0)
+			return -1;
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		const struct mount_op *op = &cfg->mounts[i];
+		if (op->kind != MOUNT_BIND && op->kind != MOUNT_RO_BIND && op->kind != MOUNT_DEV_BIND)
+			continue;
+		s->trees[i] = open_source(op->src);
+		if (s->trees[i] < 0 && op->optional && errno == ENOENT)
+			continue; /* --bind-try: gone since the options were read */
+		if (s->trees[i] < 0)
+			return fail_context("bind %s", op->src);
+	}
+	return 0;
+}
+
+/* Replace the opened source *fd by a detached copy of its mount tree. */
+static int detach_source(int *fd, const char *shown, unsigned long attrs)
+{
+	if (*fd < 0)
+		return 0;
+	int tree = clone_fd(*fd, shown, attrs);
+	close(*fd);
+	*fd = tree;
+	return tree < 0 ? -1 : 0;
+}
+
+/* Each source becomes a detached mount tree with its flags: the rootfs
+ * read-only, nosuid and nodev throughout, binds nosuid (and nodev but for
+ * --dev-bind), read-only binds read-only throughout. */
+static int clone_sources(struct sources *s)
+{
+	const struct config *cfg = s->cfg;
+	if (detach_source(&s->rootfs, cfg->rootfs, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
+		return fail_context("rootfs");
+	for (size_t i = 0; i < N_DEVICES; i++)
+		if (detach_source(&s->devices[i], device_names[i], MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) < 0)
 			return -1;
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct mount_op *op = &cfg->mounts[i];
@@ -522,10 +555,7 @@ static int clone_sources(const struct config *cfg, struct sources *s)
 			attrs |= MOUNT_ATTR_NODEV;
 		if (op->kind == MOUNT_RO_BIND)
 			attrs |= MOUNT_ATTR_RDONLY;
-		s->trees[i] = clone_tree(op->src, attrs);
-		if (s->trees[i] < 0 && op->optional && errno == ENOENT)
-			continue; /* --bind-try: gone since the options were read */
-		if (s->trees[i] < 0)
+		if (detach_source(&s->trees[i], op->src, attrs) < 0)
 			return fail_context("bind %s", op->src);
 	}
 	return 0;
@@ -547,14 +577,9 @@ static int mount_scratch(const struct config *cfg)
 	else if (cfg->overlay && !cfg->overlay_upper)
 		snprintf(size, sizeof size, "size=50%%"); /* what any tmpfs gets */
 	const char *const opts[] = { "mode=0700", size, NULL };
-	int mnt = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	int mnt = mount_staging(STAGING, opts);
 	if (mnt < 0)
 		return fail_context("staging area");
-	if (sys_move_mount(mnt, "", AT_FDCWD, STAGING, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
-		fail("mount the staging area on " STAGING);
-		close(mnt);
-		return -1;
-	}
 	if (mkdirat(mnt, "root", 0755) < 0) {
 		fail("create " NEW_ROOT);
 		close(mnt);
@@ -570,7 +595,7 @@ static int mount_empty_root(int scratch)
 	int mnt = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 	if (mnt < 0)
 		return fail_context("the root tmpfs");
-	int r = sys_move_mount(mnt, "", scratch, "root", MOVE_MOUNT_F_EMPTY_PATH);
+	int r = move_mount_to(mnt, scratch, "root");
 	close(mnt);
 	if (r < 0)
 		return fail("mount the root tmpfs on " NEW_ROOT);
@@ -623,16 +648,24 @@ int build_root(const struct config *cfg)
 		fail("make mounts private");
 		return -1;
 	}
-	if (clone_sources(cfg, &s) < 0)
+	/* The sources are cloned before the staging tmpfs is mounted, so that
+	 * a recursive copy of the host root does not take it along; with
+	 * mount(2) the copies are made in the staging area, after it is
+	 * mounted, and it is unbindable so that they skip it (mount.c). */
+	if (open_sources(cfg, &s) < 0)
 		goto out;
-	trace_step("rootfs and bind sources cloned");
+	if (mount_api_is_new() && clone_sources(&s) < 0)
+		goto out;
 	if ((scratch = mount_scratch(cfg)) < 0)
 		goto out;
+	if (!mount_api_is_new() && clone_sources(&s) < 0)
+		goto out;
+	trace_step("rootfs and bind sources cloned");
 	if (cfg->empty_root)
 		rootfd = mount_empty_root(scratch);
 	else if (cfg->overlay)
 		rootfd = mount_overlay(cfg, scratch, STAGING, s.rootfs, s.keep_dir);
-	else if (sys_move_mount(s.rootfs, "", scratch, "root", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+	else if (move_mount_to(s.rootfs, scratch, "root") < 0)
 		fail("mount the rootfs on " NEW_ROOT);
 	else if ((rootfd = open(NEW_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		fail("open the new root");

@@ -53,7 +53,7 @@ static int open_layer_dir(int dir, const char *name, mode_t mode, const char *sh
 		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
-	int fd = (int)syscall(SYS_openat2, dir, name, &how, sizeof how);
+	int fd = open_resolved(dir, name, &how);
 	if (fd < 0)
 		return fail("open %s", shown);
 	return fd;
@@ -241,7 +241,7 @@ static int overlay_dir(const struct config *cfg, int lower, int upper_root, int 
 		fail_context("--overlay%s%s", name ? " /" : "", name ? name : "");
 		goto out;
 	}
-	r = sys_move_mount(mnt, "", lower, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+	r = move_mount_to(mnt, lower, "");
 	if (r < 0)
 		fail("mount the overlay on /%s", name ? name : "");
 	close(mnt);
@@ -318,7 +318,7 @@ int mount_overlay(const struct config *cfg, int scratch, const char *staging, in
 	char **busy = NULL;
 	if (keep_dir >= 0 && lock_keep_dir(cfg, keep_dir) < 0)
 		return -1;
-	if (sys_move_mount(rootfs, "", scratch, "root", MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+	if (move_mount_to(rootfs, scratch, "root") < 0) {
 		fail("mount the rootfs under the overlay");
 		goto out;
 	}

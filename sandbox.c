@@ -12,6 +12,7 @@
 #include "sbx.h"
 
 #include <cap-ng.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -24,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -103,6 +105,31 @@ static int cmp_int(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
+/* close_range(lo, hi); before Linux 5.9 (ENOSYS), each fd in the range that
+ * /proc/self/fd lists, or without /proc every number up to the hard limit. */
+static int close_fds_between(unsigned lo, unsigned hi)
+{
+	if (syscall(SYS_close_range, lo, hi, 0) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return -1;
+	DIR *d = opendir("/proc/self/fd");
+	if (d) {
+		for (struct dirent *e; (e = readdir(d));) {
+			unsigned long fd = strtoul(e->d_name, NULL, 10);
+			if (e->d_name[0] != '.' && fd >= lo && fd <= hi && (int)fd != dirfd(d))
+				close((int)fd);
+		}
+		closedir(d);
+		return 0;
+	}
+	struct rlimit rl;
+	unsigned long top = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY ? rl.rlim_max : 1UL << 20;
+	for (unsigned long fd = lo; fd <= hi && fd < top; fd++)
+		close((int)fd);
+	return 0;
+}
+
 /* Close every fd above 2 except the ones asked for and the report socket
  * (close-on-exec, so it closes itself when exec succeeds). */
 static int close_stray_fds(const struct config *cfg, int sock)
@@ -124,12 +151,12 @@ static int close_stray_fds(const struct config *cfg, int sock)
 	for (size_t i = 0; i < n; i++) {
 		if (keep[i] < 3)
 			continue;
-		if ((unsigned)keep[i] > from && syscall(SYS_close_range, from, keep[i] - 1, 0) < 0)
+		if ((unsigned)keep[i] > from && close_fds_between(from, (unsigned)keep[i] - 1) < 0)
 			return fail("close inherited file descriptors");
 		from = (unsigned)keep[i] + 1;
 	}
 	free(keep);
-	if (syscall(SYS_close_range, from, ~0U, 0) < 0)
+	if (close_fds_between(from, ~0U) < 0)
 		return fail("close inherited file descriptors");
 	for (size_t i = 0; i < cfg->n_keep_fds; i++)
 		if (fcntl(cfg->keep_fds[i], F_SETFD, 0) < 0)
@@ -212,7 +239,7 @@ static int drop_capabilities(bool keep_userns_root, unsigned long long cap_add)
 	if (capng_apply(CAPNG_SELECT_ALL) < 0)
 		return failx("drop capabilities: libcap-ng could not apply the reduced set");
 	struct __user_cap_header_struct head = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2];
+	struct __user_cap_data_struct data[2] = { 0 }; /* (valgrind sees only data[0] written) */
 	if (syscall(SYS_capget, &head, data) < 0)
 		return fail("read capabilities back");
 	unsigned long long effective = data[0].effective | (unsigned long long)data[1].effective << 32;

@@ -226,16 +226,22 @@ int enter_payload_ids(const struct config *cfg); /* payload: setgroups, setresgi
 int build_root(const struct config *cfg);
 int set_hostname(const char *name);
 
-/* mount.c: mount primitives (new mount API; paths in the new root resolved
- * with openat2 RESOLVE_IN_ROOT).  All return -1 with the error recorded. */
-int sys_open_tree(int dfd, const char *path, unsigned flags);
-int sys_move_mount(int from_dfd, const char *from, int to_dfd, const char *to, unsigned flags);
-int sys_mount_setattr(int dfd, const char *path, unsigned flags, unsigned long attr_set);
+/* mount.c: mount primitives.  The new mount API with paths in the new root
+ * resolved by openat2 RESOLVE_IN_ROOT where the kernel has them (5.12), the
+ * same guarantees with mount(2) and a walk of our own where it does not
+ * (back to 5.4).  A detached mount is an fd either way.  All return -1 with
+ * the error recorded. */
+struct open_how;
 void close_fd(int *fd);
 void explain_missing_kernel_feature(void);
+bool mount_api_is_new(void);                        /* open_tree ... mount_setattr all there */
+int open_resolved(int dfd, const char *path, const struct open_how *how); /* openat2, O_PATH only */
 int open_source(const char *path);                  /* a host path, no symlinks followed */
 int open_in_root(int rootfd, const char *path);     /* O_PATH, confined to the root */
 int open_mount_point(int rootfd, const char *path, bool dir); /* creates it if it can */
+int mount_staging(const char *path, const char *const *opts); /* the scratch tmpfs; its root fd */
+int move_mount_to(int mnt, int to_dfd, const char *to); /* a detached mount onto to ("": to_dfd) */
+int set_mount_attrs(int fd, unsigned long attrs, bool recursive, const char *shown);
 int attach(int rootfd, int mnt, const char *path);  /* move a detached mount there */
 int clone_fd(int fd, const char *path, unsigned long attrs); /* detached recursive copy */
 int clone_tree(const char *path, unsigned long attrs);
