@@ -145,3 +145,14 @@ setup() { sbx_setup; }
 	assert_success
 	assert_output "$want"
 }
+
+@test "user.max_user_namespaces = 0 is exit 125 with a hint naming the sysctl" {
+	[[ $EUID != 0 ]] || skip "as the unprivileged user only"
+	command -v unshare >/dev/null || skip "unshare missing"
+	# The limit is per user namespace: set it to 0 in one of our own, and
+	# run sbx there, as on a host where an administrator disabled them.
+	run -125 --separate-stderr unshare -Ur /bin/sh -c \
+		'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" -- /bin/true' "$SBX"
+	assert_sbx_error
+	[[ ${stderr_lines[1]:-} == "hint: "*"max_user_namespaces = 0"* ]] || fail "no hint naming the sysctl: $stderr"
+}
