@@ -81,7 +81,16 @@ static void print_bwrap_usage(FILE *out)
 struct words {
 	char **w;
 	size_t n, i;
+	void **owned; /* what --args allocated: freed when parsing ends */
+	size_t n_owned;
 };
+
+static void *own(struct words *ws, void *p)
+{
+	ws->owned = grow(ws->owned, &ws->n_owned, sizeof *ws->owned);
+	ws->owned[ws->n_owned - 1] = p;
+	return p;
+}
 
 static int read_fd_contents(int fd, char **out, size_t *len)
 {
@@ -150,14 +159,14 @@ static int splice_args(struct words *ws, const char *fdtext)
 	if (len && data[len - 1] != '\0')
 		count++;
 	size_t rest = ws->n - ws->i;
-	char **w = xcalloc(count + rest + 1, sizeof *w);
+	char **w = own(ws, xcalloc(count + rest + 1, sizeof *w));
 	size_t m = 0;
 	for (size_t k = 0; k < len; k += strlen(data + k) + 1)
-		w[m++] = xstrdup(data + k);
+		w[m++] = own(ws, xstrdup(data + k));
 	memcpy(w + m, ws->w + ws->i, rest * sizeof *w);
 	free(data);
-	/* The words already read stay valid: they are not freed (the
-	 * config copies what it keeps). */
+	/* The words already read stay valid until parsing ends (the config
+	 * copies what it keeps). */
 	ws->w = w;
 	ws->n = m + rest;
 	ws->i = 0;
@@ -520,17 +529,15 @@ static int check_combinations(const struct config *cfg, const struct pending *p)
 	return 0;
 }
 
-int parse_bwrap(struct config *cfg, int argc, char **argv)
+static int parse_words(struct config *cfg, struct words *ws)
 {
-	set_bwrap_defaults(cfg);
-	struct words ws = { .w = argv, .n = (size_t)argc, .i = 1 };
-	if (ws.n > 1 && strcmp(ws.w[1], "--bwrap") == 0)
-		ws.i = 2;
+	if (ws->n > 1 && strcmp(ws->w[1], "--bwrap") == 0)
+		ws->i = 2;
 	struct pending p = { .perms = -1 };
-	while (ws.i < ws.n && strncmp(ws.w[ws.i], "--", 2) == 0) {
-		const char *o = ws.w[ws.i];
+	while (ws->i < ws->n && strncmp(ws->w[ws->i], "--", 2) == 0) {
+		const char *o = ws->w[ws->i];
 		if (strcmp(o, "--") == 0) {
-			ws.i++;
+			ws->i++;
 			break;
 		}
 		if (strcmp(o, "--help") == 0) {
@@ -542,11 +549,11 @@ int parse_bwrap(struct config *cfg, int argc, char **argv)
 			return 1;
 		}
 		if (strcmp(o, "--args") == 0) {
-			if (ws.i + 1 >= ws.n)
+			if (ws->i + 1 >= ws->n)
 				return failx("--args takes an argument");
-			const char *fd = ws.w[ws.i + 1];
-			ws.i += 2;
-			if (splice_args(&ws, fd) < 0)
+			const char *fd = ws->w[ws->i + 1];
+			ws->i += 2;
+			if (splice_args(ws, fd) < 0)
 				return -1;
 			continue;
 		}
@@ -556,32 +563,43 @@ int parse_bwrap(struct config *cfg, int argc, char **argv)
 				nargs = bwrap_options[k].nargs;
 		if (nargs < 0)
 			return failx("Unknown option %s", o);
-		if (ws.n - ws.i - 1 < (size_t)nargs)
+		if (ws->n - ws->i - 1 < (size_t)nargs)
 			return failx("%s takes %d argument%s", o, nargs, nargs == 1 ? "" : "s");
 		/* A --perms or --size applies to the option right after it. */
 		bool modifier = !strcmp(o, "--perms") || !strcmp(o, "--size");
 		if (!modifier && (p.perms >= 0 || p.size) &&
 		    !(takes_perms(o) && (!p.size || !strcmp(o, "--tmpfs"))))
 			return failx("--perms and --size must be followed by an option that uses them, not %s", o);
-		if (apply(cfg, &p, o, ws.w + ws.i + 1) < 0)
+		if (apply(cfg, &p, o, ws->w + ws->i + 1) < 0)
 			return -1;
 		if (!modifier)
 			p.perms = -1, p.size = 0;
-		ws.i += 1 + (size_t)nargs;
+		ws->i += 1 + (size_t)nargs;
 	}
 	if (check_combinations(cfg, &p) < 0)
 		return -1;
 	/* With a session of its own the command cannot reach the caller's
 	 * terminal with TIOCSTI: no filter is needed then. */
 	cfg->block_tiocsti = cfg->no_new_session;
-	if (ws.i >= ws.n) {
+	if (ws->i >= ws->n) {
 		print_bwrap_usage(stderr);
 		return failx("No command specified");
 	}
-	cfg->argv = xcalloc(ws.n - ws.i + 1, sizeof *cfg->argv);
-	for (size_t j = ws.i; j < ws.n; j++)
-		cfg->argv[j - ws.i] = xstrdup(ws.w[j]);
+	cfg->argv = xcalloc(ws->n - ws->i + 1, sizeof *cfg->argv);
+	for (size_t j = ws->i; j < ws->n; j++)
+		cfg->argv[j - ws->i] = xstrdup(ws->w[j]);
 	return 0;
+}
+
+int parse_bwrap(struct config *cfg, int argc, char **argv)
+{
+	set_bwrap_defaults(cfg);
+	struct words ws = { .w = argv, .n = (size_t)argc, .i = 1 };
+	int r = parse_words(cfg, &ws);
+	for (size_t k = 0; k < ws.n_owned; k++)
+		free(ws.owned[k]);
+	free(ws.owned);
+	return r;
 }
 
 /* ---- --info-fd and --json-status-fd ------------------------------------ */

@@ -290,9 +290,9 @@ static int parse_duration(const char *opt, const char *text, double *out)
 	char *end;
 	errno = 0;
 	double v = strtod(text, &end);
-	double mult = 1;
+	double mult = 1, div = 1; /* v / 1000, not v * 0.001: 350ms is 0.35 exactly as "0.35" reads */
 	if (strcmp(end, "ms") == 0)
-		mult = 0.001;
+		div = 1000;
 	else if (strcmp(end, "m") == 0)
 		mult = 60;
 	else if (strcmp(end, "h") == 0)
@@ -301,9 +301,9 @@ static int parse_duration(const char *opt, const char *text, double *out)
 		mult = 86400;
 	else if (*end && strcmp(end, "s") != 0)
 		goto bad;
-	if (end == text || errno || !(v >= 0) || v * mult > 1e9)
+	if (end == text || errno || !(v >= 0) || v * mult / div > 1e9)
 		goto bad;
-	*out = v * mult;
+	*out = v * mult / div;
 	return 0;
 bad:
 	return failx("--%s: '%s' is not a duration (e.g. 30s, 500ms, 2m)", opt, text);
@@ -928,6 +928,17 @@ int parse_options(struct config *cfg, int argc, char **argv)
 	return 0;
 }
 
+/* The shortest %g of v that reads back as v (plain %g keeps 6 digits:
+ * --timeout 1234567 would print as 1.23457e+06). */
+static void format_double(char *buf, size_t size, double v, const char *suffix)
+{
+	for (int digits = 6; digits <= 17; digits++) {
+		snprintf(buf, size, "%.*g%s", digits, v, suffix);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+}
+
 /* Print a word so that split_words reads it back unchanged. */
 static void print_word(const char *w)
 {
@@ -1018,14 +1029,14 @@ void print_policy(const struct config *cfg)
 		print_line("pids", num, NULL);
 	}
 	if (cfg->cpus > 0) {
-		snprintf(num, sizeof num, "%g", cfg->cpus);
+		format_double(num, sizeof num, cfg->cpus, "");
 		print_line("cpus", num, NULL);
 	}
 	if (cfg->timeout > 0) {
-		snprintf(num, sizeof num, "%gs", cfg->timeout);
+		format_double(num, sizeof num, cfg->timeout, "s");
 		print_line("timeout", num, NULL);
 	}
-	snprintf(num, sizeof num, "%gs", cfg->kill_after);
+	format_double(num, sizeof num, cfg->kill_after, "s");
 	print_line("kill-after", num, NULL);
 	for (size_t i = 0; i < cfg->n_rlimits; i++) {
 		char soft[24], hard[24];

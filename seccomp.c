@@ -487,6 +487,14 @@ static int export_bpf(void)
 	if (n != size)
 		return fail("seccomp: read the filter back");
 	sc.bpf_len = (size_t)size / sizeof(struct sock_filter);
+	/* The kernel takes at most BPF_MAXINSNS; say so now rather than have
+	 * the payload's seccomp(2) fail with a bare EINVAL (and the length
+	 * must fit sock_fprog's unsigned short anyway). */
+	if (sc.bpf_len > BPF_MAXINSNS) {
+		set_hint("fewer rules or conditions; rules with the same action and no condition cost least");
+		return failx("seccomp: the filter has %zu instructions, more than the kernel's limit of %d",
+			     sc.bpf_len, BPF_MAXINSNS);
+	}
 	return 0;
 }
 

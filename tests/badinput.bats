@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr, stderr_lines: set by bats run --separate-stderr
 # Bad input: malformed options, policies and seccomp lists, table by table.
 # Every row must end in exit 125 with one "sbx: " line on stderr (and at most
 # one "hint: " line after it), with no crash (no signal, no sanitizer report
@@ -317,6 +318,27 @@ EOF
 	bad --seccomp-deny no_such_call
 	bad --seccomp-deny 'read write'
 	rows_done
+}
+
+@test "a seccomp list longer than the kernel loads (4096 instructions): refused before the command" {
+	# Five rules of eight scattered != values each on a 64-bit argument:
+	# each becomes hundreds of masked comparisons, on x86_64 and on i386.
+	local i=0 k s rule
+	{
+		echo allow
+		for s in read write close lseek mmap; do
+			i=$((i + 1))
+			rule="deny $s if"
+			for k in 1 2 3 4 5 6 7 8; do
+				((k > 1)) && rule+=" and"
+				rule+=" arg0 != $((((k + 8 * i) * 2654435761) % 4294967296))"
+			done
+			echo "$rule"
+		done
+	} >"$D/long-filter.seccomp"
+	bad --seccomp "$D/long-filter.seccomp"
+	rows_done
+	[[ $stderr == *"more than the kernel's limit of 4096"* ]] || fail "the message does not say why: $stderr"
 }
 
 @test "seccomp list includes: 9 and more deep, cycles" {

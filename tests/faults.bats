@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# shellcheck disable=SC2154 # stderr, stderr_lines: set by bats run --separate-stderr
 # Fault injection: sbx while system calls it relies on fail, as on an older
 # kernel (ENOSYS), in a container whose seccomp profile refuses them (EPERM),
 # or under memory pressure (ENOMEM).  tests/probes/fault installs a seccomp
