@@ -53,22 +53,6 @@ static bool has_item(const char *list, const char *item)
 	return false;
 }
 
-/* mountinfo writes space, tab, newline and backslash as \ooo. */
-static void unescape(char *s)
-{
-	char *out = s;
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
-		    s[3] <= '7') {
-			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*out++ = *s;
-		}
-	}
-	*out = '\0';
-}
-
 /* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTS" */
 static void add_mount(struct cg_mounts *t, char *line)
 {
@@ -89,8 +73,8 @@ static void add_mount(struct cg_mounts *t, char *line)
 		return;
 	t->m = grow(t->m, &t->n, sizeof *t->m);
 	struct cg_mount *m = &t->m[t->n - 1];
-	unescape(field[3]);
-	unescape(field[4]);
+	unescape_mountinfo(field[3]);
+	unescape_mountinfo(field[4]);
 	m->version = version;
 	m->root = xstrdup(field[3]);
 	m->dir = xstrdup(field[4]);

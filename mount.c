@@ -417,16 +417,6 @@ int open_mount_point(int rootfd, const char *path, bool dir)
 
 /* ---- mount(2): flags set by remounting ---------------------------------- */
 
-static int mount_id(int fd)
-{
-	char path[64], buf[2048];
-	snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
-	if (read_small_file(path, buf, sizeof buf) < 0)
-		return -1;
-	const char *p = strstr(buf, "mnt_id:");
-	return p ? atoi(p + 7) : -1;
-}
-
 struct mountinfo {
 	int id, parent;
 	char *point; /* unescaped, as init sees it */
@@ -436,22 +426,6 @@ static int by_id(const void *a, const void *b)
 {
 	const struct mountinfo *x = a, *y = b;
 	return (x->id > y->id) - (x->id < y->id);
-}
-
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape_octal(char *s)
-{
-	char *out = s;
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
-		    s[3] <= '7') {
-			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 3;
-		} else {
-			*out++ = *s;
-		}
-	}
-	*out = '\0';
 }
 
 /* Every mount of our namespace, in mountinfo's order; NULL if unreadable. */
@@ -471,7 +445,7 @@ static struct mountinfo *read_mountinfo(size_t *n)
 			free(point);
 			continue;
 		}
-		unescape_octal(point);
+		unescape_mountinfo(point);
 		list = grow(list, n, sizeof *list);
 		list[*n - 1] = (struct mountinfo){ id, parent, point };
 	}

@@ -209,16 +209,6 @@ static void free_list(char **list)
 	free(list);
 }
 
-static int mount_id(int fd)
-{
-	char path[64], buf[2048];
-	snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
-	if (read_small_file(path, buf, sizeof buf) < 0)
-		return -1;
-	const char *p = strstr(buf, "mnt_id:");
-	return p ? atoi(p + 7) : -1;
-}
-
 /* An overlay of the directory lower (an O_PATH fd) with layers upper/name
  * and work/name (name NULL: upper and work themselves), mounted on top of
  * lower itself. */

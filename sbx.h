@@ -211,6 +211,8 @@ int write_file(const char *path, const char *text);
 int read_small_file(const char *path, char *buf, size_t size);
 int read_small_file_at(int dirfd, const char *path, char *buf, size_t size);
 char *find_program(const char *name);
+void unescape_mountinfo(char *s);
+int mount_id(int fd);
 void trace_enable(bool timings);
 void trace_step(const char *what); /* no-op unless --trace */
 

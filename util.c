@@ -280,3 +280,31 @@ char *find_program(const char *name)
 	free(dirs);
 	return found;
 }
+
+/* /proc/self/mountinfo writes space, tab, newline and backslash in paths as
+ * \ooo; undo that in place. */
+void unescape_mountinfo(char *s)
+{
+	char *out = s;
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
+		    s[3] <= '7') {
+			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
+/* The id of the mount an fd is on (its fdinfo's mnt_id), or -1. */
+int mount_id(int fd)
+{
+	char path[64], buf[2048];
+	snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+	if (read_small_file(path, buf, sizeof buf) < 0)
+		return -1;
+	const char *p = strstr(buf, "mnt_id:");
+	return p ? atoi(p + 7) : -1;
+}
