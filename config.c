@@ -1,0 +1,290 @@
+/* config.c: the rest of a configuration's life after the options are
+ * parsed: the environment the command gets, the configuration printed back
+ * as a policy (--print-policy), and freeing it all. */
+#include "sbx.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+extern char **environ;
+
+/* The shortest %g of v that reads back as v (plain %g keeps 6 digits:
+ * --timeout 1234567 would print as 1.23457e+06). */
+static void format_double(char *buf, size_t size, double v, const char *suffix)
+{
+	for (int digits = 6; digits <= 17; digits++) {
+		snprintf(buf, size, "%.*g%s", digits, v, suffix);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+}
+
+/* Print a word so that split_words reads it back unchanged. */
+static void print_word(const char *w)
+{
+	if (w[0] && !strpbrk(w, " \t\r\"'#\\")) {
+		printf(" %s", w);
+		return;
+	}
+	putchar(' ');
+	putchar('"');
+	for (; *w; w++) {
+		if (*w == '"' || *w == '\\')
+			putchar('\\');
+		putchar(*w);
+	}
+	putchar('"');
+}
+
+static void print_line(const char *name, const char *a, const char *b)
+{
+	printf("%s", name);
+	if (a)
+		print_word(a);
+	if (b)
+		print_word(b);
+	putchar('\n');
+}
+
+/* The effective configuration as a policy that, fed back, gives the same
+ * sandbox (everything absolute, every default spelled out). */
+void print_policy(const struct config *cfg)
+{
+	static const char *const mount_names[] = { "bind", "ro-bind", "tmpfs", "dev-bind", "proc", "dev", "mqueue",
+						   "dir", "symlink", "chmod", "file", "bind-data", "remount-ro" };
+	static const char *const env_names[] = { "setenv", "unsetenv", "keep-env", "clearenv" };
+	char num[32];
+	printf("# sbx %s: effective policy\n", SBX_VERSION);
+	print_line("rootfs", cfg->rootfs, NULL);
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		const struct mount_op *op = &cfg->mounts[i];
+		/* SRC alone when DST is the same path: SRC:DST would not read
+		 * back when the path has a ':' (bind takes the last ':' before
+		 * a '/' as the separator). */
+		bool same = (op->kind == MOUNT_BIND || op->kind == MOUNT_RO_BIND) && op->src &&
+			    strcmp(op->src, op->dst) == 0;
+		char *arg = op->src && !same ? xasprintf("%s:%s", op->src, op->dst) : xstrdup(op->dst);
+		print_line(mount_names[op->kind], arg, NULL);
+		free(arg);
+	}
+	if (cfg->chdir)
+		print_line("chdir", cfg->chdir, NULL);
+	print_line("hostname", cfg->hostname, NULL);
+	snprintf(num, sizeof num, "%u", cfg->uid);
+	print_line("uid", num, NULL);
+	snprintf(num, sizeof num, "%u", cfg->gid);
+	print_line("gid", num, NULL);
+	static const char *const net_names[] = { "none", "host", "user" };
+	print_line("net", net_names[cfg->net], NULL);
+	for (size_t i = 0; i < cfg->n_publish; i++)
+		print_line("publish", cfg->publish[i], NULL);
+	static const char *const map_names[] = { "none", "auto", "required" };
+	if (cfg->map_users != MAP_USERS_NONE)
+		print_line("map-users", map_names[cfg->map_users], NULL);
+	if (cfg->overlay_upper)
+		print_line("overlay-upper", cfg->overlay_upper, NULL);
+	else if (cfg->overlay)
+		print_line("overlay", NULL, NULL);
+	if (cfg->overlay_size) {
+		snprintf(num, sizeof num, "%lld", cfg->overlay_size);
+		print_line("overlay-size", num, NULL);
+	}
+	for (size_t i = 0; i < cfg->n_env_ops; i++)
+		print_line(env_names[cfg->env_ops[i].kind], cfg->env_ops[i].name, cfg->env_ops[i].value);
+	for (size_t i = 0; i < cfg->n_keep_fds; i++) {
+		snprintf(num, sizeof num, "%d", cfg->keep_fds[i]);
+		print_line("keep-fd", num, NULL);
+	}
+	if (cfg->memory) {
+		snprintf(num, sizeof num, "%lld", cfg->memory);
+		print_line("memory", num, NULL);
+	}
+	if (cfg->memory_swap) {
+		/* -1 stands for "memory-swap 0" (no swap at all) */
+		snprintf(num, sizeof num, "%lld", cfg->memory_swap < 0 ? 0 : cfg->memory_swap);
+		print_line("memory-swap", num, NULL);
+	}
+	if (cfg->pids) {
+		snprintf(num, sizeof num, "%lld", cfg->pids);
+		print_line("pids", num, NULL);
+	}
+	if (cfg->cpus > 0) {
+		format_double(num, sizeof num, cfg->cpus, "");
+		print_line("cpus", num, NULL);
+	}
+	if (cfg->timeout > 0) {
+		format_double(num, sizeof num, cfg->timeout, "s");
+		print_line("timeout", num, NULL);
+	}
+	format_double(num, sizeof num, cfg->kill_after, "s");
+	print_line("kill-after", num, NULL);
+	for (size_t i = 0; i < cfg->n_rlimits; i++) {
+		char soft[24], hard[24];
+		const struct rlimit_op *r = &cfg->rlimits[i];
+		snprintf(soft, sizeof soft, r->soft == RLIM_INFINITY ? "unlimited" : "%llu", r->soft);
+		snprintf(hard, sizeof hard, r->hard == RLIM_INFINITY ? "unlimited" : "%llu", r->hard);
+		char *arg = xasprintf("%s=%s:%s", rlimit_name(r->resource), soft, hard);
+		print_line("rlimit", arg, NULL);
+		free(arg);
+	}
+	if (cfg->cgroup)
+		print_line("cgroup", cfg->cgroup, NULL);
+	if (cfg->limits_set)
+		print_line("limits", cfg->limits == LIMITS_STRICT ? "strict" : "best-effort", NULL);
+	print_line("seccomp", cfg->seccomp, NULL);
+	for (size_t i = 0; i < cfg->n_seccomp_allow; i++)
+		print_line("seccomp-allow", cfg->seccomp_allow[i], NULL);
+	for (size_t i = 0; i < cfg->n_seccomp_deny; i++)
+		print_line("seccomp-deny", cfg->seccomp_deny[i], NULL);
+	if (cfg->seccomp_log)
+		print_line("seccomp-log", NULL, NULL);
+}
+
+/* The variables that pass by default: what a program needs to behave as in
+ * the caller's terminal, and nothing that usually carries a secret. */
+static bool allowed_by_default(const char *entry)
+{
+	static const char *const names[] = {
+		"PATH", "TERM", "COLORTERM", "LANG", "LANGUAGE", "TZ", "HOME",
+		"USER", "LOGNAME", "SHELL", "NO_COLOR",
+	};
+	if (strncmp(entry, "LC_", 3) == 0)
+		return true;
+	size_t len = strcspn(entry, "=");
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+		if (strlen(names[i]) == len && strncmp(entry, names[i], len) == 0)
+			return true;
+	return false;
+}
+
+static char **env_find(char **env, size_t n, const char *name)
+{
+	size_t len = strlen(name);
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(env[i], name, len) == 0 && env[i][len] == '=')
+			return &env[i];
+	return NULL;
+}
+
+static void env_put(char ***env, size_t *n, char *entry)
+{
+	size_t len = strcspn(entry, "=");
+	char *name = xasprintf("%.*s", (int)len, entry);
+	char **slot = env_find(*env, *n, name);
+	free(name);
+	if (slot) {
+		free(*slot);
+		*slot = entry;
+		return;
+	}
+	*env = grow(*env, n, sizeof **env);
+	(*env)[*n - 1] = entry;
+}
+
+static void env_remove(char **env, size_t *n, const char *name)
+{
+	char **slot = env_find(env, *n, name);
+	if (!slot)
+		return;
+	free(*slot);
+	*slot = env[*n - 1];
+	env[--*n] = NULL;
+}
+
+/* The command's environment: the allow-list from the caller, then the
+ * --setenv/--unsetenv/--keep-env/--clearenv operations in order, then a
+ * standard PATH if the caller had none (unless --clearenv asked for nothing).
+ * Everything is copied. */
+void build_environment(struct config *cfg)
+{
+	char **env = NULL;
+	size_t n = 0;
+	bool cleared = false;
+	for (char **e = environ; e && *e; e++)
+		if (cfg->inherit_env || allowed_by_default(*e))
+			env_put(&env, &n, xstrdup(*e));
+	for (size_t i = 0; i < cfg->n_env_ops; i++) {
+		const struct env_op *op = &cfg->env_ops[i];
+		switch (op->kind) {
+		case ENV_SET:
+			env_put(&env, &n, xasprintf("%s=%s", op->name, op->value));
+			break;
+		case ENV_UNSET:
+			env_remove(env, &n, op->name);
+			break;
+		case ENV_KEEP: {
+			const char *v = getenv(op->name);
+			if (v)
+				env_put(&env, &n, xasprintf("%s=%s", op->name, v));
+			break;
+		}
+		case ENV_CLEAR:
+			for (size_t k = 0; k < n; k++)
+				free(env[k]);
+			n = 0;
+			cleared = true;
+			break;
+		}
+	}
+	if (!cleared && !cfg->inherit_env && !env_find(env, n, "PATH"))
+		env_put(&env, &n, xstrdup("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+	env = grow(env, &n, sizeof *env); /* NULL terminator */
+	cfg->envp = env;
+}
+
+static void free_list(char **list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+/* Everything parse_options and build_environment allocated. */
+void free_config(struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		free(cfg->mounts[i].src);
+		free(cfg->mounts[i].dst);
+		free(cfg->mounts[i].data);
+	}
+	for (size_t i = 0; i < cfg->n_bpf_programs; i++)
+		free(cfg->bpf_programs[i].insns);
+	free(cfg->bpf_programs);
+	free_list(cfg->lock_files, cfg->n_lock_files);
+	free(cfg->close_fds);
+	free(cfg->argv0);
+	free(cfg->mounts);
+	for (size_t i = 0; i < cfg->n_env_ops; i++) {
+		free(cfg->env_ops[i].name);
+		free(cfg->env_ops[i].value);
+	}
+	free(cfg->env_ops);
+	free(cfg->keep_fds);
+	free(cfg->rlimits);
+	free_list(cfg->seccomp_allow, cfg->n_seccomp_allow);
+	free_list(cfg->publish, cfg->n_publish);
+	free(cfg->overlay_upper);
+	free_list(cfg->seccomp_deny, cfg->n_seccomp_deny);
+	if (cfg->envp) {
+		size_t n = 0;
+		while (cfg->envp[n])
+			n++;
+		free_list(cfg->envp, n);
+	}
+	if (cfg->argv) {
+		size_t n = 0;
+		while (cfg->argv[n])
+			n++;
+		free_list(cfg->argv, n);
+	}
+	free(cfg->rootfs);
+	free(cfg->hostname);
+	free(cfg->chdir);
+	free(cfg->cwd);
+	free(cfg->seccomp);
+	free(cfg->cgroup);
+	free(cfg->status_json);
+	free(cfg->seccomp_export);
+	memset(cfg, 0, sizeof *cfg);
+}
