@@ -35,6 +35,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (char *p = copy; p <= copy + size && argc <= MAX_ARGS; p += strlen(p) + 1)
 		argv[argc++] = p;
 	argv[argc] = NULL;
+	/* Options that read an fd to its end read it at parse time; only 0 and
+	 * 1 are the harness's own (put back after each input).  Any other
+	 * number could be one of libFuzzer's or the runner's descriptors, whose
+	 * end may never come: point those at stdin (/dev/null) instead. */
+	static const char *const readers[] = { "--args", "--file", "--bind-data", "--ro-bind-data",
+					       "--seccomp", "--add-seccomp-fd" };
+	for (int i = 1; i + 1 < argc; i++)
+		for (size_t k = 0; k < sizeof readers / sizeof *readers; k++)
+			if (strcmp(argv[i], readers[k]) == 0 && strcmp(argv[i + 1], "1") != 0)
+				argv[i + 1] = (char *)"0";
 
 	struct config cfg = { 0 };
 	harness_stdout_reset();
