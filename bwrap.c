@@ -120,24 +120,11 @@ static int read_fd_contents(int fd, char **out, size_t *len)
 	return 0;
 }
 
-static int parse_fd_arg(const char *opt, const char *text, int *out)
-{
-	char *end;
-	errno = 0;
-	long fd = strtol(text, &end, 10);
-	if (!text[0] || *end || errno || fd < 0 || fd > INT_MAX)
-		return failx("%s: '%s' is not a file descriptor number", opt, text);
-	if (fcntl((int)fd, F_GETFD) < 0)
-		return fail("%s %ld", opt, fd);
-	*out = (int)fd;
-	return 0;
-}
-
 /* Read an fd to its end and close it, as bubblewrap does with data fds. */
 static int slurp_fd(const char *opt, const char *text, char **data, size_t *len)
 {
 	int fd;
-	if (parse_fd_arg(opt, text, &fd) < 0)
+	if (parse_fd(opt, text, &fd) < 0)
 		return -1;
 	if (read_fd_contents(fd, data, len) < 0)
 		return fail("%s %d: read", opt, fd);
@@ -467,15 +454,15 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 	/* File descriptors. */
 	if (!strcmp(o, "--sync-fd")) {
 		int fd; /* inherited like every fd: it closes when the sandbox ends */
-		return parse_fd_arg(o, a[0], &fd);
+		return parse_fd(o, a[0], &fd);
 	}
 	if (!strcmp(o, "--block-fd"))
-		return parse_fd_arg(o, a[0], &cfg->block_fd);
+		return parse_fd(o, a[0], &cfg->block_fd);
 	if (!strcmp(o, "--userns-block-fd"))
-		return parse_fd_arg(o, a[0], &cfg->userns_block_fd);
+		return parse_fd(o, a[0], &cfg->userns_block_fd);
 	if (!strcmp(o, "--info-fd") || !strcmp(o, "--json-status-fd")) {
 		int fd;
-		if (parse_fd_arg(o, a[0], &fd) < 0)
+		if (parse_fd(o, a[0], &fd) < 0)
 			return -1;
 		/* Neither reaches the sandbox: a caller reading the info fd
 		 * to its end must see the end once it is written. */

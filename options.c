@@ -423,15 +423,16 @@ static int opt_rlimit(struct config *cfg, char **a)
 		     "and SOFT <= HARD (numbers or 'unlimited')", a[0]);
 }
 
-static int parse_fd(const char *opt, const char *text, int *out)
+/* An open file descriptor's number; opt is the option as written. */
+int parse_fd(const char *opt, const char *text, int *out)
 {
 	char *end;
 	errno = 0;
 	long fd = strtol(text, &end, 10);
 	if (!text[0] || *end || errno || fd < 0 || fd > INT_MAX)
-		return failx("--%s: '%s' is not a file descriptor number", opt, text);
+		return failx("%s: '%s' is not a file descriptor number", opt, text);
 	if (fcntl((int)fd, F_GETFD) < 0)
-		return fail("--%s %ld", opt, fd);
+		return fail("%s %ld", opt, fd);
 	*out = (int)fd;
 	return 0;
 }
@@ -445,12 +446,12 @@ static int opt_status_json(struct config *cfg, char **a)
 	return 0;
 }
 
-static int opt_status_fd(struct config *cfg, char **a) { return parse_fd("status-fd", a[0], &cfg->status_fd); }
+static int opt_status_fd(struct config *cfg, char **a) { return parse_fd("--status-fd", a[0], &cfg->status_fd); }
 
 static int opt_keep_fd(struct config *cfg, char **a)
 {
 	int fd;
-	if (parse_fd("keep-fd", a[0], &fd) < 0)
+	if (parse_fd("--keep-fd", a[0], &fd) < 0)
 		return -1;
 	cfg->keep_fds = grow(cfg->keep_fds, &cfg->n_keep_fds, sizeof *cfg->keep_fds);
 	cfg->keep_fds[cfg->n_keep_fds - 1] = fd;
@@ -679,16 +680,15 @@ static char *exe_dir(void)
 	return xstrdup(buf[0] ? buf : "/");
 }
 
-char *load_policy_text(const char *name, char **origin)
+/* The policy search path, worked out once per run: every run looks up at
+ * least "default" and "default.seccomp", and each lookup would otherwise
+ * readlink /proc/self/exe again. */
+static char *const *policy_dirs(void)
 {
-	if (strchr(name, '/')) {
-		*origin = xstrdup(name);
-		return read_text_file(name);
-	}
-	if (!name[0] || name[0] == '.')
-		return failx("'%s' is not a policy name", name), NULL;
-
-	char *dirs[4] = { NULL };
+	static char *dirs[4];
+	static bool known;
+	if (known)
+		return dirs;
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	if (xdg && xdg[0] == '/')
 		dirs[0] = xasprintf("%s/sbx/policy", xdg);
@@ -700,6 +700,20 @@ char *load_policy_text(const char *name, char **origin)
 	if (exe)
 		dirs[3] = xasprintf("%s/policy", exe);
 	free(exe);
+	known = true;
+	return dirs;
+}
+
+char *load_policy_text(const char *name, char **origin)
+{
+	if (strchr(name, '/')) {
+		*origin = xstrdup(name);
+		return read_text_file(name);
+	}
+	if (!name[0] || name[0] == '.')
+		return failx("'%s' is not a policy name", name), NULL;
+
+	char *const *dirs = policy_dirs();
 
 	/* A directory we may not enter (HOME of another user under setpriv or
 	 * sudo) counts as holding no policy; a file that is there but cannot be
@@ -720,8 +734,6 @@ char *load_policy_text(const char *name, char **origin)
 			free(path);
 		}
 	}
-	for (size_t i = 0; i < 4; i++)
-		free(dirs[i]);
 	if (text || broken)
 		return text;
 	for (const struct embedded_file *e = embedded_files; e->name; e++)

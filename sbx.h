@@ -166,6 +166,7 @@ int parse_options(struct config *cfg, int argc, char **argv);
 void print_usage(void);
 void print_policy(const struct config *cfg);
 const char *rlimit_name(int resource);
+int parse_fd(const char *opt, const char *text, int *out); /* opt as written: "--keep-fd" */
 void build_environment(struct config *cfg);
 void free_config(struct config *cfg);
 /* Find a policy file (or "NAME.seccomp") on the search path, or the copy
