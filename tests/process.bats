@@ -87,6 +87,13 @@ forward() {
 @test "SIGINT that the caller ignores is not forwarded" { forward INT ignored; }
 @test "SIGQUIT that the caller ignores is not forwarded" { forward QUIT ignored; }
 
+# assert_sleepers_gone SECONDS WHAT: within SECONDS no "sleep 1000.$tag"
+# is left, else fail saying WHAT survived.
+assert_sleepers_gone() {
+	wait_until "$1" eval '! pgrep -f "^sleep 1000\\.$tag" >/dev/null' ||
+		fail "$2: $(pgrep -af "^sleep 1000\\.$tag")"
+}
+
 @test "SIGKILL of sbx kills everything inside" {
 	tag=$(uniq_num)
 	"$SBX" -- /bin/sh -c "sleep 1000.$tag & sleep 1000.${tag}1 & exec sleep 1000.${tag}2" </dev/null >/dev/null 2>&1 3>&- &
@@ -96,8 +103,7 @@ forward() {
 	kill -KILL "$bg_pid"
 	wait "$bg_pid" 2>/dev/null || true
 	bg_pid=
-	wait_until 20 eval '! pgrep -f "^sleep 1000\\.$tag" >/dev/null' ||
-		fail "survivors after SIGKILL of sbx: $(pgrep -af "^sleep 1000\\.$tag")"
+	assert_sleepers_gone 20 "survivors after SIGKILL of sbx"
 }
 
 @test "a background child is killed when the command exits" {
@@ -107,8 +113,7 @@ forward() {
 	local rc=0
 	sbx -- /bin/sh -c "sleep 1000.$tag & exit 7" >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- || rc=$?
 	assert_equal "$rc" 7
-	wait_until 5 eval '! pgrep -f "^sleep 1000\\.$tag" >/dev/null' ||
-		fail "background child survived: $(pgrep -af "^sleep 1000\\.$tag")"
+	assert_sleepers_gone 5 "background child survived"
 }
 
 @test "a daemonized grandchild in its own session is killed when the command exits" {
@@ -116,8 +121,7 @@ forward() {
 	local rc=0
 	sbx -- /bin/sh -c "(setsid sleep 1000.$tag &); exit 0" >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- || rc=$?
 	assert_equal "$rc" 0
-	wait_until 5 eval '! pgrep -f "^sleep 1000\\.$tag" >/dev/null' ||
-		fail "daemonized process survived: $(pgrep -af "^sleep 1000\\.$tag")"
+	assert_sleepers_gone 5 "daemonized process survived"
 }
 
 @test "the command starts with no blocked and no ignored signals" {
