@@ -25,9 +25,9 @@
  * the sandbox always dies with sbx (and each process with its parent, as
  * --die-with-parent asks).
  *
- * Not supported (sbx fails with status 1 and says so): --userns, --userns2,
- * --pidns, --bind-fd, --ro-bind-fd, --exec-label, --file-label and the
- * overlay options of newer bubblewraps. */
+ * Not supported: --exec-label and --file-label (SELinux); on a system
+ * without SELinux sbx fails as bubblewrap does there, elsewhere it says that
+ * sbx does not do labels. */
 #include "sbx.h"
 
 #include <cap-ng.h>
@@ -62,11 +62,13 @@ static void print_bwrap_usage(FILE *out)
 		"    --help --version --args FD --argv0 VALUE --level-prefix\n"
 		"    --unshare-all --share-net --unshare-user[-try] --unshare-ipc --unshare-pid --unshare-net\n"
 		"    --unshare-uts --unshare-cgroup[-try] --disable-userns --assert-userns-disabled\n"
-		"    --uid UID --gid GID --hostname NAME --chdir DIR\n"
+		"    --userns FD --userns2 FD --pidns FD --uid UID --gid GID --hostname NAME --chdir DIR\n"
 		"    --clearenv --setenv VAR VALUE --unsetenv VAR\n"
 		"    --lock-file DEST --sync-fd FD --block-fd FD --userns-block-fd FD --info-fd FD --json-status-fd FD\n"
 		"    --bind[-try] SRC DEST --dev-bind[-try] SRC DEST --ro-bind[-try] SRC DEST --remount-ro DEST\n"
 		"    --proc DEST --dev DEST --tmpfs DEST --mqueue DEST --dir DEST --symlink SRC DEST\n"
+		"    --bind-fd FD DEST --ro-bind-fd FD DEST --overlay-src SRC --overlay RWSRC WORKDIR DEST\n"
+		"    --tmp-overlay DEST --ro-overlay DEST\n"
 		"    --file FD DEST --bind-data FD DEST --ro-bind-data FD DEST --chmod OCTAL PATH\n"
 		"    --perms OCTAL --size BYTES (modify the next operation)\n"
 		"    --seccomp FD --add-seccomp-fd FD --new-session --die-with-parent --as-pid-1\n"
@@ -166,9 +168,12 @@ struct pending {
 	int perms;          /* --perms for the next operation, or -1 */
 	long long size;     /* --size for the next operation, or 0 */
 	bool have_seccomp;  /* --seccomp seen */
+	size_t seccomp_index; /* its program in cfg->bpf_programs */
 	bool have_add_seccomp;
-	bool unshare_user, unshare_uts, unshare_pid;
+	bool unshare_user, unshare_user_try, unshare_uts, unshare_pid;
 	bool unshare_net_all; /* --unshare-all without --share-net */
+	char **overlay_srcs;  /* --overlay-src paths waiting for their overlay, in order */
+	size_t n_overlay_srcs;
 };
 
 static char *inside_path(const char *p)
@@ -192,14 +197,91 @@ static struct mount_op *add_op(struct config *cfg, enum mount_kind kind, char *s
 static int add_bind_op(struct config *cfg, enum mount_kind kind, bool optional, const char *opt, char **a)
 {
 	char *src = realpath(a[0], NULL);
-	if (!src) {
+	bool follow = false;
+	if (!src && optional && errno == ENOENT && a[0][0] == '/') {
+		/* As bubblewrap: a -try source that does not resolve now is
+		 * tried again inside, where a magic link such as
+		 * /proc/self/ns/user names the sandbox's own namespace
+		 * (Flatpak binds it on /run/.userns). */
+		src = xstrdup(a[0]);
+		follow = true;
+	} else if (!src) {
 		if (optional && (errno == ENOENT || errno == ENOTDIR))
 			return 0;
 		return fail("%s: can't find source path %s", opt, a[0]);
 	}
 	struct mount_op *op = add_op(cfg, kind, src, a[1]);
 	op->optional = optional;
+	op->follow = follow;
 	return 0;
+}
+
+static void add_int(int **list, size_t *n, int v)
+{
+	*list = grow(*list, n, sizeof **list);
+	(*list)[*n - 1] = v;
+}
+
+/* --bind-fd FD DEST: the source is the path the caller's fd names now; init
+ * checks that it still is the same file when it opens it (ns.c), and the
+ * fd itself does not reach the sandbox. */
+static int add_bind_fd_op(struct config *cfg, enum mount_kind kind, const char *opt, char **a)
+{
+	int fd;
+	if (parse_fd(opt, a[0], &fd) < 0)
+		return -1;
+	char link[64];
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	char *src = realpath(link, NULL);
+	if (!src)
+		return fail("%s: can't find source path %s", opt, link);
+	struct mount_op *op = add_op(cfg, kind, src, a[1]);
+	op->by_fd = true;
+	op->src_fd = fd;
+	add_int(&cfg->close_fds, &cfg->n_close_fds, fd);
+	return 0;
+}
+
+/* The overlays take the --overlay-src paths right before them: the first
+ * given is the bottom layer (overlayfs's lowerdir lists the top first). */
+static int add_overlay_op(struct config *cfg, struct pending *p, const char *o, char **a)
+{
+	bool rw = !strcmp(o, "--overlay"), ro = !strcmp(o, "--ro-overlay");
+	size_t need = ro ? 2 : 1;
+	if (p->n_overlay_srcs < need)
+		return failx("%s requires at least %s --overlay-src", o, need == 2 ? "two" : "one");
+	char *upper = NULL, *work = NULL;
+	if (rw && (!(upper = realpath(a[0], NULL)) || !(work = realpath(a[1], NULL)))) {
+		fail("%s: can't find source path %s", o, upper ? a[1] : a[0]);
+		free(upper);
+		return -1;
+	}
+	struct mount_op *op = add_op(cfg, MOUNT_OVERLAY, upper, a[rw ? 2 : 0]);
+	op->work = work;
+	op->readonly = ro;
+	op->tmp_upper = !rw && !ro;
+	op->n_layers = p->n_overlay_srcs;
+	op->layers = xcalloc(op->n_layers, sizeof *op->layers);
+	for (size_t k = 0; k < op->n_layers; k++)
+		op->layers[k] = p->overlay_srcs[op->n_layers - 1 - k];
+	free(p->overlay_srcs);
+	p->overlay_srcs = NULL;
+	p->n_overlay_srcs = 0;
+	return 0;
+}
+
+static bool is_overlay_option(const char *o)
+{
+	return !strcmp(o, "--overlay-src") || !strcmp(o, "--overlay") || !strcmp(o, "--tmp-overlay") ||
+	       !strcmp(o, "--ro-overlay");
+}
+
+/* bubblewrap's labels are SELinux contexts. */
+static int refuse_label(const char *opt)
+{
+	if (access("/sys/fs/selinux/enforce", F_OK) != 0)
+		return failx("labeling not supported on this system");
+	return failx("%s: SELinux labels are not supported by sbx", opt);
 }
 
 static int parse_octal(const char *opt, const char *text, int *out)
@@ -241,12 +323,6 @@ static void add_env_op(struct config *cfg, enum env_kind kind, const char *name,
 	op->value = value ? xstrdup(value) : NULL;
 }
 
-static void add_int(int **list, size_t *n, int v)
-{
-	*list = grow(*list, n, sizeof **list);
-	(*list)[*n - 1] = v;
-}
-
 static int add_seccomp_program(struct config *cfg, const char *opt, const char *fdtext)
 {
 	char *data;
@@ -275,11 +351,13 @@ static void set_bwrap_defaults(struct config *cfg)
 	cfg->kill_after = 2;
 	cfg->status_fd = -1;
 	cfg->block_fd = cfg->userns_block_fd = cfg->info_fd = cfg->json_status_fd = -1;
+	cfg->userns_fd = cfg->userns2_fd = cfg->pidns_fd = -1;
 	cfg->empty_root = cfg->no_std_mounts = true;
 	cfg->share_ns = CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
 	cfg->no_new_session = cfg->no_pty = true;
 	cfg->inherit_env = cfg->inherit_fds = true;
 	cfg->set_pwd = true;
+	cfg->init_visible = true;
 	cfg->block_tiocsti = true;
 	cfg->error_exit = 1;
 }
@@ -304,6 +382,20 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 		return add_bind_op(cfg, MOUNT_RO_BIND, o[9] == '-', o, a);
 	if (!strcmp(o, "--dev-bind") || !strcmp(o, "--dev-bind-try"))
 		return add_bind_op(cfg, MOUNT_DEV_BIND, o[10] == '-', o, a);
+	if (!strcmp(o, "--bind-fd") || !strcmp(o, "--ro-bind-fd"))
+		return add_bind_fd_op(cfg, o[2] == 'r' ? MOUNT_RO_BIND : MOUNT_BIND, o, a);
+	if (!strcmp(o, "--overlay-src")) {
+		char *src = realpath(a[0], NULL);
+		if (!src)
+			return fail("--overlay-src: can't find source path %s", a[0]);
+		p->overlay_srcs = grow(p->overlay_srcs, &p->n_overlay_srcs, sizeof *p->overlay_srcs);
+		p->overlay_srcs[p->n_overlay_srcs - 1] = src;
+		return 0;
+	}
+	if (is_overlay_option(o))
+		return add_overlay_op(cfg, p, o, a);
+	if (!strcmp(o, "--exec-label") || !strcmp(o, "--file-label"))
+		return refuse_label(o);
 	if (!strcmp(o, "--remount-ro"))
 		return add_op(cfg, MOUNT_REMOUNT_RO, NULL, a[0]), 0;
 	if (!strcmp(o, "--proc"))
@@ -343,9 +435,14 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 		op->mode = p->perms;
 		return 0;
 	}
-	if (!strcmp(o, "--perms"))
+	if (!strcmp(o, "--perms")) {
+		if (p->perms >= 0)
+			return failx("--perms given twice for the same action");
 		return parse_octal(o, a[0], &p->perms);
+	}
 	if (!strcmp(o, "--size")) {
+		if (p->size)
+			return failx("--size given twice for the same action");
 		char *end;
 		errno = 0;
 		long long v = strtoll(a[0], &end, 10);
@@ -362,8 +459,17 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 
 	/* Namespaces and ids.  The user and mount namespaces are always new,
 	 * as they are for an unprivileged bubblewrap. */
-	if (!strcmp(o, "--unshare-user") || !strcmp(o, "--unshare-user-try"))
+	if (!strcmp(o, "--unshare-user"))
 		return p->unshare_user = true, 0;
+	if (!strcmp(o, "--unshare-user-try"))
+		return p->unshare_user = p->unshare_user_try = true, 0;
+	if (!strcmp(o, "--userns") || !strcmp(o, "--userns2") || !strcmp(o, "--pidns")) {
+		int *fd = o[2] == 'p' ? &cfg->pidns_fd : o[8] == '2' ? &cfg->userns2_fd : &cfg->userns_fd;
+		if (parse_fd(o, a[0], fd) < 0)
+			return -1;
+		add_int(&cfg->close_fds, &cfg->n_close_fds, *fd); /* used before the command starts */
+		return 0;
+	}
 	if (!strcmp(o, "--unshare-ipc"))
 		return cfg->share_ns &= ~(unsigned long)CLONE_NEWIPC, 0;
 	if (!strcmp(o, "--unshare-pid"))
@@ -377,7 +483,7 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 	if (!strcmp(o, "--unshare-all")) {
 		cfg->share_ns = 0;
 		cfg->net = NET_NONE;
-		p->unshare_user = p->unshare_uts = p->unshare_pid = true;
+		p->unshare_user = p->unshare_user_try = p->unshare_uts = p->unshare_pid = true;
 		return 0;
 	}
 	if (!strcmp(o, "--share-net"))
@@ -435,10 +541,18 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 		return 0;
 	}
 	if (!strcmp(o, "--seccomp")) {
-		if (p->have_seccomp)
-			return failx("--seccomp cannot be repeated (use --add-seccomp-fd)");
+		if (add_seccomp_program(cfg, o, a[0]) < 0)
+			return -1;
+		if (p->have_seccomp) { /* as bubblewrap: the last one counts */
+			fprintf(stderr, "sbx: Only the last --seccomp option will take effect\n");
+			struct bpf_program *last = &cfg->bpf_programs[--cfg->n_bpf_programs];
+			free(cfg->bpf_programs[p->seccomp_index].insns);
+			cfg->bpf_programs[p->seccomp_index] = *last;
+			return 0;
+		}
 		p->have_seccomp = true;
-		return add_seccomp_program(cfg, o, a[0]);
+		p->seccomp_index = cfg->n_bpf_programs - 1;
+		return 0;
 	}
 	if (!strcmp(o, "--add-seccomp-fd"))
 		return p->have_add_seccomp = true, add_seccomp_program(cfg, o, a[0]);
@@ -449,7 +563,7 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 	if (!strcmp(o, "--as-pid-1"))
 		return cfg->as_pid_1 = true, 0;
 	if (!strcmp(o, "--level-prefix"))
-		return 0; /* sbx's messages carry no syslog level */
+		return use_level_prefix(), 0;
 
 	/* File descriptors. */
 	if (!strcmp(o, "--sync-fd")) {
@@ -490,37 +604,47 @@ static const struct {
 	{ "--cap-add", 1 }, { "--cap-drop", 1 }, { "--seccomp", 1 }, { "--add-seccomp-fd", 1 },
 	{ "--new-session", 0 }, { "--die-with-parent", 0 }, { "--as-pid-1", 0 }, { "--level-prefix", 0 },
 	{ "--sync-fd", 1 }, { "--block-fd", 1 }, { "--userns-block-fd", 1 }, { "--info-fd", 1 },
-	{ "--json-status-fd", 1 },
-	/* Known but not supported: rejected with a clear message. */
-	{ "--userns", 1 }, { "--userns2", 1 }, { "--pidns", 1 }, { "--bind-fd", 2 }, { "--ro-bind-fd", 2 },
-	{ "--exec-label", 1 }, { "--file-label", 1 }, { "--overlay-src", 1 }, { "--overlay", 3 },
-	{ "--tmp-overlay", 1 }, { "--ro-overlay", 1 },
+	{ "--json-status-fd", 1 }, { "--userns", 1 }, { "--userns2", 1 }, { "--pidns", 1 }, { "--bind-fd", 2 },
+	{ "--ro-bind-fd", 2 }, { "--overlay-src", 1 }, { "--overlay", 3 }, { "--tmp-overlay", 1 },
+	{ "--ro-overlay", 1 }, { "--exec-label", 1 }, { "--file-label", 1 },
 };
 
 static int check_combinations(const struct config *cfg, const struct pending *p)
 {
 	if (p->perms >= 0 || p->size)
 		return failx("--perms and --size must be followed by an option that uses them");
+	if (p->n_overlay_srcs)
+		return failx("--overlay-src must be followed by another --overlay-src or one of --overlay, "
+			     "--tmp-overlay, or --ro-overlay");
 	if (cfg->as_pid_1 && !p->unshare_pid)
 		return failx("Specifying --as-pid-1 requires --unshare-pid");
 	if (cfg->hostname && !p->unshare_uts)
 		return failx("Specifying --hostname requires --unshare-uts");
+	if (cfg->userns_block_fd >= 0 && !p->unshare_user)
+		return failx("--userns-block-fd requires --unshare-user");
+	if (cfg->userns_block_fd >= 0 && cfg->info_fd < 0)
+		return failx("--userns-block-fd requires --info-fd");
+	if (cfg->as_pid_1 && cfg->n_lock_files)
+		return failx("Specifying --as-pid-1 and --lock-file is not permitted");
+	if (cfg->userns_fd >= 0 && p->unshare_user)
+		return failx("--userns not compatible --unshare-user%s", p->unshare_user_try ? "-try" : "");
 	if (cfg->disable_userns && !p->unshare_user)
 		return failx("--disable-userns requires --unshare-user");
-	/* sbx always makes a fresh user namespace; only --disable-userns
-	 * closes it. */
-	if (cfg->assert_userns_disabled && !cfg->disable_userns)
+	if (cfg->disable_userns && cfg->userns_block_fd >= 0)
+		return failx("--disable-userns is not compatible with --userns-block-fd");
+	/* A user namespace sbx makes is open until --disable-userns closes
+	 * it; a joined one (--userns) is checked in the sandbox. */
+	if (cfg->assert_userns_disabled && !cfg->disable_userns && cfg->userns_fd < 0)
 		return failx("creation of new user namespaces was not disabled as requested");
 	if (p->have_seccomp && p->have_add_seccomp)
 		return failx("--seccomp cannot be combined with --add-seccomp-fd");
 	return 0;
 }
 
-static int parse_words(struct config *cfg, struct words *ws)
+static int parse_words(struct config *cfg, struct words *ws, struct pending *p)
 {
 	if (ws->n > 1 && strcmp(ws->w[1], "--bwrap") == 0)
 		ws->i = 2;
-	struct pending p = { .perms = -1 };
 	while (ws->i < ws->n && strncmp(ws->w[ws->i], "--", 2) == 0) {
 		const char *o = ws->w[ws->i];
 		if (strcmp(o, "--") == 0) {
@@ -554,16 +678,19 @@ static int parse_words(struct config *cfg, struct words *ws)
 			return failx("%s takes %d argument%s", o, nargs, nargs == 1 ? "" : "s");
 		/* A --perms or --size applies to the option right after it. */
 		bool modifier = !strcmp(o, "--perms") || !strcmp(o, "--size");
-		if (!modifier && (p.perms >= 0 || p.size) &&
-		    !(takes_perms(o) && (!p.size || !strcmp(o, "--tmpfs"))))
+		if (!modifier && (p->perms >= 0 || p->size) &&
+		    !(takes_perms(o) && (!p->size || !strcmp(o, "--tmpfs"))))
 			return failx("--perms and --size must be followed by an option that uses them, not %s", o);
-		if (apply(cfg, &p, o, ws->w + ws->i + 1) < 0)
+		if (p->n_overlay_srcs && !is_overlay_option(o))
+			return failx("--overlay-src must be followed by another --overlay-src or one of --overlay, "
+				     "--tmp-overlay, or --ro-overlay");
+		if (apply(cfg, p, o, ws->w + ws->i + 1) < 0)
 			return -1;
 		if (!modifier)
-			p.perms = -1, p.size = 0;
+			p->perms = -1, p->size = 0;
 		ws->i += 1 + (size_t)nargs;
 	}
-	if (check_combinations(cfg, &p) < 0)
+	if (check_combinations(cfg, p) < 0)
 		return -1;
 	/* With a session of its own the command cannot reach the caller's
 	 * terminal with TIOCSTI: no filter is needed then. */
@@ -582,7 +709,9 @@ int parse_bwrap(struct config *cfg, int argc, char **argv)
 {
 	set_bwrap_defaults(cfg);
 	struct words ws = { .w = argv, .n = (size_t)argc, .i = 1 };
-	int r = parse_words(cfg, &ws);
+	struct pending p = { .perms = -1 };
+	int r = parse_words(cfg, &ws, &p);
+	free_list(p.overlay_srcs, p.n_overlay_srcs);
 	for (size_t k = 0; k < ws.n_owned; k++)
 		free(ws.owned[k]);
 	free(ws.owned);

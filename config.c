@@ -52,7 +52,7 @@ static void print_line(const char *name, const char *a, const char *b)
 void print_policy(const struct config *cfg)
 {
 	static const char *const mount_names[] = { "bind", "ro-bind", "tmpfs", "dev-bind", "proc", "dev", "mqueue",
-						   "dir", "symlink", "chmod", "file", "bind-data", "remount-ro" };
+						   "dir", "symlink", "chmod", "file", "bind-data", "remount-ro", "overlay" };
 	static const char *const env_names[] = { "setenv", "unsetenv", "keep-env", "clearenv" };
 	char num[32];
 	printf("# sbx %s: effective policy\n", SBX_VERSION);
@@ -233,7 +233,7 @@ void build_environment(struct config *cfg)
 	cfg->envp = env;
 }
 
-static void free_list(char **list, size_t n)
+void free_list(char **list, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		free(list[i]);
@@ -247,6 +247,8 @@ void free_config(struct config *cfg)
 		free(cfg->mounts[i].src);
 		free(cfg->mounts[i].dst);
 		free(cfg->mounts[i].data);
+		free_list(cfg->mounts[i].layers, cfg->mounts[i].n_layers);
+		free(cfg->mounts[i].work);
 	}
 	for (size_t i = 0; i < cfg->n_bpf_programs; i++)
 		free(cfg->bpf_programs[i].insns);

@@ -172,6 +172,7 @@ struct sources {
 	int devices[N_DEVICES];
 	int *trees; /* one per cfg->mounts entry; -1 for tmpfs */
 	size_t n_trees;
+	int **layers; /* per MOUNT_OVERLAY entry: upper, work, then the layers (mount_overlay_op) */
 };
 
 /* ---- the steps of the mount plan --------------------------------------- */
@@ -358,7 +359,8 @@ static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_
 	 * "--ro-bind / /"); over a rootfs, a mount on / is refused (attach). */
 	bool on_root = s->cfg->empty_root && strcmp(op->dst, "/") == 0;
 	bool private_parents = op->kind == MOUNT_BIND || op->kind == MOUNT_RO_BIND || op->kind == MOUNT_DEV_BIND ||
-			       op->kind == MOUNT_SYMLINK || op->kind == MOUNT_FILE || op->kind == MOUNT_DATA;
+			       op->kind == MOUNT_SYMLINK || op->kind == MOUNT_FILE || op->kind == MOUNT_DATA ||
+			       op->kind == MOUNT_OVERLAY;
 	bool skipped = op->optional && s->trees[index] < 0; /* a -try bind whose source is missing */
 	if (s->cfg->empty_root && private_parents && !on_root && !skipped && make_private_parents(rootfd, op->dst) < 0)
 		return -1;
@@ -405,6 +407,8 @@ static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_
 		return bind_data(rootfd, scratch, op, index);
 	case MOUNT_REMOUNT_RO:
 		return remount_ro(rootfd, op);
+	case MOUNT_OVERLAY:
+		return mount_overlay_op(s->cfg, rootfd, scratch, op, s->layers[index], index);
 	case MOUNT_BIND:
 	case MOUNT_RO_BIND:
 	case MOUNT_DEV_BIND:
@@ -482,6 +486,40 @@ static void close_sources(struct sources *s)
 	for (size_t i = 0; i < s->n_trees; i++)
 		close_fd(&s->trees[i]);
 	free(s->trees);
+	for (size_t i = 0; s->layers && i < s->n_trees; i++) {
+		for (size_t k = 0; s->layers[i] && k < s->cfg->mounts[i].n_layers + 2; k++)
+			close_fd(&s->layers[i][k]);
+		free(s->layers[i]);
+	}
+	free(s->layers);
+}
+
+/* A --bind-fd source must still be the file the caller's fd names. */
+static int check_same_file(int fd, const struct mount_op *op)
+{
+	struct stat a, b;
+	if (fstat(fd, &a) < 0 || fstat(op->src_fd, &b) < 0)
+		return fail("stat %s", op->src);
+	if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+		return failx("bind fd %d: %s was replaced while the sandbox was starting", op->src_fd, op->src);
+	return 0;
+}
+
+/* An overlay's directories: upper and work (if any), then the layers. */
+static int open_overlay_sources(const struct mount_op *op, int **out)
+{
+	int *fds = *out = xcalloc(op->n_layers + 2, sizeof *fds);
+	for (size_t k = 0; k < op->n_layers + 2; k++)
+		fds[k] = -1;
+	const char *upper_shown = op->src;
+	if (op->src && (fds[0] = open_source(op->src)) < 0)
+		return fail_context("--overlay upper directory");
+	if (op->src && (fds[1] = open_source(op->work)) < 0)
+		return fail_context("--overlay work directory of %s", upper_shown);
+	for (size_t k = 0; k < op->n_layers; k++)
+		if ((fds[2 + k] = open_source(op->layers[k])) < 0)
+			return fail_context("--overlay-src");
+	return 0;
 }
 
 /* Every host path is opened first, before anything is mounted at the
@@ -493,6 +531,7 @@ static int open_sources(const struct config *cfg, struct sources *s)
 	s->rootfs = s->keep_dir = s->host_proc = -1;
 	s->n_trees = cfg->n_mounts;
 	s->trees = xcalloc(cfg->n_mounts, sizeof *s->trees);
+	s->layers = xcalloc(cfg->n_mounts, sizeof *s->layers);
 	for (size_t i = 0; i < N_DEVICES; i++)
 		s->devices[i] = -1;
 	for (size_t i = 0; i < cfg->n_mounts; i++)
@@ -508,18 +547,25 @@ static int open_sources(const struct config *cfg, struct sources *s)
 		if ((s->devices[i] = open_source(path)) < 0)
 			return -1;
 	}
-	for (size_t i = 0; i < cfg->n_mounts && (cfg->share_ns & CLONE_NEWPID); i++)
+	/* In the caller's PID namespace, /proc is the caller's; in a joined
+	 * one (--pidns) it is made new, as in a namespace of our own. */
+	bool callers_pids = (cfg->share_ns & CLONE_NEWPID) && cfg->pidns_fd < 0;
+	for (size_t i = 0; i < cfg->n_mounts && callers_pids; i++)
 		if (cfg->mounts[i].kind == MOUNT_PROC && s->host_proc < 0 && (s->host_proc = open_source("/proc")) < 0)
 			return -1;
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct mount_op *op = &cfg->mounts[i];
+		if (op->kind == MOUNT_OVERLAY && open_overlay_sources(op, &s->layers[i]) < 0)
+			return -1;
 		if (op->kind != MOUNT_BIND && op->kind != MOUNT_RO_BIND && op->kind != MOUNT_DEV_BIND)
 			continue;
-		s->trees[i] = open_source(op->src);
-		if (s->trees[i] < 0 && op->optional && errno == ENOENT)
+		s->trees[i] = op->follow ? open(op->src, O_PATH | O_CLOEXEC) : open_source(op->src);
+		if (s->trees[i] < 0 && op->optional && (errno == ENOENT || errno == ENOTDIR))
 			continue; /* --bind-try: gone since the options were read */
 		if (s->trees[i] < 0)
 			return fail_context("bind %s", op->src);
+		if (op->by_fd && check_same_file(s->trees[i], op) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -572,9 +618,12 @@ static int mount_scratch(const struct config *cfg)
 			data += cfg->mounts[i].data_len + 4096;
 	if (data)
 		snprintf(size, sizeof size, "size=%zu", ((size_t)1 << 20) + data);
+	bool tmp_overlay = false; /* bubblewrap's --tmp-overlay keeps its layers here */
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		tmp_overlay |= cfg->mounts[i].kind == MOUNT_OVERLAY && cfg->mounts[i].tmp_upper;
 	if (cfg->overlay && !cfg->overlay_upper && cfg->overlay_size)
 		snprintf(size, sizeof size, "size=%lld", cfg->overlay_size);
-	else if (cfg->overlay && !cfg->overlay_upper)
+	else if ((cfg->overlay && !cfg->overlay_upper) || tmp_overlay)
 		snprintf(size, sizeof size, "size=50%%"); /* what any tmpfs gets */
 	const char *const opts[] = { "mode=0700", size, NULL };
 	int mnt = mount_staging(STAGING, opts);

@@ -862,6 +862,7 @@ static void set_defaults(struct config *cfg)
 	cfg->kill_after = 2;
 	cfg->status_fd = -1;
 	cfg->block_fd = cfg->userns_block_fd = cfg->info_fd = cfg->json_status_fd = -1;
+	cfg->userns_fd = cfg->userns2_fd = cfg->pidns_fd = -1;
 }
 
 /* Walk the options before the command.  Pass 0 applies the policies, pass 1

@@ -111,14 +111,76 @@ static void explain_overlay_failure(const struct config *cfg, int err)
 	else if (err == EBUSY && cfg->overlay_upper)
 		set_hint("another sandbox is using --overlay-upper %s; overlayfs allows one at a time",
 			 cfg->overlay_upper);
-	else if (strstr(msg, "overlapping") || err == ELOOP)
+	else if (err == EBUSY)
+		set_hint("another overlay is using the same upper or work directory; overlayfs allows one at a time");
+	else if ((strstr(msg, "overlapping") || err == ELOOP) && cfg->overlay)
 		set_hint("--overlay-upper %s must not be inside the rootfs %s (overlayfs refuses overlapping "
 			 "layers): choose a directory on another filesystem or outside it",
 			 cfg->overlay_upper ? cfg->overlay_upper : "", cfg->rootfs);
+	else if (strstr(msg, "overlapping") || err == ELOOP)
+		set_hint("overlayfs refuses layers inside one another: no --overlay-src, upper or work "
+			 "directory may contain another");
 	else if (err == EPERM || err == EINVAL)
 		set_hint("overlayfs in an unprivileged user namespace needs Linux 5.11 or newer, not disabled by "
 			 "the distribution, and an upper directory on a local filesystem with user xattrs "
 			 "(ext4, xfs, btrfs, tmpfs)");
+}
+
+static void add_layer_option(char **opt, const char *key, int fd)
+{
+	char *more = *opt ? xasprintf("%s:/proc/self/fd/%d", *opt, fd) : xasprintf("%s=/proc/self/fd/%d", key, fd);
+	free(*opt);
+	*opt = more;
+}
+
+/* bubblewrap's --overlay, --tmp-overlay and --ro-overlay (MOUNT_OVERLAY).
+ * fds holds what init opened before anything was mounted: the upper and
+ * work directories (-1 when there are none), then the layers, top first.
+ * The upper layer of --tmp-overlay is a fresh directory on the scratch
+ * tmpfs, which the sandbox cannot reach and which goes away with it. */
+int mount_overlay_op(const struct config *cfg, int rootfd, int scratch, const struct mount_op *op, const int *fds,
+		     size_t index)
+{
+	int upper = fds[0], work = fds[1], tmp_upper = -1, tmp_work = -1, r = -1;
+	char *lower = NULL, *upperdir = NULL, *workdir = NULL;
+	if (op->tmp_upper) {
+		char name[48];
+		snprintf(name, sizeof name, "tmp-overlay-upper-%zu", index);
+		tmp_upper = open_layer_dir(scratch, name, 0755, "the --tmp-overlay upper layer", NULL);
+		snprintf(name, sizeof name, "tmp-overlay-work-%zu", index);
+		tmp_work = tmp_upper < 0 ? -1 : open_layer_dir(scratch, name, 0755, "the --tmp-overlay work directory", NULL);
+		if (tmp_work < 0)
+			goto out;
+		upper = tmp_upper;
+		work = tmp_work;
+	}
+	for (size_t k = 0; k < op->n_layers; k++)
+		add_layer_option(&lower, "lowerdir", fds[2 + k]);
+	if (upper >= 0) {
+		add_layer_option(&upperdir, "upperdir", upper);
+		add_layer_option(&workdir, "workdir", work);
+	}
+	const char *const opts[] = { lower, "userxattr", upperdir, workdir, NULL };
+	unsigned long attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (upper < 0 ? MOUNT_ATTR_RDONLY : 0);
+	int mnt = new_fs("overlay", opts, attrs);
+	if (mnt < 0) {
+		int err = errno;
+		explain_overlay_failure(cfg, err);
+		errno = err;
+		fail_context("overlay on %s", op->dst);
+		goto out;
+	}
+	r = attach(rootfd, mnt, op->dst);
+	close(mnt);
+	if (r < 0)
+		fail_context("overlay on %s", op->dst);
+out:
+	free(lower);
+	free(upperdir);
+	free(workdir);
+	close_fd(&tmp_upper);
+	close_fd(&tmp_work);
+	return r;
 }
 
 /* Mount the overlay; returns its detached mount fd. */
@@ -202,7 +264,7 @@ static bool in_list(char **list, const char *name)
 	return false;
 }
 
-static void free_list(char **list)
+static void free_names(char **list)
 {
 	for (char **p = list; p && *p; p++)
 		free(*p);
@@ -345,7 +407,7 @@ int mount_overlay(const struct config *cfg, int scratch, const char *staging, in
 		fail("open the new root");
 	trace_step("overlay mounted");
 out:
-	free_list(busy);
+	free_names(busy);
 	close_fd(&upper);
 	close_fd(&work);
 	return rootfd;

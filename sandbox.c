@@ -322,6 +322,12 @@ static void __attribute__((noreturn)) run_payload(const struct config *cfg, cons
 		cfg->argv[0] = cfg->argv0; /* this process's own copy of the config */
 	execvp(file, cfg->argv);
 	int err = errno;
+	/* There, but ENOENT: what it asks the kernel to run is missing. */
+	if (err == ENOENT && (strchr(file, '/') ? access(file, F_OK) == 0 : found_on_path(file))) {
+		set_hint("its #! interpreter or the ELF program loader (ld.so) it names is missing in the sandbox");
+		failx("cannot run %s: No such file or directory", file);
+		report_and_exit(sock, MSG_EXEC_ERROR, EXIT_NOT_FOUND);
+	}
 	if (err == ENOENT || (err == EACCES && !found_on_path(file))) {
 		failx("%s: command not found", file);
 		report_and_exit(sock, MSG_EXEC_ERROR, EXIT_NOT_FOUND);
@@ -439,6 +445,19 @@ static int disable_user_namespaces(const struct config *cfg)
 	return 0;
 }
 
+/* bubblewrap's --userns2: once the root is built, move into this user
+ * namespace (a child of the one the sandbox was made in); and its
+ * --assert-userns-disabled with a joined namespace: check that a new one
+ * cannot be made (if it can, init is in it now, and sbx stops). */
+static int enter_userns2(const struct config *cfg)
+{
+	if (cfg->userns2_fd >= 0 && setns(cfg->userns2_fd, CLONE_NEWUSER) < 0)
+		return fail("Setting userns2 failed");
+	if (cfg->assert_userns_disabled && !cfg->disable_userns && unshare(CLONE_NEWUSER) == 0)
+		return failx("creation of new user namespaces was not disabled as requested");
+	return 0;
+}
+
 /* A read lock on each file, held by init for the sandbox's life (with
  * --as-pid-1 the command inherits none: they close at exec). */
 static int hold_lock_files(const struct config *cfg)
@@ -468,6 +487,8 @@ static int setup_sandbox(const struct config *cfg, int sock, int *pty_slave)
 	if (cfg->hostname && set_hostname(cfg->hostname) < 0)
 		return -1;
 	trace_step("hostname set");
+	if (enter_userns2(cfg) < 0)
+		return -1;
 	if (hold_lock_files(cfg) < 0)
 		return -1;
 	if (cfg->use_pty && (*pty_slave = open_pty(cfg, sock)) < 0)
@@ -536,6 +557,8 @@ void __attribute__((noreturn)) run_init(const struct config *cfg, const struct l
 	/* Die with the supervisor.  If it is already gone, the read below sees
 	 * EOF instead of the go-ahead, so there is no window. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (init_in_nested_pidns(cfg))
+		send_msg(sock, MSG_HELLO, 0, -1);
 	char go;
 	if (read_all(sync_fd, &go, 1) != 1)
 		_exit(EXIT_SBX_FAILED);
@@ -543,9 +566,16 @@ void __attribute__((noreturn)) run_init(const struct config *cfg, const struct l
 	trace_step("init released");
 	/* Only now, after the supervisor wrote our id maps (which needs our
 	 * /proc files to be owned by the caller): nobody inside may ptrace
-	 * init, read its memory or reach /proc/1/exe. */
-	prctl(PR_SET_DUMPABLE, 0);
-	scrub_caller_memory();
+	 * init, read its memory or reach /proc/1/exe.  In bubblewrap mode init
+	 * stays as bubblewrap's PID 1 is, readable from outside (flatpak enter
+	 * joins a sandbox through /proc/PID/root and ns/); the command still
+	 * cannot reach it, since init keeps capabilities the command has not
+	 * got, and the kernel lets a process trace or read only a process
+	 * whose capabilities are a subset of its own. */
+	if (!cfg->init_visible) {
+		prctl(PR_SET_DUMPABLE, 0);
+		scrub_caller_memory();
+	}
 
 	if (cfg->share_ns & CLONE_NEWPID) {
 		prctl(PR_SET_CHILD_SUBREAPER, 1);

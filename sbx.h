@@ -3,6 +3,7 @@
 #define SBX_H
 
 #define _GNU_SOURCE
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -36,6 +37,7 @@ enum mount_kind {
 	MOUNT_FILE,       /* create the regular file dst holding data (mode) */
 	MOUNT_DATA,       /* data in a file of its own bound on dst (mode; readonly) */
 	MOUNT_REMOUNT_RO, /* make the mount holding dst read-only (not recursively) */
+	MOUNT_OVERLAY,    /* overlayfs of layers at dst: upper src with work, or a throwaway upper, or none */
 };
 
 struct mount_op {
@@ -48,6 +50,13 @@ struct mount_op {
 	long long size;  /* MOUNT_TMPFS: bytes, 0 for the default */
 	char *data;      /* MOUNT_FILE, MOUNT_DATA: the contents */
 	size_t data_len;
+	bool by_fd;      /* bind kinds: src is what the caller's fd src_fd names (bwrap's --bind-fd) */
+	bool follow;     /* bind kinds: src is opened in the sandbox, links followed (see bwrap.c) */
+	int src_fd;
+	char **layers;   /* MOUNT_OVERLAY: the read-only layers (host paths), top first */
+	size_t n_layers;
+	char *work;      /* MOUNT_OVERLAY with an upper directory src: its work directory */
+	bool tmp_upper;  /* MOUNT_OVERLAY: the upper layer is on the staging tmpfs, gone at exit */
 };
 
 /* A raw seccomp BPF program (struct sock_filter array) loaded on top of the
@@ -132,6 +141,7 @@ struct config {
 	bool no_std_mounts;     /* no built-in /proc, /dev, /tmp, /run */
 	unsigned long share_ns; /* CLONE_NEW* of namespaces kept from the caller (not user, mount) */
 	bool as_pid_1;          /* no init: the command itself is PID 1 */
+	bool init_visible;      /* init stays dumpable, with the caller's argv and environment in place */
 	bool no_new_session;    /* the command stays in the caller's session (no setsid) */
 	bool no_pty;            /* never give the command a pty */
 	bool inherit_env;       /* the whole environment passes, not the allow-list */
@@ -146,6 +156,9 @@ struct config {
 	int userns_block_fd;    /* init waits for data on it once the id maps are written */
 	int info_fd;            /* bubblewrap's --info-fd JSON */
 	int json_status_fd;     /* bubblewrap's --json-status-fd JSON */
+	int userns_fd;          /* join this user namespace instead of making one (no id maps) */
+	int userns2_fd;         /* enter this user namespace once the root is built */
+	int pidns_fd;           /* the sandbox's PID namespace is this one, or a child of it */
 	char **lock_files;      /* paths inside on which init holds a read lock */
 	size_t n_lock_files;
 	struct bpf_program *bpf_programs; /* extra raw filters, loaded in order */
@@ -164,6 +177,7 @@ struct config {
 /* options.c */
 int parse_options(struct config *cfg, int argc, char **argv);
 void print_usage(void);
+void free_list(char **list, size_t n); /* free each string, then the array */
 void print_policy(const struct config *cfg);
 const char *rlimit_name(int resource);
 int parse_fd(const char *opt, const char *text, int *out); /* opt as written: "--keep-fd" */
@@ -202,6 +216,8 @@ void set_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *error_text(void);
 const char *hint_text(void);
 void die(int code) __attribute__((noreturn));
+void print_error(const char *text);  /* "sbx: TEXT" (more lines of TEXT as they are) */
+void use_level_prefix(void);         /* bubblewrap's --level-prefix: "<3>" before each line */
 void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -256,6 +272,10 @@ int mount_new_fs(int rootfd, const char *path, const char *type, const char *con
  * tree) on "root" in the scratch tmpfs (mounted at staging) and returns an
  * O_PATH fd of it.  keep_dir: the --overlay-upper directory, or -1. */
 int mount_overlay(const struct config *cfg, int scratch, const char *staging, int rootfs, int keep_dir);
+/* bubblewrap's overlays (MOUNT_OVERLAY) at op->dst; fds: upper, work, then
+ * the layers top first, opened before anything was mounted (ns.c). */
+int mount_overlay_op(const struct config *cfg, int rootfd, int scratch, const struct mount_op *op, const int *fds,
+		     size_t index);
 
 /* net.c: the sandbox's network.  net_prepare (supervisor, before the clone)
  * picks the --net user helper; net_start (supervisor, after the id maps,
@@ -319,7 +339,15 @@ enum msg_kind {
 	MSG_PTY,         /* carries the pty master fd */
 	MSG_SECCOMP_FD,  /* carries the seccomp listener fd (--seccomp-log) */
 	MSG_EXIT,        /* the command's wait status */
+	MSG_HELLO,       /* init's first word when the supervisor learns its pid from it (--pidns) */
 };
+
+/* bubblewrap's --pidns with --unshare-pid: init is PID 1 of a new namespace
+ * below the joined one, and is cloned by a helper (supervisor.c). */
+static inline bool init_in_nested_pidns(const struct config *cfg)
+{
+	return cfg->pidns_fd >= 0 && !(cfg->share_ns & CLONE_NEWPID);
+}
 
 struct msg {
 	int kind;

@@ -347,6 +347,100 @@ static pid_t clone_sandbox(unsigned long flags, int cgroup_fd, bool *placed)
 	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
 }
 
+/* bubblewrap's --userns and --pidns: the sandbox is made inside the
+ * namespaces given.  As bubblewrap does, the supervisor joins them itself
+ * right before the clone: setns(CLONE_NEWUSER) makes it and its children
+ * members (with every capability there, so no id maps to write), and
+ * setns(CLONE_NEWPID) makes its children members of that PID namespace. */
+#ifdef __SANITIZE_ADDRESS__
+/* LeakSanitizer's check at exit stops the process with a helper task it
+ * clones; once we have joined a PID namespace the helper is born there (or
+ * cannot be, when that namespace is dying) and the check waits for it
+ * forever.  The sanitizer build skips the check then (this hook is
+ * LeakSanitizer's own way to be turned off at run time). */
+static int leak_check_off;
+int __lsan_is_turned_off(void);
+int __lsan_is_turned_off(void)
+{
+	return leak_check_off;
+}
+#define SKIP_LEAK_CHECK() (leak_check_off = 1)
+#else
+#define SKIP_LEAK_CHECK() ((void)0)
+#endif
+
+static int join_namespaces(const struct config *cfg, unsigned long *flags)
+{
+	if (cfg->userns_fd >= 0) {
+		if (setns(cfg->userns_fd, CLONE_NEWUSER) < 0) {
+			if (errno == EINVAL)
+				return failx("Joining the specified user namespace failed, it might not be a "
+					     "descendant of the current user namespace.");
+			return fail("Joining specified user namespace failed");
+		}
+		*flags &= ~(unsigned long)CLONE_NEWUSER;
+	}
+	if (cfg->pidns_fd >= 0) {
+		SKIP_LEAK_CHECK();
+		if (setns(cfg->pidns_fd, CLONE_NEWPID) < 0)
+			return fail("Setting pidns failed");
+	}
+	return 0;
+}
+
+/* After setns(CLONE_NEWPID) the kernel refuses CLONE_NEWPID to us (a new
+ * PID namespace must be a child of the creator's own, and ours is still
+ * the caller's).  So for --pidns with --unshare-pid a helper, born in the
+ * joined namespace, makes the clone with CLONE_PARENT: init is still our
+ * child, to wait for and to signal.  The helper's pid numbers are of the
+ * joined namespace, so init's pid in ours comes from init itself: its first
+ * message, whose sender the kernel names for us (SO_PASSCRED). */
+static pid_t clone_nested(unsigned long flags, int cgroup_fd, bool *placed, int sock)
+{
+	int on = 1;
+	if (setsockopt(sock, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) < 0)
+		return -1;
+	pid_t helper = (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
+	if (helper < 0)
+		return -1;
+	if (helper == 0) {
+		pid_t pid = clone_sandbox(flags | CLONE_PARENT, cgroup_fd, placed);
+		if (pid == 0)
+			return 0; /* init, the supervisor's child */
+		_exit(pid < 0 ? 2 + (errno & 0xff) % 250 : *placed ? 0 : 1);
+	}
+	int status;
+	while (waitpid(helper, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) {
+		errno = WIFEXITED(status) ? WEXITSTATUS(status) - 2 : ECHILD;
+		return -1;
+	}
+	*placed = WEXITSTATUS(status) == 0;
+	struct msg m;
+	struct iovec iov = { .iov_base = &m, .iov_len = sizeof m };
+	union {
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} control;
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+			     .msg_controllen = sizeof control.buf };
+	ssize_t n;
+	while ((n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
+	on = 0;
+	setsockopt(sock, SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
+	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_CREDENTIALS || m.kind != MSG_HELLO) {
+		errno = ECHILD;
+		return -1;
+	}
+	struct ucred cred;
+	memcpy(&cred, CMSG_DATA(c), sizeof cred);
+	return cred.pid;
+}
+
 static void block_signals(struct supervisor *s)
 {
 	sigset_t set;
@@ -407,8 +501,11 @@ int supervise(struct config *cfg)
 			raise(SIGKILL);
 	}
 	fflush(NULL);
+	if (join_namespaces(cfg, &flags) < 0)
+		abandon(&s, -1);
 	bool placed;
-	pid_t pid = clone_sandbox(flags, limits_cgroup_fd(s.limits), &placed);
+	pid_t pid = init_in_nested_pidns(cfg) ? clone_nested(flags, limits_cgroup_fd(s.limits), &placed, sv[0])
+					      : clone_sandbox(flags, limits_cgroup_fd(s.limits), &placed);
 	if (pid < 0) {
 		int err = errno;
 		fail("create the sandbox namespaces");
@@ -428,7 +525,8 @@ int supervise(struct config *cfg)
 	s.sock = sv[0];
 	/* The network helper joins init's namespaces once the id maps are
 	 * written, and has configured the network before init goes on. */
-	if ((!placed && limits_attach(s.limits, pid) < 0) || write_id_maps(pid, cfg) < 0 || net_start(pid) < 0)
+	if ((!placed && limits_attach(s.limits, pid) < 0) || (cfg->userns_fd < 0 && write_id_maps(pid, cfg) < 0) ||
+	    net_start(pid) < 0)
 		abandon(&s, pid);
 	if (cfg->status_fd >= 0)
 		dprintf(cfg->status_fd, "{\"child-pid\": %d}\n", (int)pid);
@@ -453,7 +551,7 @@ int supervise(struct config *cfg)
 	drain(&s);
 	int code = exit_code(&s, status);
 	if (s.error_code)
-		fprintf(stderr, "sbx: %s\n", s.error_msg);
+		print_error(s.error_msg);
 	else if (s.timeout_stage)
 		fprintf(stderr, "sbx: %s: timed out after %gs\n", cfg->argv[0], cfg->timeout);
 	limits_finish(s.limits);

@@ -100,12 +100,32 @@ void set_hint(const char *fmt, ...)
 const char *error_text(void) { return error_buf; }
 const char *hint_text(void) { return hint_buf; }
 
+/* bubblewrap's --level-prefix: each line of an error starts with "<3>"
+ * (syslog's LOG_ERR), for logger --prio-prefix and systemd-cat. */
+static bool level_prefix;
+
+void use_level_prefix(void)
+{
+	level_prefix = true;
+}
+
+/* "sbx: TEXT" on stderr, and each further line of TEXT (a hint) as it is. */
+void print_error(const char *text)
+{
+	const char *prefix = level_prefix ? "<3>" : "";
+	fprintf(stderr, "%ssbx: ", prefix);
+	for (const char *nl; (nl = strchr(text, '\n')); text = nl + 1)
+		fprintf(stderr, "%.*s\n%s", (int)(nl - text), text, prefix);
+	fprintf(stderr, "%s\n", text);
+}
+
 /* Print the recorded error (and hint) once, and exit. */
 void die(int code)
 {
-	fprintf(stderr, "sbx: %s\n", error_buf[0] ? error_buf : "failed");
-	if (hint_buf[0])
-		fprintf(stderr, "hint: %s\n", hint_buf);
+	char text[sizeof error_buf + sizeof hint_buf + 16];
+	snprintf(text, sizeof text, "%s%s%s", error_buf[0] ? error_buf : "failed", hint_buf[0] ? "\nhint: " : "",
+		 hint_buf);
+	print_error(text);
 	exit(code);
 }
 

@@ -121,6 +121,13 @@ R=(--ro-bind "$ROOTFS" / --dev /dev)
 	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
 }
 
+@test "a program whose ELF loader is missing inside exits 1, and the message says why" {
+	both --ro-bind /usr /usr /usr/bin/true
+	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
+	assert_output --partial 'cannot run /usr/bin/true'
+	assert_output --partial 'loader'
+}
+
 @test "an unknown option exits 1 as with bubblewrap" {
 	both --no-such-option true
 	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
@@ -312,10 +319,207 @@ ns_both() {
 	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
 }
 
-@test "--userns and --pidns are refused clearly (not supported)" {
-	run sbxb "${R[@]}" --userns 0 /bin/true
-	[[ $status == 1 ]]
-	assert_output --partial 'not supported'
+# A process in a user namespace of its own (mapped to us as root) and in a
+# PID namespace of its own, where it is PID 1 (HOLDER), in a user namespace
+# nested in the first; OUTER, its parent, is in the first user namespace
+# and in ours for PIDs.  teardown kills them.
+start_holder() {
+	command -v unshare >/dev/null || skip "util-linux unshare is missing"
+	unshare --user --map-root-user --pid --fork --mount-proc unshare --user --map-root-user sleep 120 \
+		</dev/null >/dev/null 2>&1 3>&- &
+	OUTER=$!
+	local i
+	HOLDER=
+	for i in $(seq 100); do
+		HOLDER=$(pgrep -P "$OUTER" -x sleep) && break
+		sleep 0.05
+	done
+	[[ -n $HOLDER ]] || fail "the namespace holder did not start"
+	USERNS=/proc/$OUTER/ns/user INNER_USERNS=/proc/$HOLDER/ns/user PIDNS=/proc/$HOLDER/ns/pid
+}
+
+teardown() {
+	if [[ -n ${OUTER-} ]]; then
+		# PID 1 of its namespace: only SIGKILL reaches it from here
+		kill -KILL ${HOLDER:-} "$OUTER" 2>/dev/null || true
+		wait "$OUTER" 2>/dev/null || true
+	fi
+}
+
+@test "--userns FD: the sandbox is made in that user namespace, as with bubblewrap" {
+	start_holder
+	both_eval '"${R[@]}" --proc /proc --userns 11 /bin/sh -c "id -u; cat /proc/self/uid_map; readlink /proc/self/ns/user" \
+		11<"$USERNS"'
+	[[ $s_status == 0 ]]
+	assert_same
+	assert_line --index 2 "$(readlink "$USERNS")"
+	# no new user namespace may be asked for with it
+	both_eval '"${R[@]}" --userns 11 --unshare-all /bin/true 11</proc/self/ns/user'
+	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
+	# the caller's own namespace is no descendant of itself
+	both_eval '"${R[@]}" --userns 11 /bin/true 11</proc/self/ns/user'
+	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
+	assert_output --partial 'might not be a descendant'
+}
+
+@test "--pidns FD: the command runs in that PID namespace, or below it with --unshare-pid" {
+	start_holder
+	local ns
+	ns=$(readlink "$PIDNS")
+	both_eval '"${R[@]}" --proc /proc --userns 11 --pidns 12 /bin/sh -c "readlink /proc/self/ns/pid; cat /proc/1/comm" \
+		11<"$USERNS" 12<"$PIDNS"'
+	[[ $s_status == 0 ]] || fail "$s_output"
+	assert_same
+	assert_equal "$s_output" "$ns
+sleep"
+	both_eval '"${R[@]}" --proc /proc --userns 11 --pidns 12 --unshare-pid /bin/sh -c "echo \$\$; readlink /proc/self/ns/pid" \
+		11<"$USERNS" 12<"$PIDNS"'
+	[[ $s_status == 0 && ${lines[0]} == 2 && ${lines[1]} != "$ns" ]] || fail "$s_output"
+	[[ $b_output == 2* ]] || fail "bubblewrap: $b_output"
+	# a PID namespace we hold no capability over cannot be joined
+	both_eval '"${R[@]}" --pidns 12 /bin/true 12</proc/self/ns/pid'
+	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
+}
+
+@test "--userns2 FD: the command ends up in a nested user namespace, as with bubblewrap" {
+	start_holder
+	both_eval '"${R[@]}" --proc /proc --userns 11 --userns2 12 /bin/sh -c "readlink /proc/self/ns/user" \
+		11<"$USERNS" 12<"$INNER_USERNS"'
+	[[ $s_status == 0 ]]
+	assert_same
+	assert_equal "$s_output" "$(readlink "$INNER_USERNS")"
+}
+
+@test "--assert-userns-disabled with --userns checks the joined namespace" {
+	start_holder
+	both_eval '"${R[@]}" --userns 11 --assert-userns-disabled /bin/true 11<"$USERNS"'
+	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
+	assert_output --partial 'not disabled'
+}
+
+@test "--bind-fd and --ro-bind-fd bind what the fd names, and the fd stays outside" {
+	local d
+	d=$(hostdir)
+	echo data >"$d/f"
+	both_eval '"${R[@]}" --proc /proc --tmpfs /tmp --bind-fd 5 /tmp/work --ro-bind-fd 6 /tmp/ro /bin/sh -c \
+		"cat /tmp/work/f; touch /tmp/work/new && echo rw; touch /tmp/ro/x 2>/dev/null || echo ro; ls /proc/self/fd/5 /proc/self/fd/6 2>/dev/null || echo closed" \
+		5<"$d" 6<"$d"'
+	[[ $s_status == 0 ]]
+	assert_same
+	assert_equal "$s_output" "data
+rw
+ro
+closed"
+	[[ -e $d/new ]]
+	# an fd that is not open
+	both "${R[@]}" --bind-fd 57 /work /bin/true
+	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
+}
+
+@test "a -try source that only resolves inside (/proc/self/ns/user) is bound, as with bubblewrap" {
+	both "${R[@]}" --proc /proc --tmpfs /run --ro-bind-try /proc/self/ns/user /run/.userns \
+		--ro-bind-try /nonexistent/x /run/x /bin/ls -A /run
+	[[ $s_status == 0 ]]
+	assert_same
+	assert_equal "$s_output" .userns
+	# It is the command's own user namespace (bubblewrap 0.8 nests a second
+	# one when given --dev, so there it is the parent of the command's).
+	run sbxb "${R[@]}" --proc /proc --tmpfs /run --ro-bind-try /proc/self/ns/user /run/.userns /bin/sh -c \
+		'[ "$(stat -L -c %i /run/.userns)" = "$(stat -L -c %i /proc/self/ns/user)" ] && echo own'
+	assert_success
+	assert_output own
+}
+
+@test "--bind-fd works with an O_PATH fd of a file" {
+	command -v python3 >/dev/null || skip "python3 is missing"
+	local d
+	d=$(hostdir)
+	echo file-data >"$d/f"
+	run python3 -c '
+import os, subprocess, sys
+fd = os.open(sys.argv[1], os.O_PATH)
+sys.exit(subprocess.run([sys.argv[2]] + sys.argv[3:] + ["--tmpfs", "/tmp", "--ro-bind-fd", str(fd), "/tmp/f", "/bin/cat", "/tmp/f"],
+                        pass_fds=[fd]).returncode)' "$d/f" "$BWRAP_BIN/bwrap" "${R[@]}"
+	assert_success
+	assert_output file-data
+}
+
+# bubblewrap 0.8 has no overlays yet (0.9 added them): sbx's side alone,
+# against what bubblewrap documents.
+@test "--tmp-overlay: later --overlay-src layers win, writes stay in the sandbox" {
+	local d
+	d=$(hostdir)
+	mkdir "$d/lo1" "$d/lo2"
+	echo one >"$d/lo1/a"; echo b >"$d/lo1/b"; echo two >"$d/lo2/a"
+	run sbxb "${R[@]}" --tmpfs /tmp --overlay-src "$d/lo1" --overlay-src "$d/lo2" --tmp-overlay /tmp/m \
+		/bin/sh -c 'cat /tmp/m/a /tmp/m/b; echo w >/tmp/m/new && rm /tmp/m/b && ls /tmp/m'
+	assert_success
+	assert_output "two
+b
+a
+new"
+	[[ ! -e $d/lo1/new && ! -e $d/lo2/new && -e $d/lo1/b ]]
+}
+
+@test "--ro-overlay is read-only and needs two layers" {
+	local d
+	d=$(hostdir)
+	mkdir "$d/lo1" "$d/lo2"
+	echo one >"$d/lo1/a"; echo two >"$d/lo2/b"
+	run sbxb "${R[@]}" --tmpfs /tmp --overlay-src "$d/lo1" --overlay-src "$d/lo2" --ro-overlay /tmp/m \
+		/bin/sh -c 'cat /tmp/m/a /tmp/m/b; touch /tmp/m/c 2>/dev/null || echo read-only'
+	assert_success
+	assert_output "one
+two
+read-only"
+	run sbxb "${R[@]}" --tmpfs /tmp --overlay-src "$d/lo1" --ro-overlay /tmp/m /bin/true
+	assert_failure 1
+	assert_output --partial 'requires at least two --overlay-src'
+}
+
+@test "--overlay RWSRC WORKDIR keeps the changes in RWSRC" {
+	local d
+	d=$(hostdir)
+	mkdir "$d/lo" "$d/up" "$d/wk"
+	echo one >"$d/lo/a"; echo b >"$d/lo/b"
+	run sbxb "${R[@]}" --tmpfs /tmp --overlay-src "$d/lo" --overlay "$d/up" "$d/wk" /tmp/m \
+		/bin/sh -c 'echo changed >/tmp/m/a && rm /tmp/m/b && echo c >/tmp/m/c && ls /tmp/m'
+	assert_success
+	assert_output "a
+c"
+	[[ $(cat "$d/up/a") == changed && $(cat "$d/lo/a") == one && -e $d/lo/b && -e $d/up/c ]]
+	# the next run sees them
+	run sbxb "${R[@]}" --tmpfs /tmp --overlay-src "$d/lo" --overlay "$d/up" "$d/wk" /tmp/m /bin/cat /tmp/m/a
+	assert_success
+	assert_output changed
+}
+
+@test "overlay options are checked as bubblewrap checks them" {
+	local d
+	d=$(hostdir)
+	mkdir "$d/lo"
+	run sbxb "${R[@]}" --tmpfs /tmp --overlay-src "$d/lo" --tmpfs /tmp/m /bin/true
+	assert_failure 1
+	assert_output --partial '--overlay-src must be followed by'
+	run sbxb "${R[@]}" --tmpfs /tmp --overlay-src "$d/lo" /bin/true
+	assert_failure 1
+	run sbxb "${R[@]}" --tmpfs /tmp --tmp-overlay /tmp/m /bin/true
+	assert_failure 1
+	assert_output --partial 'requires at least one --overlay-src'
+	run sbxb "${R[@]}" --tmpfs /tmp --overlay-src "$d/missing" --tmp-overlay /tmp/m /bin/true
+	assert_failure 1
+	assert_output --partial "can't find source path"
+	run sbxb "${R[@]}" --tmpfs /tmp --overlay-src "$d/lo" --overlay "$d/nope" "$d/lo" /tmp/m /bin/true
+	assert_failure 1
+}
+
+@test "SELinux labels fail as they do with bubblewrap on a system without SELinux" {
+	[[ ! -e /sys/fs/selinux/enforce ]] || skip "SELinux is enabled here"
+	both "${R[@]}" --exec-label system_u:system_r:foo_t:s0 /bin/true
+	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
+	both "${R[@]}" --file-label system_u:object_r:foo_t:s0 /bin/true
+	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
+	assert_output --partial 'labeling not supported'
 }
 
 # ------------------------------------------------------- environment ----
@@ -349,9 +553,20 @@ ns_both() {
 	assert_output hello
 }
 
-@test "--level-prefix is accepted (newer than bubblewrap 0.8)" {
+@test "--level-prefix puts <3> before each line of an error (newer than bubblewrap 0.8)" {
 	run sbxb --level-prefix "${R[@]}" /bin/true
 	assert_success
+	run sbxb --level-prefix "${R[@]}" /nonexistent
+	assert_failure 1
+	assert_line --index 0 --regexp '^<3>sbx: '
+	run sbxb --level-prefix "${R[@]}" --tmpfs /nonexistent-dir/x /bin/true
+	assert_failure 1
+	local line
+	for line in "${lines[@]}"; do
+		[[ $line == '<3>'* ]] || fail "a line without the prefix: $line"
+	done
+	run sbxb "${R[@]}" /nonexistent
+	assert_line --index 0 --regexp '^sbx: '
 }
 
 # -------------------------------------------------- fds and the process ----
@@ -384,11 +599,21 @@ ns_both() {
 
 @test "--block-fd and --userns-block-fd hold the command until data comes" {
 	local o
-	for o in --block-fd --userns-block-fd; do
-		run sbxb "${R[@]}" "$o" 5 /bin/echo started 5< <(sleep 0.3; echo go)
-		assert_success
-		assert_output started
-	done
+	run sbxb "${R[@]}" --block-fd 5 /bin/echo started 5< <(sleep 0.3; echo go)
+	assert_success
+	assert_output started
+	run sbxb "${R[@]}" --unshare-user --info-fd 6 --userns-block-fd 5 /bin/echo started \
+		5< <(sleep 0.3; echo go) 6>/dev/null
+	assert_success
+	assert_output started
+}
+
+@test "--userns-block-fd needs --unshare-user and --info-fd, as with bubblewrap" {
+	both "${R[@]}" --userns-block-fd 5 /bin/true 5</dev/null
+	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
+	both "${R[@]}" --unshare-user --userns-block-fd 5 /bin/true 5</dev/null
+	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
+	assert_output --partial 'requires --info-fd'
 }
 
 @test "--sync-fd, --lock-file and --die-with-parent are accepted" {
@@ -437,6 +662,21 @@ ns_both() {
 		/bin/sh -c "mkdir /tmp/x 2>/dev/null || echo refused" 5<"$d/normdir.bpf" 6<"$d/nomkdir.bpf"' 
 	assert_same
 	assert_equal "$s_output" refused
+	# a second --seccomp replaces the first, with a warning
+	both_eval '"${R[@]}" --tmpfs /tmp --new-session --seccomp 5 --seccomp 6 \
+		/bin/sh -c "mkdir /tmp/x && echo made; rmdir /tmp/x 2>/dev/null || echo refused" 5<"$d/nomkdir.bpf" 6<"$d/normdir.bpf"'
+	[[ $b_status == 0 && $s_status == 0 ]] || fail "bwrap $b_status, sbx $s_status"
+	assert_line made
+	assert_line refused
+	assert_line --partial 'Only the last --seccomp option will take effect'
+}
+
+@test "--perms or --size twice for one operation exits 1, as with bubblewrap" {
+	both "${R[@]}" --perms 0700 --perms 0700 --dir /tmp/x /bin/true
+	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
+	assert_output --partial 'given twice'
+	both "${R[@]}" --size 4096 --size 4096 --tmpfs /tmp /bin/true
+	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
 }
 
 @test "no filter with --new-session; without it only the TIOCSTI filter (bubblewrap: none)" {

@@ -260,3 +260,16 @@ END {
 	assert_success
 	assert_equal "$(echo $output)" "checked 1 bound"
 }
+
+@test "bubblewrap mode without the new mount API: overlays, --ro-bind-fd, a /proc/self/ns bind" {
+	mkdir "$SRC/lo1" "$SRC/lo2"
+	echo one >"$SRC/lo1/a"
+	echo two >"$SRC/lo2/a"
+	run old "$ALL" --bwrap --ro-bind "$ROOTFS" / --dev /dev --tmpfs /tmp \
+		--overlay-src "$SRC/lo1" --overlay-src "$SRC/lo2" --tmp-overlay /tmp/m \
+		--ro-bind-fd 5 /tmp/b --ro-bind-try /proc/self/ns/user /tmp/u \
+		/bin/sh -c 'cat /tmp/m/a; echo x >/tmp/m/y && ls /tmp/m; cat /tmp/b/f; touch /tmp/b/n 2>/dev/null || echo ro; [ -f /tmp/u ] && echo ns' \
+		5<"$SRC"
+	assert_success
+	assert_equal "$(echo $output)" "two a y bound ro ns"
+}
