@@ -183,10 +183,13 @@ const char *rlimit_name(int resource);
 int parse_fd(const char *opt, const char *text, int *out); /* opt as written: "--keep-fd" */
 void build_environment(struct config *cfg);
 void free_config(struct config *cfg);
-/* Find a policy file (or "NAME.seccomp") on the search path, or the copy
- * compiled into sbx; returns its text and where it came from, or NULL with
- * the error recorded. */
+
+/* policy.c: find a policy file (or "NAME.seccomp") on the search path, or
+ * the copy compiled into sbx; returns its text and where it came from, or
+ * NULL with the error recorded.  split_policy_words: one line into at most
+ * max words (quotes group, # starts a comment), in place. */
 char *load_policy_text(const char *name, char **origin);
+int split_policy_words(char *line, char **words, int max, int *count);
 
 /* bwrap.c: bubblewrap's command line (argv[0] "bwrap", or "sbx --bwrap
  * ARGS") translated into a config; the same return values as
