@@ -497,10 +497,7 @@ static void close_sources(struct sources *s)
 /* A --bind-fd source must still be the file the caller's fd names. */
 static int check_same_file(int fd, const struct mount_op *op)
 {
-	struct stat a, b;
-	if (fstat(fd, &a) < 0 || fstat(op->src_fd, &b) < 0)
-		return fail("stat %s", op->src);
-	if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+	if (!same_inode(fd, op->src_fd))
 		return failx("bind fd %d: %s was replaced while the sandbox was starting", op->src_fd, op->src);
 	return 0;
 }

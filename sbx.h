@@ -257,6 +257,8 @@ struct open_how;
 void close_fd(int *fd);
 void explain_missing_kernel_feature(void);
 bool mount_api_is_new(void);                        /* open_tree ... mount_setattr all there */
+bool kernel_has_openat2(void);                      /* Linux 5.6 */
+bool same_inode(int a, int b);                      /* two fds on the same file (resolve.c) */
 int open_resolved(int dfd, const char *path, const struct open_how *how); /* openat2, O_PATH only */
 int open_source(const char *path);                  /* a host path, no symlinks followed */
 int open_in_root(int rootfd, const char *path);     /* O_PATH, confined to the root */
