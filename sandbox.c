@@ -601,6 +601,9 @@ int main(int argc, char **argv)
 {
 	caller_argv = argv;
 	caller_env = environ;
+	/* A caller that ignores SIGCHLD would have the kernel reap our
+	 * children unseen: no exit status, and init waiting forever. */
+	signal(SIGCHLD, SIG_DFL);
 	struct config cfg = { 0 };
 	int r = parse_options(&cfg, argc, argv);
 	if (r > 0) {

@@ -21,6 +21,15 @@ teardown() {
 	done
 }
 
+@test "a caller that ignores SIGCHLD still gets the exit status (sbx and bubblewrap mode)" {
+	# perl leaves SIGCHLD ignored across exec, as a careless parent would
+	run timeout 20 perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV' "$SBX" --rootfs "$ROOTFS" -- /bin/sh -c 'exit 3'
+	assert_equal "$status" 3
+	run timeout 20 perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV' "$SBX" --bwrap --ro-bind "$ROOTFS" / --unshare-pid \
+		/bin/sh -c 'exit 4'
+	assert_equal "$status" 4
+}
+
 @test "a command killed by signal N gives 128+N" {
 	run -143 sbx -- /bin/sh -c 'kill -TERM $$'
 	run -137 sbx -- /bin/sh -c 'kill -KILL $$'
