@@ -557,6 +557,13 @@ void __attribute__((noreturn)) run_init(const struct config *cfg, const struct l
 	/* Die with the supervisor.  If it is already gone, the read below sees
 	 * EOF instead of the go-ahead, so there is no window. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* The info fds are the supervisor's: a reader of the info fd waits for
+	 * its end (bubblewrap's --userns-block-fd protocol reads it before it
+	 * lets the sandbox go on). */
+	if (cfg->info_fd >= 0)
+		close(cfg->info_fd);
+	if (cfg->json_status_fd >= 0)
+		close(cfg->json_status_fd);
 	if (init_in_nested_pidns(cfg))
 		send_msg(sock, MSG_HELLO, 0, -1);
 	char go;

@@ -525,7 +525,11 @@ int supervise(struct config *cfg)
 	s.sock = sv[0];
 	/* The network helper joins init's namespaces once the id maps are
 	 * written, and has configured the network before init goes on. */
-	if ((!placed && limits_attach(s.limits, pid) < 0) || (cfg->userns_fd < 0 && write_id_maps(pid, cfg) < 0) ||
+	/* No id maps to write in a joined user namespace, nor with bubblewrap's
+	 * --userns-block-fd: the caller writes them (newuidmap, say) once it
+	 * has read init's pid from the info fd, then writes to that fd. */
+	bool maps = cfg->userns_fd < 0 && cfg->userns_block_fd < 0;
+	if ((!placed && limits_attach(s.limits, pid) < 0) || (maps && write_id_maps(pid, cfg) < 0) ||
 	    net_start(pid) < 0)
 		abandon(&s, pid);
 	if (cfg->status_fd >= 0)
