@@ -160,12 +160,31 @@ int mount_overlay_op(const struct config *cfg, int rootfd, int scratch, const st
 		add_layer_option(&upperdir, "upperdir", upper);
 		add_layer_option(&workdir, "workdir", work);
 	}
-	const char *const opts[] = { lower, "userxattr", upperdir, workdir, NULL };
+	/* fsconfig takes strings of up to 255 bytes, about 14 layers; more go
+	 * one by one as "lowerdir+" (Linux 6.8), top first like lowerdir. */
+	size_t n = 0;
+	const char **opts = xcalloc(op->n_layers + 4, sizeof *opts);
+	char **each = xcalloc(op->n_layers, sizeof *each);
+	if (mount_api_is_new() && strlen(lower) - strlen("lowerdir=") > 255)
+		for (size_t k = 0; k < op->n_layers; k++)
+			opts[n++] = each[k] = xasprintf("lowerdir+=/proc/self/fd/%d", fds[2 + k]);
+	else
+		opts[n++] = lower;
+	opts[n++] = "userxattr";
+	opts[n++] = upperdir;
+	opts[n] = workdir;
 	unsigned long attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (upper < 0 ? MOUNT_ATTR_RDONLY : 0);
 	int mnt = new_fs("overlay", opts, attrs);
+	if (mnt < 0 && each[0])
+		set_hint("more than about 14 --overlay-src layers need Linux 6.8 or newer (overlayfs's lowerdir+)");
+	for (size_t k = 0; k < op->n_layers; k++)
+		free(each[k]);
+	free(each);
+	free(opts);
 	if (mnt < 0) {
 		int err = errno;
-		explain_overlay_failure(cfg, err);
+		if (!hint_text()[0])
+			explain_overlay_failure(cfg, err);
 		errno = err;
 		fail_context("overlay on %s", op->dst);
 		goto out;

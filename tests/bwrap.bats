@@ -461,6 +461,24 @@ new"
 	[[ ! -e $d/lo1/new && ! -e $d/lo2/new && -e $d/lo1/b ]]
 }
 
+@test "--tmp-overlay with 30 layers (more than one fsconfig string holds), the last on top" {
+	local v
+	v=$(uname -r)
+	v=${v%%-*}
+	[[ $(printf '%s\n' 6.8 "$v" | sort -V | head -n 1) == 6.8 ]] || skip "needs Linux 6.8 (overlayfs lowerdir+)"
+	local d i args=()
+	d=$(hostdir)
+	for i in $(seq 30); do
+		mkdir "$d/l$i"
+		echo "$i" >"$d/l$i/f$i"
+		echo "$i" >"$d/l$i/top"
+		args+=(--overlay-src "$d/l$i")
+	done
+	run sbxb "${R[@]}" --tmpfs /tmp "${args[@]}" --tmp-overlay /tmp/m /bin/sh -c 'ls /tmp/m | wc -l; cat /tmp/m/top /tmp/m/f1'
+	assert_success
+	assert_equal "$(echo $output)" "31 30 1"
+}
+
 @test "--ro-overlay is read-only and needs two layers" {
 	local d
 	d=$(hostdir)
