@@ -578,9 +578,7 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 		int fd;
 		if (parse_fd(o, a[0], &fd) < 0)
 			return -1;
-		/* Neither reaches the sandbox: a caller reading the info fd
-		 * to its end must see the end once it is written. */
-		add_int(&cfg->close_fds, &cfg->n_close_fds, fd);
+		/* Neither reaches the sandbox: init closes both first thing. */
 		*(o[2] == 'i' ? &cfg->info_fd : &cfg->json_status_fd) = fd;
 		return 0;
 	}

@@ -49,12 +49,7 @@ need_host_bwrap() {
 # both ARGS...: run the command line with bubblewrap then sbx; sets
 # b_status/b_output and s_status/s_output (stdout and stderr together).
 both() {
-	need_host_bwrap
-	b_status=0 s_status=0
-	b_output=$(hostb "$@" 2>&1) || b_status=$?
-	s_output=$(sbxb "$@" 2>&1) || s_status=$?
-	output=$s_output
-	mapfile -t lines <<<"$s_output"
+	both_eval "$(printf '%q ' "$@")"
 }
 
 # assert_same: both ran with the same exit status and the same output.
@@ -65,8 +60,9 @@ assert_same() {
 	fi
 }
 
-# both_eval 'ARGS...': the same, for a command line with redirections of its
-# own (fds that the first run would otherwise read to their end).
+# both_eval 'ARGS...': the same for a command line given as shell text, which
+# may have redirections of its own (fds that the first run would otherwise
+# read to their end).
 both_eval() {
 	need_host_bwrap
 	b_status=0 s_status=0

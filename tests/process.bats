@@ -115,22 +115,25 @@ assert_sleepers_gone() {
 	assert_sleepers_gone 20 "survivors after SIGKILL of sbx"
 }
 
+# leaves_no_sleeper STATUS SCRIPT WHAT: run the shell SCRIPT (which starts
+# "sleep 1000.$tag" somehow) in sbx; it exits STATUS and no sleeper is left.
+# Output goes to a file, not through run's pipe: a survivor holding that
+# pipe would keep the test waiting.
+leaves_no_sleeper() {
+	local rc=0
+	sbx -- /bin/sh -c "$2" >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- || rc=$?
+	assert_equal "$rc" "$1"
+	assert_sleepers_gone 5 "$3"
+}
+
 @test "a background child is killed when the command exits" {
 	tag=$(uniq_num)
-	# output to a file, not through run's pipe: a survivor holding that
-	# pipe would keep the test waiting
-	local rc=0
-	sbx -- /bin/sh -c "sleep 1000.$tag & exit 7" >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- || rc=$?
-	assert_equal "$rc" 7
-	assert_sleepers_gone 5 "background child survived"
+	leaves_no_sleeper 7 "sleep 1000.$tag & exit 7" "background child survived"
 }
 
 @test "a daemonized grandchild in its own session is killed when the command exits" {
 	tag=$(uniq_num)
-	local rc=0
-	sbx -- /bin/sh -c "(setsid sleep 1000.$tag &); exit 0" >"$BATS_TEST_TMPDIR/out" 2>&1 3>&- || rc=$?
-	assert_equal "$rc" 0
-	assert_sleepers_gone 5 "daemonized process survived"
+	leaves_no_sleeper 0 "(setsid sleep 1000.$tag &); exit 0" "daemonized process survived"
 }
 
 @test "the command starts with no blocked and no ignored signals" {
