@@ -216,3 +216,59 @@ assert_escaped() {
 		assert_line "ESCAPE: $line"
 	done
 }
+
+# ---------------------------------------------------------------- i386 ----
+
+# Some kernels cannot run i386 code at all: built without
+# CONFIG_IA32_EMULATION, booted with ia32_emulation=false, or turned off by
+# the hypervisor. There a 32-bit program fails with ENOEXEC and int $0x80
+# from a 64-bit process is a SIGSEGV, inside a sandbox or not, so the i386
+# half of the seccomp filter cannot be exercised. Tests about it ask
+# i386_runs and, where it says no, drop only their i386 expectations (and
+# say so: i386_note, or skip when nothing else is left).
+
+# i386_probe_died: read probe output (tests/probes/sc_calls) on stdin;
+# succeed when it has i386 attempts and every one of them is a child that
+# died of SIGSEGV (status 0xb, 0x8b with a core) at int $0x80 instead of
+# answering; print the i386 lines that did not.
+i386_probe_died() {
+	local lines
+	lines=$(grep ' i386 ') || return 1
+	! grep -vE '^note: i386 .*: the child died without answering \(status 0x8?b\)$' <<<"$lines"
+}
+
+# i386_runs: does this kernel run i386 code? Decided once per test file
+# (cached in $BATS_FILE_TMPDIR) by running the probe's i386 keyring calls
+# (int $0x80: harmless, each answered with some errno) outside any
+# sandbox. "No" only when every attempt died of SIGSEGV; any other outcome,
+# or no probe to ask, is "yes", so that the tests stay as strict as ever.
+i386_runs() {
+	local cache="$BATS_FILE_TMPDIR/i386_runs"
+	if [[ ! -e $cache ]]; then
+		[[ -x $SBX_PROBES_SRC/sc_calls ]] || return 0
+		local out
+		out=$("$SBX_PROBES_SRC/sc_calls" keyring i386 2>&1) || true
+		if i386_probe_died <<<"$out" >/dev/null; then
+			echo no >"$cache"
+		else
+			echo yes >"$cache"
+		fi
+	fi
+	[[ $(<"$cache") == yes ]]
+}
+
+# i386_note WHAT: say in the TAP output that WHAT was not checked here.
+i386_note() {
+	echo "# i386: not available on this kernel (ia32 emulation off); not checked: $1" >&3
+}
+
+# assert_i386_died: on a kernel without i386, the probe run in $output tried
+# its i386 calls and each died of SIGSEGV at int $0x80 (none answered: not
+# the filter, not the kernel), as outside the sandbox.
+assert_i386_died() {
+	local bad
+	if ! bad=$(i386_probe_died <<<"$output"); then
+		fail "$(printf 'i386 attempts expected to die of SIGSEGV (no i386 on this kernel), got:\n%s\nfull output:\n%s' \
+			"${bad:-(no i386 attempt)}" "$output")"
+	fi
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # Seccomp lists: the language (policy/*.seccomp), the default and strict
 # lists on real programs, --seccomp-allow/--seccomp-deny/--seccomp none,
-# --seccomp-log, seccomp kills, and the i386 half of the filter.
+# --seccomp-log, seccomp kills, and the i386 half of the filter (only where
+# this kernel runs i386 code: i386_runs, tests/helpers.bash).
 # (tests/escape_seccomp.bats tries every refused call with probes.)
 
 load helpers
@@ -29,7 +30,8 @@ assert_list_error() {
 	assert_failure 125
 	assert_sbx_error
 	assert_output --partial "sbx: $BATS_TEST_TMPDIR/$1: $2"
-	refute_output --partial "RAN"
+	# the payload's whole line: the temporary path may contain "RAN"
+	[[ $'\n'$output$'\n' != *$'\n'RAN$'\n'* ]] || fail "the command ran: $output"
 }
 
 run_list() {
@@ -190,8 +192,33 @@ run_list() {
 @test "the default list keeps harmless personalities, ordinary sockets, fork and ioctls (x86_64 and i386)" {
 	need_probe sc_allowed
 	run sbx -- "$PROBES/sc_allowed"
-	refute_output --partial "broken:"
-	assert_success
+	if i386_runs; then
+		refute_output --partial "broken:"
+		assert_success
+		return
+	fi
+	# No i386 on this kernel: each i386 personality child dies of SIGSEGV
+	# at int $0x80 (the probe reads no answer: EIO), then the probe's own
+	# i386 socketpair kills it (139) before its fork and ioctl checks.
+	# Everything native before that must still be fine ...
+	assert_failure 139
+	local bad
+	bad=$(grep '^broken: ' <<<"$output" | grep -vE '^broken: i386 personality\(.*\): EIO$' || true)
+	[[ -z $bad ]] || fail "$(printf 'broken on x86_64:\n%s\nfull output:\n%s' "$bad" "$output")"
+	assert_line "ok: personality(PER_LINUX): allowed"
+	assert_line "ok: personality(PER_LINUX32): allowed"
+	assert_line "ok: personality(1<<32): allowed"
+	assert_line "ok: socket(AF_UNIX): allowed"
+	assert_line "ok: socket(AF_NETLINK): allowed"
+	refute_line --partial "ok: i386 "
+	# ... and the fork and ioctl checks the probe did not reach are made
+	# here: a fork, and an ordinary ioctl reaching the kernel (ENOTTY on
+	# /dev/null, where a refusal would be EPERM).
+	run sbx -- sh -c 'sh -c "exit 7"; echo "child exit $?"; LC_ALL=C stty size </dev/null'
+	assert_line "child exit 7"
+	assert_output --partial "Inappropriate ioctl for device"
+	refute_output --partial "Operation not permitted"
+	i386_note "i386 personality() and socketcall(SYS_SOCKETPAIR)"
 }
 
 @test "the default list refuses nested user namespaces with EPERM" {
@@ -353,6 +380,13 @@ except OSError as e: print(e.errno == 97)'
 @test "a real 32-bit program runs; socket() is refused, socketpair() works" {
 	gcc -m32 -static -O2 -o "$SBX_HOSTDIR/sc_m32" "$SBX_PROBES_SRC/sc_m32.c" 2>/dev/null ||
 		skip "gcc -m32 -static does not work here (install gcc-multilib)"
+	if ! i386_runs; then
+		# the detector must agree with the kernel: no run outside either
+		if "$SBX_HOSTDIR/sc_m32" >/dev/null 2>&1; then
+			fail "i386_runs says no, but $SBX_HOSTDIR/sc_m32 runs outside the sandbox"
+		fi
+		skip "this kernel does not run i386 code (ia32 emulation off)"
+	fi
 	run sbx -- "$SBX_HOSTDIR/sc_m32"
 	assert_success
 	assert_line "pointer size: 4"
