@@ -151,8 +151,10 @@ static int close_stray_fds(const struct config *cfg, int sock)
 	for (size_t i = 0; i < n; i++) {
 		if (keep[i] < 3)
 			continue;
-		if ((unsigned)keep[i] > from && close_fds_between(from, (unsigned)keep[i] - 1) < 0)
+		if ((unsigned)keep[i] > from && close_fds_between(from, (unsigned)keep[i] - 1) < 0) {
+			free(keep);
 			return fail("close inherited file descriptors");
+		}
 		from = (unsigned)keep[i] + 1;
 	}
 	free(keep);
@@ -165,22 +167,25 @@ static int close_stray_fds(const struct config *cfg, int sock)
 }
 
 /* A new session: the command has no way to the caller's terminal (TIOCSTI
- * needs it to be the controlling terminal).  With a pty, the pty becomes the
- * controlling terminal instead, so shells get job control. */
+ * needs it to be the controlling terminal).  Each standard fd that was the
+ * caller's terminal becomes the sandbox's own pty (which is then the
+ * controlling terminal, so shells get job control) or a relay pipe
+ * (relay.c decides which). */
 static int enter_session(const struct config *cfg, int pty_slave)
 {
-	if (cfg->no_new_session && pty_slave < 0)
-		return 0;
-	if (setsid() < 0)
-		return fail("setsid");
-	if (pty_slave < 0)
-		return 0;
-	if (ioctl(pty_slave, TIOCSCTTY, 0) < 0)
-		return fail("set the controlling terminal");
-	for (int fd = 0; fd < 3; fd++)
-		if ((cfg->tty_fds & (1 << fd)) && dup2(pty_slave, fd) < 0)
+	if (!cfg->no_new_session || pty_slave >= 0) {
+		if (setsid() < 0)
+			return fail("setsid");
+		if (pty_slave >= 0 && ioctl(pty_slave, TIOCSCTTY, 0) < 0)
+			return fail("set the controlling terminal");
+	}
+	for (int fd = 0; fd < 3; fd++) {
+		int mine = pty_slave >= 0 && (cfg->tty_fds & (1u << fd)) ? pty_slave : cfg->stdio_pipe[fd];
+		if (mine >= 0 && dup2(mine, fd) < 0)
 			return fail("dup2 the terminal");
-	close(pty_slave);
+	}
+	if (pty_slave >= 0)
+		close(pty_slave);
 	return 0;
 }
 
@@ -340,11 +345,24 @@ static void __attribute__((noreturn)) run_payload(const struct config *cfg, cons
 /* The payload starts the way posix_spawn starts a program: sharing init's
  * memory (CLONE_VM) on a stack of its own, with init asleep until it has
  * exec'd or exited (CLONE_VFORK).  Nothing is copied, which saves a tenth of
- * a millisecond on the start-up path (make bench).  It is safe because the
- * payload only ends in exec or _exit and init does nothing meanwhile; what
- * the payload changes in shared memory (environ, libcap-ng's state, the
- * heap) init does not use again.  Signal dispositions, files, the working
- * directory and credentials are the payload's own, as after fork. */
+ * a millisecond on the start-up path (make bench).  Signal dispositions,
+ * files, the working directory and credentials are the payload's own, as
+ * after fork.
+ *
+ * THE INVARIANT THIS RELIES ON (check it when you touch init or the payload):
+ *   1. init is suspended in clone() while the payload runs, holding no lock:
+ *      not inside malloc, stdio or libcap-ng.  So the payload may call them
+ *      (it does: libcap-ng's state, setenv for PWD, the keep-fd list, the
+ *      messages of a failed exec), on init's heap and with init's thread
+ *      data (errno, libcap-ng's thread-local state).
+ *   2. the payload ends only in execve or _exit, never returns, never
+ *      runs atexit handlers or flushes init's stdio buffers.
+ *   3. once woken, init never again reads what the payload may have
+ *      changed: environ, libcap-ng's state, the heap blocks it allocated
+ *      (they are simply leaked), errno.  init_loop and kill_descendants use
+ *      no heap, no stdio and no environment.
+ * The sanitizer build forks instead (AddressSanitizer cannot follow the
+ * stack switch), so the payload's code is tested both ways. */
 struct payload_args {
 	const struct config *cfg;
 	const struct limits *limits;
@@ -409,13 +427,15 @@ static int open_pty(const struct config *cfg, int sock)
 		fail("unlock the pty");
 	else if ((slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
 		fail("open the pty");
-	else if (tcsetattr(slave, TCSANOW, &cfg->termios) < 0 || ioctl(slave, TIOCSWINSZ, &cfg->winsize) < 0)
+	else if (tcsetattr(slave, TCSANOW, &cfg->termios) < 0 || ioctl(slave, TIOCSWINSZ, &cfg->winsize) < 0) {
+		/* A pty nobody relays would swallow the command's output. */
 		fail("set up the pty");
-	else
+		close(slave);
+		slave = -1;
+	} else {
 		send_msg(sock, MSG_PTY, 0, master);
+	}
 	close(master);
-	if (slave < 0)
-		return -1;
 	return slave;
 }
 
@@ -465,8 +485,12 @@ static int hold_lock_files(const struct config *cfg)
 	for (size_t i = 0; i < cfg->n_lock_files; i++) {
 		int fd = open(cfg->lock_files[i], O_RDONLY | O_CLOEXEC);
 		struct flock lock = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
-		if (fd < 0 || fcntl(fd, F_SETLK, &lock) < 0)
-			return fail("lock %s", cfg->lock_files[i]);
+		if (fd < 0 || fcntl(fd, F_SETLK, &lock) < 0) {
+			fail("lock %s", cfg->lock_files[i]);
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -506,20 +530,34 @@ static int children_fd = -1;
 
 static void kill_descendants(void)
 {
-	char buf[4096];
-	ssize_t n;
-	while (children_fd >= 0 && (n = pread(children_fd, buf, sizeof buf - 1, 0)) > 0) {
-		buf[n] = '\0';
-		for (char *save, *t = strtok_r(buf, " \n", &save); t; t = strtok_r(NULL, " \n", &save))
-			kill((pid_t)atoi(t), SIGKILL);
-		while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
-			;
+	if (children_fd < 0)
+		return;
+	/* Kill every child there is, then wait for one: each death may hand
+	 * us its own children (we are their subreaper), which the next read
+	 * of the list shows.  Every process waited for was sent SIGKILL
+	 * first, so no wait here lasts. */
+	for (;;) {
+		char buf[4096];
+		ssize_t n = pread(children_fd, buf, sizeof buf - 1, 0);
+		if (n > 0) {
+			buf[n] = '\0';
+			/* A full buffer may end in half a pid: leave that one
+			 * for the next round. */
+			char *last = strrchr(buf, ' ');
+			if ((size_t)n == sizeof buf - 1 && last)
+				*last = '\0';
+			for (char *save, *t = strtok_r(buf, " \n", &save); t; t = strtok_r(NULL, " \n", &save))
+				kill((pid_t)atoi(t), SIGKILL);
+		}
+		if (waitpid(-1, NULL, 0) < 0 && errno != EINTR)
+			return; /* ECHILD: none left */
 	}
 }
 
 /* Wait for the payload, reaping every orphan that the PID namespace hands
  * to us, and pass forwarded signals on.  When the payload ends, init ends,
- * and the kernel kills whatever is left in the namespace. */
+ * and the kernel kills whatever is left in the namespace.  No heap, stdio
+ * or environment from here on (the payload's invariant above). */
 static void __attribute__((noreturn)) init_loop(pid_t payload, int sock, const sigset_t *set)
 {
 	for (;;) {
@@ -601,6 +639,7 @@ void __attribute__((noreturn)) run_init(const struct config *cfg, const struct l
 	}
 	if (pty_slave >= 0)
 		close(pty_slave);
+	close_command_stdio(cfg);
 	init_loop(payload, sock, &set);
 }
 

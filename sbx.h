@@ -169,7 +169,8 @@ struct config {
 	/* Computed by the supervisor before clone. */
 	char **envp;           /* the command's environment */
 	unsigned tty_fds;      /* bit n: the caller's fd n is a terminal */
-	bool use_pty;          /* stdin is a terminal: give the command a pty */
+	bool use_pty;          /* in the foreground: the command gets a pty for those fds */
+	int stdio_pipe[3];     /* in the background: the command's end of a pipe for terminal fd n, or -1 */
 	struct termios termios;
 	struct winsize winsize;
 };
@@ -235,6 +236,7 @@ void unescape_mountinfo(char *s);
 int mount_id(int fd);
 void trace_enable(bool timings);
 void trace_step(const char *what); /* no-op unless --trace */
+double monotonic_seconds(void);
 
 /* idmap.c: the user namespace's id maps.  The supervisor writes them (one
  * id, or with --map-users the caller's subordinate ranges through
@@ -327,8 +329,36 @@ char *delegated_cgroup(const char *dir, const char *controller, int *version, ch
 /* features.c: sbx --version --verbose */
 void print_features(void);
 
-/* supervisor.c */
+/* relay.c: what the command gets in place of the caller's terminal (a pty
+ * of its own in the foreground, pipes in the background, never the terminal
+ * itself), and the supervisor's non-blocking copying between them.
+ * prepare_terminal decides (before the clone); relay_open makes the pipes
+ * and our own descriptions of the terminal; relay_poll_fds/relay_service
+ * run inside the supervisor's poll loop; relay_finish drains what is left
+ * (bounded in time), puts the terminal back and frees.  guard_stderr: sbx's
+ * own messages never block on a stopped terminal either. */
+struct relay;
+struct pollfd;
 void prepare_terminal(struct config *cfg);
+struct relay *relay_open(struct config *cfg); /* NULL: error recorded */
+void close_command_stdio(const struct config *cfg); /* this process's copies of the command's pipe ends */
+void relay_take_pty(struct relay *r, int master);
+bool relay_resize(struct relay *r);           /* SIGWINCH; false: no pty */
+size_t relay_poll_fds(struct relay *r, struct pollfd *fds, size_t max, int *timeout_ms);
+bool relay_service(struct relay *r, const struct pollfd *fds);
+void relay_finish(struct relay *r);
+void relay_free(struct relay *r);             /* without draining (error paths) */
+void guard_stderr(void);
+
+/* statusfile.c: --status-json FILE, opened before the run (no symlink
+ * followed, regular files only) and written at the end without following
+ * what the sandbox may have put at the path meanwhile. */
+struct status_file;
+struct status_file *status_file_open(const char *path); /* NULL: error recorded */
+int status_file_write(struct status_file *sf, const char *text, size_t len);
+void status_file_close(struct status_file *sf);
+
+/* supervisor.c */
 int supervise(struct config *cfg);
 
 /* sandbox.c: init and the payload.  The signals passed on to the command

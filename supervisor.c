@@ -26,10 +26,10 @@
 struct supervisor {
 	const struct config *cfg;
 	struct limits *limits;
+	struct relay *relay;
+	struct status_file *status;
 	pid_t init;
-	int sock, sigfd, pty, tty_out, seccomp_listener;
-	bool stdin_open, raw;
-	struct termios saved;
+	int sock, sigfd, seccomp_listener;
 
 	double started, deadline; /* monotonic seconds; deadline 0: none */
 	int timeout_stage;        /* 0, 1 after SIGTERM, 2 after SIGKILL */
@@ -43,58 +43,7 @@ struct supervisor {
 
 static double now(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* ---- the terminal ------------------------------------------------------ */
-
-void prepare_terminal(struct config *cfg)
-{
-	for (int fd = 0; fd < 3; fd++)
-		if (isatty(fd))
-			cfg->tty_fds |= 1u << fd;
-	/* A pty only for a foreground job: in the background, taking over
-	 * the terminal would stop us with SIGTTOU/SIGTTIN. */
-	cfg->use_pty = !cfg->no_pty && (cfg->tty_fds & 1) && tcgetpgrp(STDIN_FILENO) == getpgrp() &&
-		       tcgetattr(STDIN_FILENO, &cfg->termios) == 0;
-	if (cfg->use_pty && ioctl(STDIN_FILENO, TIOCGWINSZ, &cfg->winsize) < 0)
-		memset(&cfg->winsize, 0, sizeof cfg->winsize);
-}
-
-static void restore_terminal(struct supervisor *s)
-{
-	if (s->raw)
-		tcsetattr(STDIN_FILENO, TCSADRAIN, &s->saved);
-	s->raw = false;
-}
-
-/* The caller's terminal goes raw: every key, ^C and ^Z included, travels to
- * the sandbox's pty, whose line discipline gives them their meaning. */
-static void take_pty(struct supervisor *s, int fd)
-{
-	s->pty = fd;
-	s->stdin_open = true;
-	s->tty_out = isatty(STDOUT_FILENO) ? STDOUT_FILENO : isatty(STDERR_FILENO) ? STDERR_FILENO : STDIN_FILENO;
-	if (tcgetattr(STDIN_FILENO, &s->saved) == 0) {
-		struct termios raw = s->saved;
-		cfmakeraw(&raw);
-		if (tcsetattr(STDIN_FILENO, TCSADRAIN, &raw) == 0)
-			s->raw = true;
-	}
-}
-
-/* Copy what is there; returns false at end of file or on a hard error. */
-static bool relay(int from, int to)
-{
-	char buf[8192];
-	ssize_t n = read(from, buf, sizeof buf);
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return true;
-	if (n <= 0)
-		return false;
-	return write_all(to, buf, (size_t)n) == 0;
+	return monotonic_seconds();
 }
 
 /* ---- messages from inside ---------------------------------------------- */
@@ -103,8 +52,8 @@ static void take_message(struct supervisor *s, struct msg *m, int *fd)
 {
 	switch (m->kind) {
 	case MSG_PTY:
-		if (*fd >= 0 && s->pty < 0) {
-			take_pty(s, *fd);
+		if (*fd >= 0) {
+			relay_take_pty(s->relay, *fd);
 			*fd = -1;
 		}
 		break;
@@ -164,13 +113,9 @@ static bool read_messages(struct supervisor *s)
 
 static void on_signal(struct supervisor *s, int sig)
 {
-	if (sig == SIGWINCH && s->pty >= 0) {
-		/* Resizing the pty signals its foreground group by itself. */
-		struct winsize ws;
-		if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
-			ioctl(s->pty, TIOCSWINSZ, &ws);
+	/* Resizing the pty signals its foreground group by itself. */
+	if (sig == SIGWINCH && relay_resize(s->relay))
 		return;
-	}
 	kill(s->init, sig);
 }
 
@@ -199,25 +144,42 @@ static int poll_timeout_ms(const struct supervisor *s)
 	return left <= 0 ? 0 : (int)(left * 1000) + 1;
 }
 
-/* Returns init's wait status once it has exited, or -1 on error. */
+static bool take_signals(struct supervisor *s, int *status)
+{
+	struct signalfd_siginfo si;
+	while (read(s->sigfd, &si, sizeof si) == sizeof si) {
+		if (si.ssi_signo != SIGCHLD) {
+			on_signal(s, (int)si.ssi_signo);
+			continue;
+		}
+		if (wait4(s->init, status, WNOHANG, &s->usage) == s->init)
+			return true;
+	}
+	return false;
+}
+
+/* Returns init's wait status once it has exited, or -1 on error.  Nothing
+ * in here blocks: whatever the sandbox does to its terminal or its
+ * messages, signals and the deadline are served. */
 static int supervise_loop(struct supervisor *s)
 {
+	enum { FIXED = 3 };
 	for (;;) {
-		struct pollfd fds[5] = {
+		struct pollfd fds[FIXED + 8] = {
 			{ .fd = s->sigfd, .events = POLLIN },
 			{ .fd = s->sock, .events = POLLIN },
-			{ .fd = s->pty, .events = POLLIN },
-			{ .fd = s->pty >= 0 && s->stdin_open ? STDIN_FILENO : -1, .events = POLLIN },
 			{ .fd = s->seccomp_listener, .events = POLLIN },
 		};
-		int n = poll(fds, 5, poll_timeout_ms(s));
-		if (n < 0 && errno != EINTR)
+		int timeout = poll_timeout_ms(s);
+		size_t n = FIXED + relay_poll_fds(s->relay, fds + FIXED, 8, &timeout);
+		int ready = poll(fds, n, timeout);
+		if (ready < 0 && errno != EINTR)
 			return fail("poll"), -1;
 		if (s->deadline && now() >= s->deadline)
 			on_deadline(s);
-		if (n <= 0)
+		if (ready <= 0)
 			continue;
-		if (fds[4].revents && handle_seccomp_notification(s->seccomp_listener) < 0) {
+		if (fds[2].revents && handle_seccomp_notification(s->seccomp_listener) < 0) {
 			close(s->seccomp_listener);
 			s->seccomp_listener = -1;
 		}
@@ -225,38 +187,11 @@ static int supervise_loop(struct supervisor *s)
 			close(s->sock);
 			s->sock = -1;
 		}
-		if (fds[3].revents && !relay(STDIN_FILENO, s->pty))
-			s->stdin_open = false;
-		if (fds[2].revents && !relay(s->pty, s->tty_out)) {
-			close(s->pty);
-			s->pty = -1;
-		}
-		if (!fds[0].revents)
-			continue;
-		struct signalfd_siginfo si;
-		while (read(s->sigfd, &si, sizeof si) == sizeof si) {
-			if (si.ssi_signo != SIGCHLD) {
-				on_signal(s, (int)si.ssi_signo);
-				continue;
-			}
-			int status;
-			if (wait4(s->init, &status, WNOHANG, &s->usage) == s->init)
-				return status;
-		}
+		relay_service(s->relay, fds + FIXED);
+		int status;
+		if (fds[0].revents && take_signals(s, &status))
+			return status;
 	}
-}
-
-/* After init is gone: pick up what is left on the socket and the pty. */
-static void drain(struct supervisor *s)
-{
-	if (s->sock >= 0)
-		read_messages(s);
-	if (s->pty >= 0) {
-		fcntl(s->pty, F_SETFL, O_NONBLOCK);
-		while (relay(s->pty, s->tty_out))
-			;
-	}
-	restore_terminal(s);
 }
 
 /* ---- the result -------------------------------------------------------- */
@@ -311,14 +246,17 @@ static void report(const struct supervisor *s, int code, int init_status)
 			fclose(f);
 		}
 	}
-	if (cfg->status_json) {
-		FILE *f = fopen(cfg->status_json, "we");
-		if (!f) {
-			fprintf(stderr, "sbx: --status-json %s: %s\n", cfg->status_json, strerror(errno));
-			return;
+	if (s->status) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		if (f) {
+			write_report(s, code, init_status, f);
+			fclose(f);
 		}
-		write_report(s, code, init_status, f);
-		fclose(f);
+		if (!f || status_file_write(s->status, text, len) < 0)
+			print_error(f ? error_text() : "--status-json: out of memory");
+		free(text);
 	}
 }
 
@@ -395,7 +333,7 @@ static int join_namespaces(const struct config *cfg, unsigned long *flags)
  * child, to wait for and to signal.  The helper's pid numbers are of the
  * joined namespace, so init's pid in ours comes from init itself: its first
  * message, whose sender the kernel names for us (SO_PASSCRED). */
-static pid_t clone_nested(unsigned long flags, int cgroup_fd, bool *placed, int sock)
+static pid_t clone_nested(unsigned long flags, int cgroup_fd, bool *placed, int sock, int *child_end)
 {
 	int on = 1;
 	if (setsockopt(sock, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) < 0)
@@ -418,6 +356,11 @@ static pid_t clone_nested(unsigned long flags, int cgroup_fd, bool *placed, int 
 		return -1;
 	}
 	*placed = WEXITSTATUS(status) == 0;
+	/* Init has its own copy of the other end now: with ours closed, an
+	 * init that dies before it says hello reads as end of file here, not
+	 * as a wait for ever. */
+	close(*child_end);
+	*child_end = -1;
 	struct msg m;
 	struct iovec iov = { .iov_base = &m, .iov_len = sizeof m };
 	union {
@@ -461,37 +404,68 @@ static void __attribute__((noreturn)) abandon(struct supervisor *s, pid_t pid)
 {
 	if (pid > 0) {
 		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
 	}
 	net_stop();
+	relay_free(s->relay);
+	status_file_close(s->status);
 	limits_cleanup(s->limits);
 	die(s->cfg->error_exit ? s->cfg->error_exit : EXIT_SBX_FAILED);
 }
 
-int supervise(struct config *cfg)
+/* Everything the supervisor needs before the clone, and every host path it
+ * will write, opened now: what fails here fails before anything runs. */
+static void prepare(struct supervisor *s, struct config *cfg, int sv[2], int sync[2])
 {
-	struct supervisor s = {
-		.cfg = cfg, .pty = -1, .tty_out = STDOUT_FILENO, .seccomp_listener = -1, .started = now(),
-	};
-	block_signals(&s);
-	int sv[2], sync[2];
-	if (s.sigfd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
+	block_signals(s);
+	if (s->sigfd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
 	    pipe2(sync, O_CLOEXEC) < 0) {
 		fail("set up the supervisor");
-		die(EXIT_SBX_FAILED);
+		abandon(s, -1);
 	}
-	s.limits = limits_prepare(cfg);
-	if (!s.limits)
-		die(EXIT_SBX_FAILED);
-	if (net_prepare(cfg) < 0)
-		abandon(&s, -1);
+	if (cfg->status_json && !(s->status = status_file_open(cfg->status_json)))
+		abandon(s, -1);
+	if (!(s->limits = limits_prepare(cfg)) || net_prepare(cfg) < 0 || !(s->relay = relay_open(cfg)))
+		abandon(s, -1);
+}
 
+static unsigned long namespace_flags(const struct config *cfg)
+{
 	unsigned long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
 	if (cfg->net != NET_HOST)
 		flags |= CLONE_NEWNET;
 	/* The user and mount namespaces are always new; others may be kept
 	 * (bubblewrap mode without its --unshare-* options). */
-	flags &= ~(cfg->share_ns & ~(unsigned long)(CLONE_NEWUSER | CLONE_NEWNS));
+	return flags & ~(cfg->share_ns & ~(unsigned long)(CLONE_NEWUSER | CLONE_NEWNS));
+}
+
+/* The end: what is left to relay, the messages, the report. */
+static int finish(struct supervisor *s, int status)
+{
+	const struct config *cfg = s->cfg;
+	relay_finish(s->relay);
+	s->relay = NULL;
+	int code = exit_code(s, status);
+	if (s->error_code)
+		print_error(s->error_msg);
+	else if (s->timeout_stage)
+		fprintf(stderr, "sbx: %s: timed out after %gs\n", cfg->argv[0], cfg->timeout);
+	limits_finish(s->limits);
+	report(s, code, status);
+	if (!s->error_code) /* as bubblewrap: no exit-code when the command never ran */
+		bwrap_report_exit(cfg, code);
+	limits_cleanup(s->limits);
+	status_file_close(s->status);
+	return code;
+}
+
+int supervise(struct config *cfg)
+{
+	struct supervisor s = { .cfg = cfg, .seccomp_listener = -1, .sock = -1, .sigfd = -1, .started = now() };
+	int sv[2], sync[2];
+	prepare(&s, cfg, sv, sync);
+	unsigned long flags = namespace_flags(cfg);
 	/* bubblewrap's --die-with-parent: sbx dies with its parent, and the
 	 * sandbox with sbx. */
 	if (cfg->die_with_parent) {
@@ -504,8 +478,9 @@ int supervise(struct config *cfg)
 	if (join_namespaces(cfg, &flags) < 0)
 		abandon(&s, -1);
 	bool placed;
-	pid_t pid = init_in_nested_pidns(cfg) ? clone_nested(flags, limits_cgroup_fd(s.limits), &placed, sv[0])
-					      : clone_sandbox(flags, limits_cgroup_fd(s.limits), &placed);
+	pid_t pid = init_in_nested_pidns(cfg)
+			    ? clone_nested(flags, limits_cgroup_fd(s.limits), &placed, sv[0], &sv[1])
+			    : clone_sandbox(flags, limits_cgroup_fd(s.limits), &placed);
 	if (pid < 0) {
 		int err = errno;
 		fail("create the sandbox namespaces");
@@ -519,8 +494,11 @@ int supervise(struct config *cfg)
 		close(s.sigfd);
 		run_init(cfg, s.limits, sv[1], sync[0]);
 	}
-	close(sv[1]);
+	if (sv[1] >= 0)
+		close(sv[1]);
 	close(sync[0]);
+	close_command_stdio(cfg);
+	guard_stderr();
 	s.init = pid;
 	s.sock = sv[0];
 	/* The network helper joins init's namespaces once the id maps are
@@ -548,20 +526,7 @@ int supervise(struct config *cfg)
 	int status = supervise_loop(&s);
 	trace_step("init exited");
 	net_stop();
-	if (status == -1) {
-		restore_terminal(&s);
+	if (status == -1)
 		abandon(&s, pid);
-	}
-	drain(&s);
-	int code = exit_code(&s, status);
-	if (s.error_code)
-		print_error(s.error_msg);
-	else if (s.timeout_stage)
-		fprintf(stderr, "sbx: %s: timed out after %gs\n", cfg->argv[0], cfg->timeout);
-	limits_finish(s.limits);
-	report(&s, code, status);
-	if (!s.error_code) /* as bubblewrap: no exit-code when the command never ran */
-		bwrap_report_exit(cfg, code);
-	limits_cleanup(s.limits);
-	return code;
+	return finish(&s, status);
 }

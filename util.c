@@ -254,11 +254,16 @@ int read_small_file(const char *path, char *buf, size_t size)
 static bool tracing, trace_timings;
 static double trace_start, trace_last;
 
-static double monotonic_us(void)
+double monotonic_seconds(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double monotonic_us(void)
+{
+	return monotonic_seconds() * 1e6;
 }
 
 void trace_enable(bool timings)

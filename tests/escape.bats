@@ -29,18 +29,41 @@ tiocsti_possible_outside() {
 }
 
 @test "payload cannot push input into the caller's terminal on stdout" {
-	# stdin is not a terminal, so sbx allocates no pty: stdout and stderr
-	# are the caller's terminal. The new session keeps it from being the
-	# payload's controlling terminal.
+	# stdin is not a terminal but stdout is: the command gets a pty of the
+	# sandbox's own for stdout and stderr, in a new session.
 	run in_pty "$SBX -- $PROBES/tiocsti </dev/null"
 	assert_held
 	assert_output --partial 'held: TIOCSTI on fd 1'
 }
 
-@test "payload cannot push input into the caller's terminal even without seccomp" {
-	run in_pty "$SBX --seccomp none -- $PROBES/tiocsti </dev/null"
-	assert_held
-	assert_output --partial 'held: TIOCSTI on fd 1'
+# caller_reads_after COMMAND...: a script that runs COMMAND with stdin from
+# /dev/null, then reads one character from the terminal it was started on,
+# as the caller's shell would after it: "caller read:[C]".
+caller_reads_after() {
+	local script=$BATS_TEST_TMPDIR/caller.sh
+	{
+		echo '#!/bin/bash'
+		printf '%q ' "$@"
+		echo '</dev/null'
+		echo 'IFS= read -r -t 2 -n 1 c; printf "caller read:[%s]\n" "$c"'
+	} >"$script"
+	chmod +x "$script"
+	echo "$script"
+}
+
+@test "without seccomp, TIOCSTI on stdout reaches only the sandbox's own pty, never the caller's terminal" {
+	# The probe's pushes land in the sandbox's pty (the probe says ESCAPE
+	# for them); the caller's terminal, read right after, holds none of
+	# the spaces it pushed.
+	run in_pty "$(caller_reads_after "$SBX" --seccomp none -- "$PROBES/tiocsti")"
+	assert_output --partial 'TIOCSTI on fd 1'
+	assert_output --partial 'caller read:[]'
+}
+
+@test "the caller-read check sees a character pushed into the caller's terminal" {
+	tiocsti_possible_outside || skip "dev.tty.legacy_tiocsti=0: TIOCSTI is off host-wide"
+	run in_pty "$(caller_reads_after "$PROBES/tiocsti")"
+	assert_output --partial 'caller read:[ ]'
 }
 
 @test "tiocsti probe reports the hole outside a sandbox (same terminal setup)" {

@@ -1,0 +1,481 @@
+/* relay.c: how the caller's terminal reaches the command, and the bytes that
+ * cross between them.
+ *
+ * The caller's terminal is never handed in.  A command holding it could read
+ * a line the user typed for their shell, leave its modes changed after the
+ * run, stop its output, or signal the caller's jobs (TIOCSWINSZ sends
+ * SIGWINCH to the terminal's foreground group).  prepare_terminal decides,
+ * before anything runs, what the command gets in place of each of its
+ * standard fds that is a terminal:
+ *   - sbx is the terminal's foreground job: one pty of the sandbox's own
+ *     devpts, set up like the caller's terminal.  When stdin is the
+ *     terminal, the caller's terminal goes raw meanwhile, so that every key,
+ *     ^C and ^Z included, reaches the pty's line discipline (shells inside
+ *     keep job control).
+ *   - sbx runs in the background: a pipe each (as `docker run` without -t),
+ *     and no terminal inside.  Input is read from the terminal only while
+ *     sbx is its foreground job, so a background sandbox never takes what
+ *     the user types to their shell (the command waits for input, or for
+ *     `fg`).
+ * bubblewrap mode keeps bubblewrap's behaviour (the fds pass as they are).
+ *
+ * The supervisor copies the bytes, and nothing here may block on what the
+ * sandbox controls: every fd it uses is non-blocking (the caller's terminal
+ * through an open file description of its own, so the caller's shell and
+ * other jobs keep theirs as they were), each direction has a bounded buffer,
+ * and a side is read only while its buffer has room.  A command that stops
+ * reading, floods its terminal, or has its output answered by the terminal
+ * (ESC[6n) only fills a buffer; deadlines and signals go on being served. */
+#include "sbx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum {
+	CHANNEL_BUF = 16384,
+	MAX_CHANNELS = 3,
+	MAX_OWNED = 8,
+	BACKGROUND_RECHECK_MS = 250, /* how often a paused input looks for `fg` */
+};
+/* At the end, output left in the pty or pipes goes out while it moves; a
+ * terminal that takes nothing for DRAIN_IDLE seconds (stopped with ^S, a
+ * stalled connection) is given up on, and the whole drain takes at most
+ * DRAIN_MAX. */
+static const double DRAIN_IDLE = 2.0, DRAIN_MAX = 10.0;
+
+struct channel {
+	int from, to;      /* -1 once closed */
+	bool input;        /* from the caller's terminal into the sandbox */
+	bool close_at_eof; /* `to` is a pipe into the sandbox: close it at `from`'s end, so the command sees EOF */
+	bool from_done;    /* end of file, or nobody left to take the bytes */
+	bool to_broken;    /* writing failed for good: what comes is discarded */
+	int from_slot, to_slot; /* indexes in the last poll set, or -1 */
+	size_t len;
+	char buf[CHANNEL_BUF];
+};
+
+struct relay {
+	struct channel ch[MAX_CHANNELS];
+	size_t n;
+	int owned[MAX_OWNED]; /* fds to close at the end */
+	int shared_fd[3];     /* caller's fds made non-blocking in place (see own_terminal_fd), */
+	int shared_flags[3];  /* and their flags to put back */
+	int terminal;         /* the caller's terminal, for window size and job control: fd 0, 1 or 2, or -1 */
+	int term_in;          /* our description of stdin's terminal (pty mode), or -1 */
+	int term_out;         /* our description of the terminal pty output goes to, or -1 */
+	int pty;              /* the pty master, or -1 */
+	bool raw;
+	struct termios saved;
+};
+
+/* ---- deciding, before the clone ---------------------------------------- */
+
+static bool is_foreground(int fd)
+{
+	pid_t fg = tcgetpgrp(fd);
+	return fg > 0 && fg == getpgrp();
+}
+
+void prepare_terminal(struct config *cfg)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		cfg->stdio_pipe[fd] = -1;
+		if (isatty(fd))
+			cfg->tty_fds |= 1u << fd;
+	}
+	if (cfg->no_pty || !cfg->tty_fds)
+		return;
+	int fd = cfg->tty_fds & 1 ? 0 : cfg->tty_fds & 2 ? 1 : 2;
+	/* A pty only for the foreground job: in the background, taking over
+	 * the terminal's modes would stop us with SIGTTOU. */
+	cfg->use_pty = is_foreground(fd) && tcgetattr(fd, &cfg->termios) == 0;
+	if (cfg->use_pty && ioctl(fd, TIOCGWINSZ, &cfg->winsize) < 0)
+		memset(&cfg->winsize, 0, sizeof cfg->winsize);
+}
+
+/* ---- our own descriptions of the caller's terminal ------------------------ */
+
+static void own(struct relay *r, int fd)
+{
+	for (size_t i = 0; i < MAX_OWNED; i++)
+		if (r->owned[i] < 0) {
+			r->owned[i] = fd;
+			return;
+		}
+	close(fd); /* cannot happen: at most 3 terminals, a pty and 3 pipes */
+}
+
+static void close_owned(struct relay *r, int *fd)
+{
+	for (size_t i = 0; i < MAX_OWNED; i++)
+		if (r->owned[i] == *fd)
+			r->owned[i] = -1;
+	close(*fd);
+	*fd = -1;
+}
+
+/* A non-blocking fd on the caller's terminal at fd, without touching the
+ * caller's own open file description: O_NONBLOCK there would make the
+ * shell's and other jobs' reads and writes fail with EAGAIN.  Opening
+ * /proc/self/fd/N makes a new description of the same terminal.  Where that
+ * is refused (a terminal of another user, after su; no /proc), the caller's
+ * description is made non-blocking until relay_finish puts it back. */
+static int own_terminal_fd(struct relay *r, int fd)
+{
+	char path[32];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	int mine = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	struct stat a, b;
+	if (mine >= 0 && fstat(mine, &a) == 0 && fstat(fd, &b) == 0 && S_ISCHR(a.st_mode) && a.st_rdev == b.st_rdev) {
+		own(r, mine);
+		return mine;
+	}
+	if (mine >= 0)
+		close(mine);
+	int flags = fcntl(fd, F_GETFL);
+	if (flags < 0)
+		return -1;
+	if (!(flags & O_NONBLOCK) && r->shared_fd[fd] < 0) {
+		if (fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+			return -1;
+		r->shared_fd[fd] = fd;
+		r->shared_flags[fd] = flags;
+	}
+	return fd;
+}
+
+static void add_channel(struct relay *r, int from, int to, bool input, bool close_at_eof)
+{
+	struct channel *c = &r->ch[r->n++];
+	*c = (struct channel){
+		.from = from, .to = to, .input = input, .close_at_eof = close_at_eof, .from_slot = -1, .to_slot = -1,
+	};
+}
+
+/* A pipe in place of the caller's terminal at fd: the command's end (blocking,
+ * as stdio expects) in cfg->stdio_pipe[fd] for init to hand on, ours
+ * non-blocking. */
+static int terminal_pipe(struct relay *r, struct config *cfg, int fd)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return fail("make a pipe for the terminal");
+	int ours = fd == 0 ? p[1] : p[0];
+	cfg->stdio_pipe[fd] = fd == 0 ? p[0] : p[1];
+	own(r, ours);
+	if (fcntl(ours, F_SETFL, O_NONBLOCK) < 0)
+		return fail("make a pipe for the terminal");
+	int term = own_terminal_fd(r, fd);
+	if (term < 0)
+		return fail("reach the terminal on fd %d", fd);
+	if (fd == 0)
+		add_channel(r, term, ours, true, true);
+	else
+		add_channel(r, ours, term, false, false);
+	return 0;
+}
+
+static bool same_terminal(int a, int b)
+{
+	struct stat sa, sb;
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_rdev == sb.st_rdev;
+}
+
+struct relay *relay_open(struct config *cfg)
+{
+	struct relay *r = xcalloc(1, sizeof *r);
+	for (size_t i = 0; i < MAX_OWNED; i++)
+		r->owned[i] = -1;
+	for (int fd = 0; fd < 3; fd++)
+		r->shared_fd[fd] = -1;
+	r->terminal = r->term_in = r->term_out = r->pty = -1;
+	if (cfg->no_pty || !cfg->tty_fds)
+		return r;
+	r->terminal = cfg->tty_fds & 1 ? 0 : cfg->tty_fds & 2 ? 1 : 2;
+	if (cfg->use_pty) {
+		/* The pty's output goes to the terminal the command's output
+		 * would have gone to; input comes from stdin's. */
+		int out = cfg->tty_fds & 2 ? 1 : cfg->tty_fds & 4 ? 2 : 0;
+		if ((r->term_out = own_terminal_fd(r, out)) < 0 ||
+		    ((cfg->tty_fds & 1) && (r->term_in = own_terminal_fd(r, 0)) < 0)) {
+			fail("reach the terminal");
+			relay_free(r);
+			return NULL;
+		}
+		return r;
+	}
+	for (int fd = 0; fd < 3; fd++) {
+		if (!(cfg->tty_fds & (1u << fd)))
+			continue;
+		/* stdout and stderr on one terminal share one pipe: their
+		 * lines stay in the order the command wrote them. */
+		if (fd == 2 && cfg->stdio_pipe[1] >= 0 && same_terminal(1, 2)) {
+			cfg->stdio_pipe[2] = cfg->stdio_pipe[1];
+			continue;
+		}
+		if (terminal_pipe(r, cfg, fd) < 0) {
+			relay_free(r);
+			return NULL;
+		}
+	}
+	return r;
+}
+
+/* Close this process's copies of the command's pipe ends (the supervisor
+ * once init has its own, init once the payload has them). */
+void close_command_stdio(const struct config *cfg)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (cfg->stdio_pipe[fd] >= 0 && (fd == 0 || cfg->stdio_pipe[fd] != cfg->stdio_pipe[fd - 1]))
+			close(cfg->stdio_pipe[fd]);
+}
+
+/* ---- the pty ----------------------------------------------------------- */
+
+/* The pty master has arrived from init: relay it, and put the caller's
+ * terminal in raw mode when stdin is the terminal. */
+void relay_take_pty(struct relay *r, int master)
+{
+	if (r->term_out < 0 || fcntl(master, F_SETFL, O_NONBLOCK) < 0) {
+		close(master);
+		return;
+	}
+	own(r, master);
+	r->pty = master;
+	add_channel(r, master, r->term_out, false, false);
+	if (r->term_in < 0)
+		return;
+	add_channel(r, r->term_in, master, true, false);
+	if (tcgetattr(r->term_in, &r->saved) == 0) {
+		struct termios raw = r->saved;
+		cfmakeraw(&raw);
+		/* TCSANOW: TCSADRAIN would wait for a stopped terminal. */
+		if (tcsetattr(r->term_in, TCSANOW, &raw) == 0)
+			r->raw = true;
+	}
+}
+
+/* SIGWINCH: the new size goes to the pty, whose line discipline signals the
+ * command's foreground group.  False when there is no pty to resize. */
+bool relay_resize(struct relay *r)
+{
+	struct winsize ws;
+	if (r->pty < 0)
+		return false;
+	if (ioctl(r->terminal, TIOCGWINSZ, &ws) == 0)
+		ioctl(r->pty, TIOCSWINSZ, &ws);
+	return true;
+}
+
+/* ---- moving bytes ------------------------------------------------------ */
+
+/* Input is taken from the terminal only while sbx is its foreground job. */
+static bool may_read(const struct relay *r, const struct channel *c)
+{
+	if (c->from < 0 || c->from_done || c->len == sizeof c->buf)
+		return false;
+	return !c->input || is_foreground(r->terminal);
+}
+
+static void end_input(struct relay *r, struct channel *c)
+{
+	c->from_done = true;
+	if (c->close_at_eof && c->to >= 0 && c->len == 0)
+		close_owned(r, &c->to);
+}
+
+/* One non-blocking read and one non-blocking write; true if a byte moved. */
+static bool pump(struct relay *r, struct channel *c, bool readable, bool writable)
+{
+	bool moved = false;
+	if (readable && may_read(r, c)) {
+		ssize_t n = read(c->from, c->buf + c->len, sizeof c->buf - c->len);
+		if (n > 0) {
+			c->len += (size_t)n;
+			moved = true;
+		} else if (n == 0 || (errno != EAGAIN && errno != EINTR &&
+				      !(c->input && errno == EIO && !is_foreground(r->terminal)))) {
+			/* EOF; or EIO, which a pty master says once the command's
+			 * side is closed (a read of the terminal by a job just
+			 * sent to the background says EIO too: not an end). */
+			end_input(r, c);
+		}
+	}
+	if (writable && c->len > 0 && c->to >= 0) {
+		ssize_t n = c->to_broken ? (ssize_t)c->len : write(c->to, c->buf, c->len);
+		if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			/* Nobody takes these bytes any more (a hung-up terminal,
+			 * a pty or pipe no process inside holds): what comes is
+			 * thrown away, and input stops being read. */
+			c->to_broken = true;
+			n = (ssize_t)c->len;
+			if (c->input)
+				c->from_done = true;
+		}
+		if (n > 0) {
+			memmove(c->buf, c->buf + n, c->len - (size_t)n);
+			c->len -= (size_t)n;
+			moved = true;
+		}
+	}
+	if (c->from_done && c->len == 0 && c->close_at_eof && c->to >= 0)
+		close_owned(r, &c->to);
+	return moved;
+}
+
+/* Add the relay's fds to a poll set (up to max entries); *timeout_ms is
+ * lowered when input waits for sbx to come to the foreground. */
+size_t relay_poll_fds(struct relay *r, struct pollfd *fds, size_t max, int *timeout_ms)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		struct channel *c = &r->ch[i];
+		c->from_slot = c->to_slot = -1;
+		if (n < max && may_read(r, c)) {
+			c->from_slot = (int)n;
+			fds[n++] = (struct pollfd){ .fd = c->from, .events = POLLIN };
+		} else if (c->input && c->from >= 0 && !c->from_done && c->len < sizeof c->buf &&
+			   (*timeout_ms < 0 || *timeout_ms > BACKGROUND_RECHECK_MS)) {
+			*timeout_ms = BACKGROUND_RECHECK_MS;
+		}
+		if (n < max && c->len > 0 && c->to >= 0 && !c->to_broken) {
+			c->to_slot = (int)n;
+			fds[n++] = (struct pollfd){ .fd = c->to, .events = POLLOUT };
+		}
+	}
+	return n;
+}
+
+/* Serve what the poll set says is ready; true if any byte moved. */
+bool relay_service(struct relay *r, const struct pollfd *fds)
+{
+	bool moved = false;
+	for (size_t i = 0; i < r->n; i++) {
+		struct channel *c = &r->ch[i];
+		bool readable = c->from_slot >= 0 && fds[c->from_slot].revents;
+		bool writable = (c->to_slot >= 0 && fds[c->to_slot].revents) || c->to_broken;
+		/* Write what was just read at once, too: most of the time the
+		 * other side has room, and it saves a round of poll. */
+		moved |= pump(r, c, readable, writable || readable);
+	}
+	return moved;
+}
+
+/* ---- the end ----------------------------------------------------------- */
+
+/* After the sandbox has ended: what the command wrote still goes out
+ * (within DRAIN_IDLE/DRAIN_MAX), input stops. */
+static void drain(struct relay *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->ch[i].input)
+			r->ch[i].from_done = true, r->ch[i].len = 0;
+	double start = monotonic_seconds(), last = start;
+	for (;;) {
+		struct pollfd fds[2 * MAX_CHANNELS];
+		int ignored = -1;
+		size_t n = relay_poll_fds(r, fds, 2 * MAX_CHANNELS, &ignored);
+		double t = monotonic_seconds();
+		double left = last + DRAIN_IDLE - t;
+		if (start + DRAIN_MAX - t < left)
+			left = start + DRAIN_MAX - t;
+		if (n == 0 || left <= 0)
+			return;
+		if (poll(fds, n, (int)(left * 1000) + 1) < 0 && errno != EINTR)
+			return;
+		if (relay_service(r, fds))
+			last = monotonic_seconds();
+	}
+}
+
+void relay_free(struct relay *r)
+{
+	if (!r)
+		return;
+	if (r->raw) {
+		/* Put back even if something moved sbx to the background
+		 * meanwhile (where tcsetattr would stop it with SIGTTOU). */
+		struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+		sigaction(SIGTTOU, &ign, &old);
+		tcsetattr(r->term_in, TCSANOW, &r->saved);
+		sigaction(SIGTTOU, &old, NULL);
+	}
+	for (int fd = 0; fd < 3; fd++)
+		if (r->shared_fd[fd] >= 0)
+			fcntl(fd, F_SETFL, r->shared_flags[fd]);
+	for (size_t i = 0; i < MAX_OWNED; i++)
+		if (r->owned[i] >= 0)
+			close(r->owned[i]);
+	free(r);
+}
+
+void relay_finish(struct relay *r)
+{
+	if (!r)
+		return;
+	drain(r);
+	relay_free(r);
+}
+
+/* ---- sbx's own messages ------------------------------------------------ */
+
+/* Once the sandbox runs, sbx's messages (a --seccomp-log line, "timed out")
+ * must not block either when stderr is a terminal someone has stopped: they
+ * go through a non-blocking description of that terminal, and sbx waits
+ * for it at most STDERR_PATIENCE seconds in all, then drops what does not
+ * fit. */
+static const double STDERR_PATIENCE = 2.0;
+static int stderr_fd = -1;
+static double stderr_patience;
+
+static ssize_t write_patiently(void *cookie, const char *buf, size_t len)
+{
+	(void)cookie;
+	size_t done = 0;
+	while (done < len) {
+		ssize_t n = write(stderr_fd, buf + done, len - done);
+		if (n > 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno != EAGAIN)
+			break;
+		double t = monotonic_seconds();
+		struct pollfd p = { .fd = stderr_fd, .events = POLLOUT };
+		if (stderr_patience <= 0 || poll(&p, 1, (int)(stderr_patience * 1000) + 1) <= 0) {
+			stderr_patience = 0;
+			break;
+		}
+		stderr_patience -= monotonic_seconds() - t;
+	}
+	return (ssize_t)len; /* what could not be written is dropped, not retried */
+}
+
+void guard_stderr(void)
+{
+	if (stderr_fd >= 0 || !isatty(STDERR_FILENO))
+		return;
+	int fd = open("/proc/self/fd/2", O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	cookie_io_functions_t io = { .write = write_patiently };
+	FILE *f = fopencookie(NULL, "w", io);
+	if (!f) {
+		close(fd);
+		return;
+	}
+	setvbuf(f, NULL, _IOLBF, 0);
+	fflush(stderr);
+	stderr_fd = fd;
+	stderr_patience = STDERR_PATIENCE;
+	stderr = f;
+}
