@@ -193,9 +193,10 @@ in_mode() {
 }
 
 # stty_leaves_termios MODE: a command putting each of its fds 0, 1, 2 into
-# raw mode leaves the caller's termios as they were
+# raw mode leaves the caller's termios as they were (in the background
+# they are pipes, where stty fails: that is fine too)
 stty_leaves_termios() {
-	in_mode "$1" "$SBX -- /bin/sh -c 'for f in 0 1 2; do stty raw -echo -isig <&\$f 2>/dev/null; done'"
+	in_mode "$1" "$SBX -- /bin/sh -c 'for f in 0 1 2; do stty raw -echo -isig <&\$f 2>/dev/null; done; exit 0'"
 	expect killed no
 	expect exit 0
 	expect termios-changed no
@@ -217,7 +218,7 @@ stty_leaves_termios() {
 # its fds 0, 1, 2 sends no SIGWINCH to the caller's foreground group and
 # leaves the caller's window size as it was
 resize_leaves_winsize() {
-	in_mode "$1" "$SBX -- /bin/sh -c 'for f in 0 1 2; do stty cols 10 rows 5 <&\$f 2>/dev/null; done'"
+	in_mode "$1" "$SBX -- /bin/sh -c 'for f in 0 1 2; do stty cols 10 rows 5 <&\$f 2>/dev/null; done; exit 0'"
 	expect killed no
 	expect exit 0
 	expect winch 0
