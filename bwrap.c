@@ -719,14 +719,16 @@ int parse_bwrap(struct config *cfg, int argc, char **argv)
 /* ---- --info-fd and --json-status-fd ------------------------------------ */
 
 /* The namespaces bubblewrap reports: the new ones among these (it never
- * names the user namespace), in this order. */
-static size_t namespace_members(const struct config *cfg, pid_t child, char *buf, size_t size, const char *sep)
+ * names the user namespace), in this order.  buf is a string even when no
+ * namespace could be read (then ""). */
+static void namespace_members(const struct config *cfg, pid_t child, char *buf, size_t size, const char *sep)
 {
 	static const struct { const char *name; unsigned long flag; } ns[] = {
 		{ "cgroup", CLONE_NEWCGROUP }, { "ipc", CLONE_NEWIPC }, { "mnt", CLONE_NEWNS },
 		{ "net", CLONE_NEWNET }, { "pid", CLONE_NEWPID }, { "uts", CLONE_NEWUTS },
 	};
 	size_t len = 0;
+	buf[0] = '\0';
 	for (size_t k = 0; k < sizeof ns / sizeof *ns && len < size; k++) {
 		bool fresh = ns[k].flag == CLONE_NEWNET ? cfg->net != NET_HOST : !(cfg->share_ns & ns[k].flag);
 		char path[64];
@@ -736,7 +738,6 @@ static size_t namespace_members(const struct config *cfg, pid_t child, char *buf
 			len += (size_t)snprintf(buf + len, size - len, "%s\"%s-namespace\": %lu", sep, ns[k].name,
 						(unsigned long)st.st_ino);
 	}
-	return len;
 }
 
 void bwrap_report_start(const struct config *cfg, pid_t child)
