@@ -756,10 +756,14 @@ int handle_seccomp_notification(int listener)
 }
 
 /* A kill rule (or a call from another architecture) ends the command with
- * SIGSYS; say so in plain words rather than leave a bare 159. */
+ * SIGSYS; say so in plain words rather than leave a bare 159.  sbx's own
+ * filter, compiled now or at build time, always kills other architectures
+ * (x32 included); a caller's raw program may kill too.  The TIOCSTI filter
+ * alone never kills. */
 void explain_seccomp_kill(const struct config *cfg, int wait_status)
 {
-	if (!sc.ctx || !WIFSIGNALED(wait_status) || WTERMSIG(wait_status) != SIGSYS)
+	bool can_kill = sc.bpf || cfg->n_bpf_programs;
+	if (!can_kill || !WIFSIGNALED(wait_status) || WTERMSIG(wait_status) != SIGSYS)
 		return;
 	fprintf(stderr, "sbx: %s was killed by the seccomp filter (SIGSYS)\n", cfg->argv[0]);
 }

@@ -368,6 +368,13 @@ except OSError as e: print(e.errno == 97)'
 	assert_equal "$stderr" "sbx: mkdir was killed by the seccomp filter (SIGSYS)"
 }
 
+@test "a command the default filter kills (an x32 call) is 159 with the plain-words message" {
+	need_probe x32_call
+	run --separate-stderr sbx -- "$PROBES/x32_call"
+	assert_failure 159
+	assert_equal "$stderr" "sbx: $PROBES/x32_call was killed by the seccomp filter (SIGSYS)"
+}
+
 @test "an x32 system call is killed, not run" {
 	need_probe sc_calls
 	run sbx -- "$PROBES/sc_calls" ns x32
