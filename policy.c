@@ -17,19 +17,25 @@
 
 #define MAX_POLICY_SIZE (1 << 20)
 
+/* A policy is a regular file: a FIFO or a device could block or never end. */
+static int check_regular(int fd, const char *path)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return fail("%s", path);
+	if (!S_ISREG(st.st_mode))
+		return failx("%s: not a regular file", path);
+	return 0;
+}
+
 static char *read_text_file(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return fail("%s", path), NULL;
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		if (!S_ISREG(st.st_mode))
-			failx("%s: not a regular file", path);
-		else
-			fail("%s", path);
+	if (check_regular(fd, path) < 0) {
 		close(fd);
-		errno = EINVAL;
+		errno = EINVAL; /* there but unusable: an error, not a name to look up further */
 		return NULL;
 	}
 	char *text = xcalloc(1, MAX_POLICY_SIZE + 1);

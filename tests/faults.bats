@@ -287,3 +287,11 @@ assert_strong_or_refused() {
 	fault_run socketpair=EMFILE --
 	assert_refused "Too many open files"
 }
+
+@test "fstat EIO on a policy file: refused with the cause, not a wrong reason" {
+	echo 'hostname x' >"$BATS_TEST_TMPDIR/policy"
+	# fstat(2) is newfstatat (262) with AT_EMPTY_PATH (0x1000).
+	fault_run 262.arg3=4096=EIO -- --policy "$BATS_TEST_TMPDIR/policy"
+	assert_refused "Input/output error"
+	[[ $stderr != *"not a regular file"* ]] || fail "a wrong reason: $stderr"
+}
