@@ -138,6 +138,7 @@ static int run_map_helper(char **argv)
 		return fail("pipe");
 	pid_t pid = fork();
 	if (pid == 0) {
+		default_signals();
 		int out = fcntl(err[1], F_DUPFD_CLOEXEC, 3); /* out of 0..2, which may be closed */
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		if (out < 0 || null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(out, 2) < 0)

@@ -182,9 +182,7 @@ static void __attribute__((noreturn)) exec_helper(char **argv, pid_t supervisor,
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != supervisor)
 		_exit(127);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	default_signals();
 	/* Out of the way first, in case sbx was started with 0..3 closed and
 	 * one of them is the log or the pipe. */
 	int log = fcntl(helper.log, F_DUPFD_CLOEXEC, 10), pipe_end = fcntl(ready, F_DUPFD_CLOEXEC, 10);

@@ -228,6 +228,7 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *grow(void *array, size_t *n, size_t size); /* append one zeroed slot */
 ssize_t read_all(int fd, void *buf, size_t len);
 int write_all(int fd, const void *buf, size_t len);
+void default_signals(void); /* a child about to exec: default actions, none blocked */
 int write_file(const char *path, const char *text);
 int read_small_file(const char *path, char *buf, size_t size);
 int read_small_file_at(int dirfd, const char *path, char *buf, size_t size);

@@ -83,3 +83,25 @@ setup() {
 	assert_success
 	assert_equal "$(echo $output)" "2 0"
 }
+
+@test "root: newuidmap starts with no signal blocked or ignored (--map-users, run as a user)" {
+	local user=${SBX_TEST_USER:-sbxtest} d
+	grep -q "^$user:" /etc/subuid 2>/dev/null || skip "$user has no range in /etc/subuid"
+	[[ -u /usr/bin/newuidmap ]] || skip "no setuid /usr/bin/newuidmap"
+	d=$(mktemp -d /tmp/sbx-sigstate.XXXXXX)
+	cp -p /usr/bin/newuidmap "$d/real"
+	gcc -O2 -DREAL="\"$d/real\"" -DOUT="\"$d/status\"" -o "$d/helper" "$SBX_PROBES_SRC/sigstate_helper.c"
+	chmod 4755 "$d/helper"
+	cp "$SBX" "$d/sbx"
+	chmod 755 "$d" "$d/sbx"
+	# The helper bound over newuidmap in a mount namespace of this test's
+	# own; the caller ignores SIGHUP, which sbx then does not forward.
+	run unshare -m sh -c 'mount --bind "$1/helper" /usr/bin/newuidmap &&
+		trap "" HUP && exec setpriv --reuid="$2" --regid="$(id -g "$2")" --init-groups \
+			"$1/sbx" --map-users required -- true' sh "$d" "$user"
+	assert_success
+	run cat "$d/status"
+	rm -rf "$d"
+	assert_line "SigBlk:	0000000000000000"
+	assert_line "SigIgn:	0000000000000000"
+}
