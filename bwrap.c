@@ -128,10 +128,11 @@ static int slurp_fd(const char *opt, const char *text, char **data, size_t *len)
 	int fd;
 	if (parse_fd(opt, text, &fd) < 0)
 		return -1;
-	if (read_fd_contents(fd, data, len) < 0)
-		return fail("%s %d: read", opt, fd);
+	int r = read_fd_contents(fd, data, len);
+	if (r < 0)
+		fail("%s %d: read", opt, fd);
 	close(fd);
-	return 0;
+	return r;
 }
 
 /* --args FD: NUL-separated words, inserted in place of "--args FD". */
