@@ -220,6 +220,7 @@ void set_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *error_text(void);
 const char *hint_text(void);
 void die(int code) __attribute__((noreturn));
+void escape_controls(char *buf, size_t size); /* in place: \n, \t, \xNN for control characters */
 void print_error(const char *text);  /* "sbx: TEXT" (more lines of TEXT as they are) */
 void use_level_prefix(void);         /* bubblewrap's --level-prefix: "<3>" before each line */
 void *xcalloc(size_t n, size_t size);

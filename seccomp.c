@@ -693,6 +693,9 @@ static void describe_process(pid_t pid, char *comm, size_t comm_size, char *nspi
 	snprintf(path, sizeof path, "/proc/%d/comm", pid);
 	if (read_small_file(path, buf, sizeof buf) == 0)
 		copy_word(comm, comm_size, buf);
+	/* The command chose its name (prctl, /proc/self/comm): it reaches the
+	 * caller's terminal, so no escape sequence may pass. */
+	escape_controls(comm, comm_size);
 	snprintf(path, sizeof path, "/proc/%d/status", pid);
 	char *line = read_small_file(path, buf, sizeof buf) == 0 ? strstr(buf, "\nNSpid:") : NULL;
 	if (line) {

@@ -20,7 +20,7 @@ static char hint_buf[512];
 /* Messages quote what the user gave: a newline there would break the one
  * line sbx promises, an escape sequence would drive the terminal.  Control
  * characters are shown as \n, \t or \xNN instead. */
-static void escape_controls(char *buf, size_t size)
+void escape_controls(char *buf, size_t size)
 {
 	char out[sizeof error_buf];
 	size_t o = 0;

@@ -330,6 +330,15 @@ print("ptrace", r, os.strerror(ctypes.get_errno()) if r else "")'
 	[[ $stderr == *"Operation not permitted"* ]] || fail "mkdir did not see EPERM: $stderr"
 }
 
+@test "--seccomp-log escapes control characters in the process name" {
+	# The shell renames itself to an escape sequence, then makes the
+	# refused call itself (the umask builtin).
+	run --separate-stderr sbx --seccomp-log --seccomp-deny umask -- \
+		sh -c 'printf "\033]0;x\007" >/proc/self/comm; umask 077'
+	[[ $stderr != *$'\e'* && $stderr != *$'\a'* ]] || fail "raw control characters on stderr: $(printf %q "$stderr")"
+	[[ $stderr == *'sbx: seccomp: \x1b]0;x\x07['* ]] || fail "no escaped name: $stderr"
+}
+
 @test "--seccomp-log gives the list's own errno and the pid inside the sandbox" {
 	run --separate-stderr sbx --seccomp-log -- sh -c 'exec unshare --user true'
 	assert_failure
