@@ -101,9 +101,7 @@ static int read_fd_contents(int fd, char **out, size_t *len)
 	for (;;) {
 		if (n == cap) {
 			cap *= 2;
-			buf = realloc(buf, cap + 1);
-			if (!buf)
-				abort();
+			buf = xrealloc(buf, cap + 1);
 		}
 		ssize_t r = read(fd, buf + n, cap - n);
 		if (r < 0 && errno == EINTR)
@@ -361,6 +359,7 @@ static void set_bwrap_defaults(struct config *cfg)
 	cfg->init_visible = true;
 	cfg->block_tiocsti = true;
 	cfg->error_exit = 1;
+	set_failure_status(1);
 }
 
 /* Options that take the --perms / --size of the option before them. */

@@ -131,11 +131,26 @@ void die(int code)
 	exit(code);
 }
 
+/* The exit status of sbx's own failures: 125, or 1 in bubblewrap mode, as
+ * bubblewrap exits.  Set once by the front end, before any fork, so init
+ * and the payload inherit it. */
+static int failure_code = EXIT_SBX_FAILED;
+
+void set_failure_status(int code)
+{
+	failure_code = code;
+}
+
+int failure_status(void)
+{
+	return failure_code;
+}
+
 static void out_of_memory(void)
 {
 	static const char msg[] = "sbx: out of memory\n";
 	(void)!write(STDERR_FILENO, msg, sizeof msg - 1);
-	_exit(EXIT_SBX_FAILED);
+	_exit(failure_code);
 }
 
 void *xcalloc(size_t n, size_t size)
@@ -166,12 +181,18 @@ char *xasprintf(const char *fmt, ...)
 	return p;
 }
 
+void *xrealloc(void *p, size_t size)
+{
+	p = realloc(p, size ? size : 1);
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
 /* Grow a heap array by one zeroed element; *n is its length. */
 void *grow(void *array, size_t *n, size_t size)
 {
-	char *p = realloc(array, (*n + 1) * size);
-	if (!p)
-		out_of_memory();
+	char *p = xrealloc(array, (*n + 1) * size);
 	memset(p + *n * size, 0, size);
 	(*n)++;
 	return p;

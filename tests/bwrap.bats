@@ -129,6 +129,14 @@ R=(--ro-bind "$ROOTFS" / --dev /dev)
 	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
 }
 
+@test "running out of memory exits 1, as any failure of sbx in bubblewrap mode" {
+	# 200 MiB of --file data in an address space of about 100 MiB.
+	run --separate-stderr bash -c 'ulimit -v 100000
+		exec "$1" "${@:2}" 3< <(head -c 200M /dev/zero)' sh "$BWRAP_BIN/bwrap" "${R[@]}" --file 3 /x /bin/true
+	assert_failure 1
+	assert_equal "$stderr" "sbx: out of memory"
+}
+
 @test "a missing bind source exits 1; the -try forms skip it, as with bubblewrap" {
 	both "${R[@]}" --bind /nonexistent /x /bin/true
 	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status"
