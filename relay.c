@@ -8,10 +8,9 @@
  * before anything runs, what the command gets in place of each of its
  * standard fds that is a terminal:
  *   - sbx is the terminal's foreground job: one pty of the sandbox's own
- *     devpts, set up like the caller's terminal.  When stdin is the
- *     terminal, the caller's terminal goes raw meanwhile, so that every key,
- *     ^C and ^Z included, reaches the pty's line discipline (shells inside
- *     keep job control).
+ *     devpts, set up like the caller's terminal.  The caller's terminal goes
+ *     raw meanwhile, so that every key, ^C and ^Z included, reaches the
+ *     pty's line discipline (shells inside keep job control).
  *   - sbx runs in the background: a pipe each (as `docker run` without -t),
  *     and no terminal inside.  Input is read from the terminal only while
  *     sbx is its foreground job, so a background sandbox never takes what
@@ -68,7 +67,7 @@ struct relay {
 	int shared_fd[3];     /* caller's fds made non-blocking in place (see own_terminal_fd), */
 	int shared_flags[3];  /* and their flags to put back */
 	int terminal;         /* the caller's terminal, for window size and job control: fd 0, 1 or 2, or -1 */
-	int term_in;          /* our description of stdin's terminal (pty mode), or -1 */
+	int term_in;          /* our description of the terminal pty input comes from, or -1 */
 	int term_out;         /* our description of the terminal pty output goes to, or -1 */
 	int pty;              /* the pty master, or -1 */
 	bool raw;
@@ -201,10 +200,11 @@ struct relay *relay_open(struct config *cfg)
 	r->terminal = cfg->tty_fds & 1 ? 0 : cfg->tty_fds & 2 ? 1 : 2;
 	if (cfg->use_pty) {
 		/* The pty's output goes to the terminal the command's output
-		 * would have gone to; input comes from stdin's. */
+		 * would have gone to; its input comes from the terminal, stdin's
+		 * if that is one (with stdin redirected, what the user types
+		 * still reaches the command's /dev/tty, as it would bare). */
 		int out = cfg->tty_fds & 2 ? 1 : cfg->tty_fds & 4 ? 2 : 0;
-		if ((r->term_out = own_terminal_fd(r, out)) < 0 ||
-		    ((cfg->tty_fds & 1) && (r->term_in = own_terminal_fd(r, 0)) < 0)) {
+		if ((r->term_out = own_terminal_fd(r, out)) < 0 || (r->term_in = own_terminal_fd(r, r->terminal)) < 0) {
 			fail("reach the terminal");
 			relay_free(r);
 			return NULL;

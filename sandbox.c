@@ -81,25 +81,6 @@ static void __attribute__((noreturn)) report_and_exit(int sock, int kind, int co
 
 /* ---- the payload ------------------------------------------------------- */
 
-/* Every signal back to its default action, none blocked.  The raw system
- * call, because glibc's sigaction refuses signals 32 and 33 (it keeps them
- * for itself), and a caller may have left those ignored too. */
-static void reset_signals(void)
-{
-	struct {
-		void (*handler)(int);
-		unsigned long flags;
-		void (*restorer)(void);
-		unsigned long mask;
-	} dfl = { .handler = SIG_DFL };
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
 static int cmp_int(const void *a, const void *b)
 {
 	return *(const int *)a - *(const int *)b;
@@ -290,7 +271,7 @@ static void __attribute__((noreturn)) run_payload(const struct config *cfg, cons
 						     int pty_slave)
 {
 	trace_step("payload forked");
-	reset_signals();
+	default_signals();
 	/* Each process dies with its parent (bubblewrap's --die-with-parent,
 	 * always); in a PID namespace of its own, init's end kills all. */
 	if (!cfg->as_pid_1)
@@ -657,20 +638,20 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (r < 0)
-		die(cfg.error_exit ? cfg.error_exit : EXIT_SBX_FAILED);
+		die(failure_status());
 	if (cfg.trace || cfg.verbose) {
 		trace_enable(cfg.trace);
 		trace_step("options parsed");
 	}
 	build_environment(&cfg);
 	if (prepare_seccomp(&cfg) < 0)
-		die(cfg.error_exit ? cfg.error_exit : EXIT_SBX_FAILED);
+		die(failure_status());
 	trace_step("seccomp filter compiled");
 	if (cfg.seccomp_export) {
 		int failed = export_seccomp(cfg.seccomp_export) < 0;
 		free_config(&cfg);
 		if (failed)
-			die(EXIT_SBX_FAILED);
+			die(failure_status());
 		return 0;
 	}
 	prepare_terminal(&cfg);

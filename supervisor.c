@@ -208,7 +208,7 @@ static int exit_code(const struct supervisor *s, int init_status)
 	explain_seccomp_kill(s->cfg, st);
 	if (WIFSIGNALED(st))
 		return 128 + WTERMSIG(st);
-	return EXIT_SBX_FAILED;
+	return failure_status();
 }
 
 static double seconds(struct timeval tv)
@@ -411,7 +411,7 @@ static void __attribute__((noreturn)) abandon(struct supervisor *s, pid_t pid)
 	relay_free(s->relay);
 	status_file_close(s->status);
 	limits_cleanup(s->limits);
-	die(s->cfg->error_exit ? s->cfg->error_exit : EXIT_SBX_FAILED);
+	die(failure_status());
 }
 
 /* Everything the supervisor needs before the clone, and every host path it
