@@ -44,7 +44,7 @@ static char **caller_env;
 
 /* ---- messages from inside to the supervisor ---------------------------- */
 
-static void send_msg(int sock, int kind, int code, int fd)
+static int send_msg(int sock, int kind, int code, int fd)
 {
 	struct msg m = { .kind = kind, .code = code };
 	snprintf(m.text, sizeof m.text, "%s", error_text());
@@ -67,8 +67,10 @@ static void send_msg(int sock, int kind, int code, int fd)
 		c->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(c), &fd, sizeof fd);
 	}
-	while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 && errno == EINTR)
+	ssize_t n;
+	while ((n = sendmsg(sock, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
 		;
+	return n < 0 ? -1 : 0;
 }
 
 /* Inside, a failed step tells the supervisor and exits; nothing is printed
@@ -583,8 +585,10 @@ void __attribute__((noreturn)) run_init(const struct config *cfg, const struct l
 		close(cfg->info_fd);
 	if (cfg->json_status_fd >= 0)
 		close(cfg->json_status_fd);
-	if (init_in_nested_pidns(cfg))
-		send_msg(sock, MSG_HELLO, 0, -1);
+	/* Without its hello the supervisor cannot know our pid: it sees the
+	 * socket's end once we are gone. */
+	if (init_in_nested_pidns(cfg) && send_msg(sock, MSG_HELLO, 0, -1) < 0)
+		_exit(EXIT_SBX_FAILED);
 	char go;
 	if (read_all(sync_fd, &go, 1) != 1)
 		_exit(EXIT_SBX_FAILED);
