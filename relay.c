@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 enum {
@@ -291,6 +292,24 @@ static void end_input(struct relay *r, struct channel *c)
 		close_owned(r, &c->to);
 }
 
+/* Close the command's side fd (the pty master or an output pipe) and stop
+ * every channel that used it. */
+static void hang_up(struct relay *r, int fd)
+{
+	if (fd < 0)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		struct channel *c = &r->ch[i];
+		if (c->from == fd)
+			c->from = -1, c->from_done = true;
+		if (c->to == fd)
+			c->to = -1, c->to_broken = true, c->len = 0;
+	}
+	if (r->pty == fd)
+		r->pty = -1;
+	close_owned(r, &fd);
+}
+
 /* One non-blocking read and one non-blocking write; true if a byte moved. */
 static bool pump(struct relay *r, struct channel *c, bool readable, bool writable)
 {
@@ -311,13 +330,17 @@ static bool pump(struct relay *r, struct channel *c, bool readable, bool writabl
 	if (writable && c->len > 0 && c->to >= 0) {
 		ssize_t n = c->to_broken ? (ssize_t)c->len : write(c->to, c->buf, c->len);
 		if (n < 0 && errno != EAGAIN && errno != EINTR) {
-			/* Nobody takes these bytes any more (a hung-up terminal,
-			 * a pty or pipe no process inside holds): what comes is
-			 * thrown away, and input stops being read. */
+			/* Nobody takes these bytes any more: a pty or pipe no
+			 * process inside holds (input stops being read), or the
+			 * caller's terminal hung up (the command's side is hung
+			 * up in turn: it gets EIO or EPIPE, as it would bare,
+			 * instead of writing into a void for ever). */
 			c->to_broken = true;
 			n = (ssize_t)c->len;
 			if (c->input)
 				c->from_done = true;
+			else
+				hang_up(r, c->from);
 		}
 		if (n > 0) {
 			memmove(c->buf, c->buf + n, c->len - (size_t)n);
@@ -427,55 +450,65 @@ void relay_finish(struct relay *r)
 /* ---- sbx's own messages ------------------------------------------------ */
 
 /* Once the sandbox runs, sbx's messages (a --seccomp-log line, "timed out")
- * must not block either when stderr is a terminal someone has stopped: they
- * go through a non-blocking description of that terminal, and sbx waits
- * for it at most STDERR_PATIENCE seconds in all, then drops what does not
- * fit. */
+ * must not block either: stderr may be a terminal someone has stopped, or a
+ * pipe nobody reads, which the command may share (2>&1) and fill.  Each
+ * write is bounded by an interval timer whose SIGALRM interrupts it (no
+ * SA_RESTART; repeating, so a signal that lands just before the write does
+ * not leave it blocked); sbx waits STDERR_PATIENCE seconds in all, then
+ * drops what does not fit.  A non-blocking description would not do: the
+ * command shares the caller's, and another may not be openable.  (SIGPIPE
+ * is ignored by then: a reader gone is a dropped message, not sbx's end.) */
 static const double STDERR_PATIENCE = 2.0;
-static int stderr_fd = -1;
 static double stderr_patience;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void arm(double seconds)
+{
+	struct itimerval t = { 0 };
+	if (seconds > 0) {
+		t.it_value.tv_sec = (time_t)seconds;
+		t.it_value.tv_usec = (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6) + 1;
+		t.it_interval.tv_usec = 100000;
+	}
+	setitimer(ITIMER_REAL, &t, NULL);
+}
 
 static ssize_t write_patiently(void *cookie, const char *buf, size_t len)
 {
 	(void)cookie;
 	size_t done = 0;
-	while (done < len) {
-		ssize_t n = write(stderr_fd, buf + done, len - done);
-		if (n > 0) {
+	while (done < len && stderr_patience > 0) {
+		double start = monotonic_seconds();
+		arm(stderr_patience);
+		ssize_t n = write(STDERR_FILENO, buf + done, len - done);
+		int err = errno;
+		arm(0);
+		stderr_patience -= monotonic_seconds() - start;
+		if (n > 0)
 			done += (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno != EAGAIN)
+		else if (n == 0 || err != EINTR)
 			break;
-		double t = monotonic_seconds();
-		struct pollfd p = { .fd = stderr_fd, .events = POLLOUT };
-		if (stderr_patience <= 0 || poll(&p, 1, (int)(stderr_patience * 1000) + 1) <= 0) {
-			stderr_patience = 0;
-			break;
-		}
-		stderr_patience -= monotonic_seconds() - t;
 	}
 	return (ssize_t)len; /* what could not be written is dropped, not retried */
 }
 
 void guard_stderr(void)
 {
-	if (stderr_fd >= 0 || !isatty(STDERR_FILENO))
-		return;
-	int fd = open("/proc/self/fd/2", O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
+	static bool guarded;
+	struct sigaction sa = { .sa_handler = on_alarm }; /* no SA_RESTART */
+	if (guarded || sigaction(SIGALRM, &sa, NULL) < 0)
 		return;
 	cookie_io_functions_t io = { .write = write_patiently };
 	FILE *f = fopencookie(NULL, "w", io);
-	if (!f) {
-		close(fd);
+	if (!f)
 		return;
-	}
 	setvbuf(f, NULL, _IOLBF, 0);
 	fflush(stderr);
-	stderr_fd = fd;
 	stderr_patience = STDERR_PATIENCE;
 	stderr = f;
+	guarded = true;
 }

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,39 @@ static int open_in_dir(struct status_file *sf)
 	return 0;
 }
 
+/* Refuse a symlink on the way to dir that root does not own; then open
+ * dir's real path with no symlink followed. */
+static int open_dir(struct status_file *sf, const char *dir)
+{
+	size_t len = strlen(dir);
+	char *prefix = xstrdup(dir);
+	int r = 0;
+	for (size_t i = 1; i <= len && r == 0; i++) {
+		if (dir[i] != '/' && dir[i] != '\0')
+			continue;
+		prefix[i] = '\0';
+		struct stat st;
+		if (lstat(prefix, &st) == 0 && S_ISLNK(st.st_mode) && st.st_uid != 0) {
+			r = refuse(sf, "the way to it passes through a symbolic link, which sbx does not follow there");
+			set_hint("%s is a symbolic link (an earlier sandbox may have put it there); give the real path",
+				 prefix);
+		}
+		prefix[i] = dir[i];
+	}
+	free(prefix);
+	if (r < 0)
+		return -1;
+	char *real = realpath(dir, NULL);
+	if (!real)
+		return fail("--status-json %s: directory %s", sf->path, dir);
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS };
+	sf->dir = open_resolved(AT_FDCWD, real, &how);
+	if (sf->dir < 0)
+		fail("--status-json %s: directory %s", sf->path, real);
+	free(real);
+	return sf->dir < 0 ? -1 : 0;
+}
+
 struct status_file *status_file_open(const char *path)
 {
 	struct status_file *sf = xcalloc(1, sizeof *sf);
@@ -80,9 +114,7 @@ struct status_file *status_file_open(const char *path)
 	int r = 0;
 	if (!sf->name[0] || !strcmp(sf->name, ".") || !strcmp(sf->name, ".."))
 		r = refuse(sf, "names a directory");
-	else if ((sf->dir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		r = fail("--status-json %s: directory %s", path, dir);
-	else
+	else if ((r = open_dir(sf, dir)) == 0)
 		r = open_in_dir(sf);
 	free(dir);
 	if (r < 0) {

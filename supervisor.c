@@ -498,6 +498,10 @@ int supervise(struct config *cfg)
 		close(sv[1]);
 	close(sync[0]);
 	close_command_stdio(cfg);
+	/* From here on a reader of our stderr, status fd or info fd that went
+	 * away is an error to report, not our death (init has its own
+	 * dispositions already). */
+	signal(SIGPIPE, SIG_IGN);
 	guard_stderr();
 	s.init = pid;
 	s.sock = sv[0];

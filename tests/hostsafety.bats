@@ -148,6 +148,67 @@ assert_untouched() {
 
 # ------------------------------------------------------ terminal relay ----
 
+@test "--status-json refuses a directory symlink an earlier run left on the way" {
+	local d victim
+	d=$(hostdir)
+	mkdir "$d/victim"
+	echo precious >"$d/victim/build-status.json"
+	# run 1, hostile: the work tree's out/ becomes a link to another directory
+	(cd "$d" && sbx_at_most 20 --bind-cwd -- /bin/sh -c 'mkdir w; ln -s "$1" w/out' _ "$d/victim")
+	[[ -L $d/w/out ]] || fail "run 1 did not plant the link"
+	# run 2: the report would land in victim/ through the link
+	run --separate-stderr bash -c 'cd "$1/w" && exec timeout -k 5 20 "$2" --bind-cwd --status-json out/build-status.json -- touch ran </dev/null' _ "$d" "$SBX"
+	assert_equal "$status" 125
+	[[ ! -e $d/w/ran ]] || fail "the command ran"
+	[[ $(cat "$d/victim/build-status.json") == precious ]] || fail "the file behind the link was written"
+	[[ ${stderr_lines[0]:-} == *"symbolic link"* ]] || fail "unexpected message: $stderr"
+}
+
+@test "--status-json is written even when the reader of sbx's stderr has gone (no death by SIGPIPE)" {
+	local d
+	d=$(hostdir)
+	run bash -c '"$1" --timeout 1 --status-json "$2/s.json" -- sleep 30 </dev/null 2> >(exec true); echo "exit=$?"' _ "$SBX" "$d"
+	assert_output --partial "exit=124"
+	assert_report_file "$d/s.json"
+	grep -q '"timed-out": true' "$d/s.json" || fail "$(cat "$d/s.json")"
+}
+
+@test "--timeout holds while sbx's stderr is a pipe nobody reads, filled with --seccomp-log lines" {
+	local d
+	d=$(hostdir)
+	# The pipe's reader sleeps 30 s; a denial is a line of about 110
+	# bytes, so the 64 KiB pipe is full after some 600 of them, well
+	# within the 5 s before the timeout.
+	run bash -c '{ start=$SECONDS
+		"$1" --seccomp-log --timeout 5 -- /bin/sh -c "while :; do unshare -r true 2>/dev/null; done" </dev/null 2>&1
+		echo "exit=$? seconds=$((SECONDS - start))" >"$2/result"; } | sleep 30' _ "$SBX" "$d"
+	local result
+	result=$(cat "$d/result")
+	[[ $result == "exit=124 "* ]] || fail "sbx did not time out: $result"
+	local secs=${result##*seconds=}
+	((secs < 20)) || fail "sbx took ${secs}s (the reader held it): $result"
+}
+
+@test "when the caller's terminal hangs up, the command's terminal hangs up too (sbx does not discard its output for ever)" {
+	command -v script >/dev/null || skip "script not installed"
+	local mark=hangup-$$-$RANDOM
+	# script is the caller's terminal; killing it hangs that terminal up.
+	script -qec "$SBX -- /bin/sh -c 'trap \"\" HUP; sleep 1; exec yes $mark'" /dev/null </dev/null >/dev/null 2>&1 &
+	local spid=$!
+	sleep 2.5
+	pgrep -f "yes $mark" >/dev/null || { kill -9 "$spid"; fail "the command did not start"; }
+	kill -9 "$spid"
+	local i
+	for i in $(seq 1 50); do
+		pgrep -f "yes $mark" >/dev/null || break
+		sleep 0.2
+	done
+	if pgrep -f "yes $mark" >/dev/null; then
+		pkill -9 -f "yes $mark"
+		fail "the command still runs 10 s after the caller's terminal hung up"
+	fi
+}
+
 @test "terminal relay: DSR answers the command never reads do not keep --timeout from ending it" {
 	harness --answer-dsr --deadline 40 -- "$SBX" --timeout 3 -- /bin/sh -c \
 		'stty raw -echo; while :; do printf "\033[6n"; done'
