@@ -196,12 +196,14 @@ static int supervise_loop(struct supervisor *s)
 
 /* ---- the result -------------------------------------------------------- */
 
+/* A setup or exec failure wins over the timeout: the command never ran, and
+ * the message printed is that failure's. */
 static int exit_code(const struct supervisor *s, int init_status)
 {
-	if (s->timeout_stage)
-		return EXIT_TIMEOUT;
 	if (s->error_code)
 		return s->cfg->error_exit ? s->cfg->error_exit : s->error_code;
+	if (s->timeout_stage)
+		return EXIT_TIMEOUT;
 	int st = s->have_exit ? s->exit_status : init_status;
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);
