@@ -146,6 +146,22 @@ escaped_i386() {
 		"native ioctl(fd, TIOCSTI|1<<32) reached the kernel: ENOTTY"
 }
 
+@test "seccomp holds: TIOCSETD (the line discipline), with and without bit 32 set" {
+	held ldisc
+	assert_line "held: native ioctl(fd, TIOCSETD): EPERM"
+	assert_line "held: native ioctl(fd, TIOCSETD|1<<32): EPERM"
+	assert_line "held: x32 ioctl(fd, TIOCSETD): killed by SIGSYS"
+	if i386_runs; then
+		assert_line "held: i386 ioctl(fd, TIOCSETD): EPERM"
+	fi
+}
+
+@test "without seccomp TIOCSETD and TIOCSETD|1<<32 reach the kernel" {
+	unfiltered ldisc native
+	assert_escaped "native ioctl(fd, TIOCSETD) reached the kernel: ENOTTY" \
+		"native ioctl(fd, TIOCSETD|1<<32) reached the kernel: ENOTTY"
+}
+
 # ------------------------------------------------------------ sockets ----
 
 @test "seccomp holds: AF_VSOCK, AF_PACKET, AF_KEY, AF_ALG sockets, also via i386 socketcall" {

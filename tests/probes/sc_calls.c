@@ -4,7 +4,7 @@
  * (which a 64-bit process may use: the filter then sees AUDIT_ARCH_I386).
  *
  *   sc_calls GROUP [native|x32|i386]...
- *   groups: ns mount keyring surface system tty socket personality
+ *   groups: ns mount keyring surface system tty ldisc socket personality
  *
  * Every call carries arguments the kernel itself would turn down with its
  * own error (EFAULT, EBADF, EINVAL, ENOTTY...) or would carry out, so:
@@ -113,6 +113,10 @@ static const struct attempt attempts[] = {
 	{ "tty", "ioctl(fd, TIOCSTI|1<<32)", SYS_ioctl, NONE, { FD, TIOCSTI | 1L << 32, BUF }, EPERM, 0, { 0 } },
 	{ "tty", "ioctl(fd, TIOCLINUX)", SYS_ioctl, 54, { FD, TIOCLINUX, BUF }, EPERM, 0, { 0 } },
 	{ "tty", "ioctl(fd, TIOCLINUX|1<<32)", SYS_ioctl, NONE, { FD, TIOCLINUX | 1L << 32, BUF }, EPERM, 0, { 0 } },
+
+	/* changing the line discipline, on /dev/null: ENOTTY from the kernel */
+	{ "ldisc", "ioctl(fd, TIOCSETD)", SYS_ioctl, 54, { FD, TIOCSETD, BUF }, EPERM, 0, { 0 } },
+	{ "ldisc", "ioctl(fd, TIOCSETD|1<<32)", SYS_ioctl, NONE, { FD, TIOCSETD | 1L << 32, BUF }, EPERM, 0, { 0 } },
 
 	/* socket families outside the allow-list; the kernel may lack a
 	 * family altogether and answer EAFNOSUPPORT itself */
