@@ -182,6 +182,37 @@ escaped_i386() {
 	fi
 }
 
+# ------------------------------------------------------------ netlink ----
+
+# The protocols most worth closing; the probe tries more.  The kernel
+# answers EPROTONOSUPPORT itself for a protocol it lacks, so "held" alone
+# cannot tell: the test after it shows that this kernel opens each of them.
+netlink_named=(NETLINK_NETFILTER NETLINK_XFRM NETLINK_AUDIT NETLINK_KOBJECT_UEVENT NETLINK_SOCK_DIAG NETLINK_GENERIC)
+
+@test "seccomp holds: netlink protocols other than NETLINK_ROUTE, with EPROTONOSUPPORT, also with bit 32 set" {
+	held netlink
+	local p
+	for p in "${netlink_named[@]}"; do
+		assert_line "held: native socket(AF_NETLINK, $p): EPROTONOSUPPORT (the kernel says the same)"
+		assert_line "held: x32 socket(AF_NETLINK, $p): killed by SIGSYS"
+	done
+	assert_line "held: native socket(AF_NETLINK, NETLINK_AUDIT|1<<32): EPROTONOSUPPORT (the kernel says the same)"
+	assert_line "held: native socket(AF_NETLINK, SOCK_DGRAM, NETLINK_AUDIT): EPROTONOSUPPORT (the kernel says the same)"
+	if i386_runs; then
+		assert_line "held: i386 socketcall(SYS_SOCKET, AF_NETLINK, NETLINK_AUDIT): EAFNOSUPPORT (the kernel says the same)"
+	fi
+}
+
+@test "without seccomp netfilter, xfrm, audit, uevent, sock_diag and generic netlink sockets open" {
+	unfiltered netlink native i386
+	local p
+	for p in "${netlink_named[@]}"; do
+		assert_line "ESCAPE: native socket(AF_NETLINK, $p) succeeded"
+	done
+	assert_escaped "native socket(AF_NETLINK, NETLINK_AUDIT|1<<32) succeeded"
+	escaped_i386 "i386 socketcall(SYS_SOCKET, AF_NETLINK, NETLINK_AUDIT) succeeded"
+}
+
 # ------------------------------------------------------- personality ----
 
 @test "seccomp holds: personality(ADDR_NO_RANDOMIZE) and other unsafe domains" {

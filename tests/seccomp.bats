@@ -221,6 +221,49 @@ run_list() {
 	i386_note "i386 personality() and socketcall(SYS_SOCKETPAIR)"
 }
 
+@test "the default list keeps NETLINK_ROUTE: getifaddrs lists lo" {
+	need_probe sc_allowed
+	run sbx -- "$PROBES/sc_allowed"
+	assert_line "ok: socket(AF_NETLINK): allowed"
+	assert_line "ok: getifaddrs lists lo with 127.0.0.1: yes"
+}
+
+@test "the default list keeps NETLINK_ROUTE: ip -o addr lists lo" {
+	command -v ip >/dev/null || skip "no ip (iproute2) on this host"
+	run sbx -- ip -o addr show
+	assert_success
+	assert_line --regexp '^1: +lo +inet 127\.0\.0\.1/8 '
+}
+
+@test "the default list keeps NETLINK_ROUTE: getaddrinfo with AI_ADDRCONFIG opens it" {
+	command -v strace >/dev/null || skip "no strace on this host"
+	command -v getent >/dev/null || skip "no getent on this host"
+	# getent ahosts asks with AI_ADDRCONFIG, for which glibc reads the
+	# addresses over NETLINK_ROUTE (and quietly assumes both families when
+	# that fails, so only the trace shows it worked)
+	run sbx -- strace -f -e trace=socket -e signal=none getent ahosts localhost
+	assert_success
+	assert_output --regexp 'socket\(AF_NETLINK, SOCK_RAW\|SOCK_CLOEXEC, NETLINK_ROUTE\) = [0-9]+'
+	assert_output --regexp '(127\.0\.0\.1|::1) +STREAM localhost'
+}
+
+@test "a list including the default one opens one more family by restating its socket rules after allow socket" {
+	command -v python3 >/dev/null || skip "no python3 on this host"
+	list l 'allow' 'include default' 'allow socket' \
+		'errno EAFNOSUPPORT socket if arg0 != AF_UNIX and arg0 != AF_INET and arg0 != AF_INET6 and arg0 != AF_NETLINK and arg0 != AF_PACKET' \
+		'errno EPROTONOSUPPORT socket if arg0 == AF_NETLINK and arg2 != NETLINK_ROUTE'
+	run sbx --seccomp "$BATS_TEST_TMPDIR/l.seccomp" -- python3 -c '
+import errno, socket
+for name, args in (("packet", (17, 3)), ("vsock", (40, 1)), ("audit", (16, 3, 9)), ("route", (16, 3, 0))):
+    try: socket.socket(*args).close(); print(name, "ok")
+    except OSError as e: print(name, errno.errorcode[e.errno])'
+	# AF_PACKET reaches the kernel, which wants CAP_NET_RAW
+	assert_line "packet EPERM"
+	assert_line "vsock EAFNOSUPPORT"
+	assert_line "audit EPROTONOSUPPORT"
+	assert_line "route ok"
+}
+
 @test "the default list refuses nested user namespaces with EPERM" {
 	run sbx -- unshare --user true
 	assert_failure
@@ -318,6 +361,26 @@ print("ptrace", r, os.strerror(ctypes.get_errno()) if r else "")'
 	assert_output --partial "ptrace 0"
 	run sbx --policy strict -- python3 -c "$prog"
 	assert_output --partial "ptrace -1 Operation not permitted"
+}
+
+@test "strict opens NETLINK_ROUTE but no other netlink protocol, and refuses TIOCSETD" {
+	command -v python3 >/dev/null || skip "no python3 on this host"
+	local prog='import errno, fcntl, socket, termios
+def tried(what, f):
+    try: f(); print(what, "ok")
+    except OSError as e: print(what, errno.errorcode[e.errno])
+tried("route", lambda: socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0).close())
+tried("audit", lambda: socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 9).close())
+tried("tiocsetd", lambda: fcntl.ioctl(open("/dev/null"), termios.TIOCSETD, b"\0\0\0\0"))'
+	run sbx --policy strict -- python3 -c "$prog"
+	assert_line "route ok"
+	assert_line "audit EPERM"
+	assert_line "tiocsetd EPERM"
+	# what the kernel itself answers, unfiltered
+	run sbx --seccomp none -- python3 -c "$prog"
+	assert_line "route ok"
+	assert_line "audit ok"
+	assert_line "tiocsetd ENOTTY"
 }
 
 # -------------------------------------------------------- --seccomp-log ----

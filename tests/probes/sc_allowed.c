@@ -1,14 +1,19 @@
 /* sc_allowed: what the default seccomp list must keep working, next to what
  * it refuses (sc_calls): the harmless execution domains, the ordinary socket
- * families, fork-style clone, ordinary ioctls, and from i386 code (int $0x80)
- * personality and socketpair through socketcall(2).
+ * families, routing netlink (getifaddrs(3) lists lo), fork-style clone,
+ * ordinary ioctls, and from i386 code (int $0x80) personality and socketpair
+ * through socketcall(2).
  *
  * Prints "ok: ..." per check, "broken: ..." when a check fails; exit 1 when
  * any is broken, 2 when the probe could not run. */
 #include "probe.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
@@ -105,6 +110,24 @@ static void sockets(void)
 	}
 }
 
+/* getifaddrs(3) asks NETLINK_ROUTE (as iproute2 and getaddrinfo with
+ * AI_ADDRCONFIG do; socket(AF_NETLINK) above is that protocol, 0), and
+ * fails without it.  The sandbox's network namespace has lo, 127.0.0.1. */
+static void netlink_route(void)
+{
+	struct ifaddrs *all;
+	if (getifaddrs(&all) < 0) {
+		check(0, "getifaddrs: %s", ename(errno));
+		return;
+	}
+	bool lo = false;
+	for (struct ifaddrs *i = all; i; i = i->ifa_next)
+		lo |= strcmp(i->ifa_name, "lo") == 0 && i->ifa_addr && i->ifa_addr->sa_family == AF_INET &&
+		      ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr == htonl(INADDR_LOOPBACK);
+	freeifaddrs(all);
+	check(lo, "getifaddrs lists lo with 127.0.0.1: %s", lo ? "yes" : "no");
+}
+
 static void i386_socketpair(void)
 {
 	unsigned *args = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
@@ -142,6 +165,7 @@ int main(void)
 {
 	personalities();
 	sockets();
+	netlink_route();
 	i386_socketpair();
 	processes();
 	return broken_count ? 1 : 0;

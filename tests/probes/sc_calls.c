@@ -4,7 +4,7 @@
  * (which a 64-bit process may use: the filter then sees AUDIT_ARCH_I386).
  *
  *   sc_calls GROUP [native|x32|i386]...
- *   groups: ns mount keyring surface system tty ldisc socket personality
+ *   groups: ns mount keyring surface system tty ldisc socket netlink personality
  *
  * Every call carries arguments the kernel itself would turn down with its
  * own error (EFAULT, EBADF, EINVAL, ENOTTY...) or would carry out, so:
@@ -18,6 +18,7 @@
 #include "probe.h"
 
 #include <fcntl.h>
+#include <linux/netlink.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -34,6 +35,10 @@
 #define FD (-1001L)  /* replaced by an fd open on /dev/null */
 #define NONE (-1L)
 #define EAF EAFNOSUPPORT
+/* socket(AF_NETLINK, SOCK_RAW, PROTOCOL), natively (and with the x32 bit) */
+#define NL(protocol) \
+	{ "netlink", "socket(AF_NETLINK, " #protocol ")", SYS_socket, NONE, { AF_NETLINK, SOCK_RAW, protocol }, \
+	  EPROTONOSUPPORT, EPROTONOSUPPORT, { 0 } }
 
 struct attempt {
 	const char *group, *what;
@@ -127,6 +132,25 @@ static const struct attempt attempts[] = {
 	{ "socket", "socket(AF_ALG)", SYS_socket, 359, { AF_ALG, SOCK_SEQPACKET, 0 }, EAF, EAF, { 0 } },
 	{ "socket", "socketcall(SYS_SOCKET, AF_VSOCK)", NONE, 102, { 1, BUF }, EAF, EAF, { AF_VSOCK, SOCK_STREAM } },
 	{ "socket", "socketcall(SYS_SOCKET, AF_PACKET)", NONE, 102, { 1, BUF }, EAF, EAF, { AF_PACKET, SOCK_RAW } },
+
+	/* netlink protocols other than NETLINK_ROUTE: the kernel opens those it
+	 * has and answers EPROTONOSUPPORT itself for those it lacks (31 is no
+	 * protocol at all).  The protocol is an int, so bit 32 must not hide
+	 * it.  On i386 the filter cannot see the family: every socket() there
+	 * gets EAFNOSUPPORT, directly or through socketcall. */
+	NL(NETLINK_SOCK_DIAG), NL(NETLINK_XFRM), NL(NETLINK_AUDIT), NL(NETLINK_NETFILTER),
+	NL(NETLINK_KOBJECT_UEVENT), NL(NETLINK_GENERIC), NL(NETLINK_USERSOCK), NL(NETLINK_SELINUX),
+	NL(NETLINK_FIB_LOOKUP), NL(NETLINK_CONNECTOR), NL(NETLINK_CRYPTO), NL(NETLINK_SMC),
+	{ "netlink", "socket(AF_NETLINK, SOCK_DGRAM, NETLINK_AUDIT)", SYS_socket, NONE,
+	  { AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_AUDIT }, EPROTONOSUPPORT, EPROTONOSUPPORT, { 0 } },
+	{ "netlink", "socket(AF_NETLINK, NETLINK_AUDIT|1<<32)", SYS_socket, NONE,
+	  { AF_NETLINK, SOCK_RAW, NETLINK_AUDIT | 1L << 32 }, EPROTONOSUPPORT, EPROTONOSUPPORT, { 0 } },
+	{ "netlink", "socket(AF_NETLINK, 31)", SYS_socket, NONE, { AF_NETLINK, SOCK_RAW, 31 }, EPROTONOSUPPORT,
+	  EPROTONOSUPPORT, { 0 } },
+	{ "netlink", "socket(AF_NETLINK, NETLINK_AUDIT)", NONE, 359, { AF_NETLINK, SOCK_RAW, NETLINK_AUDIT }, EAF, EAF,
+	  { 0 } },
+	{ "netlink", "socketcall(SYS_SOCKET, AF_NETLINK, NETLINK_AUDIT)", NONE, 102, { 1, BUF }, EAF, EAF,
+	  { AF_NETLINK, SOCK_RAW, NETLINK_AUDIT } },
 
 	/* execution domains that weaken the process */
 	{ "personality", "personality(ADDR_NO_RANDOMIZE)", SYS_personality, 136, { ADDR_NO_RANDOMIZE }, EPERM, 0, { 0 } },
