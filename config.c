@@ -142,15 +142,19 @@ void print_policy(const struct config *cfg)
 }
 
 /* The variables that pass by default: what a program needs to behave as in
- * the caller's terminal, and nothing that usually carries a secret. */
+ * the caller's terminal, and nothing that usually carries a secret.  The
+ * locale's LC_ names are the categories of locale(7), not any LC_ prefix:
+ * ssh's SendEnv LC_* passes arbitrary LC_ variables, and tools hide tokens
+ * in them for that reason (LC_SSH_TOKEN=...). */
 static bool allowed_by_default(const char *entry)
 {
 	static const char *const names[] = {
 		"PATH", "TERM", "COLORTERM", "LANG", "LANGUAGE", "TZ", "HOME",
 		"USER", "LOGNAME", "SHELL", "NO_COLOR",
+		"LC_ALL", "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE",
+		"LC_MONETARY", "LC_MESSAGES", "LC_PAPER", "LC_NAME", "LC_ADDRESS",
+		"LC_TELEPHONE", "LC_MEASUREMENT", "LC_IDENTIFICATION",
 	};
-	if (strncmp(entry, "LC_", 3) == 0)
-		return true;
 	size_t len = strcspn(entry, "=");
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if (strlen(names[i]) == len && strncmp(entry, names[i], len) == 0)

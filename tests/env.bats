@@ -20,7 +20,9 @@ setup() { sbx_setup; }
 	local vars=(
 		PATH=/usr/local/bin:/usr/bin:/bin:/sbx-test-path
 		TERM=sbx-test-term COLORTERM=truecolor LANG=C.UTF-8
-		LANGUAGE=sbx:test LC_ALL=C LC_CTYPE=C.UTF-8 LC_SBXTEST=lc-any
+		LANGUAGE=sbx:test LC_ALL=C LC_CTYPE=C.UTF-8 LC_NUMERIC=C LC_TIME=C
+		LC_COLLATE=C LC_MONETARY=C LC_MESSAGES=C LC_PAPER=C LC_NAME=C
+		LC_ADDRESS=C LC_TELEPHONE=C LC_MEASUREMENT=C LC_IDENTIFICATION=C
 		TZ=UTC0 HOME=/sbx-test-home USER=sbx-test-user
 		LOGNAME=sbx-test-logname SHELL=/bin/sbx-test-shell NO_COLOR=1
 	)
@@ -30,6 +32,15 @@ setup() { sbx_setup; }
 	for v in "${vars[@]}"; do
 		assert_line "$v"
 	done
+}
+
+@test "an LC_ name that is no locale category does not pass, while LC_TIME does" {
+	# ssh's SendEnv LC_* carries any LC_ name, and tokens travel in them
+	run env LC_SSH_TOKEN=lc-secret-$$ LC_TIME=C.UTF-8 timeout 20 "$SBX" -- /usr/bin/env
+	assert_success
+	refute_output --partial "lc-secret-$$"
+	refute_line --regexp '^LC_SSH_TOKEN='
+	assert_line LC_TIME=C.UTF-8
 }
 
 @test "the caller's secret is in no process's environ or cmdline inside" {
