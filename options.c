@@ -394,6 +394,20 @@ static int parse_rlimit_value(const char *text, unsigned long long *out)
 	return (!*text || *end || errno || text[0] == '-') ? -1 : 0;
 }
 
+/* One limit per resource: a later --rlimit (the command line after the
+ * policies, or after the default core=0) replaces the earlier one, since a
+ * hard limit, once lowered in the payload, could not be raised again. */
+static void put_rlimit(struct config *cfg, struct rlimit_op op)
+{
+	for (size_t i = 0; i < cfg->n_rlimits; i++)
+		if (cfg->rlimits[i].resource == op.resource) {
+			cfg->rlimits[i] = op;
+			return;
+		}
+	cfg->rlimits = grow(cfg->rlimits, &cfg->n_rlimits, sizeof *cfg->rlimits);
+	cfg->rlimits[cfg->n_rlimits - 1] = op;
+}
+
 /* NAME=SOFT[:HARD]; HARD defaults to SOFT. */
 static int opt_rlimit(struct config *cfg, char **a)
 {
@@ -412,8 +426,7 @@ static int opt_rlimit(struct config *cfg, char **a)
 		if (op.resource >= 0 && parse_rlimit_value(eq + 1, &op.soft) == 0 &&
 		    parse_rlimit_value(colon ? colon + 1 : eq + 1, &op.hard) == 0 && op.soft <= op.hard) {
 			free(copy);
-			cfg->rlimits = grow(cfg->rlimits, &cfg->n_rlimits, sizeof *cfg->rlimits);
-			cfg->rlimits[cfg->n_rlimits - 1] = op;
+			put_rlimit(cfg, op);
 			return 0;
 		}
 	}
@@ -706,6 +719,11 @@ static void set_defaults(struct config *cfg)
 	cfg->status_fd = -1;
 	cfg->block_fd = cfg->userns_block_fd = cfg->info_fd = cfg->json_status_fd = -1;
 	cfg->userns_fd = cfg->userns2_fd = cfg->pidns_fd = -1;
+	/* No core files: one would carry the sandbox's memory out of it
+	 * (where core_pattern pipes cores to a program, the kernel ignores
+	 * the limit and tells the program, which should keep nothing).
+	 * --rlimit core=... replaces this. */
+	put_rlimit(cfg, (struct rlimit_op){ .resource = RLIMIT_CORE, .soft = 0, .hard = 0 });
 }
 
 /* Walk the options before the command.  Pass 0 applies the policies, pass 1

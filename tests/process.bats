@@ -168,6 +168,72 @@ leaves_no_sleeper() {
 	done
 }
 
+# core_lands_in_cwd: skip unless this host writes a core as a file in the
+# crashing process's working directory (core_pattern a plain name: no
+# pipe to a handler, no directory), the only place a test can look.
+core_lands_in_cwd() {
+	local pattern
+	pattern=$(</proc/sys/kernel/core_pattern)
+	[[ -n $pattern && $pattern != [\|@]* && $pattern != */* ]] ||
+		skip "core_pattern is '$pattern': cores do not land in the working directory"
+	(ulimit -S -c unlimited) 2>/dev/null || skip "the caller's hard core limit is $(ulimit -H -c)"
+}
+
+# crash_inside SBX-ARGS...: with the caller's soft core limit raised to
+# unlimited, a shell inside dies of SIGSEGV in the empty /tmp/crash; prints
+# "FILE NAME" for what is in /tmp/crash afterwards, then END.
+crash_inside() {
+	bash -c 'ulimit -S -c unlimited && exec "$@"' _ timeout 20 "$SBX" "$@" -- /bin/sh -c '
+		mkdir /tmp/crash && cd /tmp/crash || exit 10
+		/bin/sh -c "kill -SEGV \$\$" 2>/dev/null
+		ls -A | sed "s/^/FILE /"; echo END'
+}
+
+@test "the command's core file size limit is 0, soft and hard" {
+	run bash -c 'ulimit -S -c unlimited 2>/dev/null; exec timeout 20 "$SBX" -- /bin/sh -c "ulimit -c; ulimit -H -c"'
+	assert_success
+	assert_output $'0\n0'
+}
+
+@test "a command that crashes inside leaves no core file" {
+	core_lands_in_cwd
+	# precondition: with the limit lifted, the same crash does leave one
+	run crash_inside --rlimit core=unlimited
+	assert_line --regexp '^FILE core'
+	run crash_inside
+	assert_success
+	assert_output END
+}
+
+@test "--rlimit core=unlimited lifts the core file size limit" {
+	run bash -c 'ulimit -S -c unlimited 2>/dev/null; exec timeout 20 "$SBX" --rlimit core=unlimited -- /bin/sh -c "ulimit -c; ulimit -H -c"'
+	assert_success
+	assert_output $'unlimited\nunlimited'
+}
+
+@test "--rlimit core on the command line replaces a policy's rlimit core" {
+	local d
+	d=$(hostdir)
+	printf 'policy default\nrlimit core=0\n' >"$d/nocore"
+	run sbx --policy "$d/nocore" --rlimit core=unlimited -- /bin/sh -c 'ulimit -H -c'
+	assert_success
+	assert_output unlimited
+}
+
+@test "--print-policy shows the default core limit of 0" {
+	run sbx --print-policy
+	assert_success
+	assert_line 'rlimit core=0:0'
+}
+
+@test "bubblewrap mode leaves the core limit as the caller's (as bubblewrap)" {
+	run bash -c 'ulimit -S -c 4096 2>/dev/null; sh -c "ulimit -c; ulimit -H -c"
+		exec timeout 20 "$SBX" --bwrap --ro-bind / / --unshare-pid -- sh -c "ulimit -c; ulimit -H -c"'
+	assert_success
+	assert_equal "${#lines[@]}" 4
+	assert_equal "${lines[2]} ${lines[3]}" "${lines[0]} ${lines[1]}"
+}
+
 @test "file descriptors other than 0, 1, 2 are closed" {
 	# ls without a pipe: while the shell sets up a pipeline it briefly
 	# holds the pipe's fds itself
