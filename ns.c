@@ -458,6 +458,73 @@ static int bind_resolv_conf(int scratch, int rootfd, const char *text)
 	return r;
 }
 
+/* ---- masked kernel paths ----------------------------------------------- */
+
+/* Kernel state that is none of the command's business, covered in sbx's
+ * own /proc and /sys: runc's and Docker's default maskedPaths, and
+ * /proc/key-users next to /proc/keys, which lists the keys the caller may
+ * view by description (the user keyring, tokens kept in it).  Bubblewrap
+ * masks nothing, and so neither does its front end (no standard mounts). */
+static const char *const masked_paths[] = {
+	"/proc/keys", "/proc/key-users",
+	"/proc/kcore",                              /* the kernel's memory */
+	"/proc/timer_list", "/proc/timer_stats",    /* kernel addresses and */
+	"/proc/sched_debug", "/proc/latency_stats", /* other tasks' activity */
+	"/proc/acpi", "/proc/asound", "/proc/scsi", /* hardware, partly writable */
+	"/sys/firmware",                            /* ACPI tables, EFI variables */
+	"/sys/devices/virtual/powercap",            /* energy counters: a side channel */
+};
+#define MASK_FILE "masked"
+
+/* An empty read-only file (empty: an O_PATH fd of it) over a file, an
+ * empty read-only tmpfs over a directory: reading gives nothing, writing
+ * EROFS.  What this kernel or the rootfs lacks is left alone, and so is a
+ * symlink (in a rootfs, it is not the kernel's file).  Each is one mount,
+ * which is most of the cost: no more options than needed. */
+static int mask_path(int rootfd, int empty, const char *path)
+{
+	static const char *const tmpfs_opts[] = { "mode=0555", NULL };
+	const unsigned long attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	int fd = open_resolved(rootfd, path, &how);
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR || errno == EACCES ? 0 : fail("open %s", path);
+	struct stat st;
+	int r = fstat(fd, &st) < 0 ? fail("stat %s", path) : 0;
+	bool dir = r == 0 && S_ISDIR(st.st_mode), file = r == 0 && S_ISREG(st.st_mode);
+	int mnt = -1;
+	if (dir)
+		mnt = new_fs("tmpfs", tmpfs_opts, attrs);
+	else if (file)
+		mnt = clone_fd(empty, path, attrs);
+	if ((dir || file) && mnt < 0)
+		r = fail_context("mask %s", path);
+	else if (mnt >= 0 && move_mount_to(mnt, fd, "") < 0)
+		r = fail("mask %s", path);
+	close_fd(&mnt);
+	close(fd);
+	return r;
+}
+
+static int mask_kernel_paths(int rootfd, int scratch)
+{
+	int dir = openat(scratch, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int f = dir < 0 ? -1 : openat(dir, MASK_FILE, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+	close_fd(&dir);
+	if (f < 0)
+		return fail("create the empty file for masking");
+	close(f);
+	int empty = openat(scratch, MASK_FILE, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (empty < 0)
+		return fail("open the empty file for masking");
+	int r = 0;
+	for (size_t i = 0; i < sizeof masked_paths / sizeof *masked_paths && r == 0; i++)
+		r = mask_path(rootfd, empty, masked_paths[i]);
+	close(empty);
+	return r;
+}
+
 /* pivot_root(".", ".") stacks the old root on top of the new one; detaching
  * it leaves no path back to the host's tree (nor to the staging area). */
 static int enter_root(int rootfd)
@@ -662,6 +729,9 @@ static int populate_root(const struct config *cfg, int scratch, int *rootp, cons
 	if (mount_proc(rootfd, "/proc") < 0)
 		return -1;
 	trace_step("/proc mounted");
+	if (mask_kernel_paths(rootfd, scratch) < 0)
+		return -1;
+	trace_step("kernel paths masked");
 	if (mount_dev(rootfd, "/dev", s->devices, false) < 0)
 		return -1;
 	trace_step("/dev built");

@@ -225,6 +225,77 @@ assert_root_locked_down() {
 	assert_equal "$(echo $output)" "2 dev tmp run"
 }
 
+# The kernel paths sbx masks (ns.c's masked_paths).
+MASKED_PATHS=(/proc/keys /proc/key-users /proc/kcore /proc/timer_list /proc/timer_stats
+	/proc/sched_debug /proc/latency_stats /proc/acpi /proc/asound /proc/scsi
+	/sys/firmware /sys/devices/virtual/powercap)
+
+# masked_on_host -f|-d: those this host has, files or directories.
+masked_on_host() {
+	local p
+	for p in "${MASKED_PATHS[@]}"; do
+		[[ ! -L $p ]] && test "$1" "$p" && echo "$p"
+	done
+	return 0
+}
+
+# reads_empty_inside PATH: PATH can be read outside, and inside reads as
+# nothing at all.
+reads_empty_inside() {
+	cat "$1" >/dev/null || fail "precondition: $1 cannot be read outside"
+	run sbx -- /bin/sh -c 'cat "$1"; echo "END $?"' _ "$1"
+	assert_success
+	assert_output 'END 0'
+}
+
+@test "/proc/keys reads empty inside, while it is readable outside" { reads_empty_inside /proc/keys; }
+@test "/proc/key-users reads empty inside, while it is readable outside" { reads_empty_inside /proc/key-users; }
+
+# check_masked -f|-d CHECKS: for each masked path of that kind this host
+# has, in $p, the sh commands CHECKS run inside; they print a line for
+# every failure.
+check_masked() {
+	local paths
+	paths=$(masked_on_host "$1")
+	[[ -n $paths ]] || skip "none of ${MASKED_PATHS[*]} is of that kind ($1) here"
+	# shellcheck disable=SC2086 # one argument per path
+	run sbx -- /bin/sh -c "for p; do $2
+		done; echo END" _ $paths
+	assert_success
+	assert_output END
+}
+
+@test "each masked file this kernel has is an empty read-only file mounted over it" {
+	check_masked -f '
+		awk -v p="$p" "\$5 == p { m = 1 } END { exit !m }" /proc/self/mountinfo || echo "NOT COVERED $p"
+		[ -z "$(cat "$p")" ] || echo "NOT EMPTY $p"
+		(echo x >"$p") 2>&1 | grep -q "Read-only file system" || echo "NOT READ-ONLY $p"'
+}
+
+@test "each masked directory this kernel has is an empty read-only tmpfs" {
+	check_masked -d '
+		awk -v p="$p" "\$5 == p && / - tmpfs / && \$6 ~ /(^|,)ro(,|\$)/ { m = 1 } END { exit !m }" \
+			/proc/self/mountinfo || echo "NO READ-ONLY TMPFS ON $p"
+		[ -z "$(ls -A "$p")" ] || echo "NOT EMPTY $p"
+		mkdir "$p/x" 2>/dev/null && echo "WRITABLE $p"'
+}
+
+@test "busybox rootfs: /proc/keys and /proc/key-users read empty, missing paths are skipped" {
+	[[ ! -e $ROOTFS/sys/firmware ]] || fail "precondition: the busybox rootfs has /sys/firmware"
+	run sbx --rootfs "$ROOTFS" -- /bin/sh -c 'cat /proc/keys /proc/key-users; echo "END $?"'
+	assert_success
+	assert_output 'END 0'
+}
+
+@test "bubblewrap mode masks nothing in its /proc (as bubblewrap)" {
+	run sbx --bwrap --ro-bind / / --proc /proc --unshare-pid -- cat /proc/self/mountinfo
+	assert_success
+	local p
+	for p in /proc/keys /proc/key-users /proc/acpi /proc/timer_list; do
+		refute_line --regexp "^[0-9]+ [0-9]+ [^ ]+ [^ ]+ $p "
+	done
+}
+
 @test "--bind SRC:DST is writable and writes reach the host" {
 	local d
 	d=$(hostdir)
