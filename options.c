@@ -127,11 +127,9 @@ static int opt_tmpfs(struct config *cfg, char **a)
 static int opt_bind_cwd(struct config *cfg, char **a)
 {
 	(void)a;
-	/* From /, this would make the whole host writable: surely a mistake. */
-	if (strcmp(cfg->cwd, "/") == 0) {
-		set_hint("cd into the directory to share first, or say --bind / if you really mean it");
-		return failx("--bind-cwd: the current directory is /");
-	}
+	/* Only a project's own directory: not /, /tmp, $HOME, /run... */
+	if (check_work_tree(cfg->cwd, cfg->outer_uid) < 0)
+		return -1;
 	add_mount(cfg, MOUNT_BIND, xstrdup(cfg->cwd), xstrdup(cfg->cwd));
 	free(cfg->chdir);
 	cfg->chdir = xstrdup(cfg->cwd);

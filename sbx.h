@@ -185,6 +185,12 @@ int parse_fd(const char *opt, const char *text, int *out); /* opt as written: "-
 void build_environment(struct config *cfg);
 void free_config(struct config *cfg);
 
+/* workdir.c: dir (the caller's working directory) may be the work tree
+ * that --bind-cwd makes writable: 0, or -1 with the error and a hint
+ * recorded when it is a directory shared with other programs (/, /tmp,
+ * $HOME, /run...), below /run, or holds one. */
+int check_work_tree(const char *dir, uid_t uid);
+
 /* policy.c: find a policy file (or "NAME.seccomp") on the search path, or
  * the copy compiled into sbx; returns its text and where it came from, or
  * NULL with the error recorded.  split_policy_words: one line into at most

@@ -7,6 +7,10 @@ load helpers
 setup_file() { sbx_setup_file; }
 teardown_file() { sbx_teardown_file; }
 setup() { sbx_setup; }
+teardown() {
+	# a test's background helper (a listening socket) never outlives it
+	if [[ -n ${bg_pid:-} ]]; then kill "$bg_pid" 2>/dev/null || true; fi
+}
 
 # The rootfs's own mounts: everything but the kernel-provided trees and the
 # fresh tmpfs mounts sbx adds.
@@ -375,6 +379,181 @@ check_masked() {
 	run sbx -- /bin/sh -c 'echo hi > "'"$d"'/here"'
 	assert_failure
 	[[ ! -e $d/here ]] || fail "wrote into the cwd without --bind-cwd"
+}
+
+# ------------------------------------- --bind-cwd: shared directories ----
+
+# refused_from DIR [SBX_OPTIONS...]: sbx --bind-cwd (or SBX_OPTIONS) run in
+# DIR; sets status, output, stderr as run does.
+refused_from() {
+	local dir=$1
+	shift
+	(($#)) || set -- --bind-cwd
+	cd "$dir" || fail "precondition: cannot cd to $dir"
+	run --separate-stderr sbx "$@" -- /bin/echo RAN
+}
+
+# assert_shared NAME: the last run was refused with exit 125 before the
+# command ran, saying that NAME is shared, with a hint.
+assert_shared() {
+	[[ $status == 125 ]] || fail "$(printf 'exit %s, want 125 (refused); stdout: %s\nstderr: %s' "$status" "$output" "$stderr")"
+	assert_sbx_error
+	refute_output --partial RAN
+	[[ ${stderr_lines[0]} == *"--bind-cwd: $1 is shared with other programs ("* ]] ||
+		fail "message does not say that $1 is shared: $stderr"
+	[[ ${stderr_lines[1]:-} == "hint: cd into the project's own directory"* ]] || fail "no hint: $stderr"
+}
+
+@test "--bind-cwd from / is refused as shared" {
+	refused_from /
+	assert_shared /
+}
+
+@test "--bind-cwd from /tmp is refused as shared" {
+	refused_from /tmp
+	assert_shared /tmp
+}
+
+@test "--bind-cwd from /var/tmp is refused as shared" {
+	[[ -d /var/tmp ]] || skip "no /var/tmp"
+	refused_from /var/tmp
+	assert_shared /var/tmp
+}
+
+@test "--bind-cwd from /dev/shm is refused as shared" {
+	[[ -d /dev/shm ]] || skip "no /dev/shm"
+	refused_from /dev/shm
+	assert_shared /dev/shm
+}
+
+@test "--bind-cwd from /home is refused as shared" {
+	[[ -d /home ]] || skip "no /home"
+	refused_from /home
+	assert_shared /home
+}
+
+@test "--bind-cwd from /run is refused as shared" {
+	[[ -d /run ]] || skip "no /run"
+	refused_from /run
+	assert_shared /run
+}
+
+@test "--bind-cwd from below /run (/run/user/UID where there is one) is refused as shared" {
+	local dir
+	for dir in "/run/user/$(id -u)" /run/lock /run/user /run/systemd; do
+		[[ -d $dir && -x $dir ]] && break
+	done
+	[[ -d $dir && -x $dir ]] || skip "no directory below /run to go to"
+	refused_from "$dir"
+	assert_shared "$dir"
+	[[ $dir == "/run/user/$(id -u)" || $stderr == *"it is below /run"* ]] || fail "message does not say why: $stderr"
+}
+
+@test "--bind-cwd from the home directory named by HOME is refused, wherever it is" {
+	local d
+	d=$(hostdir)
+	HOME=$d refused_from "$d"
+	assert_shared "$d"
+}
+
+@test "--bind-cwd from the home directory in /etc/passwd is refused, whatever HOME says" {
+	local home
+	home=$(getent passwd "$(id -u)" | cut -d: -f6)
+	[[ -n $home && -d $home && -x $home ]] || skip "no home directory in the passwd entry"
+	HOME=/nonexistent refused_from "$home"
+	assert_shared "$home"
+}
+
+@test "--bind-cwd from a directory that holds a shared one (/var holds /var/tmp) is refused" {
+	[[ -d /var/tmp ]] || skip "no /var/tmp"
+	refused_from /var
+	assert_shared /var
+	[[ $stderr == *"it holds /var/tmp"* ]] || fail "message does not say why: $stderr"
+}
+
+@test "--bind-cwd from a symbolic link to /tmp is refused as /tmp" {
+	local d
+	d=$(hostdir)
+	ln -s /tmp "$d/link"
+	refused_from "$d/link"
+	assert_shared /tmp
+}
+
+@test "--bind-cwd from a bind-mounted alias of /tmp is refused as /tmp" {
+	command -v unshare >/dev/null || skip "unshare missing"
+	local d
+	d=$(hostdir)
+	mkdir "$d/alias"
+	unshare -Urm /bin/true 2>/dev/null || skip "unshare -Urm cannot run here"
+	# In a mount namespace of our own, /tmp is bound at $d/alias too.
+	run --separate-stderr timeout -k 5 "$SBX_TIMEOUT" unshare -Urm /bin/sh -c \
+		'mount --bind /tmp "$1" && cd "$1" && exec "$2" --bind-cwd -- /bin/echo RAN' _ "$d/alias" "$SBX"
+	assert_shared /tmp
+	[[ $stderr == *"the current directory $d/alias is the same directory"* ]] ||
+		fail "message does not name the alias: $stderr"
+}
+
+@test "--bind-cwd from a project directly below /tmp binds it and starts there" {
+	local d
+	d=$(mktemp -d /tmp/sbx-project.XXXXXX)
+	cd "$d"
+	run sbx --bind-cwd -- /bin/sh -c 'pwd; echo hi > here'
+	local here
+	here=$(cat "$d/here" 2>/dev/null)
+	cd /
+	rm -rf "$d"
+	assert_success
+	assert_output "$d"
+	assert_equal "$here" hi
+}
+
+@test "an explicit --bind /tmp is still honoured (the caller named it)" {
+	local f
+	f=$(mktemp /tmp/sbx-named.XXXXXX)
+	run sbx --bind /tmp -- /bin/sh -c "test -e '$f' && echo seen"
+	rm -f "$f"
+	assert_success
+	assert_output seen
+}
+
+@test "--policy build from /tmp is refused before anything runs" {
+	refused_from /tmp --policy build
+	assert_shared /tmp
+	[[ ${stderr_lines[0]} == "sbx: "*"build:"[0-9]*": --bind-cwd: "* ]] ||
+		fail "message does not say which policy line: $stderr"
+}
+
+@test "--policy build never reaches a socket in the host's /tmp: hidden from /tmp/PROJECT, refused in /tmp" {
+	command -v python3 >/dev/null || skip "python3 missing"
+	local sock d
+	sock=$(mktemp -u /tmp/sbx-sock.XXXXXX)
+	python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(8)
+time.sleep(60)' "$sock" </dev/null >/dev/null 2>&1 3>&- &
+	bg_pid=$!
+	wait_until 10 test -S "$sock" || fail "precondition: no socket at $sock"
+	local probe='import socket, sys
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.connect(sys.argv[1])
+    print("REACHED")
+except OSError as e:
+    print("unreachable:", e.strerror)'
+	d=$(mktemp -d /tmp/sbx-project.XXXXXX)
+	cd "$d"
+	run --separate-stderr sbx --policy build -- python3 -c "$probe" "$sock"
+	local from_project=$status project_output=$output
+	cd /tmp
+	run --separate-stderr sbx --policy build -- python3 -c "$probe" "$sock"
+	cd /
+	kill "$bg_pid"
+	rm -rf "$d" "$sock"
+	[[ $from_project == 0 && $project_output == "unreachable: "* ]] ||
+		fail "from $d: exit $from_project, $project_output"
+	refute_output --partial REACHED
+	assert_shared /tmp
 }
 
 @test "--chdir sets the working directory" {
