@@ -119,6 +119,8 @@ void print_policy(const struct config *cfg)
 	}
 	format_double(num, sizeof num, cfg->kill_after, "s");
 	print_line("kill-after", num, NULL);
+	if (cfg->die_with_parent)
+		print_line("die-with-parent", NULL, NULL);
 	for (size_t i = 0; i < cfg->n_rlimits; i++) {
 		char soft[24], hard[24];
 		const struct rlimit_op *r = &cfg->rlimits[i];

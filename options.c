@@ -342,6 +342,13 @@ static int opt_cpus(struct config *cfg, char **a)
 static int opt_timeout(struct config *cfg, char **a) { return parse_duration("timeout", a[0], &cfg->timeout); }
 static int opt_kill_after(struct config *cfg, char **a) { return parse_duration("kill-after", a[0], &cfg->kill_after); }
 
+static int opt_die_with_parent(struct config *cfg, char **a)
+{
+	(void)a;
+	cfg->die_with_parent = true;
+	return 0;
+}
+
 static int opt_limits(struct config *cfg, char **a)
 {
 	if (strcmp(a[0], "strict") == 0)
@@ -594,6 +601,7 @@ static const struct option_def options[] = {
 	{ "cpus", 1, opt_cpus, G_LIMITS, "FLOAT", "CPU time as a number of CPUs, e.g. 0.5" },
 	{ "timeout", 1, opt_timeout, G_LIMITS, "DURATION", "SIGTERM after DURATION (30s, 5m), exit 124" },
 	{ "kill-after", 1, opt_kill_after, G_LIMITS, "DURATION", "then SIGKILL everything after this grace (2s)" },
+	{ "die-with-parent", 0, opt_die_with_parent, G_LIMITS, "", "end the sandbox when sbx's parent process dies" },
 	{ "rlimit", 1, opt_rlimit, G_LIMITS, "NAME=SOFT[:HARD]", "set an rlimit (nofile, core, fsize, ...)" },
 	{ "cgroup", 1, opt_cgroup, G_LIMITS, "DIR", "a delegated cgroup to create the sandbox's leaf in" },
 	{ "limits", 1, opt_limits, G_LIMITS, "strict|best-effort", "fail, or warn, when a limit cannot be enforced" },

@@ -21,7 +21,7 @@ setup() { sbx_setup; }
 	local opt
 	for opt in --rootfs --bind --ro-bind --tmpfs --bind-cwd --chdir \
 		--hostname --uid --gid --setenv --unsetenv --keep-env --clearenv \
-		--keep-fd --net --seccomp --version --help; do
+		--keep-fd --net --seccomp --die-with-parent --version --help; do
 		[[ $output == *"$opt "* ]] || fail "--help does not mention $opt"
 	done
 }
@@ -155,4 +155,18 @@ setup() { sbx_setup; }
 		'echo 0 > /proc/sys/user/max_user_namespaces && exec "$0" -- /bin/true' "$SBX"
 	assert_sbx_error
 	[[ ${stderr_lines[1]:-} == "hint: "*"max_user_namespaces = 0"* ]] || fail "no hint naming the sysctl: $stderr"
+}
+
+@test "--die-with-parent is an option and a policy line, printed back by --print-policy" {
+	local p="$SBX_HOSTDIR/parent.policy"
+	printf 'policy default\ndie-with-parent\n' >"$p"
+	run --separate-stderr sbx --policy "$p" --print-policy
+	assert_success
+	assert_line die-with-parent
+	run --separate-stderr sbx --die-with-parent --print-policy
+	assert_success
+	assert_line die-with-parent
+	run --separate-stderr sbx --print-policy
+	assert_success
+	refute_line die-with-parent
 }

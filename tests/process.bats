@@ -115,6 +115,50 @@ assert_sleepers_gone() {
 	assert_sleepers_gone 20 "survivors after SIGKILL of sbx"
 }
 
+# start_under_parent [SBX_OPTIONS...]: a parent shell starts sbx (with
+# these options) running "sleep 1000.$tag" and waits for it, as a build
+# tool or an editor would.  Sets parent_pid and sbx_pid once the sleep runs
+# (and bg_pid, for teardown).
+start_under_parent() {
+	local d
+	d=$(hostdir)
+	bash -c '"$SBX" "$@" </dev/null >/dev/null 2>&1 & echo $! >"$0/sbx.pid"; wait' \
+		"$d" "$@" -- sleep "1000.$tag" 3>&- &
+	parent_pid=$!
+	wait_until 20 eval 'pgrep -f "^sleep 1000\\.$tag" >/dev/null' || fail "the sandboxed sleep did not start"
+	sbx_pid=$(<"$d/sbx.pid")
+	bg_pid=$sbx_pid
+}
+
+# gone PID: no such process, or only its zombie (whoever adopted it may
+# not reap it).
+gone() {
+	local state
+	state=$(ps -o stat= -p "$1") || return 0
+	[[ $state == Z* ]]
+}
+
+@test "--die-with-parent: SIGKILL of sbx's parent ends sbx and the sandbox" {
+	tag=$(uniq_num)
+	start_under_parent --die-with-parent
+	kill -KILL "$parent_pid"
+	wait "$parent_pid" 2>/dev/null || true
+	assert_sleepers_gone 5 "the sandbox outlived sbx's parent"
+	wait_until 5 gone "$sbx_pid" || fail "sbx outlived its parent: $(ps -o pid,stat,args -p "$sbx_pid")"
+}
+
+@test "without --die-with-parent, sbx and the sandbox outlive a killed parent, and still end with sbx" {
+	tag=$(uniq_num)
+	start_under_parent
+	kill -KILL "$parent_pid"
+	wait "$parent_pid" 2>/dev/null || true
+	sleep 1
+	pgrep -f "^sleep 1000\\.$tag" >/dev/null || fail "the sandbox ended with sbx's parent"
+	! gone "$sbx_pid" || fail "sbx ended with its parent"
+	kill -KILL "$sbx_pid"
+	assert_sleepers_gone 5 "survivors after SIGKILL of the orphaned sbx"
+}
+
 # leaves_no_sleeper STATUS SCRIPT WHAT: run the shell SCRIPT (which starts
 # "sleep 1000.$tag" somehow) in sbx; it exits STATUS and no sleeper is left.
 # Output goes to a file, not through run's pipe: a survivor holding that
