@@ -54,10 +54,12 @@ bool bwrap_invoked(int argc, char **argv)
 	return (base && strcmp(base, "bwrap") == 0) || (argc > 1 && strcmp(argv[1], "--bwrap") == 0);
 }
 
-static void print_bwrap_usage(FILE *out)
+/* As bubblewrap: the first line names the program as it was invoked
+ * (callers and bubblewrap's own tests match it). */
+static void print_bwrap_usage(FILE *out, const char *argv0)
 {
 	fprintf(out,
-		"usage: bwrap [OPTIONS...] [--] COMMAND [ARGS...]\n"
+		"usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n"
 		"(sbx %s in bubblewrap compatibility mode; see \"bubblewrap compatibility mode\" in sbx(1))\n\n"
 		"    --help --version --args FD --argv0 VALUE --level-prefix\n"
 		"    --unshare-all --share-net --unshare-user[-try] --unshare-ipc --unshare-pid --unshare-net\n"
@@ -73,7 +75,7 @@ static void print_bwrap_usage(FILE *out)
 		"    --perms OCTAL --size BYTES (modify the next operation)\n"
 		"    --seccomp FD --add-seccomp-fd FD --new-session --die-with-parent --as-pid-1\n"
 		"    --cap-add CAP --cap-drop CAP\n",
-		SBX_VERSION);
+		argv0 ? argv0 : "bwrap", SBX_VERSION);
 }
 
 /* ---- the argument list ------------------------------------------------- */
@@ -650,7 +652,7 @@ static int parse_words(struct config *cfg, struct words *ws, struct pending *p)
 			break;
 		}
 		if (strcmp(o, "--help") == 0) {
-			print_bwrap_usage(stdout);
+			print_bwrap_usage(stdout, ws->w[0]);
 			return 1;
 		}
 		if (strcmp(o, "--version") == 0) {
@@ -694,7 +696,7 @@ static int parse_words(struct config *cfg, struct words *ws, struct pending *p)
 	 * terminal with TIOCSTI: no filter is needed then. */
 	cfg->block_tiocsti = cfg->no_new_session;
 	if (ws->i >= ws->n) {
-		print_bwrap_usage(stderr);
+		print_bwrap_usage(stderr, ws->w[0]);
 		return failx("No command specified");
 	}
 	cfg->argv = xcalloc(ws->n - ws->i + 1, sizeof *cfg->argv);

@@ -120,7 +120,7 @@ static int mount_dev(int rootfd, const char *at, const int *devices, bool writab
 	static const struct { const char *name, *target; } links[] = {
 		{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
 		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
-		{ "ptmx", "pts/ptmx" },
+		{ "ptmx", "pts/ptmx" }, { "core", "/proc/kcore" }, /* as bubblewrap and runc make it */
 	};
 
 	if (mount_new_fs(rootfd, at, "tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) < 0)
@@ -242,7 +242,9 @@ static int make_symlink(int rootfd, const struct mount_op *op)
 		ssize_t n = errno == EEXIST ? readlinkat(dir, base, text, sizeof text - 1) : -1;
 		if (n >= 0)
 			text[n] = '\0';
-		if (n < 0 || strcmp(text, op->src) != 0) {
+		if (n >= 0 && strcmp(text, op->src) != 0) /* bubblewrap's words: callers match them */
+			r = failx("Can't make symlink at %s: existing destination is %s", op->dst, text);
+		else if (n < 0) {
 			errno = errno == EINVAL ? EEXIST : errno;
 			r = fail("symlink %s", op->dst);
 		}

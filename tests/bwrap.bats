@@ -92,10 +92,10 @@ R=(--ro-bind "$ROOTFS" / --dev /dev)
 	assert_output in
 }
 
-@test "--help prints bubblewrap's usage and exits 0" {
+@test "--help prints bubblewrap's usage, naming the program as invoked, and exits 0" {
 	run sbxb --help
 	assert_success
-	assert_output --partial 'usage: bwrap'
+	assert_line --index 0 --partial "usage: $BWRAP_BIN/bwrap "
 }
 
 # ------------------------------------------------------- exit statuses ----
@@ -230,6 +230,18 @@ r-readonly"
 	run sbxb "${R[@]}" --tmpfs /tmp --symlink /x /tmp/l --symlink /x /tmp/l /bin/readlink /tmp/l
 	assert_success
 	assert_output /x
+}
+
+@test "--symlink onto a different link fails in bubblewrap's words (its own suite matches them)" {
+	run --separate-stderr sbxb "${R[@]}" --tmpfs /tmp --symlink /x /tmp/l --symlink /y /tmp/l /bin/true
+	assert_failure 1
+	assert_equal "$stderr" "sbx: Can't make symlink at /tmp/l: existing destination is /x"
+}
+
+@test "--dev makes /dev/core a link to /proc/kcore, as bubblewrap does" {
+	run sbxb "${R[@]}" --dev /dev /bin/readlink /dev/core
+	assert_success
+	assert_output /proc/kcore
 }
 
 @test "--mqueue mounts a message queue filesystem" {
