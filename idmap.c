@@ -177,21 +177,11 @@ static void free_words(char **argv)
  * than through getpwuid, which in a static binary would load glibc's NSS
  * modules; a user known only to a directory service can still be listed in
  * /etc/subuid by number, which subid_argv matches too. */
-static char *login_name(uid_t uid)
-{
-	char *name = NULL;
-	FILE *f = fopen("/etc/passwd", "re");
-	for (struct passwd *pw; f && !name && (pw = fgetpwent(f));)
-		if (pw->pw_uid == uid)
-			name = xstrdup(pw->pw_name);
-	if (f)
-		fclose(f);
-	return name ? name : xstrdup("");
-}
-
 static int write_subid_maps(pid_t child, const struct config *cfg)
 {
-	char *name = login_name(cfg->outer_uid);
+	char *name = passwd_name(cfg->outer_uid);
+	if (!name)
+		name = xstrdup("");
 	char *newuidmap = find_helper("newuidmap"), *newgidmap = find_helper("newgidmap");
 	char **uid_argv = NULL, **gid_argv = NULL;
 	int r = -1;

@@ -478,7 +478,7 @@ static const char *const masked_paths[] = {
 };
 #define MASK_FILE "masked"
 
-/* An empty read-only file (empty: an O_PATH fd of it) over a file, an
+/* An empty read-only file (empty: an fd of it) over a file, an
  * empty read-only tmpfs over a directory: reading gives nothing, writing
  * EROFS.  What this kernel or the rootfs lacks is left alone, and so is a
  * symlink (in a rootfs, it is not the kernel's file).  Each is one mount,
@@ -511,15 +511,9 @@ static int mask_path(int rootfd, int empty, const char *path)
 
 static int mask_kernel_paths(int rootfd, int scratch)
 {
-	int dir = openat(scratch, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int f = dir < 0 ? -1 : openat(dir, MASK_FILE, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
-	close_fd(&dir);
-	if (f < 0)
-		return fail("create the empty file for masking");
-	close(f);
-	int empty = openat(scratch, MASK_FILE, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	int empty = openat(scratch, MASK_FILE, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
 	if (empty < 0)
-		return fail("open the empty file for masking");
+		return fail("create the empty file for masking");
 	int r = 0;
 	for (size_t i = 0; i < sizeof masked_paths / sizeof *masked_paths && r == 0; i++)
 		r = mask_path(rootfd, empty, masked_paths[i]);

@@ -65,8 +65,8 @@ struct relay {
 	struct channel ch[MAX_CHANNELS];
 	size_t n;
 	int owned[MAX_OWNED]; /* fds to close at the end */
-	int shared_fd[3];     /* caller's fds made non-blocking in place (see own_terminal_fd), */
-	int shared_flags[3];  /* and their flags to put back */
+	unsigned shared;      /* bit n: the caller's fd n made non-blocking in place (see own_terminal_fd), */
+	int shared_flags[3];  /* with its flags to put back */
 	int terminal;         /* the caller's terminal, for window size and job control: fd 0, 1 or 2, or -1 */
 	int term_in;          /* our description of the terminal pty input comes from, or -1 */
 	int term_out;         /* our description of the terminal pty output goes to, or -1 */
@@ -83,6 +83,13 @@ static bool is_foreground(int fd)
 	return fg > 0 && fg == getpgrp();
 }
 
+/* The terminal sbx takes modes, size and job control from: stdin's if
+ * stdin is one, else stdout's, else stderr's. */
+static int first_terminal(const struct config *cfg)
+{
+	return cfg->tty_fds & 1 ? 0 : cfg->tty_fds & 2 ? 1 : 2;
+}
+
 void prepare_terminal(struct config *cfg)
 {
 	for (int fd = 0; fd < 3; fd++) {
@@ -92,7 +99,7 @@ void prepare_terminal(struct config *cfg)
 	}
 	if (cfg->no_pty || !cfg->tty_fds)
 		return;
-	int fd = cfg->tty_fds & 1 ? 0 : cfg->tty_fds & 2 ? 1 : 2;
+	int fd = first_terminal(cfg);
 	/* A pty only for the foreground job: in the background, taking over
 	 * the terminal's modes would stop us with SIGTTOU. */
 	cfg->use_pty = is_foreground(fd) && tcgetattr(fd, &cfg->termios) == 0;
@@ -142,10 +149,10 @@ static int own_terminal_fd(struct relay *r, int fd)
 	int flags = fcntl(fd, F_GETFL);
 	if (flags < 0)
 		return -1;
-	if (!(flags & O_NONBLOCK) && r->shared_fd[fd] < 0) {
+	if (!(flags & O_NONBLOCK) && !(r->shared & (1u << fd))) {
 		if (fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
 			return -1;
-		r->shared_fd[fd] = fd;
+		r->shared |= 1u << fd;
 		r->shared_flags[fd] = flags;
 	}
 	return fd;
@@ -193,12 +200,10 @@ struct relay *relay_open(struct config *cfg)
 	struct relay *r = xcalloc(1, sizeof *r);
 	for (size_t i = 0; i < MAX_OWNED; i++)
 		r->owned[i] = -1;
-	for (int fd = 0; fd < 3; fd++)
-		r->shared_fd[fd] = -1;
 	r->terminal = r->term_in = r->term_out = r->pty = -1;
 	if (cfg->no_pty || !cfg->tty_fds)
 		return r;
-	r->terminal = cfg->tty_fds & 1 ? 0 : cfg->tty_fds & 2 ? 1 : 2;
+	r->terminal = first_terminal(cfg);
 	if (cfg->use_pty) {
 		/* The pty's output goes to the terminal the command's output
 		 * would have gone to; its input comes from the terminal, stdin's
@@ -285,13 +290,6 @@ static bool may_read(const struct relay *r, const struct channel *c)
 	return !c->input || is_foreground(r->terminal);
 }
 
-static void end_input(struct relay *r, struct channel *c)
-{
-	c->from_done = true;
-	if (c->close_at_eof && c->to >= 0 && c->len == 0)
-		close_owned(r, &c->to);
-}
-
 /* Close the command's side fd (the pty master or an output pipe) and stop
  * every channel that used it. */
 static void hang_up(struct relay *r, int fd)
@@ -324,7 +322,7 @@ static bool pump(struct relay *r, struct channel *c, bool readable, bool writabl
 			/* EOF; or EIO, which a pty master says once the command's
 			 * side is closed (a read of the terminal by a job just
 			 * sent to the background says EIO too: not an end). */
-			end_input(r, c);
+			c->from_done = true;
 		}
 	}
 	if (writable && c->len > 0 && c->to >= 0) {
@@ -431,7 +429,7 @@ void relay_free(struct relay *r)
 		sigaction(SIGTTOU, &old, NULL);
 	}
 	for (int fd = 0; fd < 3; fd++)
-		if (r->shared_fd[fd] >= 0)
+		if (r->shared & (1u << fd))
 			fcntl(fd, F_SETFL, r->shared_flags[fd]);
 	for (size_t i = 0; i < MAX_OWNED; i++)
 		if (r->owned[i] >= 0)

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -249,6 +250,31 @@ void default_signals(void)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* uid's login name or home directory from /etc/passwd itself (not NSS: sbx
+ * links statically), malloc'd; NULL when uid has no entry (or, for a home,
+ * no absolute one). */
+static char *passwd_field(uid_t uid, bool home)
+{
+	char *value = NULL;
+	FILE *f = fopen("/etc/passwd", "re");
+	for (struct passwd *pw; f && !value && (pw = fgetpwent(f));)
+		if (pw->pw_uid == uid && (!home || pw->pw_dir[0] == '/'))
+			value = xstrdup(home ? pw->pw_dir : pw->pw_name);
+	if (f)
+		fclose(f);
+	return value;
+}
+
+char *passwd_name(uid_t uid)
+{
+	return passwd_field(uid, false);
+}
+
+char *passwd_home(uid_t uid)
+{
+	return passwd_field(uid, true);
 }
 
 /* Write text to an existing file such as /proc/PID/uid_map in one write(2),

@@ -16,7 +16,6 @@
 #include "sbx.h"
 
 #include <linux/magic.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -48,20 +47,6 @@ struct found {
 	char *real;      /* symbolic links resolved */
 	struct stat st;
 };
-
-/* The caller's home directory in /etc/passwd, read directly: getpwuid in a
- * static binary would load glibc's NSS modules. */
-static char *passwd_home(uid_t uid)
-{
-	char *home = NULL;
-	FILE *f = fopen("/etc/passwd", "re");
-	for (struct passwd *pw; f && !home && (pw = fgetpwent(f));)
-		if (pw->pw_uid == uid && pw->pw_dir[0] == '/')
-			home = xstrdup(pw->pw_dir);
-	if (f)
-		fclose(f);
-	return home;
-}
 
 static bool same_file(const struct stat *a, const struct stat *b)
 {
