@@ -353,6 +353,8 @@ static int make_private_parents(int rootfd, const char *path)
 	return r;
 }
 
+static int mask_user_path(int rootfd, int scratch, const char *path);
+
 static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_t index)
 {
 	const struct mount_op *op = &s->cfg->mounts[index];
@@ -369,13 +371,21 @@ static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_
 	const unsigned long fs_attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 	switch (op->kind) {
 	case MOUNT_TMPFS: {
-		char mode[32], size[48];
+		char mode[32], size[48], uid[32], gid[32];
 		snprintf(mode, sizeof mode, "mode=%04o", op->mode >= 0 ? op->mode : 0755);
 		snprintf(size, sizeof size, "size=%lld", op->size);
-		const char *const opts[] = { mode, op->size ? size : NULL, NULL };
+		snprintf(uid, sizeof uid, "uid=%u", (unsigned)s->cfg->uid);
+		snprintf(gid, sizeof gid, "gid=%u", (unsigned)s->cfg->gid);
+		const char *o[5] = { mode }, **next = o + 1;
+		if (op->size)
+			*next++ = size;
+		if (op->owner) { /* a home of the command's own */
+			*next++ = uid;
+			*next++ = gid;
+		}
 		if (!on_root)
-			return mount_new_fs(rootfd, op->dst, "tmpfs", opts, fs_attrs);
-		int mnt = new_fs("tmpfs", opts, fs_attrs);
+			return mount_new_fs(rootfd, op->dst, "tmpfs", o, fs_attrs);
+		int mnt = new_fs("tmpfs", o, fs_attrs);
 		int r = mnt < 0 ? -1 : cover_root(rootp, scratch, mnt, "tmpfs");
 		close_fd(&mnt);
 		return r;
@@ -411,6 +421,8 @@ static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_
 		return remount_ro(rootfd, op);
 	case MOUNT_OVERLAY:
 		return mount_overlay_op(s->cfg, rootfd, scratch, op, s->layers[index], index);
+	case MOUNT_MASK:
+		return mask_user_path(rootfd, scratch, op->dst);
 	case MOUNT_BIND:
 	case MOUNT_RO_BIND:
 	case MOUNT_DEV_BIND:
@@ -517,6 +529,18 @@ static int mask_kernel_paths(int rootfd, int scratch)
 	int r = 0;
 	for (size_t i = 0; i < sizeof masked_paths / sizeof *masked_paths && r == 0; i++)
 		r = mask_path(rootfd, empty, masked_paths[i]);
+	close(empty);
+	return r;
+}
+
+/* MOUNT_MASK: as above, with the empty file made on first use (the
+ * standard mounts may not have made it). */
+static int mask_user_path(int rootfd, int scratch, const char *path)
+{
+	int empty = openat(scratch, MASK_FILE, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (empty < 0)
+		return fail("create the empty file for masking");
+	int r = mask_path(rootfd, empty, path);
 	close(empty);
 	return r;
 }
