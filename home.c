@@ -27,6 +27,7 @@
 #include "sbx.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glob.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,7 +361,78 @@ static int plan_hidden_home(struct plan *p)
 	return show_trees(p);
 }
 
-/* The work tree's .git and those of the submodules .gitmodules lists. */
+/* A file of the work tree, which the command may have planted: not
+ * followed if a symlink, not waited on if a FIFO, at most size - 1 bytes.
+ * NULL when it is not a regular file. */
+static char *read_tree_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	ssize_t n = -1;
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		n = read_all(fd, buf, size - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The value of "key = value" on line, or NULL. */
+static char *line_value(char *line, const char *key, char sep)
+{
+	char *s = line + strspn(line, " \t");
+	size_t n = strlen(key);
+	if (strncmp(s, key, n) != 0)
+		return NULL;
+	s += n + strspn(s + n, " \t");
+	if (*s++ != sep)
+		return NULL;
+	s += strspn(s, " \t");
+	s[strcspn(s, "\r")] = '\0';
+	return *s ? s : NULL;
+}
+
+static void protect_path(struct plan *p, const char *path)
+{
+	for (size_t i = 0; i < p->n_ops; i++)
+		if (strcmp(p->ops[i].dst, path) == 0)
+			return;
+	push_op(p, MOUNT_RO_BIND, xstrdup(path), xstrdup(path));
+}
+
+/* dir/.git read-only, and the git directory it leads to when that is in the
+ * work tree too (a symlink, or a "gitdir:" file).  Only what a bind can
+ * take: real paths, no symlink on the way (open_source). */
+static void protect_repo(struct plan *p, const char *tree, const char *dir)
+{
+	char *git = xasprintf("%s/.git", dir), *real = NULL, buf[4096];
+	struct stat st;
+	if (lstat(git, &st) < 0)
+		goto out;
+	if (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))
+		protect_path(p, git);
+	if (S_ISLNK(st.st_mode)) {
+		real = realpath(git, NULL);
+	} else if (S_ISREG(st.st_mode) && read_tree_file(git, buf, sizeof buf)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		const char *to = line_value(buf, "gitdir", ':');
+		char *target = !to ? NULL : to[0] == '/' ? xstrdup(to) : xasprintf("%s/%s", dir, to);
+		real = target ? realpath(target, NULL) : NULL;
+		free(target);
+	}
+	if (real && is_within(real, tree) && strcmp(real, tree) != 0 && is_dir(real, false))
+		protect_path(p, real);
+out:
+	free(real);
+	free(git);
+}
+
+#define MAX_SUBMODULES 256
+
+/* The work tree's .git and those of the submodules its .gitmodules lists
+ * (git status goes into each, with the configuration found there). */
 static void plan_git(struct plan *p)
 {
 	const struct config *cfg = p->cfg;
@@ -372,38 +444,25 @@ static void plan_git(struct plan *p)
 	}
 	if (!tree)
 		return;
-	char *git = xasprintf("%s/.git", tree);
-	struct stat st;
-	if (lstat(git, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
-		push_op(p, MOUNT_RO_BIND, xstrdup(git), xstrdup(git));
-	free(git);
+	protect_repo(p, tree, tree);
+	static char text[1 << 16];
 	char *modules = xasprintf("%s/.gitmodules", tree);
-	FILE *f = fopen(modules, "re");
+	bool found = read_tree_file(modules, text, sizeof text);
 	free(modules);
-	char line[4096];
-	while (f && fgets(line, sizeof line, f)) {
-		char *s = line + strspn(line, " \t");
-		if (strncmp(s, "path", 4) != 0)
+	size_t n = 0;
+	for (char *save, *line = found ? strtok_r(text, "\n", &save) : NULL; line && n < MAX_SUBMODULES;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *sub = line_value(line, "path", '=');
+		if (!sub || sub[0] == '/' || strstr(sub, ".."))
 			continue;
-		s += 4 + strspn(s + 4, " \t");
-		if (*s++ != '=')
-			continue;
-		s += strspn(s, " \t");
-		s[strcspn(s, "\r\n")] = '\0';
-		if (!*s || s[0] == '/' || strstr(s, ".."))
-			continue;
-		/* what a bind can take: no symlink on the way (open_source) */
-		char *dir = xasprintf("%s/%s", tree, s), *real = realpath(dir, NULL);
-		char *sub = xasprintf("%s/.git", dir);
-		if (real && strcmp(real, dir) == 0 && lstat(sub, &st) == 0 &&
-		    (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
-			push_op(p, MOUNT_RO_BIND, xstrdup(sub), xstrdup(sub));
+		char *dir = xasprintf("%s/%s", tree, sub), *real = realpath(dir, NULL);
+		if (real && strcmp(real, dir) == 0) {
+			protect_repo(p, tree, dir);
+			n++;
+		}
 		free(dir);
 		free(real);
-		free(sub);
 	}
-	if (f)
-		fclose(f);
 }
 
 int plan_home(struct config *cfg)

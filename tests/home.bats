@@ -245,3 +245,30 @@ make_toolchains() {
 	assert_line 'home-ro .m2'
 	assert_line protect-git
 }
+
+@test "build: a .git that leads elsewhere in the work tree protects where it leads" {
+	git -C "$proj" init -q
+	mv "$proj/.git" "$proj/gitdir"
+	ln -s gitdir "$proj/.git"
+	mkdir -p "$proj/wt"
+	echo "gitdir: ../gitdir" >"$proj/wt/.git"
+	printf '[submodule "wt"]\n\tpath = wt\n' >"$proj/.gitmodules"
+	in_home --policy build -- /bin/sh -c '
+		echo evil >gitdir/hooks/pre-commit 2>/dev/null && echo WROTE-hook
+		echo "gitdir: /tmp/x" >wt/.git 2>/dev/null && echo WROTE-file
+		echo ok'
+	assert_success
+	assert_output ok
+}
+
+@test "build: a .gitmodules the last run left as a FIFO or a link is not waited on nor followed" {
+	mkfifo "$proj/.gitmodules"
+	in_home --policy build -- /bin/echo started
+	assert_success
+	assert_output started
+	rm "$proj/.gitmodules"
+	ln -s /dev/zero "$proj/.gitmodules"
+	in_home --policy build -- /bin/echo started
+	assert_success
+	assert_output started
+}
