@@ -73,6 +73,8 @@ struct plan {
 	size_t n_ops;
 };
 
+static bool is_credential(const struct plan *p, const char *path, const char **which);
+
 static struct mount_op *push_op(struct plan *p, enum mount_kind kind, char *src, char *dst)
 {
 	p->ops = grow(p->ops, &p->n_ops, sizeof *p->ops);
@@ -205,6 +207,12 @@ static void find_toolchains(struct plan *p)
 		if (home && strcmp(real, home) != 0 && is_dir(real, false)) {
 			keep_entry_link(p, e);
 			char *tree = tree_for_entry(home, real);
+			const char *which;
+			if (is_credential(p, tree, &which)) { /* not by this rule: --ro-bind it */
+				free(tree);
+				free(real);
+				continue;
+			}
 			for (size_t i = 0; i < sizeof companions / sizeof *companions; i++) {
 				char *tool = xasprintf("%s/%s", home, companions[i].tool);
 				if (strcmp(tool, tree) == 0) {
@@ -308,8 +316,11 @@ static void hide_homes(struct plan *p)
 	struct mount_op *op;
 	/* Everyone's homes: /home and /root empty (not the caller's own
 	 * cover, so 0755 and 0700 as they usually are). */
-	if (is_dir("/home", false) && !home_of(p, "/home"))
-		push_op(p, MOUNT_TMPFS, NULL, xstrdup("/home"));
+	char *homes = realpath("/home", NULL); /* /home may lead elsewhere: /usr/home */
+	if (homes && strcmp(homes, "/") != 0 && is_dir(homes, false) && !home_of(p, homes))
+		push_op(p, MOUNT_TMPFS, NULL, homes);
+	else
+		free(homes);
 	if (is_dir("/root", false) && !home_of(p, "/root")) {
 		op = push_op(p, MOUNT_TMPFS, NULL, xstrdup("/root"));
 		op->mode = 0700;

@@ -272,3 +272,13 @@ make_toolchains() {
 	assert_success
 	assert_output started
 }
+
+@test "build: a PATH entry inside a credential directory is not shown" {
+	mkdir -p "$fake/.config/gh/bin"
+	tool "$fake/.config/gh/bin/ghtool" ghtool
+	echo 'oauth_token: SECRET-GH' >"$fake/.config/gh/hosts.yml"
+	run --separate-stderr env -C "$proj" HOME="$fake" PATH="$fake/.config/gh/bin:$PATH" \
+		timeout -k 5 "$SBX_TIMEOUT" "$SBX" --policy build -- /bin/sh -c 'cat "$HOME/.config/gh/hosts.yml" 2>/dev/null; echo done' </dev/null
+	assert_success
+	assert_output done
+}
