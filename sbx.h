@@ -113,6 +113,7 @@ struct config {
 	size_t n_home_ro;
 	bool protect_git;      /* --protect-git: the work tree's .git read-only */
 	char *seccomp;         /* seccomp list: a name, a path, or "none" */
+	bool seccomp_system;   /* named by a system policy: a system list only */
 	char **seccomp_allow;  /* --seccomp-allow SYSCALL, in order */
 	size_t n_seccomp_allow;
 	char **seccomp_deny;   /* --seccomp-deny SYSCALL, in order */
@@ -120,6 +121,8 @@ struct config {
 	bool seccomp_log;      /* explain each denial through user notification */
 	char *seccomp_export;  /* --seccomp-export FILE: write the BPF program, run nothing */
 	bool print_policy;     /* --print-policy: print the configuration, run nothing */
+	char **policy_origins; /* "NAME: ORIGIN" for each policy file read, in order */
+	size_t n_policy_origins;
 	bool trace;            /* --trace: print each setup step with its duration */
 	bool verbose;          /* --verbose: say each setup step in words */
 
@@ -202,11 +205,21 @@ int check_work_tree(const char *dir, uid_t uid);
  * recorded. */
 int plan_home(struct config *cfg);
 
-/* policy.c: find a policy file (or "NAME.seccomp") on the search path, or
- * the copy compiled into sbx; returns its text and where it came from, or
- * NULL with the error recorded.  split_policy_words: one line into at most
- * max words (quotes group, # starts a comment), in place. */
-char *load_policy_text(const char *name, char **origin);
+/* policy.c: find a policy, or a seccomp list (NAME.seccomp), on the search
+ * path or among the copies compiled into sbx; returns its text and where it
+ * came from, or NULL with the error recorded.  A name with a '/' is a path.
+ * The names sbx ships, and every name when system_only (a system policy
+ * naming another), come only from files that root alone can write or from
+ * the built-in copy; what comes from anywhere else is named on stderr once.
+ * split_policy_words: one line into at most max words (quotes group, #
+ * starts a comment), in place. */
+enum policy_kind { POLICY_FILE, POLICY_SECCOMP };
+struct policy_origin {
+	char *path;   /* the file read, or "(built-in)/NAME" */
+	bool builtin; /* the copy compiled into sbx */
+	bool system;  /* built in, or a file only root can have written */
+};
+char *load_policy(enum policy_kind kind, const char *name, bool system_only, struct policy_origin *origin);
 int split_policy_words(char *line, char **words, int max, int *count);
 
 /* bwrap.c: bubblewrap's command line (argv[0] "bwrap", or "sbx --bwrap

@@ -511,11 +511,11 @@ static bool use_embedded_default(const struct config *cfg)
 	for (const struct embedded_file *e = embedded_files; e->name; e++)
 		if (strcmp(e->name, "default.seccomp") == 0)
 			builtin = e->text;
-	char *origin = NULL;
-	char *text = load_policy_text("default.seccomp", &origin);
+	struct policy_origin origin;
+	char *text = load_policy(POLICY_SECCOMP, "default", true, &origin);
 	bool same = text && builtin && strcmp(text, builtin) == 0;
 	free(text);
-	free(origin);
+	free(origin.path);
 	if (!same)
 		return false;
 	sc.bpf = (struct sock_filter *)embedded_default_bpf;

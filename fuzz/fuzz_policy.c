@@ -1,5 +1,5 @@
 /* fuzz/fuzz_policy.c: policy files (apply_policy, split_words and
- * load_policy_text, through `sbx --policy FILE`).
+ * load_policy, through `sbx --policy FILE`).
  *
  * The input is the text of a policy file.  It may include other policies:
  * the scratch directory's search path holds a few, a cycle, and a chain

@@ -121,7 +121,7 @@ run_list() {
 @test "a missing list is exit 125 naming it" {
 	run sbx --seccomp no-such-list -- sh -c 'echo RAN'
 	assert_failure 125
-	assert_output --partial "no policy named 'no-such-list.seccomp'"
+	assert_output --partial "no seccomp list named 'no-such-list'"
 	refute_output --partial RAN
 }
 
