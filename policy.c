@@ -195,13 +195,18 @@ static char *const *policy_dirs(void)
 	return dirs;
 }
 
-/* Say it on stderr once per run: the same file is often read twice (the
- * default seccomp list, for one). */
-static void say_once(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void say_once(const char *fmt, ...)
+/* Notes on where policies came from, each once per run (the same file is
+ * often read twice: the default seccomp list, for one), said on stderr when
+ * the run is sure to go on (say_policy_notes), so that a failing run still
+ * prints one error line. */
+static struct {
+	char **text;
+	size_t n, said;
+} notes;
+
+static void note_once(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note_once(const char *fmt, ...)
 {
-	static char **said;
-	static size_t n_said;
 	va_list ap;
 	va_start(ap, fmt);
 	char *msg = NULL;
@@ -210,14 +215,19 @@ static void say_once(const char *fmt, ...)
 	va_end(ap);
 	if (!msg)
 		return;
-	for (size_t i = 0; i < n_said; i++)
-		if (strcmp(said[i], msg) == 0) {
+	for (size_t i = 0; i < notes.n; i++)
+		if (strcmp(notes.text[i], msg) == 0) {
 			free(msg);
 			return;
 		}
-	said = grow(said, &n_said, sizeof *said);
-	said[n_said - 1] = msg;
-	fprintf(stderr, "sbx: %s\n", msg);
+	notes.text = grow(notes.text, &notes.n, sizeof *notes.text);
+	notes.text[notes.n - 1] = msg;
+}
+
+void say_policy_notes(void)
+{
+	for (; notes.said < notes.n; notes.said++)
+		fprintf(stderr, "sbx: %s\n", notes.text[notes.said]);
 }
 
 static const char *kind_word(enum policy_kind kind)
@@ -250,7 +260,7 @@ static char *load_path(enum policy_kind kind, const char *path, bool system_only
 	}
 	if (!origin->system) {
 		char *abs = absolute(path);
-		say_once("%s '%s' from %s", kind_word(kind), path, abs);
+		note_once("%s '%s' from %s", kind_word(kind), path, abs);
 		free(abs);
 	}
 	return text;
@@ -312,19 +322,19 @@ static char *load_name(enum policy_kind kind, const char *name, bool system_only
 	for (size_t i = 0; i < N_DIRS; i++) {
 		if (skipped[i] && text && strcmp(text, skipped_text[i]) != 0) {
 			if (i == 0 && builtin)
-				say_once("ignoring %s: %s '%s' is sbx's own (to use this file, give its path)", skipped[i],
+				note_once("ignoring %s: %s '%s' is sbx's own (to use this file, give its path)", skipped[i],
 					 kind_word(kind), name);
 			else if (i == 0)
-				say_once("ignoring %s: a system policy names %s '%s', and takes it from system files only",
+				note_once("ignoring %s: a system policy names %s '%s', and takes it from system files only",
 					 skipped[i], kind_word(kind), name);
 			else
-				say_once("ignoring %s: %s", skipped[i], skipped_why[i]);
+				note_once("ignoring %s: %s", skipped[i], skipped_why[i]);
 		}
 		free(skipped[i]);
 		free(skipped_text[i]);
 	}
 	if (text && !origin->system)
-		say_once("%s '%s' from %s", kind_word(kind), name, origin->path);
+		note_once("%s '%s' from %s", kind_word(kind), name, origin->path);
 	if (text || broken) {
 		free(file);
 		return text;

@@ -638,6 +638,7 @@ int main(int argc, char **argv)
 	struct config cfg = { 0 };
 	int r = parse_options(&cfg, argc, argv);
 	if (r > 0) {
+		say_policy_notes();
 		free_config(&cfg);
 		return 0;
 	}
@@ -650,6 +651,7 @@ int main(int argc, char **argv)
 	build_environment(&cfg);
 	if (prepare_seccomp(&cfg) < 0)
 		die(failure_status());
+	say_policy_notes();
 	trace_step("seccomp filter compiled");
 	if (cfg.seccomp_export) {
 		int failed = export_seccomp(cfg.seccomp_export) < 0;

@@ -210,7 +210,8 @@ int plan_home(struct config *cfg);
  * came from, or NULL with the error recorded.  A name with a '/' is a path.
  * The names sbx ships, and every name when system_only (a system policy
  * naming another), come only from files that root alone can write or from
- * the built-in copy; what comes from anywhere else is named on stderr once.
+ * the built-in copy; what comes from anywhere else is noted, to be named on
+ * stderr once (say_policy_notes).
  * split_policy_words: one line into at most max words (quotes group, #
  * starts a comment), in place. */
 enum policy_kind { POLICY_FILE, POLICY_SECCOMP };
@@ -220,6 +221,7 @@ struct policy_origin {
 	bool system;  /* built in, or a file only root can have written */
 };
 char *load_policy(enum policy_kind kind, const char *name, bool system_only, struct policy_origin *origin);
+void say_policy_notes(void); /* those notes, on stderr, once the run goes on */
 int split_policy_words(char *line, char **words, int max, int *count);
 
 /* bwrap.c: bubblewrap's command line (argv[0] "bwrap", or "sbx --bwrap
