@@ -68,15 +68,15 @@ static char *read_text_fd(int fd, const char *path)
 
 /* Only root can have put it there, or changed it since: owned by root and
  * writable by no one else.  Else NULL, or why not. */
-static const char *root_only(int fd)
+static const char *root_only(int fd, bool dir)
 {
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return "cannot stat it";
 	if (st.st_uid != 0)
-		return "not owned by root";
+		return dir ? "a directory above it is not owned by root" : "not owned by root";
 	if (st.st_mode & (S_IWGRP | S_IWOTH))
-		return "writable by group or others";
+		return dir ? "a directory above it is writable by group or others" : "writable by group or others";
 	return NULL;
 }
 
@@ -95,7 +95,7 @@ static int open_system_file(const char *path, const char **why)
 		return *why = "cannot open /", -1;
 	char *copy = xstrdup(path);
 	int fd = -1;
-	*why = root_only(dir);
+	*why = root_only(dir, true);
 	for (char *save = NULL, *c = strtok_r(copy, "/", &save); c && !*why;) {
 		char *next = strtok_r(NULL, "/", &save);
 		if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0) {
@@ -108,7 +108,7 @@ static int open_system_file(const char *path, const char **why)
 			*why = errno == ELOOP || (errno == ENOTDIR && next) ? "a symlink on its path" : strerror(errno);
 			break;
 		}
-		*why = root_only(sub);
+		*why = root_only(sub, next != NULL);
 		if (next) {
 			close(dir);
 			dir = sub;
