@@ -125,9 +125,8 @@ static int open_system_file(const char *path, const char **why)
 	return fd;
 }
 
-/* The file at PATH, and whether it is a system file (open_system_file).
- * NULL with errno ENOENT, ENOTDIR or EACCES when it is not there to read
- * (the error recorded too), or another errno when it is there but unusable. */
+/* PATH made absolute against the working directory, for the check and for
+ * saying where a policy came from. */
 static char *absolute(const char *path)
 {
 	char *cwd = path[0] == '/' ? NULL : getcwd(NULL, 0);
@@ -139,6 +138,9 @@ static char *absolute(const char *path)
 	return abs;
 }
 
+/* The file at PATH, and whether it is a system file (open_system_file).
+ * NULL with errno ENOENT, ENOTDIR or EACCES when it is not there to read
+ * (the error recorded too), or another errno when it is there but unusable. */
 static char *read_policy_file(const char *path, bool *system, const char **why)
 {
 	char *abs = absolute(path);
