@@ -47,11 +47,22 @@ extern char **environ;
 /* The version of bubblewrap whose command line this follows. */
 #define BWRAP_VERSION "0.8.0"
 
+/* A command run as /proc/self/exe in bubblewrap mode is sbx itself, run
+ * again by a caller that nests bubblewrap in bubblewrap (bubblewrap's own
+ * tests do): the name it was invoked by is lost, so the outer sbx says it
+ * in the environment, and the inner one takes the word out. */
+#define SELF_MARK "SBX_BWRAP_SELF"
+#define SELF_EXE "/proc/self/exe"
+
 bool bwrap_invoked(int argc, char **argv)
 {
 	const char *slash = argv[0] ? strrchr(argv[0], '/') : NULL;
 	const char *base = slash ? slash + 1 : argv[0];
-	return (base && strcmp(base, "bwrap") == 0) || (argc > 1 && strcmp(argv[1], "--bwrap") == 0);
+	const char *mark = getenv(SELF_MARK);
+	bool self = mark && argv[0] && strcmp(argv[0], SELF_EXE) == 0 && strcmp(mark, "1") == 0;
+	if (mark)
+		unsetenv(SELF_MARK);
+	return self || (base && strcmp(base, "bwrap") == 0) || (argc > 1 && strcmp(argv[1], "--bwrap") == 0);
 }
 
 /* As bubblewrap: the first line names the program as it was invoked
@@ -165,6 +176,14 @@ static int splice_args(struct words *ws, const char *fdtext)
 
 /* ---- building the config ----------------------------------------------- */
 
+/* Options that bubblewrap takes once: given again, it warns that only the
+ * last one counts. */
+static const char *const last_wins[] = {
+	"--uid", "--gid", "--hostname", "--chdir", "--seccomp", "--sync-fd", "--block-fd",
+	"--userns-block-fd", "--info-fd", "--json-status-fd", "--exec-label", "--file-label",
+};
+#define N_LAST_WINS (sizeof last_wins / sizeof *last_wins)
+
 struct pending {
 	int perms;          /* --perms for the next operation, or -1 */
 	long long size;     /* --size for the next operation, or 0 */
@@ -173,6 +192,7 @@ struct pending {
 	bool have_add_seccomp;
 	bool unshare_user, unshare_user_try, unshare_uts, unshare_pid;
 	bool unshare_net_all; /* --unshare-all without --share-net */
+	unsigned seen[N_LAST_WINS]; /* how often each of last_wins was given */
 	char **overlay_srcs;  /* --overlay-src paths waiting for their overlay, in order */
 	size_t n_overlay_srcs;
 };
@@ -195,7 +215,7 @@ static struct mount_op *add_op(struct config *cfg, enum mount_kind kind, char *s
 
 /* Bind sources are host paths, symlinks followed (as bubblewrap does);
  * the -try forms skip a source that does not exist. */
-static int add_bind_op(struct config *cfg, enum mount_kind kind, bool optional, const char *opt, char **a)
+static int add_bind_op(struct config *cfg, enum mount_kind kind, bool optional, char **a)
 {
 	char *src = realpath(a[0], NULL);
 	bool follow = false;
@@ -209,7 +229,7 @@ static int add_bind_op(struct config *cfg, enum mount_kind kind, bool optional, 
 	} else if (!src) {
 		if (optional && (errno == ENOENT || errno == ENOTDIR))
 			return 0;
-		return fail("%s: can't find source path %s", opt, a[0]);
+		return fail("Can't find source path %s", a[0]);
 	}
 	struct mount_op *op = add_op(cfg, kind, src, a[1]);
 	op->optional = optional;
@@ -235,7 +255,7 @@ static int add_bind_fd_op(struct config *cfg, enum mount_kind kind, const char *
 	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
 	char *src = realpath(link, NULL);
 	if (!src)
-		return fail("%s: can't find source path %s", opt, link);
+		return fail("Can't find source path %s", link);
 	struct mount_op *op = add_op(cfg, kind, src, a[1]);
 	op->by_fd = true;
 	op->src_fd = fd;
@@ -253,7 +273,7 @@ static int add_overlay_op(struct config *cfg, struct pending *p, const char *o, 
 		return failx("%s requires at least %s --overlay-src", o, need == 2 ? "two" : "one");
 	char *upper = NULL, *work = NULL;
 	if (rw && (!(upper = realpath(a[0], NULL)) || !(work = realpath(a[1], NULL)))) {
-		fail("%s: can't find source path %s", o, upper ? a[1] : a[0]);
+		fail("Can't find source path %s", upper ? a[1] : a[0]);
 		free(upper);
 		return -1;
 	}
@@ -345,6 +365,7 @@ static void set_bwrap_defaults(struct config *cfg)
 	char *cwd = getcwd(NULL, 0);
 	cfg->cwd = cwd ? cwd : xstrdup("/");
 	cfg->rootfs = xstrdup("/"); /* unused: the root is an empty tmpfs */
+	set_program_name("bwrap");
 	cfg->outer_uid = cfg->uid = getuid();
 	cfg->outer_gid = cfg->gid = getgid();
 	cfg->net = NET_HOST;
@@ -379,17 +400,17 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 {
 	/* Mounts and files, in order. */
 	if (!strcmp(o, "--bind") || !strcmp(o, "--bind-try"))
-		return add_bind_op(cfg, MOUNT_BIND, o[6] == '-', o, a);
+		return add_bind_op(cfg, MOUNT_BIND, o[6] == '-', a);
 	if (!strcmp(o, "--ro-bind") || !strcmp(o, "--ro-bind-try"))
-		return add_bind_op(cfg, MOUNT_RO_BIND, o[9] == '-', o, a);
+		return add_bind_op(cfg, MOUNT_RO_BIND, o[9] == '-', a);
 	if (!strcmp(o, "--dev-bind") || !strcmp(o, "--dev-bind-try"))
-		return add_bind_op(cfg, MOUNT_DEV_BIND, o[10] == '-', o, a);
+		return add_bind_op(cfg, MOUNT_DEV_BIND, o[10] == '-', a);
 	if (!strcmp(o, "--bind-fd") || !strcmp(o, "--ro-bind-fd"))
 		return add_bind_fd_op(cfg, o[2] == 'r' ? MOUNT_RO_BIND : MOUNT_BIND, o, a);
 	if (!strcmp(o, "--overlay-src")) {
 		char *src = realpath(a[0], NULL);
 		if (!src)
-			return fail("--overlay-src: can't find source path %s", a[0]);
+			return fail("Can't find source path %s", a[0]);
 		p->overlay_srcs = grow(p->overlay_srcs, &p->n_overlay_srcs, sizeof *p->overlay_srcs);
 		p->overlay_srcs[p->n_overlay_srcs - 1] = src;
 		return 0;
@@ -545,8 +566,7 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 	if (!strcmp(o, "--seccomp")) {
 		if (add_seccomp_program(cfg, o, a[0]) < 0)
 			return -1;
-		if (p->have_seccomp) { /* as bubblewrap: the last one counts */
-			fprintf(stderr, "sbx: Only the last --seccomp option will take effect\n");
+		if (p->have_seccomp) { /* as bubblewrap: the last one counts (parse_words warned) */
 			struct bpf_program *last = &cfg->bpf_programs[--cfg->n_bpf_programs];
 			free(cfg->bpf_programs[p->seccomp_index].insns);
 			cfg->bpf_programs[p->seccomp_index] = *last;
@@ -672,6 +692,9 @@ static int parse_words(struct config *cfg, struct words *ws, struct pending *p)
 		for (size_t k = 0; k < sizeof bwrap_options / sizeof *bwrap_options; k++)
 			if (strcmp(o, bwrap_options[k].name) == 0)
 				nargs = bwrap_options[k].nargs;
+		for (size_t k = 0; k < N_LAST_WINS && nargs >= 0; k++)
+			if (strcmp(o, last_wins[k]) == 0 && p->seen[k]++)
+				print_warning("Only the last %s option will take effect", o);
 		if (nargs < 0)
 			return failx("Unknown option %s", o);
 		if (ws->n - ws->i - 1 < (size_t)nargs)
@@ -702,6 +725,8 @@ static int parse_words(struct config *cfg, struct words *ws, struct pending *p)
 	cfg->argv = xcalloc(ws->n - ws->i + 1, sizeof *cfg->argv);
 	for (size_t j = ws->i; j < ws->n; j++)
 		cfg->argv[j - ws->i] = xstrdup(ws->w[j]);
+	if (strcmp(cfg->argv[0], SELF_EXE) == 0)
+		add_env_op(cfg, ENV_SET, SELF_MARK, "1");
 	return 0;
 }
 

@@ -435,17 +435,68 @@ static int block_on(int fd, const char *what)
 	return 0;
 }
 
-/* The command may not create user namespaces: the limit of this user
- * namespace (and so of every one below it) goes to 0.  Only a process with
- * CAP_SYS_RESOURCE here could raise it again, and the command has no
- * capabilities unless the caller grants them (--cap-add). */
-static int disable_user_namespaces(const struct config *cfg)
+/* The command may not create user namespaces (bubblewrap's
+ * --disable-userns).  The limit of this user namespace goes to 1, and init
+ * uses it up at once with a nested one, which the command then runs in:
+ * with capabilities there (--cap-add) the command can raise only the
+ * nested namespace's own limit, while every namespace it would create
+ * counts against this one's as well.  That happens once the root is built
+ * (the mount namespace belongs to the outer user namespace), when /proc may
+ * not be in it: the files are opened before.  In the nested namespace the
+ * command's id maps to init's, alone, as the kernel lets a process map
+ * itself (and so setgroups is denied there). */
+struct userns_files {
+	int limit; /* /proc/sys/user/max_user_namespaces */
+	int self;  /* /proc/self, for the nested namespace's maps */
+};
+
+static int open_userns_files(const struct config *cfg, struct userns_files *f)
+{
+	f->limit = f->self = -1;
+	if (!cfg->disable_userns)
+		return 0;
+	f->limit = open("/proc/sys/user/max_user_namespaces", O_WRONLY | O_CLOEXEC);
+	if (f->limit < 0)
+		return fail("disable user namespaces: open /proc/sys/user/max_user_namespaces");
+	f->self = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (f->self < 0)
+		return fail("disable user namespaces: open /proc/self");
+	return 0;
+}
+
+static int write_proc(int dir, const char *name, const char *text)
+{
+	int fd = openat(dir, name, O_WRONLY | O_CLOEXEC);
+	int r = fd < 0 ? -1 : write_all(fd, text, strlen(text));
+	if (r < 0)
+		fail("disable user namespaces: write %s", name);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+static int disable_user_namespaces(const struct config *cfg, struct userns_files *f)
 {
 	if (!cfg->disable_userns)
 		return 0;
-	if (write_file("/proc/sys/user/max_user_namespaces", "0") < 0)
-		return fail_context("disable user namespaces");
-	return 0;
+	uid_t outer_uid = geteuid(), uid = outer_uid;
+	gid_t outer_gid = getegid(), gid = outer_gid;
+	if (id_map_is_full()) { /* the ids the command would have taken */
+		uid = cfg->uid == cfg->outer_uid ? 0 : cfg->uid;
+		gid = cfg->gid == cfg->outer_gid ? 0 : cfg->gid;
+	}
+	char uid_map[64], gid_map[64];
+	snprintf(uid_map, sizeof uid_map, "%u %u 1", (unsigned)uid, (unsigned)outer_uid);
+	snprintf(gid_map, sizeof gid_map, "%u %u 1", (unsigned)gid, (unsigned)outer_gid);
+	int r = write_all(f->limit, "1", 1) < 0 ? fail("disable user namespaces: write max_user_namespaces") : 0;
+	if (r == 0 && unshare(CLONE_NEWUSER) < 0)
+		r = fail("disable user namespaces: create the nested user namespace");
+	if (r == 0 && (write_proc(f->self, "uid_map", uid_map) < 0 || write_proc(f->self, "setgroups", "deny") < 0 ||
+		       write_proc(f->self, "gid_map", gid_map) < 0))
+		r = -1;
+	close_fd(&f->limit);
+	close_fd(&f->self);
+	return r;
 }
 
 /* bubblewrap's --userns2: once the root is built, move into this user
@@ -483,7 +534,8 @@ static int hold_lock_files(const struct config *cfg)
  * (Resource limits and network helpers plug in here as they arrive.) */
 static int setup_sandbox(const struct config *cfg, int sock, int *pty_slave)
 {
-	if (block_on(cfg->userns_block_fd, "wait on the userns block fd") < 0 || disable_user_namespaces(cfg) < 0)
+	struct userns_files userns;
+	if (block_on(cfg->userns_block_fd, "wait on the userns block fd") < 0 || open_userns_files(cfg, &userns) < 0)
 		return -1;
 	if (setup_network(cfg) < 0)
 		return -1;
@@ -494,7 +546,7 @@ static int setup_sandbox(const struct config *cfg, int sock, int *pty_slave)
 	if (cfg->hostname && set_hostname(cfg->hostname) < 0)
 		return -1;
 	trace_step("hostname set");
-	if (enter_userns2(cfg) < 0)
+	if (enter_userns2(cfg) < 0 || disable_user_namespaces(cfg, &userns) < 0)
 		return -1;
 	if (hold_lock_files(cfg) < 0)
 		return -1;

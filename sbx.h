@@ -240,6 +240,8 @@ void die(int code) __attribute__((noreturn));
 void escape_controls(char *buf, size_t size); /* in place: \n, \t, \xNN for control characters */
 void print_error(const char *text);  /* "sbx: TEXT" (more lines of TEXT as they are) */
 void use_level_prefix(void);         /* bubblewrap's --level-prefix: "<3>" before each line */
+void set_program_name(const char *name); /* "sbx" unless bubblewrap mode says "bwrap" */
+void print_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void set_failure_status(int code);   /* sbx's own failures exit with code (bubblewrap mode: 1) */
 int failure_status(void);            /* that status: 125 unless set */
 void *xcalloc(size_t n, size_t size);

@@ -235,7 +235,7 @@ r-readonly"
 @test "--symlink onto a different link fails in bubblewrap's words (its own suite matches them)" {
 	run --separate-stderr sbxb "${R[@]}" --tmpfs /tmp --symlink /x /tmp/l --symlink /y /tmp/l /bin/true
 	assert_failure 1
-	assert_equal "$stderr" "sbx: Can't make symlink at /tmp/l: existing destination is /x"
+	assert_equal "$stderr" "bwrap: Can't make symlink at /tmp/l: existing destination is /x"
 }
 
 @test "--dev makes /dev/core a link to /proc/kcore, as bubblewrap does" {
@@ -543,7 +543,7 @@ c"
 	assert_output --partial 'requires at least one --overlay-src'
 	run sbxb "${R[@]}" --tmpfs /tmp --overlay-src "$d/missing" --tmp-overlay /tmp/m /bin/true
 	assert_failure 1
-	assert_output --partial "can't find source path"
+	assert_output --partial "bwrap: Can't find source path $d/missing: No such file or directory"
 	run sbxb "${R[@]}" --tmpfs /tmp --overlay-src "$d/lo" --overlay "$d/nope" "$d/lo" /tmp/m /bin/true
 	assert_failure 1
 }
@@ -593,7 +593,7 @@ c"
 	assert_success
 	run sbxb --level-prefix "${R[@]}" /nonexistent
 	assert_failure 1
-	assert_line --index 0 --regexp '^<3>sbx: '
+	assert_line --index 0 --regexp '^<3>bwrap: '
 	run sbxb --level-prefix "${R[@]}" --tmpfs /nonexistent-dir/x /bin/true
 	assert_failure 1
 	local line
@@ -601,7 +601,7 @@ c"
 		[[ $line == '<3>'* ]] || fail "a line without the prefix: $line"
 	done
 	run sbxb "${R[@]}" /nonexistent
-	assert_line --index 0 --regexp '^sbx: '
+	assert_line --index 0 --regexp '^bwrap: '
 }
 
 # -------------------------------------------------- fds and the process ----
@@ -797,4 +797,58 @@ sys.exit(p.wait())
 1
 /app"
 	[[ -f $d/app/out ]]
+}
+
+# ------------------------------------------- bubblewrap's own suite's cases ----
+
+@test "messages start with bwrap: as bubblewrap's do (callers and its suite match them)" {
+	both "${R[@]}" --bind /source-enoent /dest /bin/true
+	assert_same
+	assert_output "bwrap: Can't find source path /source-enoent: No such file or directory"
+}
+
+@test "an option bubblewrap takes once, given twice, warns that only the last counts" {
+	local o
+	for o in "--chdir / --chdir /" "--unshare-uts --hostname a --hostname b" "--unshare-user --uid 0 --uid 0" \
+		"--unshare-user --gid 0 --gid 0" "--sync-fd 2 --sync-fd 2"; do
+		# shellcheck disable=SC2086 # the words of $o
+		both "${R[@]}" $o /bin/true
+		assert_same
+		assert_output --regexp "^bwrap: Only the last --[a-z-]+ option will take effect$"
+	done
+	run sbxb --level-prefix "${R[@]}" --chdir / --chdir / /bin/true
+	assert_success
+	assert_output '<4>bwrap: Only the last --chdir option will take effect'
+}
+
+@test "mount points and --dir parents are made with bubblewrap's modes" {
+	local d
+	d=$(hostdir)
+	mkdir "$d/src" && touch "$d/file"
+	both --bind / / --bind "$d/src" "$d/b-dir" --bind "$d/file" "$d/b-file" \
+		--perms 0604 --dir "$d/p1/x" --perms 0710 --dir "$d/p2/x" --perms 1777 --dir "$d/p3/x" \
+		/bin/stat -c '%a %n' "$d/b-dir" "$d/b-file" "$d/p1" "$d/p2" "$d/p3"
+	# bubblewrap made them first: sbx finds them there; ask sbx alone
+	rm -rf "$d/b-dir" "$d/b-file" "$d/p1" "$d/p2" "$d/p3"
+	run sbxb --bind / / --bind "$d/src" "$d/b-dir" --bind "$d/file" "$d/b-file" \
+		--perms 0604 --dir "$d/p1/x" --perms 0710 --dir "$d/p2/x" --perms 1777 --dir "$d/p3/x" /bin/true
+	assert_success
+	run stat -c '%a' "$d/b-dir" "$d/b-file" "$d/p1" "$d/p2" "$d/p3"
+	assert_equal "$(echo $output)" "755 444 705 750 755"
+	# bubblewrap 0.8 made file mount points 0644; 0.11 (its suite) 0444
+	[[ -z $HOST_BWRAP ]] || assert_equal "$(cut -d' ' -f1 <<<"$b_output" | sed 2d | xargs)" "755 705 750 755"
+}
+
+@test "bwrap run again as /proc/self/exe inside bwrap stays bwrap" {
+	run sbxb --unshare-user --uid 0 --gid 0 --cap-add ALL --bind / / --bind /proc /proc -- \
+		/proc/self/exe --unshare-all --bind / / --bind /proc /proc /bin/sh -c 'echo hello; env | grep -c SBX_BWRAP || true'
+	assert_success
+	assert_output "$(printf 'hello\n0')"
+}
+
+@test "--disable-userns holds even against a command with every capability (--cap-add ALL)" {
+	run sbxb --unshare-user --uid 0 --gid 0 --cap-add ALL --bind / / --bind /proc /proc --dev /dev --disable-userns -- \
+		/bin/sh -c 'echo 100 > /proc/sys/user/max_user_namespaces; unshare -U true 2>/dev/null && echo MADE; echo done'
+	assert_success
+	assert_output done
 }
