@@ -134,10 +134,28 @@ static int read_fd_contents(int fd, char **out, size_t *len)
 }
 
 /* Read an fd to its end and close it, as bubblewrap does with data fds. */
+/* An fd argument: a number, in bubblewrap's words when it is none; and
+ * open (bubblewrap finds out later, or never). */
+static int fd_number(const char *text, int *out)
+{
+	char *end;
+	errno = 0;
+	long fd = strtol(text, &end, 10);
+	if (!text[0] || *end || errno || fd < 0 || fd > INT_MAX)
+		return failx("Invalid fd: %s", text);
+	*out = (int)fd;
+	return 0;
+}
+
+static int bwrap_fd(const char *opt, const char *text, int *out)
+{
+	return fd_number(text, out) < 0 ? -1 : parse_fd(opt, text, out);
+}
+
 static int slurp_fd(const char *opt, const char *text, char **data, size_t *len)
 {
 	int fd;
-	if (parse_fd(opt, text, &fd) < 0)
+	if (bwrap_fd(opt, text, &fd) < 0)
 		return -1;
 	int r = read_fd_contents(fd, data, len);
 	if (r < 0)
@@ -249,7 +267,7 @@ static void add_int(int **list, size_t *n, int v)
 static int add_bind_fd_op(struct config *cfg, enum mount_kind kind, const char *opt, char **a)
 {
 	int fd;
-	if (parse_fd(opt, a[0], &fd) < 0)
+	if (bwrap_fd(opt, a[0], &fd) < 0)
 		return -1;
 	char link[64];
 	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
@@ -348,10 +366,18 @@ static int add_seccomp_program(struct config *cfg, const char *opt, const char *
 {
 	char *data;
 	size_t len;
-	if (slurp_fd(opt, fdtext, &data, &len) < 0)
+	int fd;
+	if (fd_number(fdtext, &fd) < 0)
 		return -1;
+	if (read_fd_contents(fd, &data, &len) < 0) /* a closed fd too: EBADF */
+		return fail("Can't read seccomp data");
+	close(fd);
 	/* struct sock_filter is 8 bytes; the kernel takes at most 4096. */
-	if (len == 0 || len % 8 != 0 || len / 8 > 4096) {
+	if (len % 8 != 0) {
+		free(data);
+		return failx("Invalid seccomp data, must be multiple of 8");
+	}
+	if (len / 8 > 4096) { /* empty: the kernel says EINVAL when it is loaded, as with bubblewrap */
 		free(data);
 		return failx("%s: the data is not a seccomp BPF program (%zu bytes)", opt, len);
 	}
@@ -488,7 +514,7 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 		return p->unshare_user = p->unshare_user_try = true, 0;
 	if (!strcmp(o, "--userns") || !strcmp(o, "--userns2") || !strcmp(o, "--pidns")) {
 		int *fd = o[2] == 'p' ? &cfg->pidns_fd : o[8] == '2' ? &cfg->userns2_fd : &cfg->userns_fd;
-		if (parse_fd(o, a[0], fd) < 0)
+		if (bwrap_fd(o, a[0], fd) < 0)
 			return -1;
 		add_int(&cfg->close_fds, &cfg->n_close_fds, *fd); /* used before the command starts */
 		return 0;
@@ -564,6 +590,8 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 		return 0;
 	}
 	if (!strcmp(o, "--seccomp")) {
+		if (p->have_add_seccomp)
+			return failx("--seccomp cannot be combined with --add-seccomp-fd");
 		if (add_seccomp_program(cfg, o, a[0]) < 0)
 			return -1;
 		if (p->have_seccomp) { /* as bubblewrap: the last one counts (parse_words warned) */
@@ -576,8 +604,11 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 		p->seccomp_index = cfg->n_bpf_programs - 1;
 		return 0;
 	}
-	if (!strcmp(o, "--add-seccomp-fd"))
+	if (!strcmp(o, "--add-seccomp-fd")) {
+		if (p->have_seccomp)
+			return failx("--add-seccomp-fd cannot be combined with --seccomp");
 		return p->have_add_seccomp = true, add_seccomp_program(cfg, o, a[0]);
+	}
 	if (!strcmp(o, "--new-session"))
 		return cfg->no_new_session = false, 0;
 	if (!strcmp(o, "--die-with-parent"))
@@ -589,16 +620,21 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 
 	/* File descriptors. */
 	if (!strcmp(o, "--sync-fd")) {
-		int fd; /* inherited like every fd: it closes when the sandbox ends */
-		return parse_fd(o, a[0], &fd);
+		/* sbx holds it open until it exits; the sandbox does not get it,
+		 * so its end is sbx's end, not the command's (as bubblewrap). */
+		int fd;
+		if (bwrap_fd(o, a[0], &fd) < 0)
+			return -1;
+		add_int(&cfg->close_fds, &cfg->n_close_fds, fd);
+		return 0;
 	}
 	if (!strcmp(o, "--block-fd"))
-		return parse_fd(o, a[0], &cfg->block_fd);
+		return bwrap_fd(o, a[0], &cfg->block_fd);
 	if (!strcmp(o, "--userns-block-fd"))
-		return parse_fd(o, a[0], &cfg->userns_block_fd);
+		return bwrap_fd(o, a[0], &cfg->userns_block_fd);
 	if (!strcmp(o, "--info-fd") || !strcmp(o, "--json-status-fd")) {
 		int fd;
-		if (parse_fd(o, a[0], &fd) < 0)
+		if (bwrap_fd(o, a[0], &fd) < 0)
 			return -1;
 		/* Neither reaches the sandbox: init closes both first thing. */
 		*(o[2] == 'i' ? &cfg->info_fd : &cfg->json_status_fd) = fd;
@@ -656,8 +692,6 @@ static int check_combinations(const struct config *cfg, const struct pending *p)
 	 * it; a joined one (--userns) is checked in the sandbox. */
 	if (cfg->assert_userns_disabled && !cfg->disable_userns && cfg->userns_fd < 0)
 		return failx("creation of new user namespaces was not disabled as requested");
-	if (p->have_seccomp && p->have_add_seccomp)
-		return failx("--seccomp cannot be combined with --add-seccomp-fd");
 	return 0;
 }
 
