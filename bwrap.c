@@ -133,7 +133,6 @@ static int read_fd_contents(int fd, char **out, size_t *len)
 	return 0;
 }
 
-/* Read an fd to its end and close it, as bubblewrap does with data fds. */
 /* An fd argument: a number, in bubblewrap's words when it is none; and
  * open (bubblewrap finds out later, or never). */
 static int fd_number(const char *text, int *out)
@@ -152,6 +151,7 @@ static int bwrap_fd(const char *opt, const char *text, int *out)
 	return fd_number(text, out) < 0 ? -1 : parse_fd(opt, text, out);
 }
 
+/* Read an fd to its end and close it, as bubblewrap does with data fds. */
 static int slurp_fd(const char *opt, const char *text, char **data, size_t *len)
 {
 	int fd;
@@ -164,7 +164,13 @@ static int slurp_fd(const char *opt, const char *text, char **data, size_t *len)
 	return r;
 }
 
-/* --args FD: NUL-separated words, inserted in place of "--args FD". */
+/* Where the words of an --args FD end.  bubblewrap parses them on their
+ * own: an option there takes its arguments from there only, and a word
+ * that is no option (or "--") ends them, the rest of them unused. */
+static char args_end[] = "";
+
+/* --args FD: NUL-separated words, inserted in place of "--args FD", then
+ * args_end. */
 static int splice_args(struct words *ws, const char *fdtext)
 {
 	char *data;
@@ -178,10 +184,11 @@ static int splice_args(struct words *ws, const char *fdtext)
 	if (len && data[len - 1] != '\0')
 		count++;
 	size_t rest = ws->n - ws->i;
-	char **w = own(ws, xcalloc(count + rest + 1, sizeof *w));
+	char **w = own(ws, xcalloc(count + 1 + rest + 1, sizeof *w));
 	size_t m = 0;
 	for (size_t k = 0; k < len; k += strlen(data + k) + 1)
 		w[m++] = own(ws, xstrdup(data + k));
+	w[m++] = args_end;
 	memcpy(w + m, ws->w + ws->i, rest * sizeof *w);
 	free(data);
 	/* The words already read stay valid until parsing ends (the config
@@ -334,13 +341,16 @@ static int parse_octal(const char *opt, const char *text, int *out)
 	return 0;
 }
 
-static int parse_cap(const char *opt, const char *name, unsigned long long *mask)
+static int parse_cap(const char *name, unsigned long long *mask)
 {
 	if (strcasecmp(name, "ALL") == 0) {
 		*mask = ~0ULL;
 		return 0;
 	}
-	const char *bare = strncasecmp(name, "CAP_", 4) == 0 ? name + 4 : name;
+	/* bubblewrap takes only full names (CAP_CHOWN, cap_chown), not CHOWN */
+	if (strncasecmp(name, "CAP_", 4) != 0)
+		return failx("unknown cap: %s", name);
+	const char *bare = name + 4;
 	char lower[64];
 	size_t k = 0;
 	for (; bare[k] && k < sizeof lower - 1; k++)
@@ -348,7 +358,7 @@ static int parse_cap(const char *opt, const char *name, unsigned long long *mask
 	lower[k] = '\0';
 	int cap = capng_name_to_capability(lower);
 	if (cap < 0 || cap >= 64)
-		return failx("%s: unknown capability %s", opt, name);
+		return failx("unknown cap: %s", name);
 	*mask = 1ULL << cap;
 	return 0;
 }
@@ -405,6 +415,7 @@ static void set_bwrap_defaults(struct config *cfg)
 	cfg->no_new_session = cfg->no_pty = true;
 	cfg->inherit_env = cfg->inherit_fds = true;
 	cfg->set_pwd = true;
+	cfg->cwd_home_fallback = true;
 	cfg->init_visible = true;
 	cfg->block_tiocsti = true;
 	cfg->error_exit = 1;
@@ -511,7 +522,7 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 	if (!strcmp(o, "--unshare-user"))
 		return p->unshare_user = true, 0;
 	if (!strcmp(o, "--unshare-user-try"))
-		return p->unshare_user = p->unshare_user_try = true, 0;
+		return p->unshare_user_try = true, 0;
 	if (!strcmp(o, "--userns") || !strcmp(o, "--userns2") || !strcmp(o, "--pidns")) {
 		int *fd = o[2] == 'p' ? &cfg->pidns_fd : o[8] == '2' ? &cfg->userns2_fd : &cfg->userns_fd;
 		if (bwrap_fd(o, a[0], fd) < 0)
@@ -532,7 +543,7 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 	if (!strcmp(o, "--unshare-all")) {
 		cfg->share_ns = 0;
 		cfg->net = NET_NONE;
-		p->unshare_user = p->unshare_user_try = p->unshare_uts = p->unshare_pid = true;
+		p->unshare_user_try = p->unshare_uts = p->unshare_pid = true; /* -try: as bubblewrap */
 		return 0;
 	}
 	if (!strcmp(o, "--share-net"))
@@ -581,7 +592,7 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 	}
 	if (!strcmp(o, "--cap-add") || !strcmp(o, "--cap-drop")) {
 		unsigned long long mask = 0;
-		if (parse_cap(o, a[0], &mask) < 0)
+		if (parse_cap(a[0], &mask) < 0)
 			return -1;
 		if (o[6] == 'a')
 			cfg->cap_add |= mask;
@@ -682,8 +693,8 @@ static int check_combinations(const struct config *cfg, const struct pending *p)
 		return failx("--userns-block-fd requires --info-fd");
 	if (cfg->as_pid_1 && cfg->n_lock_files)
 		return failx("Specifying --as-pid-1 and --lock-file is not permitted");
-	if (cfg->userns_fd >= 0 && p->unshare_user)
-		return failx("--userns not compatible --unshare-user%s", p->unshare_user_try ? "-try" : "");
+	if (cfg->userns_fd >= 0 && (p->unshare_user || p->unshare_user_try))
+		return failx("--userns not compatible --unshare-user%s", p->unshare_user ? "" : "-try");
 	if (cfg->disable_userns && !p->unshare_user)
 		return failx("--disable-userns requires --unshare-user");
 	if (cfg->disable_userns && cfg->userns_block_fd >= 0)
@@ -699,11 +710,23 @@ static int parse_words(struct config *cfg, struct words *ws, struct pending *p)
 {
 	if (ws->n > 1 && strcmp(ws->w[1], "--bwrap") == 0)
 		ws->i = 2;
-	while (ws->i < ws->n && strncmp(ws->w[ws->i], "--", 2) == 0) {
+	while (ws->i < ws->n) {
 		const char *o = ws->w[ws->i];
-		if (strcmp(o, "--") == 0) {
+		if (o == args_end) {
 			ws->i++;
-			break;
+			continue;
+		}
+		bool from_fd = false; /* o is one of an --args FD's words */
+		for (size_t k = ws->i; k < ws->n && !from_fd; k++)
+			from_fd = ws->w[k] == args_end;
+		if (strcmp(o, "--") == 0 || strncmp(o, "--", 2) != 0) {
+			if (!from_fd) {
+				ws->i += strcmp(o, "--") == 0;
+				break;
+			}
+			while (ws->w[ws->i] != args_end) /* the rest of the fd's words */
+				ws->i++;
+			continue;
 		}
 		if (strcmp(o, "--help") == 0) {
 			print_bwrap_usage(stdout, ws->w[0]);
@@ -731,8 +754,13 @@ static int parse_words(struct config *cfg, struct words *ws, struct pending *p)
 				print_warning("Only the last %s option will take effect", o);
 		if (nargs < 0)
 			return failx("Unknown option %s", o);
-		if (ws->n - ws->i - 1 < (size_t)nargs)
-			return failx("%s takes %d argument%s", o, nargs, nargs == 1 ? "" : "s");
+		bool short_of_args = ws->n - ws->i - 1 < (size_t)nargs;
+		for (int k = 1; k <= nargs && !short_of_args; k++)
+			short_of_args = ws->w[ws->i + (size_t)k] == args_end;
+		if (short_of_args) {
+			static const char *const counts[] = { "", "one argument", "two arguments", "three arguments" };
+			return failx("%s takes %s", o, counts[nargs]);
+		}
 		/* A --perms or --size applies to the option right after it. */
 		bool modifier = !strcmp(o, "--perms") || !strcmp(o, "--size");
 		if (!modifier && (p->perms >= 0 || p->size) &&

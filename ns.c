@@ -213,6 +213,16 @@ static int make_dir(int rootfd, const struct mount_op *op)
 	/* Missing parents (bubblewrap's rule): 0755, without the group's or
 	 * the others' bits where the directory itself gives them nothing. */
 	int parent_mode = 0755 & ~(mode & 0070 ? 0 : 0050) & ~(mode & 0007 ? 0 : 0005);
+	/* Something there already is fine, as in bubblewrap (whose mkdir
+	 * finds EEXIST), a symlink too, even a dangling one. */
+	struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	int last = open_resolved(rootfd, op->dst, &how);
+	struct stat st;
+	bool link = last >= 0 && fstat(last, &st) == 0 && S_ISLNK(st.st_mode);
+	close_fd(&last);
+	if (link)
+		return 0;
 	char *path = xstrdup(op->dst);
 	int r = 0;
 	for (char *next = path; r == 0 && next;) {

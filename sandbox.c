@@ -179,7 +179,14 @@ static int enter_workdir(const struct config *cfg)
 			return fail("--chdir %s", cfg->chdir);
 		return 0;
 	}
-	if (chdir(cfg->cwd) < 0 && chdir("/") < 0)
+	if (chdir(cfg->cwd) == 0)
+		return 0;
+	/* Hidden or missing inside: bubblewrap goes to the command's HOME
+	 * first, sbx straight to /. */
+	for (char **e = cfg->envp; cfg->cwd_home_fallback && e && *e; e++)
+		if (strncmp(*e, "HOME=", 5) == 0 && chdir(*e + 5) == 0)
+			return 0;
+	if (chdir("/") < 0)
 		return fail("chdir /");
 	return 0;
 }
@@ -520,7 +527,7 @@ static int hold_lock_files(const struct config *cfg)
 		int fd = open(cfg->lock_files[i], O_RDONLY | O_CLOEXEC);
 		struct flock lock = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
 		if (fd < 0 || fcntl(fd, F_SETLK, &lock) < 0) {
-			fail("lock %s", cfg->lock_files[i]);
+			fail("Unable to open lock file %s", cfg->lock_files[i]); /* bubblewrap's words */
 			if (fd >= 0)
 				close(fd);
 			return -1;
@@ -530,7 +537,8 @@ static int hold_lock_files(const struct config *cfg)
 }
 
 /* Every step that builds the sandbox, in order.  Runs in init, which holds
- * all capabilities in the new user namespace and none outside it.
+ * all capabilities in the new user namespace and none outside it.  -1 on
+ * failure, -2 when it was a lock file (see run_init).
  * (Resource limits and network helpers plug in here as they arrive.) */
 static int setup_sandbox(const struct config *cfg, int sock, int *pty_slave)
 {
@@ -549,7 +557,7 @@ static int setup_sandbox(const struct config *cfg, int sock, int *pty_slave)
 	if (enter_userns2(cfg) < 0 || disable_user_namespaces(cfg, &userns) < 0)
 		return -1;
 	if (hold_lock_files(cfg) < 0)
-		return -1;
+		return -2;
 	if (cfg->use_pty && (*pty_slave = open_pty(cfg, sock)) < 0)
 		return -1;
 	if (block_on(cfg->block_fd, "wait on the block fd") < 0)
@@ -664,7 +672,12 @@ void __attribute__((noreturn)) run_init(const struct config *cfg, const struct l
 		children_fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
 	}
 	int pty_slave = -1;
-	if (setup_sandbox(cfg, sock, &pty_slave) < 0)
+	int setup = setup_sandbox(cfg, sock, &pty_slave);
+	/* bubblewrap takes its lock files after the point where it reports
+	 * an exit code, when it has no PID namespace: so does sbx. */
+	if (setup == -2 && (cfg->share_ns & CLONE_NEWPID))
+		report_and_exit(sock, MSG_LATE_SETUP_ERROR, EXIT_SBX_FAILED);
+	if (setup < 0)
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
 	if (cfg->as_pid_1)
 		run_payload(cfg, limits, sock, pty_slave);

@@ -140,6 +140,7 @@ struct config {
 	char **argv;           /* the command, NULL-terminated */
 	char *argv0;           /* what the command sees as argv[0], if not argv[0] */
 	bool set_pwd;          /* PWD names the directory the command starts in */
+	bool cwd_home_fallback; /* the caller's cwd missing inside: the command's HOME, then / */
 
 	/* Mostly for the bubblewrap front end (bwrap.c); any front end may set
 	 * them.  set_defaults (options.c) makes every fd here -1. */
@@ -401,6 +402,7 @@ enum msg_kind {
 	MSG_SECCOMP_FD,  /* carries the seccomp listener fd (--seccomp-log) */
 	MSG_EXIT,        /* the command's wait status */
 	MSG_HELLO,       /* init's first word when the supervisor learns its pid from it (--pidns) */
+	MSG_LATE_SETUP_ERROR, /* as MSG_SETUP_ERROR, where bubblewrap still reports an exit code */
 };
 
 /* bubblewrap's --pidns with --unshare-pid: init is PID 1 of a new namespace
