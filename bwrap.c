@@ -706,6 +706,23 @@ static int check_combinations(const struct config *cfg, const struct pending *p)
 	return 0;
 }
 
+/* The user namespaces as bubblewrap lays them out for a caller other than
+ * root: with --dev (for its devpts) the caller is 0 in the sandbox's
+ * namespace, and the command's ids come in a second one nested in it; so
+ * with --disable-userns.  Observable, and used: the namespace left at a
+ * path inside (Flatpak binds /proc/self/ns/user to /run/.userns before
+ * the nesting) is the parent of the command's, which a sub-sandbox
+ * (--userns2) can enter. */
+static void plan_user_namespaces(struct config *cfg)
+{
+	bool dev = false;
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		dev |= cfg->mounts[i].kind == MOUNT_DEV;
+	bool ours = cfg->userns_fd < 0 && cfg->userns_block_fd < 0; /* sbx makes it and writes its maps */
+	cfg->outer_ids_root = ours && dev && cfg->outer_uid != 0 && (cfg->uid != 0 || cfg->gid != 0);
+	cfg->nest_userns = ours && (cfg->outer_ids_root || cfg->disable_userns);
+}
+
 static int parse_words(struct config *cfg, struct words *ws, struct pending *p)
 {
 	if (ws->n > 1 && strcmp(ws->w[1], "--bwrap") == 0)
@@ -777,6 +794,7 @@ static int parse_words(struct config *cfg, struct words *ws, struct pending *p)
 	}
 	if (check_combinations(cfg, p) < 0)
 		return -1;
+	plan_user_namespaces(cfg);
 	/* With a session of its own the command cannot reach the caller's
 	 * terminal with TIOCSTI: no filter is needed then. */
 	cfg->block_tiocsti = cfg->no_new_session;

@@ -157,6 +157,8 @@ struct config {
 	size_t n_close_fds;
 	unsigned long long cap_add; /* capabilities the command keeps (bit n: capability n) */
 	bool disable_userns;    /* the command cannot create user namespaces */
+	bool nest_userns;       /* the command's ids are mapped in a user namespace nested in the sandbox's */
+	bool outer_ids_root;    /* with nest_userns: the sandbox's own maps the caller to 0 (bubblewrap's --dev) */
 	bool assert_userns_disabled;
 	bool die_with_parent;   /* the supervisor dies (and so the sandbox) when its parent does */
 	int block_fd;           /* init waits for data on it before starting the command */

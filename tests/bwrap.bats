@@ -260,9 +260,14 @@ r-readonly"
 @test "the ids and the uid map are those of bubblewrap" {
 	both "${R[@]}" --proc /proc /bin/sh -c 'id -u; id -g'
 	assert_same
-	# An unprivileged bubblewrap 0.8 nests a second user namespace, so its
-	# uid_map can read "1001 0 1"; sbx makes one, mapping the id to itself.
-	run sbxb "${R[@]}" --proc /proc --unshare-all /bin/cat /proc/self/uid_map
+	# With --dev an unprivileged bubblewrap maps the caller to 0 first and
+	# nests a second user namespace for the command's ids: "1001 0 1"
+	both "${R[@]}" --proc /proc --unshare-all /bin/cat /proc/self/uid_map /proc/self/gid_map
+	assert_same
+	assert_line --index 0 --regexp "^ +$(id -u) +0 +1$"
+	# without --dev, one namespace mapping the id to itself
+	both --ro-bind "$ROOTFS" / --proc /proc --unshare-all /bin/cat /proc/self/uid_map
+	assert_same
 	assert_output --regexp "^ +$(id -u) +$(id -u) +1$"
 	both "${R[@]}" --proc /proc --unshare-user --uid 0 --gid 0 /bin/sh -c 'id -u; id -g'
 	assert_same
@@ -439,11 +444,15 @@ closed"
 	[[ $s_status == 0 ]]
 	assert_same
 	assert_equal "$s_output" .userns
-	# It is the command's own user namespace (bubblewrap 0.8 nests a second
-	# one when given --dev, so there it is the parent of the command's).
-	run sbxb "${R[@]}" --proc /proc --tmpfs /run --ro-bind-try /proc/self/ns/user /run/.userns /bin/sh -c \
-		'[ "$(stat -L -c %i /run/.userns)" = "$(stat -L -c %i /proc/self/ns/user)" ] && echo own'
-	assert_success
+	# With --dev it is the parent of the command's user namespace, which
+	# a sub-sandbox can enter (Flatpak's /run/.userns); without, its own.
+	both "${R[@]}" --proc /proc --tmpfs /run --ro-bind-try /proc/self/ns/user /run/.userns /bin/sh -c \
+		'[ "$(stat -L -c %i /run/.userns)" = "$(stat -L -c %i /proc/self/ns/user)" ] && echo own || echo parent'
+	assert_same
+	assert_output parent
+	both --ro-bind "$ROOTFS" / --proc /proc --tmpfs /run --ro-bind-try /proc/self/ns/user /run/.userns /bin/sh -c \
+		'[ "$(stat -L -c %i /run/.userns)" = "$(stat -L -c %i /proc/self/ns/user)" ] && echo own || echo parent'
+	assert_same
 	assert_output own
 }
 
