@@ -143,6 +143,7 @@ struct config {
 	char **argv;           /* the command, NULL-terminated */
 	char *argv0;           /* what the command sees as argv[0], if not argv[0] */
 	bool set_pwd;          /* PWD names the directory the command starts in */
+	bool cwd_home_fallback; /* the caller's cwd missing inside: the command's HOME, then / */
 
 	/* Mostly for the bubblewrap front end (bwrap.c); any front end may set
 	 * them.  set_defaults (options.c) makes every fd here -1. */
@@ -159,6 +160,8 @@ struct config {
 	size_t n_close_fds;
 	unsigned long long cap_add; /* capabilities the command keeps (bit n: capability n) */
 	bool disable_userns;    /* the command cannot create user namespaces */
+	bool nest_userns;       /* the command's ids are mapped in a user namespace nested in the sandbox's */
+	bool outer_ids_root;    /* with nest_userns: the sandbox's own maps the caller to 0 (bubblewrap's --dev) */
 	bool assert_userns_disabled;
 	bool die_with_parent;   /* the supervisor dies (and so the sandbox) when its parent does */
 	int block_fd;           /* init waits for data on it before starting the command */
@@ -255,6 +258,8 @@ void die(int code) __attribute__((noreturn));
 void escape_controls(char *buf, size_t size); /* in place: \n, \t, \xNN for control characters */
 void print_error(const char *text);  /* "sbx: TEXT" (more lines of TEXT as they are) */
 void use_level_prefix(void);         /* bubblewrap's --level-prefix: "<3>" before each line */
+void set_program_name(const char *name); /* "sbx" unless bubblewrap mode says "bwrap" */
+void print_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void set_failure_status(int code);   /* sbx's own failures exit with code (bubblewrap mode: 1) */
 int failure_status(void);            /* that status: 125 unless set */
 void *xcalloc(size_t n, size_t size);
@@ -414,6 +419,7 @@ enum msg_kind {
 	MSG_SECCOMP_FD,  /* carries the seccomp listener fd (--seccomp-log) */
 	MSG_EXIT,        /* the command's wait status */
 	MSG_HELLO,       /* init's first word when the supervisor learns its pid from it (--pidns) */
+	MSG_LATE_SETUP_ERROR, /* as MSG_SETUP_ERROR, where bubblewrap still reports an exit code */
 };
 
 /* bubblewrap's --pidns with --unshare-pid: init is PID 1 of a new namespace
