@@ -35,6 +35,7 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #define MAX_LIST_DEPTH 8
 #define MAX_WORDS 64
@@ -88,6 +89,8 @@ static const struct constant {
 	K(O_RDONLY), K(O_WRONLY), K(O_RDWR), K(O_ACCMODE), K(O_CREAT), K(O_EXCL), K(O_NOCTTY),
 	K(O_TRUNC), K(O_APPEND), K(O_NONBLOCK), K(O_DSYNC), K(O_SYNC), K(O_ASYNC), K(O_DIRECT),
 	K(O_DIRECTORY), K(O_NOFOLLOW), K(O_NOATIME), K(O_CLOEXEC), K(O_PATH), K(O_TMPFILE),
+	K(S_ISUID), K(S_ISGID), K(S_ISVTX), K(S_IRWXU), K(S_IRUSR), K(S_IWUSR), K(S_IXUSR), K(S_IRWXG),
+	K(S_IRGRP), K(S_IWGRP), K(S_IXGRP), K(S_IRWXO), K(S_IROTH), K(S_IWOTH), K(S_IXOTH),
 };
 #undef K
 
@@ -108,6 +111,7 @@ static const struct {
 	{ "pidfd_open", 0x03 }, { "pidfd_send_signal", 0x0b }, { "pidfd_getfd", 0x07 }, { "kcmp", 0x07 },
 	{ "open", 0x06 }, { "openat", 0x0d }, { "mknod", 0x06 }, { "mknodat", 0x0d }, { "mkdir", 0x02 },
 	{ "mkdirat", 0x05 }, { "chmod", 0x02 }, { "fchmod", 0x03 }, { "fchmodat", 0x05 },
+	{ "fchmodat2", 0x0d }, { "creat", 0x02 },
 	{ "unlinkat", 0x05 }, { "faccessat", 0x05 }, { "faccessat2", 0x0d }, { "execveat", 0x11 },
 	{ "flock", 0x03 }, { "dup3", 0x07 }, { "pipe2", 0x02 }, { "eventfd2", 0x03 },
 	{ "epoll_create1", 0x01 }, { "timerfd_create", 0x03 }, { "inotify_init1", 0x01 },

@@ -226,3 +226,27 @@ netlink_named=(NETLINK_NETFILTER NETLINK_XFRM NETLINK_AUDIT NETLINK_KOBJECT_UEVE
 		"native personality(ADDR_NO_RANDOMIZE|1<<32) succeeded"
 	escaped_i386 "i386 personality(ADDR_NO_RANDOMIZE) succeeded"
 }
+
+# ------------------------------------------- set-user-ID, set-group-ID ----
+
+@test "seccomp holds: set-user-ID and set-group-ID modes (chmod family, open, creat, mknod; openat2 ENOSYS)" {
+	held setuid
+	assert_line 'held: native chmod("", 04000|1<<32): EPERM'
+	assert_line 'held: native fchmodat2(AT_FDCWD, "", 02755, 0): EPERM'
+	assert_line 'held: native openat2(AT_FDCWD, "", how): ENOSYS'
+}
+
+@test "the strict list holds set-user-ID and set-group-ID modes too" {
+	run sbx --policy strict -- "$PROBES/sc_calls" setuid native
+	assert_held
+	assert_line 'held: native openat2(AT_FDCWD, "", how): ENOSYS'
+}
+
+@test "without seccomp set-user-ID modes reach the kernel" {
+	unfiltered setuid native i386
+	assert_escaped 'native chmod("", 04755) reached the kernel: ENOENT' \
+		'native fchmod(-1, 06755) reached the kernel: EBADF' \
+		'native open("", O_CREAT, 04755) reached the kernel: ENOENT' \
+		'native mknodat(AT_FDCWD, "", S_IFREG|02755) reached the kernel: ENOENT'
+	escaped_i386 'i386 chmod("", 04755) reached the kernel: ENOENT'
+}
