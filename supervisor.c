@@ -28,6 +28,7 @@ struct supervisor {
 	struct limits *limits;
 	struct relay *relay;
 	struct status_file *status;
+	struct overlay_keep *keep; /* --overlay-upper DIR, locked */
 	pid_t init;
 	int sock, sigfd, seccomp_listener;
 
@@ -413,6 +414,7 @@ static void __attribute__((noreturn)) abandon(struct supervisor *s, pid_t pid)
 	relay_free(s->relay);
 	status_file_close(s->status);
 	limits_cleanup(s->limits);
+	overlay_keep_release(s->keep);
 	die(failure_status());
 }
 
@@ -429,6 +431,8 @@ static void prepare(struct supervisor *s, struct config *cfg, int sv[2], int syn
 	if (cfg->status_json && !(s->status = status_file_open(cfg->status_json)))
 		abandon(s, -1);
 	if (!(s->limits = limits_prepare(cfg)) || net_prepare(cfg) < 0 || !(s->relay = relay_open(cfg)))
+		abandon(s, -1);
+	if (!(s->keep = overlay_keep_lock(cfg)))
 		abandon(s, -1);
 }
 
@@ -459,6 +463,8 @@ static int finish(struct supervisor *s, int status)
 		bwrap_report_exit(cfg, code);
 	limits_cleanup(s->limits);
 	status_file_close(s->status);
+	overlay_keep_finish(s->keep);
+	overlay_keep_release(s->keep);
 	return code;
 }
 
