@@ -266,6 +266,10 @@ double monotonic_seconds(void);
  * id, or with --map-users the caller's subordinate ranges through
  * newuidmap/newgidmap); the payload then takes its uid and gid inside. */
 int write_id_maps(pid_t child, const struct config *cfg);
+/* After a run with --map-users: name the directories of writable binds
+ * that the run (changed since `since`) left to other ids, and the command
+ * that removes them. */
+void report_foreign_dirs(const struct config *cfg, time_t since);
 void explain_userns_failure(int err);
 bool id_map_is_full(void);             /* in the sandbox: more than one id mapped */
 int enter_payload_ids(const struct config *cfg); /* payload: setgroups, setresgid, setresuid */

@@ -33,6 +33,7 @@ struct supervisor {
 	int sock, sigfd, seccomp_listener;
 
 	double started, deadline; /* monotonic seconds; deadline 0: none */
+	time_t started_at;        /* wall clock, for report_foreign_dirs */
 	int timeout_stage;        /* 0, 1 after SIGTERM, 2 after SIGKILL */
 
 	bool have_exit;
@@ -465,12 +466,14 @@ static int finish(struct supervisor *s, int status)
 	status_file_close(s->status);
 	overlay_keep_finish(s->keep);
 	overlay_keep_release(s->keep);
+	report_foreign_dirs(cfg, s->started_at);
 	return code;
 }
 
 int supervise(struct config *cfg)
 {
-	struct supervisor s = { .cfg = cfg, .seccomp_listener = -1, .sock = -1, .sigfd = -1, .started = now() };
+	struct supervisor s = { .cfg = cfg, .seccomp_listener = -1, .sock = -1, .sigfd = -1, .started = now(),
+				.started_at = time(NULL) };
 	int sv[2], sync[2];
 	prepare(&s, cfg, sv, sync);
 	unsigned long flags = namespace_flags(cfg);
