@@ -307,9 +307,9 @@ int mount_new_fs(int rootfd, const char *path, const char *type, const char *con
  * tree) on "root" in the scratch tmpfs (mounted at staging) and returns an
  * O_PATH fd of it.  keep_dir: the --overlay-upper directory, or -1. */
 int mount_overlay(const struct config *cfg, int scratch, const char *staging, int rootfs, int keep_dir);
-/* The supervisor's side of --overlay-upper DIR: made private and locked
- * before the clone (NULL: error recorded; without DIR, nothing to do);
- * after the run, made removable by its owner; then released. */
+/* The supervisor's side of --overlay-upper DIR: locked before the clone
+ * (NULL: error recorded; without DIR, nothing to do); after the run, made
+ * removable by its owner; then released. */
 struct overlay_keep *overlay_keep_lock(const struct config *cfg);
 void overlay_keep_finish(struct overlay_keep *k);
 void overlay_keep_release(struct overlay_keep *k);
