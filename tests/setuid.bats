@@ -94,9 +94,10 @@ assert_no_setid() {
 		fail "no explanation: $stderr"
 }
 
-# --map-users: root inside keeps CAP_FSETID and CAP_FOWNER over the mapped
-# ids, so a write no longer clears the bits and any mapped file may be
-# chmodded: only the filter stands.
+# --map-users: root inside keeps CAP_FOWNER over the mapped ids, so it may
+# chmod any of their files, its own or a subordinate id's: only the filter
+# stands.  (A write still clears the bits: the kernel asks for CAP_FSETID
+# in the host's namespace.)
 need_map_users() {
 	local me
 	me=$(id -un)

@@ -4,9 +4,10 @@
  *   setmode open|openat|creat|mknod PATH MODE
  *
  * open, openat and creat create PATH with MODE (octal) and write a line to
- * it through the same fd (a write by the owner, which keeps the bits only
- * with CAP_FSETID, as root inside --map-users has); mknod makes a regular
- * file.  Prints "made PATH MODE" with the mode the file has afterwards, or
+ * it through the same fd (the kernel clears both bits on that write unless
+ * the writer has CAP_FSETID in the host's namespace, which a sandbox never
+ * has: the filter's refusal comes first all the same); mknod makes a
+ * regular file.  Prints "made PATH MODE" with the mode the file has afterwards, or
  * "refused: ERRNO".  Exit 0 when made, 3 when refused, 2 on a usage error. */
 #include "probe.h"
 
