@@ -415,6 +415,7 @@ static void __attribute__((noreturn)) abandon(struct supervisor *s, pid_t pid)
 	relay_free(s->relay);
 	status_file_close(s->status);
 	limits_cleanup(s->limits);
+	overlay_keep_finish(s->keep); /* init is gone: the lock is ours alone */
 	overlay_keep_release(s->keep);
 	die(failure_status());
 }
