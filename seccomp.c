@@ -519,8 +519,9 @@ static bool use_embedded_default(const struct config *cfg)
 	free(origin);
 	if (!same)
 		return false;
-	sc.bpf = (struct sock_filter *)embedded_default_bpf;
-	sc.bpf_len = embedded_default_bpf_len / sizeof(struct sock_filter);
+	bool kept = writes_are_kept(cfg);
+	sc.bpf = (struct sock_filter *)(kept ? embedded_default_kept_bpf : embedded_default_bpf);
+	sc.bpf_len = (kept ? embedded_default_kept_bpf_len : embedded_default_bpf_len) / sizeof(struct sock_filter);
 	sc.bpf_embedded = true;
 	return true;
 }

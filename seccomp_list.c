@@ -13,6 +13,9 @@
  *                                         and constants joined by '|'
  *   optional ACTION SYSCALL...            names libseccomp does not know are
  *                                         skipped instead of an error
+ *   kept ACTION SYSCALL...                only where what the command writes
+ *                                         is kept (a writable bind or
+ *                                         --overlay-upper); left out else
  *   include NAME                          another list: NAME.seccomp on the
  *                                         policy path, or a file when NAME
  *                                         has a '/' (relative to this list)
@@ -264,7 +267,7 @@ static int parse_action(const char *where, char **w, int n, int *i, uint32_t *ac
 		(*i)++;
 		*action = SCMP_ACT_ERRNO(e);
 	} else
-		return failx("%s: unknown action '%s' (expected allow, deny, errno, kill, log, optional or include)",
+		return failx("%s: unknown action '%s' (expected allow, deny, errno, kill, log, optional, kept or include)",
 			     where, a);
 	return 0;
 }
@@ -319,13 +322,17 @@ static bool valid_name(const char *name)
 	return name[0] != '\0';
 }
 
-/* [optional] ACTION SYSCALL... [if COND [and COND]...] */
+/* [optional] [kept] ACTION SYSCALL... [if COND [and COND]...] */
 static int parse_rule(struct sc_list *l, const char *where, char **w, int n)
 {
 	int i = 0;
-	bool optional = strcmp(w[0], "optional") == 0;
-	if (optional && ++i >= n)
-		return failx("%s: unterminated rule: expected an action after 'optional'", where);
+	bool optional = false, kept = false;
+	for (; i < n && (strcmp(w[i], "optional") == 0 || strcmp(w[i], "kept") == 0); i++) {
+		optional |= w[i][0] == 'o';
+		kept |= w[i][0] == 'k';
+	}
+	if (i >= n)
+		return failx("%s: unterminated rule: expected an action after '%s'", where, w[i - 1]);
 	struct sc_rule proto = { 0 };
 	if (parse_action(where, w, n, &i, &proto.action) < 0)
 		return -1;
@@ -359,6 +366,8 @@ static int parse_rule(struct sc_list *l, const char *where, char **w, int n)
 				continue;
 			return failx("%s: unknown system call '%s'", where, w[k]);
 		}
+		if (kept && l->drop_kept)
+			continue;
 		struct sc_rule r = proto;
 		r.name = xstrdup(w[k]);
 		r.where = xstrdup(where);
@@ -534,8 +543,21 @@ static int add_option_rules(struct sc_list *l, const struct config *cfg)
 	return 0;
 }
 
+bool writes_are_kept(const struct config *cfg)
+{
+	if (cfg->overlay_upper)
+		return true;
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		enum mount_kind k = cfg->mounts[i].kind;
+		if (k == MOUNT_BIND || k == MOUNT_DEV_BIND || (k == MOUNT_OVERLAY && cfg->mounts[i].src))
+			return true;
+	}
+	return false;
+}
+
 int read_seccomp_list(struct sc_list *l, const struct config *cfg)
 {
+	*l = (struct sc_list){ .drop_kept = !writes_are_kept(cfg) };
 	if (strcmp(cfg->seccomp, "none") == 0)
 		*l = (struct sc_list){ .default_action = SCMP_ACT_ALLOW, .have_default = true };
 	else if (parse_list(l, cfg->seccomp, 0, &(struct includes){ 0 }) < 0)
