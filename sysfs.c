@@ -26,6 +26,7 @@
 #include "sbx.h"
 
 #include <dirent.h>
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -223,8 +224,23 @@ static int cover_dir(int rootfd, const char *path)
 	return dir ? mount_new_fs(rootfd, path, "tmpfs", opts, KERNEL_FS_ATTRS) : 0;
 }
 
+/* The cgroup namespace the clone made is rooted at the cgroup the
+ * supervisor was in; where clone3 could not place init in its limits' leaf
+ * (cgroup v1, older kernels), the supervisor moved it there afterwards, out
+ * of sight of that namespace.  One made now is rooted where init is: its
+ * leaf, or with no limits the caller's cgroup as before.  Everything in the
+ * sandbox starts from init, so it all sees this one. */
+static int root_cgroup_namespace_here(void)
+{
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		return fail("create a cgroup namespace");
+	return 0;
+}
+
 static int mount_cgroups(int rootfd)
 {
+	if (root_cgroup_namespace_here() < 0)
+		return -1;
 	int fd = open_in_root(rootfd, CGROUP_DIR);
 	if (fd < 0) /* a rootfs's own /sys, without it */
 		return 0;
