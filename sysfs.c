@@ -30,11 +30,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <linux/mount.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #define CGROUP_DIR "/sys/fs/cgroup"
@@ -47,6 +49,7 @@
 struct hierarchy {
 	char name[NAME_MAX + 1];
 	bool v2;
+	bool ours;      /* the host's mount shows our cgroup namespace's root (mountinfo says "/") */
 	char opts[256]; /* v1: the host's super options, for a mount of the same hierarchy */
 };
 
@@ -74,9 +77,9 @@ static void keep_v1_options(char *out, size_t size, char *super)
  * "ID PARENT MAJ:MIN ROOT MOUNT_POINT OPTS [TAGS...] - TYPE SOURCE SUPER". */
 static void read_mount_line(struct cgroup_layout *l, char *line)
 {
-	char point[PATH_MAX], type[32], super[512];
+	char root[PATH_MAX], point[PATH_MAX], type[32], super[512];
 	const char *dash = strstr(line, " - ");
-	if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1 ||
+	if (!dash || sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) != 2 ||
 	    sscanf(dash, " - %31s %*s %511s", type, super) != 2)
 		return;
 	unescape_mountinfo(point);
@@ -105,6 +108,7 @@ static void read_mount_line(struct cgroup_layout *l, char *line)
 	}
 	snprintf(h->name, sizeof h->name, "%s", name);
 	h->v2 = v2;
+	h->ours = !strcmp(root, "/");
 	if (!v2)
 		keep_v1_options(h->opts, sizeof h->opts, super);
 }
@@ -125,28 +129,43 @@ static int read_cgroup_layout(struct cgroup_layout *l)
 
 /* ---- the sandbox's own cgroups ----------------------------------------- */
 
+/* Is the host's mount of h the root of its hierarchy?  cgroup2's root
+ * alone has no cgroup.type, v1's alone has cgroup.sane_behavior. */
+static bool is_hierarchy_root(int dir, bool v2)
+{
+	return v2 ? faccessat(dir, "cgroup.type", F_OK, 0) < 0 : faccessat(dir, "cgroup.sane_behavior", F_OK, 0) == 0;
+}
+
 /* A fresh mount of hierarchy h in our cgroup namespace, or -1 when it must
- * be left out: refused (said at once), or showing the whole host, being
- * the hierarchy's root (cgroup2's root alone has no cgroup.type, v1's alone
- * has cgroup.sane_behavior): its name is added to roots, said once for all
- * by the caller. */
+ * be left out: refused (said at once), or showing the whole host, its root
+ * being the hierarchy's root: its name is then added to roots, said once
+ * for all by the caller.  The host's own mount tells that without a mount
+ * of ours (each costs a mount and an unmount): mountinfo shows its root
+ * relative to our namespace's, "/" when they are the same cgroup. */
 static int mount_hierarchy(const struct hierarchy *h, char *roots, size_t size)
 {
-	const char *const v1_opts[] = { h->opts, NULL };
-	int mnt = new_fs(h->v2 ? "cgroup2" : "cgroup", h->v2 || !h->opts[0] ? NULL : v1_opts, KERNEL_FS_ATTRS);
-	if (mnt < 0) {
-		char note[1200];
-		snprintf(note, sizeof note, "%s/%s left empty: %s", CGROUP_DIR, h->name, error_text());
-		trace_step(note);
-		return -1;
+	char host_path[PATH_MAX];
+	snprintf(host_path, sizeof host_path, "%s%s%s", CGROUP_DIR, h->name[0] ? "/" : "", h->name);
+	int host = h->ours ? open(host_path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	bool host_root = host >= 0 && is_hierarchy_root(host, h->v2);
+	close_fd(&host);
+	int mnt = -1;
+	if (!host_root) {
+		const char *const v1_opts[] = { h->opts, NULL };
+		mnt = new_fs(h->v2 ? "cgroup2" : "cgroup", h->v2 || !h->opts[0] ? NULL : v1_opts, KERNEL_FS_ATTRS);
+		if (mnt < 0) {
+			char note[PATH_MAX + 1100];
+			snprintf(note, sizeof note, "%s left empty: %s", host_path, error_text());
+			trace_step(note);
+			return -1;
+		}
+		host_root = is_hierarchy_root(mnt, h->v2); /* in case the host's said otherwise */
 	}
-	bool host_root = h->v2 ? faccessat(mnt, "cgroup.type", F_OK, 0) < 0
-			       : faccessat(mnt, "cgroup.sane_behavior", F_OK, 0) == 0;
 	if (!host_root)
 		return mnt;
 	size_t len = strlen(roots);
-	snprintf(roots + len, size - len, " %s/%s", CGROUP_DIR, h->name);
-	close(mnt);
+	snprintf(roots + len, size - len, " %s", host_path);
+	close_fd(&mnt);
 	return -1;
 }
 
@@ -237,6 +256,17 @@ static int root_cgroup_namespace_here(void)
 	return 0;
 }
 
+/* cgroup2 alone on the directory itself, as on most hosts now. */
+static int mount_unified(int rootfd, const struct hierarchy *h)
+{
+	char roots[PATH_MAX] = "";
+	int mnt = mount_hierarchy(h, roots, sizeof roots);
+	int r = mnt >= 0 ? attach(rootfd, mnt, CGROUP_DIR) : cover_dir(rootfd, CGROUP_DIR);
+	close_fd(&mnt);
+	say_roots_left_out(roots);
+	return r;
+}
+
 static int mount_cgroups(int rootfd)
 {
 	if (root_cgroup_namespace_here() < 0)
@@ -245,19 +275,21 @@ static int mount_cgroups(int rootfd)
 	if (fd < 0) /* a rootfs's own /sys, without it */
 		return 0;
 	close(fd);
+	/* The common case needs no mountinfo (a few hundred microseconds to
+	 * read, the root's copy of every mount included). */
+	struct statfs st;
+	if (statfs(CGROUP_DIR, &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC) {
+		struct hierarchy unified = { .v2 = true };
+		return mount_unified(rootfd, &unified);
+	}
 	struct cgroup_layout l = { 0 };
 	int r = read_cgroup_layout(&l);
-	if (r == 0 && l.tmpfs) {
+	if (r == 0 && l.tmpfs)
 		r = mount_cgroup_tree(rootfd, &l);
-	} else if (r == 0 && l.n && !l.list[0].name[0]) { /* cgroup2 on the directory itself */
-		char roots[PATH_MAX] = "";
-		int mnt = mount_hierarchy(&l.list[0], roots, sizeof roots);
-		r = mnt >= 0 ? attach(rootfd, mnt, CGROUP_DIR) : cover_dir(rootfd, CGROUP_DIR);
-		close_fd(&mnt);
-		say_roots_left_out(roots);
-	} else if (r == 0) { /* no cgroups there, or something else: show none */
+	else if (r == 0 && l.n && !l.list[0].name[0])
+		r = mount_unified(rootfd, &l.list[0]);
+	else if (r == 0) /* no cgroups there, or something else: show none */
 		r = cover_dir(rootfd, CGROUP_DIR);
-	}
 	free(l.list);
 	return r;
 }
