@@ -17,8 +17,9 @@
  *
  * and either way /sys/fs/cgroup shows the sandbox's own cgroups, not the
  * host's: each hierarchy the host mounts there is mounted anew, read-only,
- * in the sandbox's cgroup namespace, whose root is the cgroup the sandbox
- * started in (its limits' leaf, or the caller's cgroup).  When that root is
+ * in the sandbox's cgroup namespace, made anew here so that its root is
+ * the cgroup init is in by now (its limits' leaf, or the caller's cgroup).
+ * When that root is
  * the hierarchy's own root (a caller in the root cgroup, as in some
  * containers and VMs), the mount would show every cgroup on the host: that
  * hierarchy is left out, an empty directory.  A hierarchy the kernel
@@ -26,12 +27,12 @@
 #include "sbx.h"
 
 #include <dirent.h>
-#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
 #include <linux/mount.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,21 +257,21 @@ static int root_cgroup_namespace_here(void)
 	return 0;
 }
 
-/* cgroup2 alone on the directory itself, as on most hosts now. */
-static int mount_unified(int rootfd, const struct hierarchy *h)
+/* cgroup2 alone on the directory itself, as on most hosts now.  Left
+ * out, a fresh sysfs's directory is empty already; the root's own is
+ * covered. */
+static int mount_unified(int rootfd, const struct hierarchy *h, bool fresh)
 {
 	char roots[PATH_MAX] = "";
 	int mnt = mount_hierarchy(h, roots, sizeof roots);
-	int r = mnt >= 0 ? attach(rootfd, mnt, CGROUP_DIR) : cover_dir(rootfd, CGROUP_DIR);
+	int r = mnt >= 0 ? attach(rootfd, mnt, CGROUP_DIR) : fresh ? 0 : cover_dir(rootfd, CGROUP_DIR);
 	close_fd(&mnt);
 	say_roots_left_out(roots);
 	return r;
 }
 
-static int mount_cgroups(int rootfd)
+static int mount_cgroups(int rootfd, bool fresh)
 {
-	if (root_cgroup_namespace_here() < 0)
-		return -1;
 	int fd = open_in_root(rootfd, CGROUP_DIR);
 	if (fd < 0) /* a rootfs's own /sys, without it */
 		return 0;
@@ -280,15 +281,15 @@ static int mount_cgroups(int rootfd)
 	struct statfs st;
 	if (statfs(CGROUP_DIR, &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC) {
 		struct hierarchy unified = { .v2 = true };
-		return mount_unified(rootfd, &unified);
+		return mount_unified(rootfd, &unified, fresh);
 	}
 	struct cgroup_layout l = { 0 };
 	int r = read_cgroup_layout(&l);
 	if (r == 0 && l.tmpfs)
 		r = mount_cgroup_tree(rootfd, &l);
 	else if (r == 0 && l.n && !l.list[0].name[0])
-		r = mount_unified(rootfd, &l.list[0]);
-	else if (r == 0) /* no cgroups there, or something else: show none */
+		r = mount_unified(rootfd, &l.list[0], fresh);
+	else if (r == 0 && !fresh) /* no cgroups there, or something else: show none */
 		r = cover_dir(rootfd, CGROUP_DIR);
 	free(l.list);
 	return r;
@@ -331,12 +332,16 @@ static int hide_host_network(int rootfd)
 
 int mount_sysfs(int rootfd, const struct config *cfg)
 {
+	bool own_cgroupns = !(cfg->share_ns & CLONE_NEWCGROUP);
+	if (own_cgroupns && root_cgroup_namespace_here() < 0)
+		return -1;
 	int sys = open_in_root(rootfd, "/sys");
 	if (sys < 0) /* a rootfs without /sys gets none */
 		return 0;
 	close(sys);
 	int mnt = new_fs("sysfs", NULL, KERNEL_FS_ATTRS);
-	if (mnt >= 0) {
+	bool fresh = mnt >= 0;
+	if (fresh) {
 		int r = attach(rootfd, mnt, "/sys");
 		close(mnt);
 		if (r < 0)
@@ -350,7 +355,7 @@ int mount_sysfs(int rootfd, const struct config *cfg)
 		if (cfg->net != NET_HOST && hide_host_network(rootfd) < 0)
 			return -1;
 	}
-	if (cfg->share_ns & CLONE_NEWCGROUP) /* the caller's cgroup namespace: a mount would show its view */
+	if (!own_cgroupns) /* the caller's cgroup namespace: a mount would show its view */
 		return cover_dir(rootfd, CGROUP_DIR);
-	return mount_cgroups(rootfd);
+	return mount_cgroups(rootfd, fresh);
 }
