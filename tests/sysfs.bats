@@ -228,3 +228,15 @@ done; echo checked'
 	assert_success
 	assert_output "$(ls /sys/class/net | xargs)"
 }
+
+@test "with --memory in a delegated cgroup, /sys/fs/cgroup shows the sandbox's own limit" {
+	local d m=
+	for d in ${SBX_TEST_CGROUPS:-}; do
+		if [[ -e $d/memory.limit_in_bytes || -e $d/memory.max ]]; then m=$d; fi
+	done
+	[[ -n $m ]] || skip "no delegated memory cgroup (tests/run sets SBX_TEST_CGROUPS when run as root)"
+	run sbx --memory 64M --cgroup "$m" -- /bin/sh -c \
+		'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes'
+	assert_success
+	assert_output 67108864
+}
