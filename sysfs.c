@@ -98,7 +98,8 @@ static void read_mount_line(struct cgroup_layout *l, char *line)
 	}
 	if (!v2 && strcmp(type, "cgroup"))
 		return;
-	if (strlen(name) > NAME_MAX)
+	size_t len = strlen(name);
+	if (len > NAME_MAX)
 		return;
 	struct hierarchy *h = NULL;
 	for (size_t i = 0; i < l->n && !h; i++)
@@ -107,7 +108,7 @@ static void read_mount_line(struct cgroup_layout *l, char *line)
 		l->list = grow(l->list, &l->n, sizeof *l->list);
 		h = &l->list[l->n - 1];
 	}
-	snprintf(h->name, sizeof h->name, "%s", name);
+	memcpy(h->name, name, len + 1);
 	h->v2 = v2;
 	h->ours = !strcmp(root, "/");
 	if (!v2)
