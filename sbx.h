@@ -300,6 +300,11 @@ int enter_payload_ids(const struct config *cfg); /* payload: setgroups, setresgi
 int build_root(const struct config *cfg);
 int set_hostname(const char *name);
 
+/* sysfs.c: /sys for the sandbox's own network namespace (a fresh sysfs,
+ * or the root's with the network's entries covered) and /sys/fs/cgroup
+ * showing its own cgroups only; part of the standard mounts. */
+int mount_sysfs(int rootfd, const struct config *cfg);
+
 /* mount.c: mount primitives.  The new mount API with paths in the new root
  * resolved by openat2 RESOLVE_IN_ROOT where the kernel has them (5.12), the
  * same guarantees with mount(2) and a walk of our own where it does not
