@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -368,6 +369,21 @@ static int make_private_parents(int rootfd, const char *path)
 
 static int mask_user_path(int rootfd, int scratch, const char *path);
 
+/* An IPC namespace has one mqueue filesystem: mount(2) refuses it twice on
+ * one mount point (EBUSY), which bubblewrap's --mqueue twice shows; the
+ * new mount API does not check, so sbx does. */
+#define MQUEUE_MAGIC 0x19800202 /* not in every linux/magic.h */
+static bool mqueue_mounted_at(int rootfd, const char *path)
+{
+	int fd = open_in_root(rootfd, path);
+	struct statfs fs;
+	struct statx sx;
+	bool there = fd >= 0 && fstatfs(fd, &fs) == 0 && fs.f_type == MQUEUE_MAGIC &&
+		     statx(fd, "", AT_EMPTY_PATH, 0, &sx) == 0 && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	close_fd(&fd);
+	return there;
+}
+
 static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_t index)
 {
 	const struct mount_op *op = &s->cfg->mounts[index];
@@ -413,6 +429,10 @@ static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_
 	case MOUNT_DEV:
 		return mount_dev(rootfd, op->dst, s->devices, true);
 	case MOUNT_MQUEUE:
+		if (mqueue_mounted_at(rootfd, op->dst)) {
+			errno = EBUSY;
+			return fail("Can't mount mqueue on %s", op->dst);
+		}
 		return mount_new_fs(rootfd, op->dst, "mqueue", NULL, fs_attrs | MOUNT_ATTR_NOEXEC);
 	case MOUNT_DIR:
 		return make_dir(rootfd, op);

@@ -928,3 +928,11 @@ sys.exit(p.wait())
 	assert_same
 	assert_output done
 }
+
+@test "--mqueue twice on one path fails with EBUSY, as mount(2) makes bubblewrap fail" {
+	both "${R[@]}" --unshare-ipc --tmpfs /tmp --mqueue /tmp/m --mqueue /tmp/m /bin/true
+	[[ $b_status == 1 && $s_status == 1 ]] || fail "bwrap $b_status, sbx $s_status: $s_output"
+	assert_output --partial "Can't mount mqueue on /tmp/m: Device or resource busy"
+	both "${R[@]}" --unshare-ipc --tmpfs /tmp --mqueue /tmp/m --mqueue /tmp/n /bin/true
+	assert_same
+}
