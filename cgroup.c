@@ -396,7 +396,7 @@ static int refuse(const struct limits *l)
  * cgroup could take the others. */
 static void fall_back_to_rlimits(struct limits *l)
 {
-	char enforced[256] = "", missed[64] = "", nocg[64] = "";
+	char enforced[512] = "", missed[64] = "", nocg[64] = "";
 	const char *why = NULL;
 	for (int c = 0; c < N_CTL; c++) {
 		if (!wants(l->cfg, c))
@@ -407,11 +407,15 @@ static void fall_back_to_rlimits(struct limits *l)
 			if (c != CTL_CPU)
 				l->how[c] = HOW_RLIMIT;
 		}
-		char text[96];
+		char text[192];
 		if (l->how[c] == HOW_CGROUP1 || l->how[c] == HOW_CGROUP2)
 			snprintf(text, sizeof text, "%s by %s", ctl_options[c], how_names[l->how[c]]);
 		else if (c == CTL_PIDS)
 			snprintf(text, sizeof text, "--pids by RLIMIT_NPROC");
+		else if (c == CTL_MEMORY && l->cfg->tmpfs_size)
+			snprintf(text, sizeof text, "--memory by RLIMIT_AS (address space per process, not a total) "
+				 "and by the tmpfs size (/tmp, /dev/shm, /run and --tmpfs: %lld MiB in all)",
+				 l->cfg->tmpfs_size >> 20);
 		else if (c == CTL_MEMORY)
 			snprintf(text, sizeof text, "--memory by RLIMIT_AS (address space per process, not a total)");
 		else

@@ -112,7 +112,7 @@ static int attach_at(int dirfd, int mnt, const char *name, bool dir)
 	return 0;
 }
 
-static int mount_dev(int rootfd, const char *at, const int *devices, bool writable)
+static int mount_dev(int rootfd, const char *at, const int *devices, bool writable, int shm)
 {
 	static const char *const dev_opts[] = { "mode=0755", "size=64k", NULL };
 	static const char *const pts_opts[] = { "newinstance", "ptmxmode=0666", "mode=0620", NULL };
@@ -142,7 +142,8 @@ static int mount_dev(int rootfd, const char *at, const int *devices, bool writab
 		if (symlinkat(links[i].target, devdir, links[i].name) < 0)
 			r = fail("create %s/%s", at, links[i].name);
 	int pts = r == 0 ? new_fs("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) : -1;
-	int shm = pts >= 0 ? new_fs("tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) : -1;
+	if (shm < 0 && pts >= 0) /* none from the tmpfs pool: a tmpfs of its own */
+		shm = new_fs("tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 	if (r == 0 && (pts < 0 || shm < 0))
 		r = fail_context("%s", at);
 	if (r == 0)
@@ -171,6 +172,7 @@ struct sources {
 	int keep_dir; /* --overlay-upper DIR */
 	int devices[N_DEVICES];
 	int *trees; /* one per cfg->mounts entry; -1 for tmpfs */
+	int pool; /* the tmpfs pool (mount_pool), or -1 */
 	size_t n_trees;
 	int **layers; /* per MOUNT_OVERLAY entry: upper, work, then the layers (mount_overlay_op) */
 };
@@ -353,6 +355,54 @@ static int make_private_parents(int rootfd, const char *path)
 	return r;
 }
 
+/* With a tmpfs bound (cfg->tmpfs_size, set by sbx's own front end), /tmp,
+ * /dev/shm, /run and each --tmpfs are directories of one tmpfs of that
+ * size, so together they never hold more: tmpfs mounts of their own would
+ * each take the kernel's default, half the RAM.  The bound on files (one
+ * per KiB) keeps empty files, which take no pages, from using kernel
+ * memory without end.  The pool is attached in the staging area (open_tree
+ * clones only what is attached) and goes with the old root; the mounts
+ * cloned from it keep it alive. */
+static int mount_pool(const struct config *cfg, int scratch)
+{
+	char size[48], inodes[48];
+	snprintf(size, sizeof size, "size=%lld", cfg->tmpfs_size);
+	snprintf(inodes, sizeof inodes, "nr_inodes=%lld", cfg->tmpfs_size / 1024 + 64);
+	const char *const opts[] = { "mode=0755", size, inodes, NULL };
+	int mnt = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	if (mnt < 0)
+		return fail_context("the tmpfs for /tmp, /dev/shm and /run");
+	if (mount_api_is_new() && (mkdirat(scratch, "pool", 0700) < 0 || move_mount_to(mnt, scratch, "pool") < 0)) {
+		fail("mount the tmpfs for /tmp, /dev/shm and /run");
+		close(mnt);
+		return -1;
+	}
+	return mnt;
+}
+
+/* The directory name of the pool, made with mode, as a detached mount. */
+static int pool_dir(int pool, const char *name, int mode)
+{
+	if (mkdirat(pool, name, 0700) < 0 || fchmodat(pool, name, (mode_t)mode, 0) < 0)
+		return fail("create %s in the tmpfs pool", name);
+	int dir = openat(pool, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir < 0)
+		return fail("open %s in the tmpfs pool", name);
+	int mnt = clone_fd(dir, name, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	close(dir);
+	return mnt;
+}
+
+static int mount_pool_dir(int rootfd, int pool, const char *name, int mode, const char *path)
+{
+	int mnt = pool_dir(pool, name, mode);
+	if (mnt < 0)
+		return fail_context("tmpfs on %s", path);
+	int r = attach(rootfd, mnt, path);
+	close(mnt);
+	return r;
+}
+
 static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_t index)
 {
 	const struct mount_op *op = &s->cfg->mounts[index];
@@ -369,6 +419,11 @@ static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_
 	const unsigned long fs_attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 	switch (op->kind) {
 	case MOUNT_TMPFS: {
+		if (s->pool >= 0 && !op->size && !on_root) {
+			char name[32];
+			snprintf(name, sizeof name, "tmpfs%zu", index);
+			return mount_pool_dir(rootfd, s->pool, name, op->mode >= 0 ? op->mode : 0755, op->dst);
+		}
 		char mode[32], size[48];
 		snprintf(mode, sizeof mode, "mode=%04o", op->mode >= 0 ? op->mode : 0755);
 		snprintf(size, sizeof size, "size=%lld", op->size);
@@ -388,7 +443,7 @@ static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_
 		 * bind the caller's /proc, with sys/ read-only as above. */
 		return bind_host_proc(rootfd, s->host_proc, op->dst);
 	case MOUNT_DEV:
-		return mount_dev(rootfd, op->dst, s->devices, true);
+		return mount_dev(rootfd, op->dst, s->devices, true, -1);
 	case MOUNT_MQUEUE:
 		return mount_new_fs(rootfd, op->dst, "mqueue", NULL, fs_attrs | MOUNT_ATTR_NOEXEC);
 	case MOUNT_DIR:
@@ -544,6 +599,7 @@ static void close_sources(struct sources *s)
 	close_fd(&s->rootfs);
 	close_fd(&s->keep_dir);
 	close_fd(&s->host_proc);
+	close_fd(&s->pool);
 	for (size_t i = 0; i < N_DEVICES; i++)
 		close_fd(&s->devices[i]);
 	for (size_t i = 0; i < s->n_trees; i++)
@@ -588,7 +644,7 @@ static int open_overlay_sources(const struct mount_op *op, int **out)
 static int open_sources(const struct config *cfg, struct sources *s)
 {
 	s->cfg = cfg;
-	s->rootfs = s->keep_dir = s->host_proc = -1;
+	s->rootfs = s->keep_dir = s->host_proc = s->pool = -1;
 	s->n_trees = cfg->n_mounts;
 	s->trees = xcalloc(cfg->n_mounts, sizeof *s->trees);
 	s->layers = xcalloc(cfg->n_mounts, sizeof *s->layers);
@@ -728,15 +784,21 @@ static int populate_root(const struct config *cfg, int scratch, int *rootp, cons
 	if (mask_kernel_paths(rootfd, scratch) < 0)
 		return -1;
 	trace_step("kernel paths masked");
-	if (mount_dev(rootfd, "/dev", s->devices, false) < 0)
+	int shm = s->pool >= 0 ? pool_dir(s->pool, "shm", 01777) : -1;
+	if ((s->pool >= 0 && shm < 0) || mount_dev(rootfd, "/dev", s->devices, false, shm) < 0) {
+		close_fd(&shm);
 		return -1;
+	}
+	close_fd(&shm);
 	trace_step("/dev built");
-	if (mount_new_fs(rootfd, "/tmp", "tmpfs", tmp_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
+	if (s->pool >= 0 ? mount_pool_dir(rootfd, s->pool, "tmp", 01777, "/tmp") < 0
+			 : mount_new_fs(rootfd, "/tmp", "tmpfs", tmp_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
 		return -1;
 	/* /run holds the host's live sockets (D-Bus, systemd, container
 	 * engines); a read-only bind does not stop connect(2), so hide it. */
 	if (exists_in_root(rootfd, "/run") &&
-	    mount_new_fs(rootfd, "/run", "tmpfs", run_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
+	    (s->pool >= 0 ? mount_pool_dir(rootfd, s->pool, "run", 0755, "/run") < 0
+			  : mount_new_fs(rootfd, "/run", "tmpfs", run_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0))
 		return -1;
 	const char *resolv = net_resolv_conf(cfg);
 	if (resolv && bind_resolv_conf(scratch, rootfd, resolv) < 0)
@@ -769,6 +831,8 @@ int build_root(const struct config *cfg)
 	if (mount_api_is_new() && clone_sources(&s) < 0)
 		goto out;
 	if ((scratch = mount_scratch(cfg)) < 0)
+		goto out;
+	if (cfg->tmpfs_size && (s.pool = mount_pool(cfg, scratch)) < 0)
 		goto out;
 	if (!mount_api_is_new() && clone_sources(&s) < 0)
 		goto out;

@@ -106,6 +106,7 @@ struct config {
 	bool overlay;          /* --overlay: writable throwaway layer over the rootfs */
 	long long overlay_size; /* bytes for the tmpfs holding the upper layer; 0: default */
 	char *overlay_upper;   /* --overlay-upper DIR: keep the changes there */
+	long long tmpfs_size;  /* bytes /tmp, /dev/shm, /run and --tmpfs hold together; 0: each its own tmpfs */
 	char *seccomp;         /* seccomp list: a name, a path, or "none" */
 	char **seccomp_allow;  /* --seccomp-allow SYSCALL, in order */
 	size_t n_seccomp_allow;
