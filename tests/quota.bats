@@ -1,0 +1,111 @@
+#!/usr/bin/env bats
+# Quotas the sandbox shares with the caller's machine: the tmpfs mounts
+# (/tmp, /dev/shm, /run, --tmpfs) hold no more than --tmpfs-size together,
+# never more than --memory.
+
+load helpers
+
+setup_file() { sbx_setup_file; }
+teardown_file() { sbx_teardown_file; }
+setup() { sbx_setup; }
+
+# fs_size PATH...: inside, "PATH BYTES DEVICE" for each (statfs and stat)
+fs_sizes='for p; do echo "$p $(($(stat -f -c "%b * %S" "$p"))) $(stat -c %d "$p")"; done'
+
+@test "tmpfs: writing more than --tmpfs-size into /tmp fails with ENOSPC" {
+	run sbx --tmpfs-size 8M -- /bin/sh -c 'head -c 9M /dev/zero > /tmp/f; echo "status $?"; wc -c < /tmp/f'
+	assert_output --partial 'No space left on device'
+	assert_line 'status 1'
+	assert_line 8388608
+}
+
+@test "tmpfs: /tmp, /dev/shm, /run and --tmpfs share one bound (what one holds the others lack)" {
+	run sbx --tmpfs-size 8M --tmpfs /mnt -- /bin/sh -c '
+		head -c 5M /dev/zero > /tmp/a || exit 1
+		head -c 5M /dev/zero > /dev/shm/b; echo "shm $?"
+		head -c 5M /dev/zero > /mnt/c; echo "mnt $?"
+		head -c 5M /dev/zero > /run/d; echo "run $?"'
+	assert_line 'shm 1'
+	assert_line 'mnt 1'
+	assert_line 'run 1'
+}
+
+@test "tmpfs: with --memory 64M, /tmp, /dev/shm and /run together hold at most 64M" {
+	run sbx --memory 64M --limits best-effort -- /bin/sh -c "$fs_sizes" sh /tmp /dev/shm /run
+	assert_success
+	local -A dev size
+	local p b d
+	while read -r p b d; do
+		[[ $p == /* ]] || continue
+		size[$p]=$b dev[$p]=$d
+	done <<<"$output"
+	for p in /tmp /dev/shm /run; do
+		[[ -n ${size[$p]:-} ]] || fail "no size for $p in: $output"
+		((size[$p] <= 64 * 1024 * 1024)) || fail "$p is ${size[$p]} bytes, more than 64M"
+	done
+	# one file system (one bound), or several whose sizes add up to at most 64M
+	if [[ ${dev[/tmp]} != "${dev[/dev/shm]}" || ${dev[/tmp]} != "${dev[/run]}" ]]; then
+		((size[/tmp] + size[/dev/shm] + size[/run] <= 64 * 1024 * 1024)) || fail "sizes add up past 64M: $output"
+	fi
+}
+
+@test "tmpfs: with --memory and no cgroup, the warning says the tmpfs bound is enforced" {
+	run --separate-stderr sbx --memory 64M --limits best-effort -- /bin/true
+	assert_success
+	if [[ $stderr != *warning* ]]; then
+		skip "a cgroup carries --memory here: no warning line"
+	fi
+	[[ $stderr == *"tmpfs size (/tmp, /dev/shm, /run and --tmpfs: 64 MiB in all)"* ]] ||
+		fail "warning does not name the tmpfs bound: $stderr"
+}
+
+@test "tmpfs: without --memory the bound is a quarter of the RAM, not half per mount" {
+	local ram
+	ram=$(($(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) * 1024))
+	run sbx -- /bin/sh -c "$fs_sizes" sh /tmp
+	assert_success
+	local b
+	b=$(awk '{ print $2 }' <<<"$output")
+	((b <= ram / 4)) || fail "/tmp is $b bytes, more than a quarter of $ram"
+	((b >= ram / 4 - 1024 * 1024)) || fail "/tmp is $b bytes, much less than a quarter of $ram"
+}
+
+@test "tmpfs: --tmpfs-size sets the bound and --print-policy prints it" {
+	run sbx --tmpfs-size 16M -- /bin/sh -c "$fs_sizes" sh /tmp
+	assert_success
+	assert_output --regexp '^/tmp 16777216 '
+	run sbx --tmpfs-size 16M --print-policy
+	assert_success
+	assert_line 'tmpfs-size 16777216'
+	run sbx --tmpfs-size 1G --memory 100M --print-policy
+	assert_line 'tmpfs-size 104857600'
+}
+
+@test "tmpfs: a policy line tmpfs-size works" {
+	local d
+	d=$(hostdir)
+	printf 'policy default\ntmpfs-size 12M\n' >"$d/p"
+	run sbx --policy "$d/p" -- /bin/sh -c "$fs_sizes" sh /dev/shm
+	assert_success
+	assert_output --regexp '^/dev/shm 12582912 '
+}
+
+@test "tmpfs: bad --tmpfs-size values are refused" {
+	local v
+	for v in abc -5M 0 10k 1.5X ''; do
+		run --separate-stderr sbx --tmpfs-size "$v" -- /bin/true
+		assert_failure 125
+		assert_sbx_error
+		[[ $stderr == *--tmpfs-size* ]] || fail "'$v': $stderr"
+	done
+}
+
+@test "tmpfs: bubblewrap mode keeps a tmpfs of the kernel's default size" {
+	local ram
+	ram=$(($(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) * 1024))
+	run sbx --bwrap --ro-bind / / --tmpfs /tmp -- /bin/sh -c "$fs_sizes" sh /tmp
+	assert_success
+	local b
+	b=$(awk '{ print $2 }' <<<"$output")
+	((b > ram / 4 + 1024 * 1024)) || fail "/tmp is $b bytes: bounded in bwrap mode"
+}
