@@ -751,6 +751,7 @@ static void set_defaults(struct config *cfg)
 	cfg->net = NET_NONE;
 	cfg->seccomp = xstrdup("default");
 	cfg->kill_after = 2;
+	cfg->cap_user_quotas = true;
 	cfg->status_fd = -1;
 	cfg->block_fd = cfg->userns_block_fd = cfg->info_fd = cfg->json_status_fd = -1;
 	cfg->userns_fd = cfg->userns2_fd = cfg->pidns_fd = -1;

@@ -483,7 +483,8 @@ static int hold_lock_files(const struct config *cfg)
  * (Resource limits and network helpers plug in here as they arrive.) */
 static int setup_sandbox(const struct config *cfg, int sock, int *pty_slave)
 {
-	if (block_on(cfg->userns_block_fd, "wait on the userns block fd") < 0 || disable_user_namespaces(cfg) < 0)
+	if (block_on(cfg->userns_block_fd, "wait on the userns block fd") < 0 || user_quotas_apply(cfg) < 0 ||
+	    disable_user_namespaces(cfg) < 0)
 		return -1;
 	if (setup_network(cfg) < 0)
 		return -1;

@@ -430,6 +430,7 @@ static void prepare(struct supervisor *s, struct config *cfg, int sv[2], int syn
 		abandon(s, -1);
 	if (!(s->limits = limits_prepare(cfg)) || net_prepare(cfg) < 0 || !(s->relay = relay_open(cfg)))
 		abandon(s, -1);
+	user_quotas_read(cfg);
 }
 
 static unsigned long namespace_flags(const struct config *cfg)
