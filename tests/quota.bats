@@ -1,13 +1,18 @@
 #!/usr/bin/env bats
-# Quotas the sandbox shares with the caller's machine: the tmpfs mounts
-# (/tmp, /dev/shm, /run, --tmpfs) hold no more than --tmpfs-size together,
-# never more than --memory.
+# Quotas the sandbox shares with the caller and the machine: the tmpfs
+# mounts (/tmp, /dev/shm, /run, --tmpfs) hold no more than --tmpfs-size
+# together, never more than --memory; the per-user counts of
+# /proc/sys/user (inotify, fanotify, namespaces) are capped inside at half
+# the caller's limits.
 
 load helpers
 
 setup_file() { sbx_setup_file; }
 teardown_file() { sbx_teardown_file; }
 setup() { sbx_setup; }
+teardown() {
+	if [[ -n ${bg_pid:-} ]]; then kill "$bg_pid" 2>/dev/null || true; fi
+}
 
 # fs_size PATH...: inside, "PATH BYTES DEVICE" for each (statfs and stat)
 fs_sizes='for p; do echo "$p $(($(stat -f -c "%b * %S" "$p"))) $(stat -c %d "$p")"; done'
@@ -108,4 +113,47 @@ fs_sizes='for p; do echo "$p $(($(stat -f -c "%b * %S" "$p"))) $(stat -c %d "$p"
 	local b
 	b=$(awk '{ print $2 }' <<<"$output")
 	((b > ram / 4 + 1024 * 1024)) || fail "/tmp is $b bytes: bounded in bwrap mode"
+}
+
+# ------------------------------------------- counts shared with the caller
+
+@test "user limits: inside, /proc/sys/user limits are half the caller's" {
+	local f name want
+	local -a args=()
+	for f in /proc/sys/user/max_*; do
+		args+=("$f")
+	done
+	((${#args[@]})) || skip "no /proc/sys/user limits on this kernel"
+	run sbx -- /bin/sh -c 'for f; do echo "$f $(cat "$f")"; done' sh "${args[@]}"
+	assert_success
+	for f in "${args[@]}"; do
+		want=$(($(<"$f") / 2))
+		assert_line "$f $want"
+	done
+}
+
+@test "user limits: the command cannot raise them" {
+	[[ -e /proc/sys/user/max_inotify_instances ]] || skip "no max_inotify_instances"
+	run sbx --uid 0 -- /bin/sh -c 'echo 100000 > /proc/sys/user/max_inotify_instances; cat /proc/sys/user/max_inotify_instances'
+	refute_line 100000
+	assert_line "$(($(</proc/sys/user/max_inotify_instances) / 2))"
+}
+
+@test "user limits: a sandbox that takes every inotify instance it can leaves the caller some" {
+	need_probe inotify_fill
+	[[ -e /proc/sys/user/max_inotify_instances ]] || skip "no max_inotify_instances"
+	local limit out
+	limit=$(</proc/sys/user/max_inotify_instances)
+	out=$(hostdir)/out
+	"$SBX" -- "$PROBES/inotify_fill" hold </dev/null >"$out" 2>&1 3>&- &
+	bg_pid=$!
+	wait_until 10 grep -q holding "$out" || fail "probe did not start: $(cat "$out")"
+	run cat "$out"
+	assert_line --regexp '^opened [0-9]+: Too many open files$'
+	local n
+	n=$(sed -n 's/^opened \([0-9]*\):.*/\1/p' "$out")
+	((n <= limit / 2)) || fail "the sandbox opened $n of the caller's $limit"
+	run "$PROBES/inotify_fill" one
+	assert_success
+	assert_output 'opened 1: ok'
 }
