@@ -384,13 +384,17 @@ static int refuse(const struct limits *l)
 			if (!why)
 				why = l->why_not[c];
 		}
+	/* Under --map-users, RLIMIT_NPROC is no stand-in for --pids: it counts
+	 * each uid apart, and root inside can switch to the others. */
+	const char *nproc = l->cfg->map_users != MAP_USERS_NONE && wants(l->cfg, CTL_PIDS) && l->why_not[CTL_PIDS]
+				    ? "; under --map-users best-effort leaves --pids unenforced (RLIMIT_NPROC counts "
+				      "each uid apart, and the command can switch uids)"
+				    : "";
 	if (systemd_user_manager())
 		set_hint("re-run under systemd-run --user --scope -p Delegate=yes sbx ..., pass --cgroup DIR, "
-			 "or accept rlimits with --limits best-effort");
-	else if (l->cfg->map_users != MAP_USERS_NONE && wants(l->cfg, CTL_PIDS) && l->why_not[CTL_PIDS])
-		set_hint("pass --cgroup DIR (a cgroup delegated to you); RLIMIT_NPROC cannot stand in for --pids "
-			 "under --map-users (it counts each uid apart, and the command can switch uids): without "
-			 "--map-users, --limits best-effort uses it");
+			 "or accept rlimits with --limits best-effort%s", nproc);
+	else if (nproc[0])
+		set_hint("pass --cgroup DIR (a cgroup delegated to you)%s", nproc);
 	else
 		set_hint("pass --cgroup DIR (a cgroup delegated to you), or accept rlimits with --limits best-effort "
 			 "(--pids by RLIMIT_NPROC, --memory by RLIMIT_AS, --cpus not at all)");
