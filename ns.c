@@ -91,9 +91,57 @@ static int mount_proc(int rootfd, const char *path)
 static const char *const device_names[] = { "null", "zero", "full", "random", "urandom", "tty" };
 #define N_DEVICES (sizeof device_names / sizeof *device_names)
 
+/* With a tmpfs bound (cfg->tmpfs_size, set by sbx's own front end), /tmp,
+ * /dev/shm, /run and each --tmpfs are directories of one tmpfs of that
+ * size, so together they never hold more: tmpfs mounts of their own would
+ * each take the kernel's default, half the RAM.  The bound on files (one
+ * per KiB) keeps empty files, which take no pages, from using kernel
+ * memory without end.  The pool is attached in the staging area (open_tree
+ * clones only what is attached) and goes with the old root; the mounts
+ * cloned from it keep it alive. */
+static int mount_pool(const struct config *cfg, int scratch)
+{
+	char size[48], inodes[48];
+	snprintf(size, sizeof size, "size=%lld", cfg->tmpfs_size);
+	snprintf(inodes, sizeof inodes, "nr_inodes=%lld", cfg->tmpfs_size / 1024 + 64);
+	const char *const opts[] = { "mode=0755", size, inodes, NULL };
+	int mnt = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	if (mnt < 0)
+		return fail_context("the tmpfs for /tmp, /dev/shm and /run");
+	if (mount_api_is_new() && (mkdirat(scratch, "pool", 0700) < 0 || move_mount_to(mnt, scratch, "pool") < 0)) {
+		fail("mount the tmpfs for /tmp, /dev/shm and /run");
+		close(mnt);
+		return -1;
+	}
+	return mnt;
+}
+
+/* The directory name of the pool, made with mode, as a detached mount. */
+static int pool_dir(int pool, const char *name, int mode)
+{
+	if (mkdirat(pool, name, 0700) < 0 || fchmodat(pool, name, (mode_t)mode, 0) < 0)
+		return fail("create %s in the tmpfs pool", name);
+	int dir = openat(pool, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir < 0)
+		return fail("open %s in the tmpfs pool", name);
+	int mnt = clone_fd(dir, name, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	close(dir);
+	return mnt;
+}
+
+static int mount_pool_dir(int rootfd, int pool, const char *name, int mode, const char *path)
+{
+	int mnt = pool_dir(pool, name, mode);
+	if (mnt < 0)
+		return fail_context("tmpfs on %s", path);
+	int r = attach(rootfd, mnt, path);
+	close(mnt);
+	return r;
+}
+
 /* A minimal /dev: a small tmpfs holding bind mounts of a few harmless host
  * devices (a user namespace cannot mknod), a private devpts instance, a
- * fresh /dev/shm and the usual links; then the tmpfs itself is made
+ * fresh /dev/shm (a tmpfs, or a directory of the tmpfs pool) and the usual links; then the tmpfs itself is made
  * read-only so nothing new can be planted there (unless writable: a /dev
  * asked for in the mount plan, which later steps may add to, as with
  * bubblewrap's --dev). */
@@ -112,7 +160,7 @@ static int attach_at(int dirfd, int mnt, const char *name, bool dir)
 	return 0;
 }
 
-static int mount_dev(int rootfd, const char *at, const int *devices, bool writable, int shm)
+static int mount_dev(int rootfd, const char *at, const int *devices, bool writable, int pool)
 {
 	static const char *const dev_opts[] = { "mode=0755", "size=64k", NULL };
 	static const char *const pts_opts[] = { "newinstance", "ptmxmode=0666", "mode=0620", NULL };
@@ -142,8 +190,9 @@ static int mount_dev(int rootfd, const char *at, const int *devices, bool writab
 		if (symlinkat(links[i].target, devdir, links[i].name) < 0)
 			r = fail("create %s/%s", at, links[i].name);
 	int pts = r == 0 ? new_fs("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) : -1;
-	if (shm < 0 && pts >= 0) /* none from the tmpfs pool: a tmpfs of its own */
-		shm = new_fs("tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	int shm = pts < 0 ? -1
+		  : pool >= 0 ? pool_dir(pool, "shm", 01777)
+			      : new_fs("tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 	if (r == 0 && (pts < 0 || shm < 0))
 		r = fail_context("%s", at);
 	if (r == 0)
@@ -352,54 +401,6 @@ static int make_private_parents(int rootfd, const char *path)
 	parent.dst = xasprintf("%.*s", (int)(slash - path), path);
 	int r = make_dir(rootfd, &parent);
 	free(parent.dst);
-	return r;
-}
-
-/* With a tmpfs bound (cfg->tmpfs_size, set by sbx's own front end), /tmp,
- * /dev/shm, /run and each --tmpfs are directories of one tmpfs of that
- * size, so together they never hold more: tmpfs mounts of their own would
- * each take the kernel's default, half the RAM.  The bound on files (one
- * per KiB) keeps empty files, which take no pages, from using kernel
- * memory without end.  The pool is attached in the staging area (open_tree
- * clones only what is attached) and goes with the old root; the mounts
- * cloned from it keep it alive. */
-static int mount_pool(const struct config *cfg, int scratch)
-{
-	char size[48], inodes[48];
-	snprintf(size, sizeof size, "size=%lld", cfg->tmpfs_size);
-	snprintf(inodes, sizeof inodes, "nr_inodes=%lld", cfg->tmpfs_size / 1024 + 64);
-	const char *const opts[] = { "mode=0755", size, inodes, NULL };
-	int mnt = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-	if (mnt < 0)
-		return fail_context("the tmpfs for /tmp, /dev/shm and /run");
-	if (mount_api_is_new() && (mkdirat(scratch, "pool", 0700) < 0 || move_mount_to(mnt, scratch, "pool") < 0)) {
-		fail("mount the tmpfs for /tmp, /dev/shm and /run");
-		close(mnt);
-		return -1;
-	}
-	return mnt;
-}
-
-/* The directory name of the pool, made with mode, as a detached mount. */
-static int pool_dir(int pool, const char *name, int mode)
-{
-	if (mkdirat(pool, name, 0700) < 0 || fchmodat(pool, name, (mode_t)mode, 0) < 0)
-		return fail("create %s in the tmpfs pool", name);
-	int dir = openat(pool, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dir < 0)
-		return fail("open %s in the tmpfs pool", name);
-	int mnt = clone_fd(dir, name, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-	close(dir);
-	return mnt;
-}
-
-static int mount_pool_dir(int rootfd, int pool, const char *name, int mode, const char *path)
-{
-	int mnt = pool_dir(pool, name, mode);
-	if (mnt < 0)
-		return fail_context("tmpfs on %s", path);
-	int r = attach(rootfd, mnt, path);
-	close(mnt);
 	return r;
 }
 
@@ -784,12 +785,8 @@ static int populate_root(const struct config *cfg, int scratch, int *rootp, cons
 	if (mask_kernel_paths(rootfd, scratch) < 0)
 		return -1;
 	trace_step("kernel paths masked");
-	int shm = s->pool >= 0 ? pool_dir(s->pool, "shm", 01777) : -1;
-	if ((s->pool >= 0 && shm < 0) || mount_dev(rootfd, "/dev", s->devices, false, shm) < 0) {
-		close_fd(&shm);
+	if (mount_dev(rootfd, "/dev", s->devices, false, s->pool) < 0)
 		return -1;
-	}
-	close_fd(&shm);
 	trace_step("/dev built");
 	if (s->pool >= 0 ? mount_pool_dir(rootfd, s->pool, "tmp", 01777, "/tmp") < 0
 			 : mount_new_fs(rootfd, "/tmp", "tmpfs", tmp_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
