@@ -141,10 +141,10 @@ static int mount_pool_dir(int rootfd, int pool, const char *name, int mode, cons
 
 /* A minimal /dev: a small tmpfs holding bind mounts of a few harmless host
  * devices (a user namespace cannot mknod), a private devpts instance, a
- * fresh /dev/shm (a tmpfs, or a directory of the tmpfs pool) and the usual links; then the tmpfs itself is made
- * read-only so nothing new can be planted there (unless writable: a /dev
- * asked for in the mount plan, which later steps may add to, as with
- * bubblewrap's --dev). */
+ * fresh /dev/shm (a directory of the tmpfs pool when there is one) and the
+ * usual links; then the tmpfs itself is made read-only so nothing new can
+ * be planted there (unless writable: a /dev asked for in the mount plan,
+ * which later steps may add to, as with bubblewrap's --dev). */
 /* Make NAME (a directory, or an empty file) in a directory of our own fresh
  * tmpfs and attach the detached mount mnt on it. */
 static int attach_at(int dirfd, int mnt, const char *name, bool dir)
