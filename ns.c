@@ -95,15 +95,15 @@ static const char *const device_names[] = { "null", "zero", "full", "random", "u
  * /dev/shm, /run and each --tmpfs are directories of one tmpfs of that
  * size, so together they never hold more: tmpfs mounts of their own would
  * each take the kernel's default, half the RAM.  The bound on files (one
- * per KiB) keeps empty files, which take no pages, from using kernel
- * memory without end.  The pool is attached in the staging area (open_tree
+ * per page of the size, as many as non-empty files fit) keeps empty files,
+ * which take no pages, from using kernel memory without end.  The pool is attached in the staging area (open_tree
  * clones only what is attached) and goes with the old root; the mounts
  * cloned from it keep it alive. */
 static int mount_pool(const struct config *cfg, int scratch)
 {
 	char size[48], inodes[48];
 	snprintf(size, sizeof size, "size=%lld", cfg->tmpfs_size);
-	snprintf(inodes, sizeof inodes, "nr_inodes=%lld", cfg->tmpfs_size / 1024 + 64);
+	snprintf(inodes, sizeof inodes, "nr_inodes=%lld", cfg->tmpfs_size / 4096 + 64);
 	const char *const opts[] = { "mode=0755", size, inodes, NULL };
 	int mnt = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 	if (mnt < 0)
