@@ -164,3 +164,10 @@ fs_sizes='for p; do echo "$p $(($(stat -f -c "%b * %S" "$p"))) $(stat -c %d "$p"
 	assert_success
 	assert_output 'opened 1: ok'
 }
+
+@test "user limits: bubblewrap mode leaves them as bwrap does" {
+	[[ -e /proc/sys/user/max_inotify_instances ]] || skip "no max_inotify_instances"
+	run sbx --bwrap --ro-bind / / --proc /proc --unshare-pid -- cat /proc/sys/user/max_inotify_instances
+	assert_success
+	refute_output "$(($(</proc/sys/user/max_inotify_instances) / 2))"
+}
