@@ -171,3 +171,17 @@ fs_sizes='for p; do echo "$p $(($(stat -f -c "%b * %S" "$p"))) $(stat -c %d "$p"
 	assert_success
 	refute_output "$(($(</proc/sys/user/max_inotify_instances) / 2))"
 }
+
+@test "user limits: a user namespace the command makes itself (--seccomp none) is held too" {
+	need_probe inotify_fill
+	[[ -e /proc/sys/user/max_inotify_instances ]] || skip "no max_inotify_instances"
+	command -v unshare >/dev/null || skip "no unshare(1)"
+	local limit
+	limit=$(</proc/sys/user/max_inotify_instances)
+	run sbx --seccomp none -- unshare -Ur "$PROBES/inotify_fill"
+	[[ $output != *"unshare failed"* && $output != *"unshare: "* ]] || skip "no nested user namespace here: $output"
+	assert_output --regexp '^opened [0-9]+: Too many open files$'
+	local n=${output#opened }
+	n=${n%%:*}
+	((n <= limit / 2)) || fail "opened $n of the caller's $limit from a nested user namespace"
+}
