@@ -124,7 +124,7 @@ fs_sizes='for p; do echo "$p $(($(stat -f -c "%b * %S" "$p"))) $(stat -c %d "$p"
 # ------------------------------------------- counts shared with the caller
 
 @test "user limits: inside, /proc/sys/user limits are half the caller's" {
-	local f name want
+	local f want
 	local -a args=()
 	for f in /proc/sys/user/max_*; do
 		args+=("$f")
