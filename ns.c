@@ -96,9 +96,9 @@ static const char *const device_names[] = { "null", "zero", "full", "random", "u
  * size, so together they never hold more: tmpfs mounts of their own would
  * each take the kernel's default, half the RAM.  The bound on files (one
  * per page of the size, as many as non-empty files fit) keeps empty files,
- * which take no pages, from using kernel memory without end.  The pool is attached in the staging area (open_tree
- * clones only what is attached) and goes with the old root; the mounts
- * cloned from it keep it alive. */
+ * which take no pages, from using kernel memory without end.  The pool is
+ * attached in the staging area (open_tree clones only what is attached)
+ * and goes with the old root; the mounts cloned from it keep it alive. */
 static int mount_pool(const struct config *cfg, int scratch)
 {
 	char size[48], inodes[48];
