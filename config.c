@@ -52,7 +52,8 @@ static void print_line(const char *name, const char *a, const char *b)
 void print_policy(const struct config *cfg)
 {
 	static const char *const mount_names[] = { "bind", "ro-bind", "tmpfs", "dev-bind", "proc", "dev", "mqueue",
-						   "dir", "symlink", "chmod", "file", "bind-data", "remount-ro", "overlay" };
+						   "dir", "symlink", "chmod", "file", "bind-data", "remount-ro", "overlay",
+						   "mask" };
 	static const char *const env_names[] = { "setenv", "unsetenv", "keep-env", "clearenv" };
 	char num[32];
 	printf("# sbx %s: effective policy\n", SBX_VERSION);
@@ -82,6 +83,12 @@ void print_policy(const struct config *cfg)
 	static const char *const map_names[] = { "none", "auto", "required" };
 	if (cfg->map_users != MAP_USERS_NONE)
 		print_line("map-users", map_names[cfg->map_users], NULL);
+	if (cfg->hide_home)
+		print_line("hide-home", NULL, NULL);
+	for (size_t i = 0; i < cfg->n_home_ro; i++)
+		print_line("home-ro", cfg->home_ro[i], NULL);
+	if (cfg->protect_git)
+		print_line("protect-git", NULL, NULL);
 	if (cfg->overlay_upper)
 		print_line("overlay-upper", cfg->overlay_upper, NULL);
 	else if (cfg->overlay)
@@ -277,6 +284,7 @@ void free_config(struct config *cfg)
 	free_list(cfg->seccomp_allow, cfg->n_seccomp_allow);
 	free_list(cfg->publish, cfg->n_publish);
 	free(cfg->overlay_upper);
+	free_list(cfg->home_ro, cfg->n_home_ro);
 	free_list(cfg->seccomp_deny, cfg->n_seccomp_deny);
 	if (cfg->envp) {
 		size_t n = 0;

@@ -116,10 +116,13 @@ static int mount_pool(const struct config *cfg, int scratch)
 	return mnt;
 }
 
-/* The directory name of the pool, made with mode, as a detached mount. */
-static int pool_dir(int pool, const char *name, int mode)
+/* The directory name of the pool, made with mode (and owned by the
+ * command's uid and gid when owner is given: a home of its own), as a
+ * detached mount. */
+static int pool_dir(int pool, const char *name, int mode, const struct config *owner)
 {
-	if (mkdirat(pool, name, 0700) < 0 || fchmodat(pool, name, (mode_t)mode, 0) < 0)
+	if (mkdirat(pool, name, 0700) < 0 || fchmodat(pool, name, (mode_t)mode, 0) < 0 ||
+	    (owner && fchownat(pool, name, owner->uid, owner->gid, AT_SYMLINK_NOFOLLOW) < 0))
 		return fail("create %s in the tmpfs pool", name);
 	int dir = openat(pool, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dir < 0)
@@ -129,9 +132,10 @@ static int pool_dir(int pool, const char *name, int mode)
 	return mnt;
 }
 
-static int mount_pool_dir(int rootfd, int pool, const char *name, int mode, const char *path)
+static int mount_pool_dir(int rootfd, int pool, const char *name, int mode, const struct config *owner,
+			  const char *path)
 {
-	int mnt = pool_dir(pool, name, mode);
+	int mnt = pool_dir(pool, name, mode, owner);
 	if (mnt < 0)
 		return fail_context("tmpfs on %s", path);
 	int r = attach(rootfd, mnt, path);
@@ -191,7 +195,7 @@ static int mount_dev(int rootfd, const char *at, const int *devices, bool writab
 			r = fail("create %s/%s", at, links[i].name);
 	int pts = r == 0 ? new_fs("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) : -1;
 	int shm = pts < 0 ? -1
-		  : pool >= 0 ? pool_dir(pool, "shm", 01777)
+		  : pool >= 0 ? pool_dir(pool, "shm", 01777, NULL)
 			      : new_fs("tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 	if (r == 0 && (pts < 0 || shm < 0))
 		r = fail_context("%s", at);
@@ -404,6 +408,8 @@ static int make_private_parents(int rootfd, const char *path)
 	return r;
 }
 
+static int mask_user_path(int rootfd, int scratch, const char *path);
+
 static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_t index)
 {
 	const struct mount_op *op = &s->cfg->mounts[index];
@@ -423,15 +429,24 @@ static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_
 		if (s->pool >= 0 && !op->size && !on_root) {
 			char name[32];
 			snprintf(name, sizeof name, "tmpfs%zu", index);
-			return mount_pool_dir(rootfd, s->pool, name, op->mode >= 0 ? op->mode : 0755, op->dst);
+			return mount_pool_dir(rootfd, s->pool, name, op->mode >= 0 ? op->mode : 0755, op->owner ? s->cfg : NULL,
+					      op->dst);
 		}
-		char mode[32], size[48];
+		char mode[32], size[48], uid[32], gid[32];
 		snprintf(mode, sizeof mode, "mode=%04o", op->mode >= 0 ? op->mode : 0755);
 		snprintf(size, sizeof size, "size=%lld", op->size);
-		const char *const opts[] = { mode, op->size ? size : NULL, NULL };
+		snprintf(uid, sizeof uid, "uid=%u", (unsigned)s->cfg->uid);
+		snprintf(gid, sizeof gid, "gid=%u", (unsigned)s->cfg->gid);
+		const char *o[5] = { mode }, **next = o + 1;
+		if (op->size)
+			*next++ = size;
+		if (op->owner) { /* a home of the command's own */
+			*next++ = uid;
+			*next++ = gid;
+		}
 		if (!on_root)
-			return mount_new_fs(rootfd, op->dst, "tmpfs", opts, fs_attrs);
-		int mnt = new_fs("tmpfs", opts, fs_attrs);
+			return mount_new_fs(rootfd, op->dst, "tmpfs", o, fs_attrs);
+		int mnt = new_fs("tmpfs", o, fs_attrs);
 		int r = mnt < 0 ? -1 : cover_root(rootp, scratch, mnt, "tmpfs");
 		close_fd(&mnt);
 		return r;
@@ -467,6 +482,8 @@ static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_
 		return remount_ro(rootfd, op);
 	case MOUNT_OVERLAY:
 		return mount_overlay_op(s->cfg, rootfd, scratch, op, s->layers[index], index);
+	case MOUNT_MASK:
+		return mask_user_path(rootfd, scratch, op->dst);
 	case MOUNT_BIND:
 	case MOUNT_RO_BIND:
 	case MOUNT_DEV_BIND:
@@ -573,6 +590,18 @@ static int mask_kernel_paths(int rootfd, int scratch)
 	int r = 0;
 	for (size_t i = 0; i < sizeof masked_paths / sizeof *masked_paths && r == 0; i++)
 		r = mask_path(rootfd, empty, masked_paths[i]);
+	close(empty);
+	return r;
+}
+
+/* MOUNT_MASK: as above, with the empty file made on first use (the
+ * standard mounts may not have made it). */
+static int mask_user_path(int rootfd, int scratch, const char *path)
+{
+	int empty = openat(scratch, MASK_FILE, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (empty < 0)
+		return fail("create the empty file for masking");
+	int r = mask_path(rootfd, empty, path);
 	close(empty);
 	return r;
 }
@@ -788,13 +817,13 @@ static int populate_root(const struct config *cfg, int scratch, int *rootp, cons
 	if (mount_dev(rootfd, "/dev", s->devices, false, s->pool) < 0)
 		return -1;
 	trace_step("/dev built");
-	if (s->pool >= 0 ? mount_pool_dir(rootfd, s->pool, "tmp", 01777, "/tmp") < 0
+	if (s->pool >= 0 ? mount_pool_dir(rootfd, s->pool, "tmp", 01777, NULL, "/tmp") < 0
 			 : mount_new_fs(rootfd, "/tmp", "tmpfs", tmp_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
 		return -1;
 	/* /run holds the host's live sockets (D-Bus, systemd, container
 	 * engines); a read-only bind does not stop connect(2), so hide it. */
 	if (exists_in_root(rootfd, "/run") &&
-	    (s->pool >= 0 ? mount_pool_dir(rootfd, s->pool, "run", 0755, "/run") < 0
+	    (s->pool >= 0 ? mount_pool_dir(rootfd, s->pool, "run", 0755, NULL, "/run") < 0
 			  : mount_new_fs(rootfd, "/run", "tmpfs", run_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0))
 		return -1;
 	const char *resolv = net_resolv_conf(cfg);

@@ -137,6 +137,43 @@ static int opt_bind_cwd(struct config *cfg, char **a)
 	return 0;
 }
 
+static int opt_hide_home(struct config *cfg, char **a)
+{
+	(void)a;
+	cfg->hide_home = true;
+	return 0;
+}
+
+static int opt_show_home(struct config *cfg, char **a)
+{
+	(void)a;
+	cfg->hide_home = false;
+	return 0;
+}
+
+static int opt_home_ro(struct config *cfg, char **a)
+{
+	if (!a[0][0])
+		return failx("--home-ro: empty path");
+	cfg->home_ro = grow(cfg->home_ro, &cfg->n_home_ro, sizeof *cfg->home_ro);
+	cfg->home_ro[cfg->n_home_ro - 1] = xstrdup(a[0]);
+	return 0;
+}
+
+static int opt_protect_git(struct config *cfg, char **a)
+{
+	(void)a;
+	cfg->protect_git = true;
+	return 0;
+}
+
+static int opt_writable_git(struct config *cfg, char **a)
+{
+	(void)a;
+	cfg->protect_git = false;
+	return 0;
+}
+
 static int opt_chdir(struct config *cfg, char **a)
 {
 	if (!a[0][0])
@@ -607,6 +644,11 @@ static const struct option_def options[] = {
 	{ "overlay-size", 1, opt_overlay_size, G_FS, "SIZE", "size of the tmpfs holding that layer" },
 	{ "overlay-upper", 1, opt_overlay_upper, G_FS, "DIR", "keep the layer's changes in DIR" },
 	{ "bind-cwd", 0, opt_bind_cwd, G_FS, "", "bind the current directory read-write and start there" },
+	{ "hide-home", 0, opt_hide_home, G_FS, "", "a throwaway home; toolchains in it shown read-only" },
+	{ "home-ro", 1, opt_home_ro, G_FS, "PATH", "with --hide-home: show ~/PATH read-only too" },
+	{ "show-home", 0, opt_show_home, G_FS, "", "undo --hide-home (as in the build policy)" },
+	{ "protect-git", 0, opt_protect_git, G_FS, "", "the work tree's .git read-only (build policy)" },
+	{ "writable-git", 0, opt_writable_git, G_FS, "", "undo --protect-git" },
 	{ "chdir", 1, opt_chdir, G_FS, "DIR", "start the command in DIR" },
 	{ "hostname", 1, opt_hostname, G_NS, "NAME", "host name inside (default: sbx)" },
 	{ "uid", 1, opt_uid, G_NS, "N", "user id inside (default: yours; 0 is root in the namespace)" },
@@ -828,6 +870,8 @@ int parse_options(struct config *cfg, int argc, char **argv)
 		print_policy(cfg);
 		return 1;
 	}
+	if (plan_home(cfg) < 0)
+		return -1;
 	if (i >= argc && !cfg->seccomp_export) {
 		set_hint("usage: sbx [OPTIONS] [--] COMMAND [ARG...]");
 		return failx("no command given");

@@ -38,6 +38,7 @@ enum mount_kind {
 	MOUNT_DATA,       /* data in a file of its own bound on dst (mode; readonly) */
 	MOUNT_REMOUNT_RO, /* make the mount holding dst read-only (not recursively) */
 	MOUNT_OVERLAY,    /* overlayfs of layers at dst: upper src with work, or a throwaway upper, or none */
+	MOUNT_MASK,       /* an empty read-only file or directory over dst, if it is one (not a symlink) */
 };
 
 struct mount_op {
@@ -48,6 +49,7 @@ struct mount_op {
 	bool readonly;   /* MOUNT_DATA */
 	int mode;        /* permission bits, or -1 for the kind's default */
 	long long size;  /* MOUNT_TMPFS: bytes, 0 for the default */
+	bool owner;      /* MOUNT_TMPFS: its root belongs to the command's uid and gid */
 	char *data;      /* MOUNT_FILE, MOUNT_DATA: the contents */
 	size_t data_len;
 	bool by_fd;      /* bind kinds: src is what the caller's fd src_fd names (bwrap's --bind-fd) */
@@ -113,6 +115,10 @@ struct config {
 	bool overlay;          /* --overlay: writable throwaway layer over the rootfs */
 	long long overlay_size; /* bytes for the tmpfs holding the upper layer; 0: default */
 	char *overlay_upper;   /* --overlay-upper DIR: keep the changes there */
+	bool hide_home;        /* --hide-home: a throwaway home, toolchains read-only (home.c) */
+	char **home_ro;        /* --home-ro PATH: more of the home shown read-only */
+	size_t n_home_ro;
+	bool protect_git;      /* --protect-git: the work tree's .git read-only */
 	long long tmpfs_size;  /* bytes /tmp, /dev/shm, /run and --tmpfs hold together; 0: each its own tmpfs */
 	char *seccomp;         /* seccomp list: a name, a path, or "none" */
 	char **seccomp_allow;  /* --seccomp-allow SYSCALL, in order */
@@ -201,6 +207,11 @@ void free_config(struct config *cfg);
  * recorded when it is a directory shared with other programs (/, /tmp,
  * $HOME, /run...), below /run, or holds one. */
 int check_work_tree(const char *dir, uid_t uid);
+
+/* home.c: the mount steps of --hide-home (first, before the user's) and
+ * --protect-git (last), once every option is read; -1 with the error
+ * recorded. */
+int plan_home(struct config *cfg);
 
 /* policy.c: find a policy file (or "NAME.seccomp") on the search path, or
  * the copy compiled into sbx; returns its text and where it came from, or

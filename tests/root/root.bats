@@ -105,3 +105,21 @@ setup() {
 	assert_line "SigBlk:	0000000000000000"
 	assert_line "SigIgn:	0000000000000000"
 }
+
+@test "root: --policy build hides /root and runs a real rustup toolchain from /root/.cargo" {
+	[[ -x /root/.cargo/bin/cargo && -d /root/.rustup ]] || skip "no rustup toolchain in /root"
+	local d
+	d=$(hostdir)
+	(cd "$d" && HOME=/root PATH="/root/.cargo/bin:$PATH" timeout -k 5 300 /root/.cargo/bin/cargo new -q --vcs none demo) ||
+		fail "cargo new failed outside"
+	mkdir -p /root/.ssh
+	local key=/root/.ssh/sbx-test-key.$$
+	echo SECRET-ROOT >"$key"
+	run env -C "$d/demo" HOME=/root PATH="/root/.cargo/bin:$PATH" timeout -k 5 300 "$SBX" --policy build -- \
+		/bin/sh -c 'cat "$1" 2>/dev/null; ls -A /root; cargo build -q && ./target/debug/demo' _ "$key" </dev/null
+	rm -f "$key"
+	assert_success
+	refute_output --partial SECRET
+	assert_line 'Hello, world!'
+	refute_line .ssh
+}

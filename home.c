@@ -1,0 +1,506 @@
+/* home.c: --hide-home and --protect-git, turned into mount steps once the
+ * options are read (plan_home), before any fork.
+ *
+ * --hide-home (in the build and bats policies): on the host's root, the
+ * caller's home becomes an empty tmpfs of the command's own at the same
+ * path (so HOME and paths written into scripts still work, and caches and
+ * tool homes can be written, then are gone), /home and /root become empty,
+ * and what the command needs of the old home comes back read-only:
+ *
+ *   - the toolchains on its PATH: for each PATH entry inside the home, the
+ *     tool's own directory at the top of the home when there is one
+ *     (~/.cargo for ~/.cargo/bin, ~/.nvm, ~/.pyenv, ~/.rbenv ...; and
+ *     ~/.rustup with ~/.cargo); ~/.local/bin with ~/.local/lib (Python's
+ *     --user packages); else the entry, or when it is named bin the
+ *     install prefix above it (~/go for ~/go/bin), never the home itself;
+ *   - what --home-ro names.
+ *
+ * Inside those, credentials stay hidden: each file or directory of
+ * credential_paths (tokens and keys that build tools keep in a home) is
+ * covered by an empty read-only one.  The steps go before the user's own
+ * mounts, so a bind the user names (--ro-bind ~/.ssh) still shows it.
+ *
+ * --protect-git (in the build policy): the work tree's .git, bound
+ * read-only over the writable work tree, so that the command cannot leave
+ * hooks or configuration (core.fsmonitor, core.pager ...) that git would
+ * run outside; likewise the .git of each submodule .gitmodules names. */
+#include "sbx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Relative to the home: where tools keep secrets ('*' as in glob(7)). */
+static const char *const credential_paths[] = {
+	".ssh", ".gnupg", ".password-store", ".local/share/keyrings", ".pki",
+	".netrc", ".git-credentials", ".config/git/credentials", ".config/gh", ".config/hub", ".config/glab-cli",
+	".aws", ".azure", ".config/gcloud", ".oci", ".boto", ".s3cfg", ".config/doctl", ".config/hcloud",
+	".config/rclone", ".kube", ".docker", ".config/containers/auth.json", ".terraform.d",
+	".vault-token", ".pgpass", ".my.cnf", ".pulumi", ".fly", ".config/op", ".huggingface",
+	".cache/huggingface/token", ".config/configstore",
+	".npmrc", ".yarnrc", ".yarnrc.yml", ".bunfig.toml", ".pypirc", ".config/pip", ".gem/credentials",
+	".local/share/gem/credentials", ".bundle/config", ".cargo/credentials", ".cargo/credentials.toml",
+	".m2/settings.xml", ".m2/settings-security.xml", ".gradle/gradle.properties", ".ivy2/.credentials",
+	".sbt/.credentials", ".composer/auth.json", ".config/composer/auth.json", ".nuget/NuGet/NuGet.Config",
+	".config/NuGet/NuGet.Config", ".nvm/versions/node/*/etc/npmrc",
+};
+
+/* Relative to each directory shown: install prefixes carry their own
+ * configuration (npm's global npmrc lives in PREFIX/etc). */
+static const char *const credential_names[] = {
+	"etc/npmrc", ".npmrc", ".netrc", ".pypirc", ".git-credentials", "credentials", "credentials.toml",
+};
+
+/* Top-level directories of a home that are not one tool's own. */
+static const char *const shared_tops[] = { ".local", ".config", ".cache", ".var" };
+
+/* A tool at the top of the home that needs another there. */
+static const struct { const char *tool, *needs; } companions[] = {
+	{ ".cargo", ".rustup" }, /* cargo and rustc in ~/.cargo/bin are rustup's proxies */
+};
+
+struct plan {
+	struct config *cfg;
+	char *homes[4];       /* hidden, each its real path too */
+	size_t n_homes;
+	char **trees;         /* shown read-only: real paths inside a hidden home */
+	size_t n_trees;
+	struct mount_op *ops; /* the steps, in order */
+	size_t n_ops;
+};
+
+static bool is_credential(const struct plan *p, const char *path, const char **which);
+
+static struct mount_op *push_op(struct plan *p, enum mount_kind kind, char *src, char *dst)
+{
+	p->ops = grow(p->ops, &p->n_ops, sizeof *p->ops);
+	struct mount_op *op = &p->ops[p->n_ops - 1];
+	op->kind = kind;
+	op->src = src;
+	op->dst = dst;
+	op->mode = -1;
+	return op;
+}
+
+/* path is dir or below it (both absolute, without trailing '/'). */
+static bool is_within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (strcmp(dir, "/") == 0)
+		return true;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+static const char *home_of(const struct plan *p, const char *path)
+{
+	for (size_t i = 0; i < p->n_homes; i++)
+		if (is_within(path, p->homes[i]))
+			return p->homes[i];
+	return NULL;
+}
+
+static bool is_dir(const char *path, bool follow)
+{
+	struct stat st;
+	return (follow ? stat(path, &st) : lstat(path, &st)) == 0 && S_ISDIR(st.st_mode);
+}
+
+static void add_home(struct plan *p, const char *path)
+{
+	if (!path || path[0] != '/' || p->n_homes + 2 > sizeof p->homes / sizeof *p->homes)
+		return;
+	char *real = realpath(path, NULL);
+	/* A home of "/" (or a system directory by some accident) is not one
+	 * to cover: only a directory of the caller's own is. */
+	struct stat st;
+	if (!real || strcmp(real, "/") == 0 || stat(real, &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    st.st_uid != getuid()) {
+		free(real);
+		return;
+	}
+	const char *forms[2] = { path, real };
+	for (size_t f = 0; f < 2; f++) {
+		bool known = false;
+		for (size_t i = 0; i < p->n_homes; i++)
+			known |= strcmp(p->homes[i], forms[f]) == 0;
+		/* the path as given too, when it is where HOME points; below
+		 * /home it becomes a directory of the empty /home */
+		if (!known && (f == 1 || is_dir(path, false) || is_within(path, "/home")))
+			p->homes[p->n_homes++] = xstrdup(forms[f]);
+	}
+	free(real);
+}
+
+/* The directory of entry (a real path in home) to show for a PATH entry. */
+static char *tree_for_entry(const char *home, const char *entry)
+{
+	const char *rel = entry + strlen(home) + 1;
+	size_t top_len = strcspn(rel, "/");
+	bool shared = rel[0] != '.';
+	for (size_t i = 0; i < sizeof shared_tops / sizeof *shared_tops; i++)
+		shared |= strlen(shared_tops[i]) == top_len && strncmp(rel, shared_tops[i], top_len) == 0;
+	if (!shared)
+		return xasprintf("%s/%.*s", home, (int)top_len, rel);
+	const char *base = strrchr(entry, '/') + 1;
+	if (strcmp(base, "bin") == 0 && base - 1 - entry > (ptrdiff_t)strlen(home) && strcmp(rel, ".local/bin") != 0)
+		return xasprintf("%.*s", (int)(base - 1 - entry), entry);
+	return xstrdup(entry);
+}
+
+static void add_tree(struct plan *p, char *tree)
+{
+	for (size_t i = 0; i < p->n_trees; i++)
+		if (strcmp(p->trees[i], tree) == 0) {
+			free(tree);
+			return;
+		}
+	p->trees = grow(p->trees, &p->n_trees, sizeof *p->trees);
+	p->trees[p->n_trees - 1] = tree;
+}
+
+/* The command's PATH: the caller's unless the options change it. */
+static const char *command_path(const struct config *cfg)
+{
+	const char *path = getenv("PATH");
+	for (size_t i = 0; i < cfg->n_env_ops; i++) {
+		const struct env_op *op = &cfg->env_ops[i];
+		if (op->kind == ENV_CLEAR)
+			path = NULL;
+		else if (op->name && strcmp(op->name, "PATH") == 0)
+			path = op->kind == ENV_SET ? op->value : op->kind == ENV_KEEP ? getenv("PATH") : NULL;
+	}
+	return path;
+}
+
+/* A PATH entry that is a symlink in the home itself (~/bin -> dotfiles/bin)
+ * is made again in the throwaway home, with the same text. */
+static void keep_entry_link(struct plan *p, const char *entry)
+{
+	struct stat st;
+	if (lstat(entry, &st) < 0 || !S_ISLNK(st.st_mode))
+		return;
+	char *parent = xasprintf("%.*s", (int)(strrchr(entry, '/') - entry), entry);
+	char *real_parent = realpath(parent, NULL);
+	char text[4096];
+	ssize_t n = real_parent && strcmp(real_parent, parent) == 0 ? readlink(entry, text, sizeof text - 1) : -1;
+	if (n > 0) {
+		text[n] = '\0';
+		push_op(p, MOUNT_SYMLINK, xstrdup(text), xstrdup(entry));
+	}
+	free(parent);
+	free(real_parent);
+}
+
+static void find_toolchains(struct plan *p)
+{
+	const char *path = command_path(p->cfg);
+	char *copy = xstrdup(path ? path : "");
+	for (char *save, *e = strtok_r(copy, ":", &save); e; e = strtok_r(NULL, ":", &save)) {
+		if (e[0] != '/' || !home_of(p, e))
+			continue;
+		char *real = realpath(e, NULL);
+		const char *home = real ? home_of(p, real) : NULL;
+		if (home && strcmp(real, home) != 0 && is_dir(real, false)) {
+			keep_entry_link(p, e);
+			char *tree = tree_for_entry(home, real);
+			const char *which;
+			if (is_credential(p, tree, &which)) { /* not by this rule: --ro-bind it */
+				free(tree);
+				free(real);
+				continue;
+			}
+			for (size_t i = 0; i < sizeof companions / sizeof *companions; i++) {
+				char *tool = xasprintf("%s/%s", home, companions[i].tool);
+				if (strcmp(tool, tree) == 0) {
+					char *needs = xasprintf("%s/%s", home, companions[i].needs);
+					if (is_dir(needs, false))
+						add_tree(p, needs);
+					else
+						free(needs);
+				}
+				free(tool);
+			}
+			add_tree(p, tree);
+			if (strcmp(real + strlen(home), "/.local/bin") == 0) {
+				char *lib = xasprintf("%s/.local/lib", home);
+				if (is_dir(lib, false))
+					add_tree(p, lib);
+				else
+					free(lib);
+			}
+		}
+		free(real);
+	}
+	free(copy);
+}
+
+/* --home-ro PATH: relative to the home, or absolute inside it. */
+static int add_named_tree(struct plan *p, const char *home, const char *name)
+{
+	char *given = name[0] == '/' ? xstrdup(name) : xasprintf("%s/%s", home, name);
+	char *real = realpath(given, NULL);
+	int r = 0;
+	if (!real)
+		r = fail("--home-ro %s", given);
+	else if (!home_of(p, real) || strcmp(real, home_of(p, real)) == 0)
+		r = failx("--home-ro %s: not inside your home directory", given);
+	else
+		add_tree(p, xstrdup(real));
+	free(given);
+	if (r < 0)
+		free(real);
+	return r;
+}
+
+static bool is_credential(const struct plan *p, const char *path, const char **which)
+{
+	const char *home = home_of(p, path);
+	for (size_t i = 0; home && i < sizeof credential_paths / sizeof *credential_paths; i++) {
+		char *cred = xasprintf("%s/%s", home, credential_paths[i]);
+		bool inside = !strchr(cred, '*') && is_within(path, cred);
+		free(cred);
+		if (inside) {
+			*which = credential_paths[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+static void mask_matches(struct plan *p, const char *tree, const char *pattern)
+{
+	glob_t g;
+	if (glob(pattern, GLOB_NOSORT, NULL, &g) != 0)
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		struct stat st;
+		const char *m = g.gl_pathv[i];
+		if (is_within(m, tree) && lstat(m, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
+			push_op(p, MOUNT_MASK, NULL, xstrdup(m));
+	}
+	globfree(&g);
+}
+
+/* Bind each tree read-only, then cover the credentials inside it. */
+static int show_trees(struct plan *p)
+{
+	for (size_t t = 0; t < p->n_trees; t++) {
+		const char *tree = p->trees[t], *which;
+		if (is_credential(p, tree, &which)) {
+			set_hint("to show it all the same, name it: --ro-bind %s", tree);
+			return failx("--hide-home: %s holds credentials (~/%s)", tree, which);
+		}
+		push_op(p, MOUNT_RO_BIND, xstrdup(tree), xstrdup(tree));
+		const char *home = home_of(p, tree);
+		for (size_t i = 0; i < sizeof credential_paths / sizeof *credential_paths; i++) {
+			char *cred = xasprintf("%s/%s", home, credential_paths[i]);
+			if (is_within(cred, tree) && strcmp(cred, tree) != 0)
+				mask_matches(p, tree, cred);
+			free(cred);
+		}
+		for (size_t i = 0; i < sizeof credential_names / sizeof *credential_names; i++) {
+			char *cred = xasprintf("%s/%s", tree, credential_names[i]);
+			mask_matches(p, tree, cred);
+			free(cred);
+		}
+	}
+	return 0;
+}
+
+static void hide_homes(struct plan *p)
+{
+	struct mount_op *op;
+	/* Everyone's homes: /home and /root empty (not the caller's own
+	 * cover, so 0755 and 0700 as they usually are). */
+	char *homes = realpath("/home", NULL); /* /home may lead elsewhere: /usr/home */
+	if (homes && strcmp(homes, "/") != 0 && is_dir(homes, false) && !home_of(p, homes))
+		push_op(p, MOUNT_TMPFS, NULL, homes);
+	else
+		free(homes);
+	if (is_dir("/root", false) && !home_of(p, "/root")) {
+		op = push_op(p, MOUNT_TMPFS, NULL, xstrdup("/root"));
+		op->mode = 0700;
+	}
+	for (size_t i = 0; i < p->n_homes; i++) {
+		op = push_op(p, MOUNT_TMPFS, NULL, xstrdup(p->homes[i]));
+		op->mode = 0700;
+		op->owner = true;
+	}
+}
+
+/* The steps go first, before every mount the options asked for. */
+static void prepend_ops(struct config *cfg, struct mount_op *ops, size_t n)
+{
+	if (!n)
+		return;
+	struct mount_op *all = xcalloc(n + cfg->n_mounts, sizeof *all);
+	memcpy(all, ops, n * sizeof *ops);
+	if (cfg->n_mounts)
+		memcpy(all + n, cfg->mounts, cfg->n_mounts * sizeof *all);
+	free(cfg->mounts);
+	cfg->mounts = all;
+	cfg->n_mounts += n;
+}
+
+static void append_ops(struct config *cfg, struct mount_op *ops, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		cfg->mounts = grow(cfg->mounts, &cfg->n_mounts, sizeof *cfg->mounts);
+		cfg->mounts[cfg->n_mounts - 1] = ops[i];
+	}
+}
+
+static int plan_hidden_home(struct plan *p)
+{
+	struct config *cfg = p->cfg;
+	char *pw = passwd_home(cfg->outer_uid);
+	add_home(p, getenv("HOME"));
+	add_home(p, pw);
+	free(pw);
+	hide_homes(p);
+	find_toolchains(p);
+	for (size_t i = 0; i < cfg->n_home_ro; i++) {
+		if (!p->n_homes)
+			return failx("--home-ro %s: no home directory of yours was found", cfg->home_ro[i]);
+		if (add_named_tree(p, p->homes[0], cfg->home_ro[i]) < 0)
+			return -1;
+	}
+	return show_trees(p);
+}
+
+/* A file of the work tree, which the command may have planted: not
+ * followed if a symlink, not waited on if a FIFO, at most size - 1 bytes.
+ * NULL when it is not a regular file. */
+static char *read_tree_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	ssize_t n = -1;
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		n = read_all(fd, buf, size - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The value of "key = value" on line, or NULL. */
+static char *line_value(char *line, const char *key, char sep)
+{
+	char *s = line + strspn(line, " \t");
+	size_t n = strlen(key);
+	if (strncmp(s, key, n) != 0)
+		return NULL;
+	s += n + strspn(s + n, " \t");
+	if (*s++ != sep)
+		return NULL;
+	s += strspn(s, " \t");
+	s[strcspn(s, "\r")] = '\0';
+	return *s ? s : NULL;
+}
+
+static void protect_path(struct plan *p, const char *path)
+{
+	for (size_t i = 0; i < p->n_ops; i++)
+		if (strcmp(p->ops[i].dst, path) == 0)
+			return;
+	push_op(p, MOUNT_RO_BIND, xstrdup(path), xstrdup(path));
+}
+
+/* dir/.git read-only, and the git directory it leads to when that is in the
+ * work tree too (a symlink, or a "gitdir:" file).  Only what a bind can
+ * take: real paths, no symlink on the way (open_source). */
+static void protect_repo(struct plan *p, const char *tree, const char *dir)
+{
+	char *git = xasprintf("%s/.git", dir), *real = NULL, buf[4096];
+	struct stat st;
+	if (lstat(git, &st) < 0)
+		goto out;
+	if (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))
+		protect_path(p, git);
+	if (S_ISLNK(st.st_mode)) {
+		real = realpath(git, NULL);
+	} else if (S_ISREG(st.st_mode) && read_tree_file(git, buf, sizeof buf)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		const char *to = line_value(buf, "gitdir", ':');
+		char *target = !to ? NULL : to[0] == '/' ? xstrdup(to) : xasprintf("%s/%s", dir, to);
+		real = target ? realpath(target, NULL) : NULL;
+		free(target);
+	}
+	if (real && is_within(real, tree) && strcmp(real, tree) != 0 && is_dir(real, false))
+		protect_path(p, real);
+out:
+	free(real);
+	free(git);
+}
+
+#define MAX_SUBMODULES 256
+
+/* The work tree's .git and those of the submodules its .gitmodules lists
+ * (git status goes into each, with the configuration found there). */
+static void plan_git(struct plan *p)
+{
+	const struct config *cfg = p->cfg;
+	const char *tree = NULL; /* --bind-cwd's bind, or the same by hand */
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		const struct mount_op *op = &cfg->mounts[i];
+		if (op->kind == MOUNT_BIND && op->src && strcmp(op->src, cfg->cwd) == 0 && strcmp(op->dst, cfg->cwd) == 0)
+			tree = op->src;
+	}
+	if (!tree)
+		return;
+	protect_repo(p, tree, tree);
+	static char text[1 << 16];
+	char *modules = xasprintf("%s/.gitmodules", tree);
+	bool found = read_tree_file(modules, text, sizeof text);
+	free(modules);
+	size_t n = 0;
+	for (char *save, *line = found ? strtok_r(text, "\n", &save) : NULL; line && n < MAX_SUBMODULES;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *sub = line_value(line, "path", '=');
+		if (!sub || sub[0] == '/' || strstr(sub, ".."))
+			continue;
+		char *dir = xasprintf("%s/%s", tree, sub), *real = realpath(dir, NULL);
+		if (real && strcmp(real, dir) == 0) {
+			protect_repo(p, tree, dir);
+			n++;
+		}
+		free(dir);
+		free(real);
+	}
+}
+
+int plan_home(struct config *cfg)
+{
+	struct plan p = { .cfg = cfg };
+	int r = 0;
+	/* Over a rootfs of its own the caller's home is not there to hide. */
+	bool host_root = strcmp(cfg->rootfs, "/") == 0 && !cfg->empty_root;
+	if (!cfg->hide_home && cfg->n_home_ro)
+		r = failx("--home-ro: only with --hide-home (without it, all of your home is visible)");
+	else if (cfg->hide_home && host_root)
+		r = plan_hidden_home(&p);
+	if (r == 0) {
+		prepend_ops(cfg, p.ops, p.n_ops);
+		p.n_ops = 0;
+		if (cfg->protect_git)
+			plan_git(&p);
+		append_ops(cfg, p.ops, p.n_ops);
+	} else {
+		for (size_t i = 0; i < p.n_ops; i++) {
+			free(p.ops[i].src);
+			free(p.ops[i].dst);
+		}
+	}
+	free(p.ops);
+	free_list(p.trees, p.n_trees);
+	for (size_t i = 0; i < p.n_homes; i++)
+		free(p.homes[i]);
+	return r;
+}

@@ -1,0 +1,284 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2016 # $ in single quotes: for the shell inside
+# The caller's home under --policy build and bats (--hide-home): nothing of
+# it but the work tree and the toolchains on PATH is visible, credentials
+# never, and the command gets a throwaway home of its own; the work tree's
+# .git is read-only under build (--protect-git).
+#
+# Most tests give sbx a home made for the test (HOME=$fake, a directory of
+# the test user's), with secrets and toolchains laid out as the tools lay
+# them out; one looks at the test user's real home from its passwd entry.
+
+load helpers
+
+setup_file() { sbx_setup_file; }
+teardown_file() { sbx_teardown_file; }
+
+setup() {
+	sbx_setup
+	fake=$(hostdir)
+	mkdir -p "$fake/src/proj" "$fake/.ssh" "$fake/.aws" "$fake/.gnupg"
+	echo SECRET-KEY >"$fake/.ssh/id_ed25519"
+	echo SECRET-AWS >"$fake/.aws/credentials"
+	echo 'machine example.com password SECRET-NETRC' >"$fake/.netrc"
+	echo '//registry.npmjs.org/:_authToken=SECRET-NPM' >"$fake/.npmrc"
+	echo 'echo pwned' >"$fake/.bashrc"
+	proj=$fake/src/proj
+}
+
+# in_home [SBX_OPTIONS...] -- COMMAND...: sbx from the work tree, with the
+# made-up home as HOME and its toolchains first on PATH.
+in_home() {
+	run --separate-stderr env -C "$proj" HOME="$fake" \
+		PATH="$fake/.cargo/bin:$fake/.local/bin:$fake/go/bin:$fake/.nvm/versions/node/v20.0.0/bin:$fake/bin:$PATH" \
+		timeout -k 5 "$SBX_TIMEOUT" "$SBX" "$@" </dev/null
+}
+
+# tool FILE TEXT: an executable script printing TEXT and the file named
+# after it ("$(dirname "$0")/../share/x" and the like), as toolchains do
+tool() {
+	mkdir -p "$(dirname "$1")"
+	printf '#!/bin/sh\necho %s\n%s\n' "$2" "${3:-}" >"$1"
+	chmod 755 "$1"
+}
+
+make_toolchains() {
+	# rustup: the cargo in ~/.cargo/bin is a proxy that reads ~/.rustup
+	mkdir -p "$fake/.rustup/toolchains/stable/bin"
+	tool "$fake/.rustup/toolchains/stable/bin/cargo" real-cargo
+	tool "$fake/.cargo/bin/cargo" cargo-proxy 'exec "$HOME/.rustup/toolchains/stable/bin/cargo"'
+	echo '[registry]\ntoken = "SECRET-CARGO"' >"$fake/.cargo/credentials.toml"
+	mkdir -p "$fake/.cargo/registry/cache"
+	echo crate >"$fake/.cargo/registry/cache/dep.crate"
+	# pip --user: ~/.local/bin and ~/.local/lib
+	tool "$fake/.local/bin/pytool" pytool 'cat "$HOME/.local/lib/python3/site-packages/mod.py"'
+	mkdir -p "$fake/.local/lib/python3/site-packages" "$fake/.local/share/keyrings" "$fake/.local/share/app"
+	echo 'print(1)' >"$fake/.local/lib/python3/site-packages/mod.py"
+	echo SECRET-KEYRING >"$fake/.local/share/keyrings/login.keyring"
+	echo private >"$fake/.local/share/app/history"
+	# go: ~/go/bin and the module cache in ~/go/pkg/mod
+	tool "$fake/go/bin/gotool" gotool 'cat "$HOME/go/pkg/mod/example.com/m/go.mod"'
+	mkdir -p "$fake/go/pkg/mod/example.com/m"
+	echo 'module example.com/m' >"$fake/go/pkg/mod/example.com/m/go.mod"
+	# nvm: node's prefix, with npm's global npmrc in it
+	tool "$fake/.nvm/versions/node/v20.0.0/bin/node" node 'cat "$(dirname "$0")/../lib/node_modules/npm/package.json"'
+	mkdir -p "$fake/.nvm/versions/node/v20.0.0/lib/node_modules/npm" "$fake/.nvm/versions/node/v20.0.0/etc"
+	echo '{"name":"npm"}' >"$fake/.nvm/versions/node/v20.0.0/lib/node_modules/npm/package.json"
+	echo '//registry.npmjs.org/:_authToken=SECRET-NVM' >"$fake/.nvm/versions/node/v20.0.0/etc/npmrc"
+	# ~/bin as a link into a dotfiles checkout
+	tool "$fake/dotfiles/bin/mine" mine
+	ln -s dotfiles/bin "$fake/bin"
+}
+
+# ------------------------------------------------------------ the home ----
+
+@test "build: the home's secrets and rc files are not visible" {
+	in_home --policy build -- /bin/sh -c '
+		for f in .ssh/id_ed25519 .aws/credentials .netrc .npmrc .bashrc; do
+			cat "$HOME/$f" 2>/dev/null && echo "READ $f"
+		done
+		ls -A "$HOME"'
+	assert_success
+	refute_output --partial SECRET
+	refute_output --partial READ
+	refute_output --partial pwned
+	# what is left is the way down to the work tree
+	assert_output src
+}
+
+@test "build: the command gets a writable throwaway home of its own, gone at the end" {
+	in_home --policy build -- /bin/sh -c '
+		echo "$HOME"; stat -c "%u %a" "$HOME"
+		mkdir -p "$HOME/.cache/x" "$HOME/.cargo" && echo data >"$HOME/.cache/x/f" && echo written
+		echo evil >>"$HOME/.bashrc"'
+	assert_success
+	assert_line --index 0 "$fake"
+	assert_line --index 1 "$(id -u) 700"
+	assert_line --index 2 written
+	[[ ! -e $fake/.cache/x ]] || fail "a write to the throwaway home reached the host"
+	assert_equal "$(cat "$fake/.bashrc")" 'echo pwned'
+}
+
+@test "build: the work tree inside the home is there and writable" {
+	echo source >"$proj/main.c"
+	in_home --policy build -- /bin/sh -c 'pwd; cat main.c; echo out >main.o'
+	assert_success
+	assert_output "$proj"$'\n'source
+	assert_equal "$(cat "$proj/main.o")" out
+}
+
+@test "build: other homes, /root and the caller's own home by passwd are hidden" {
+	local pw
+	pw=$(getent passwd "$(id -u)" | cut -d: -f6)
+	in_home --policy build -- /bin/sh -c 'ls -A /home /root 2>&1; ls -A "$1" 2>&1' _ "$pw"
+	assert_success
+	# /home holds at most the empty mount point of the caller's own
+	# passwd home; nothing of anyone's files
+	local line
+	for line in "${lines[@]}"; do
+		case $line in
+		/home: | /root: | "" | "$(basename "$pw")" | *"No such file"* | *"Permission denied"*) ;;
+		*) fail "$(printf 'a home is visible: %s\nall:\n%s' "$line" "$output")" ;;
+		esac
+	done
+}
+
+@test "bats: the home is hidden as under build" {
+	in_home --policy bats -- /bin/sh -c 'cat "$HOME/.ssh/id_ed25519" 2>&1; ls -A "$HOME"'
+	assert_success
+	refute_output --partial SECRET
+}
+
+@test "the default policy keeps the home visible, read-only; --show-home undoes build's" {
+	in_home -- cat "$fake/.bashrc"
+	assert_success
+	assert_output 'echo pwned'
+	in_home --policy build --show-home -- cat "$fake/.bashrc"
+	assert_success
+	assert_output 'echo pwned'
+}
+
+# ---------------------------------------------------------- toolchains ----
+
+@test "build: toolchains on PATH in the home run (rustup, pip --user, go, nvm, a linked ~/bin)" {
+	make_toolchains
+	in_home --policy build -- /bin/sh -c 'cargo; pytool; gotool; node; mine'
+	assert_success
+	assert_output "$(printf '%s\n' cargo-proxy real-cargo pytool 'print(1)' gotool 'module example.com/m' node '{"name":"npm"}' mine)"
+}
+
+@test "build: toolchain directories are read-only, the cargo registry readable" {
+	make_toolchains
+	in_home --policy build -- /bin/sh -c '
+		cat "$HOME/.cargo/registry/cache/dep.crate"
+		touch "$HOME/.cargo/bin/x" 2>/dev/null && echo WROTE-cargo
+		touch "$HOME/.local/bin/x" 2>/dev/null && echo WROTE-local
+		touch "$HOME/go/bin/x" 2>/dev/null && echo WROTE-go
+		true'
+	assert_success
+	assert_output crate
+	[[ ! -e $fake/.cargo/bin/x && ! -e $fake/.local/bin/x && ! -e $fake/go/bin/x ]] || fail "wrote into a toolchain"
+}
+
+@test "build: credentials inside toolchain trees stay hidden" {
+	make_toolchains
+	in_home --policy build -- /bin/sh -c '
+		cat "$HOME/.cargo/credentials.toml" "$HOME/.nvm/versions/node/v20.0.0/etc/npmrc" \
+			"$HOME/.local/share/keyrings/login.keyring" "$HOME/.local/share/app/history" 2>/dev/null
+		echo done'
+	assert_success
+	refute_output --partial SECRET
+	refute_output --partial private
+	assert_output done
+}
+
+@test "--home-ro shows more of the home, read-only, credentials still hidden" {
+	mkdir -p "$fake/.m2/repository"
+	echo jar >"$fake/.m2/repository/a.jar"
+	echo '<password>SECRET-M2</password>' >"$fake/.m2/settings.xml"
+	in_home --policy build --home-ro .m2 -- /bin/sh -c '
+		cat "$HOME/.m2/repository/a.jar" "$HOME/.m2/settings.xml"
+		touch "$HOME/.m2/x" 2>/dev/null && echo WROTE; true'
+	assert_success
+	assert_output jar
+}
+
+@test "--home-ro refuses a credential directory, naming the explicit way" {
+	in_home --policy build --home-ro .ssh -- /bin/true
+	[[ $status == 125 ]] || fail "exit $status, want 125"
+	assert_sbx_error
+	assert_equal "${stderr_lines[0]}" "sbx: --hide-home: $fake/.ssh holds credentials (~/.ssh)"
+	assert_equal "${stderr_lines[1]}" "hint: to show it all the same, name it: --ro-bind $fake/.ssh"
+}
+
+@test "--home-ro of a missing path, and without --hide-home, are errors" {
+	in_home --policy build --home-ro .nothing -- /bin/true
+	[[ $status == 125 ]] || fail "exit $status, want 125"
+	assert_sbx_error
+	[[ ${stderr_lines[0]} == "sbx: --home-ro $fake/.nothing: No such file or directory" ]] || fail "$stderr"
+	in_home --home-ro .m2 -- /bin/true
+	[[ $status == 125 ]] || fail "exit $status, want 125"
+	assert_sbx_error
+}
+
+@test "a bind named by the user still shows what the home hides" {
+	in_home --policy build --ro-bind "$fake/.aws" -- cat "$fake/.aws/credentials"
+	assert_success
+	assert_output SECRET-AWS
+}
+
+# ---------------------------------------------------------------- .git ----
+
+@test "build: the work tree's .git is read-only, the tree writable" {
+	git -C "$proj" init -q
+	in_home --policy build -- /bin/sh -c '
+		echo "[core] fsmonitor = evil" >>.git/config 2>/dev/null && echo WROTE-config
+		echo evil >.git/hooks/pre-commit 2>/dev/null && echo WROTE-hook
+		echo ok >file && echo tree-ok'
+	assert_success
+	assert_output tree-ok
+	[[ ! -e $proj/.git/hooks/pre-commit ]] || fail "a hook was written"
+	run grep -c fsmonitor "$proj/.git/config"
+	assert_output 0
+}
+
+@test "build: a submodule's .git file is read-only too" {
+	mkdir -p "$proj/sub"
+	printf '[submodule "sub"]\n\tpath = sub\n\turl = x\n' >"$proj/.gitmodules"
+	echo 'gitdir: ../.git/modules/sub' >"$proj/sub/.git"
+	in_home --policy build -- /bin/sh -c 'echo "gitdir: /tmp/evil" >sub/.git 2>/dev/null && echo WROTE; cat sub/.git'
+	assert_success
+	assert_output 'gitdir: ../.git/modules/sub'
+}
+
+@test "--writable-git lifts build's read-only .git" {
+	git -C "$proj" init -q
+	in_home --policy build --writable-git -- /bin/sh -c 'echo "# note" >>.git/config && echo wrote'
+	assert_success
+	assert_output wrote
+}
+
+@test "build: --print-policy says hide-home and protect-git" {
+	in_home --policy build --home-ro .m2 --print-policy
+	assert_success
+	assert_line hide-home
+	assert_line 'home-ro .m2'
+	assert_line protect-git
+}
+
+@test "build: a .git that leads elsewhere in the work tree protects where it leads" {
+	git -C "$proj" init -q
+	mv "$proj/.git" "$proj/gitdir"
+	ln -s gitdir "$proj/.git"
+	mkdir -p "$proj/wt"
+	echo "gitdir: ../gitdir" >"$proj/wt/.git"
+	printf '[submodule "wt"]\n\tpath = wt\n' >"$proj/.gitmodules"
+	in_home --policy build -- /bin/sh -c '
+		echo evil >gitdir/hooks/pre-commit 2>/dev/null && echo WROTE-hook
+		echo "gitdir: /tmp/x" >wt/.git 2>/dev/null && echo WROTE-file
+		echo ok'
+	assert_success
+	assert_output ok
+}
+
+@test "build: a .gitmodules the last run left as a FIFO or a link is not waited on nor followed" {
+	mkfifo "$proj/.gitmodules"
+	in_home --policy build -- /bin/echo started
+	assert_success
+	assert_output started
+	rm "$proj/.gitmodules"
+	ln -s /dev/zero "$proj/.gitmodules"
+	in_home --policy build -- /bin/echo started
+	assert_success
+	assert_output started
+}
+
+@test "build: a PATH entry inside a credential directory is not shown" {
+	mkdir -p "$fake/.config/gh/bin"
+	tool "$fake/.config/gh/bin/ghtool" ghtool
+	echo 'oauth_token: SECRET-GH' >"$fake/.config/gh/hosts.yml"
+	run --separate-stderr env -C "$proj" HOME="$fake" PATH="$fake/.config/gh/bin:$PATH" \
+		timeout -k 5 "$SBX_TIMEOUT" "$SBX" --policy build -- /bin/sh -c 'cat "$HOME/.config/gh/hosts.yml" 2>/dev/null; echo done' </dev/null
+	assert_success
+	assert_output done
+}
