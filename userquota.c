@@ -37,17 +37,16 @@ void user_quotas_read(struct config *cfg)
 	struct dirent *e;
 	while ((e = readdir(d)) && cfg->n_user_quotas < MAX_USER_QUOTAS) {
 		struct user_quota *q = &cfg->user_quotas[cfg->n_user_quotas];
-		char path[sizeof USER_SYSCTLS + sizeof q->name], text[32], *end;
-		if (strncmp(e->d_name, "max_", 4) != 0 || strlen(e->d_name) >= sizeof q->name)
-			continue;
-		snprintf(path, sizeof path, USER_SYSCTLS "/%s", e->d_name);
-		if (read_small_file(path, text, sizeof text) < 0)
+		char text[32], *end;
+		size_t len = strlen(e->d_name);
+		if (strncmp(e->d_name, "max_", 4) != 0 || len >= sizeof q->name ||
+		    read_small_file_at(dirfd(d), e->d_name, text, sizeof text) < 0)
 			continue;
 		errno = 0;
 		long long v = strtoll(text, &end, 10);
 		if (errno || end == text || v < 0)
 			continue;
-		snprintf(q->name, sizeof q->name, "%s", e->d_name);
+		memcpy(q->name, e->d_name, len + 1);
 		q->max = v / 2;
 		cfg->n_user_quotas++;
 	}
