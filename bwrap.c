@@ -47,11 +47,22 @@ extern char **environ;
 /* The version of bubblewrap whose command line this follows. */
 #define BWRAP_VERSION "0.8.0"
 
+/* A command run as /proc/self/exe in bubblewrap mode is sbx itself, run
+ * again by a caller that nests bubblewrap in bubblewrap (bubblewrap's own
+ * tests do): the name it was invoked by is lost, so the outer sbx says it
+ * in the environment, and the inner one takes the word out. */
+#define SELF_MARK "SBX_BWRAP_SELF"
+#define SELF_EXE "/proc/self/exe"
+
 bool bwrap_invoked(int argc, char **argv)
 {
 	const char *slash = argv[0] ? strrchr(argv[0], '/') : NULL;
 	const char *base = slash ? slash + 1 : argv[0];
-	return (base && strcmp(base, "bwrap") == 0) || (argc > 1 && strcmp(argv[1], "--bwrap") == 0);
+	const char *mark = getenv(SELF_MARK);
+	bool self = mark && argv[0] && strcmp(argv[0], SELF_EXE) == 0 && strcmp(mark, "1") == 0;
+	if (mark)
+		unsetenv(SELF_MARK);
+	return self || (base && strcmp(base, "bwrap") == 0) || (argc > 1 && strcmp(argv[1], "--bwrap") == 0);
 }
 
 /* As bubblewrap: the first line names the program as it was invoked
@@ -122,11 +133,29 @@ static int read_fd_contents(int fd, char **out, size_t *len)
 	return 0;
 }
 
+/* An fd argument: a number, in bubblewrap's words when it is none; and
+ * open (bubblewrap finds out later, or never). */
+static int fd_number(const char *text, int *out)
+{
+	char *end;
+	errno = 0;
+	long fd = strtol(text, &end, 10);
+	if (!text[0] || *end || errno || fd < 0 || fd > INT_MAX)
+		return failx("Invalid fd: %s", text);
+	*out = (int)fd;
+	return 0;
+}
+
+static int bwrap_fd(const char *opt, const char *text, int *out)
+{
+	return fd_number(text, out) < 0 ? -1 : parse_fd(opt, text, out);
+}
+
 /* Read an fd to its end and close it, as bubblewrap does with data fds. */
 static int slurp_fd(const char *opt, const char *text, char **data, size_t *len)
 {
 	int fd;
-	if (parse_fd(opt, text, &fd) < 0)
+	if (bwrap_fd(opt, text, &fd) < 0)
 		return -1;
 	int r = read_fd_contents(fd, data, len);
 	if (r < 0)
@@ -135,7 +164,13 @@ static int slurp_fd(const char *opt, const char *text, char **data, size_t *len)
 	return r;
 }
 
-/* --args FD: NUL-separated words, inserted in place of "--args FD". */
+/* Where the words of an --args FD end.  bubblewrap parses them on their
+ * own: an option there takes its arguments from there only, and a word
+ * that is no option (or "--") ends them, the rest of them unused. */
+static char args_end[] = "";
+
+/* --args FD: NUL-separated words, inserted in place of "--args FD", then
+ * args_end. */
 static int splice_args(struct words *ws, const char *fdtext)
 {
 	char *data;
@@ -149,10 +184,11 @@ static int splice_args(struct words *ws, const char *fdtext)
 	if (len && data[len - 1] != '\0')
 		count++;
 	size_t rest = ws->n - ws->i;
-	char **w = own(ws, xcalloc(count + rest + 1, sizeof *w));
+	char **w = own(ws, xcalloc(count + 1 + rest + 1, sizeof *w));
 	size_t m = 0;
 	for (size_t k = 0; k < len; k += strlen(data + k) + 1)
 		w[m++] = own(ws, xstrdup(data + k));
+	w[m++] = args_end;
 	memcpy(w + m, ws->w + ws->i, rest * sizeof *w);
 	free(data);
 	/* The words already read stay valid until parsing ends (the config
@@ -165,6 +201,14 @@ static int splice_args(struct words *ws, const char *fdtext)
 
 /* ---- building the config ----------------------------------------------- */
 
+/* Options that bubblewrap takes once: given again, it warns that only the
+ * last one counts. */
+static const char *const last_wins[] = {
+	"--uid", "--gid", "--hostname", "--chdir", "--seccomp", "--sync-fd", "--block-fd",
+	"--userns-block-fd", "--info-fd", "--json-status-fd", "--exec-label", "--file-label",
+};
+#define N_LAST_WINS (sizeof last_wins / sizeof *last_wins)
+
 struct pending {
 	int perms;          /* --perms for the next operation, or -1 */
 	long long size;     /* --size for the next operation, or 0 */
@@ -173,6 +217,7 @@ struct pending {
 	bool have_add_seccomp;
 	bool unshare_user, unshare_user_try, unshare_uts, unshare_pid;
 	bool unshare_net_all; /* --unshare-all without --share-net */
+	unsigned seen[N_LAST_WINS]; /* how often each of last_wins was given */
 	char **overlay_srcs;  /* --overlay-src paths waiting for their overlay, in order */
 	size_t n_overlay_srcs;
 };
@@ -195,7 +240,7 @@ static struct mount_op *add_op(struct config *cfg, enum mount_kind kind, char *s
 
 /* Bind sources are host paths, symlinks followed (as bubblewrap does);
  * the -try forms skip a source that does not exist. */
-static int add_bind_op(struct config *cfg, enum mount_kind kind, bool optional, const char *opt, char **a)
+static int add_bind_op(struct config *cfg, enum mount_kind kind, bool optional, char **a)
 {
 	char *src = realpath(a[0], NULL);
 	bool follow = false;
@@ -209,7 +254,7 @@ static int add_bind_op(struct config *cfg, enum mount_kind kind, bool optional, 
 	} else if (!src) {
 		if (optional && (errno == ENOENT || errno == ENOTDIR))
 			return 0;
-		return fail("%s: can't find source path %s", opt, a[0]);
+		return fail("Can't find source path %s", a[0]);
 	}
 	struct mount_op *op = add_op(cfg, kind, src, a[1]);
 	op->optional = optional;
@@ -229,13 +274,13 @@ static void add_int(int **list, size_t *n, int v)
 static int add_bind_fd_op(struct config *cfg, enum mount_kind kind, const char *opt, char **a)
 {
 	int fd;
-	if (parse_fd(opt, a[0], &fd) < 0)
+	if (bwrap_fd(opt, a[0], &fd) < 0)
 		return -1;
 	char link[64];
 	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
 	char *src = realpath(link, NULL);
 	if (!src)
-		return fail("%s: can't find source path %s", opt, link);
+		return fail("Can't find source path %s", link);
 	struct mount_op *op = add_op(cfg, kind, src, a[1]);
 	op->by_fd = true;
 	op->src_fd = fd;
@@ -253,7 +298,7 @@ static int add_overlay_op(struct config *cfg, struct pending *p, const char *o, 
 		return failx("%s requires at least %s --overlay-src", o, need == 2 ? "two" : "one");
 	char *upper = NULL, *work = NULL;
 	if (rw && (!(upper = realpath(a[0], NULL)) || !(work = realpath(a[1], NULL)))) {
-		fail("%s: can't find source path %s", o, upper ? a[1] : a[0]);
+		fail("Can't find source path %s", upper ? a[1] : a[0]);
 		free(upper);
 		return -1;
 	}
@@ -296,13 +341,16 @@ static int parse_octal(const char *opt, const char *text, int *out)
 	return 0;
 }
 
-static int parse_cap(const char *opt, const char *name, unsigned long long *mask)
+static int parse_cap(const char *name, unsigned long long *mask)
 {
 	if (strcasecmp(name, "ALL") == 0) {
 		*mask = ~0ULL;
 		return 0;
 	}
-	const char *bare = strncasecmp(name, "CAP_", 4) == 0 ? name + 4 : name;
+	/* bubblewrap takes only full names (CAP_CHOWN, cap_chown), not CHOWN */
+	if (strncasecmp(name, "CAP_", 4) != 0)
+		return failx("unknown cap: %s", name);
+	const char *bare = name + 4;
 	char lower[64];
 	size_t k = 0;
 	for (; bare[k] && k < sizeof lower - 1; k++)
@@ -310,7 +358,7 @@ static int parse_cap(const char *opt, const char *name, unsigned long long *mask
 	lower[k] = '\0';
 	int cap = capng_name_to_capability(lower);
 	if (cap < 0 || cap >= 64)
-		return failx("%s: unknown capability %s", opt, name);
+		return failx("unknown cap: %s", name);
 	*mask = 1ULL << cap;
 	return 0;
 }
@@ -328,10 +376,18 @@ static int add_seccomp_program(struct config *cfg, const char *opt, const char *
 {
 	char *data;
 	size_t len;
-	if (slurp_fd(opt, fdtext, &data, &len) < 0)
+	int fd;
+	if (fd_number(fdtext, &fd) < 0)
 		return -1;
+	if (read_fd_contents(fd, &data, &len) < 0) /* a closed fd too: EBADF */
+		return fail("Can't read seccomp data");
+	close(fd);
 	/* struct sock_filter is 8 bytes; the kernel takes at most 4096. */
-	if (len == 0 || len % 8 != 0 || len / 8 > 4096) {
+	if (len % 8 != 0) {
+		free(data);
+		return failx("Invalid seccomp data, must be multiple of 8");
+	}
+	if (len / 8 > 4096) { /* empty: the kernel says EINVAL when it is loaded, as with bubblewrap */
 		free(data);
 		return failx("%s: the data is not a seccomp BPF program (%zu bytes)", opt, len);
 	}
@@ -345,6 +401,7 @@ static void set_bwrap_defaults(struct config *cfg)
 	char *cwd = getcwd(NULL, 0);
 	cfg->cwd = cwd ? cwd : xstrdup("/");
 	cfg->rootfs = xstrdup("/"); /* unused: the root is an empty tmpfs */
+	set_program_name("bwrap");
 	cfg->outer_uid = cfg->uid = getuid();
 	cfg->outer_gid = cfg->gid = getgid();
 	cfg->net = NET_HOST;
@@ -358,6 +415,7 @@ static void set_bwrap_defaults(struct config *cfg)
 	cfg->no_new_session = cfg->no_pty = true;
 	cfg->inherit_env = cfg->inherit_fds = true;
 	cfg->set_pwd = true;
+	cfg->cwd_home_fallback = true;
 	cfg->init_visible = true;
 	cfg->block_tiocsti = true;
 	cfg->error_exit = 1;
@@ -379,17 +437,17 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 {
 	/* Mounts and files, in order. */
 	if (!strcmp(o, "--bind") || !strcmp(o, "--bind-try"))
-		return add_bind_op(cfg, MOUNT_BIND, o[6] == '-', o, a);
+		return add_bind_op(cfg, MOUNT_BIND, o[6] == '-', a);
 	if (!strcmp(o, "--ro-bind") || !strcmp(o, "--ro-bind-try"))
-		return add_bind_op(cfg, MOUNT_RO_BIND, o[9] == '-', o, a);
+		return add_bind_op(cfg, MOUNT_RO_BIND, o[9] == '-', a);
 	if (!strcmp(o, "--dev-bind") || !strcmp(o, "--dev-bind-try"))
-		return add_bind_op(cfg, MOUNT_DEV_BIND, o[10] == '-', o, a);
+		return add_bind_op(cfg, MOUNT_DEV_BIND, o[10] == '-', a);
 	if (!strcmp(o, "--bind-fd") || !strcmp(o, "--ro-bind-fd"))
 		return add_bind_fd_op(cfg, o[2] == 'r' ? MOUNT_RO_BIND : MOUNT_BIND, o, a);
 	if (!strcmp(o, "--overlay-src")) {
 		char *src = realpath(a[0], NULL);
 		if (!src)
-			return fail("--overlay-src: can't find source path %s", a[0]);
+			return fail("Can't find source path %s", a[0]);
 		p->overlay_srcs = grow(p->overlay_srcs, &p->n_overlay_srcs, sizeof *p->overlay_srcs);
 		p->overlay_srcs[p->n_overlay_srcs - 1] = src;
 		return 0;
@@ -464,10 +522,10 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 	if (!strcmp(o, "--unshare-user"))
 		return p->unshare_user = true, 0;
 	if (!strcmp(o, "--unshare-user-try"))
-		return p->unshare_user = p->unshare_user_try = true, 0;
+		return p->unshare_user_try = true, 0;
 	if (!strcmp(o, "--userns") || !strcmp(o, "--userns2") || !strcmp(o, "--pidns")) {
 		int *fd = o[2] == 'p' ? &cfg->pidns_fd : o[8] == '2' ? &cfg->userns2_fd : &cfg->userns_fd;
-		if (parse_fd(o, a[0], fd) < 0)
+		if (bwrap_fd(o, a[0], fd) < 0)
 			return -1;
 		add_int(&cfg->close_fds, &cfg->n_close_fds, *fd); /* used before the command starts */
 		return 0;
@@ -485,7 +543,7 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 	if (!strcmp(o, "--unshare-all")) {
 		cfg->share_ns = 0;
 		cfg->net = NET_NONE;
-		p->unshare_user = p->unshare_user_try = p->unshare_uts = p->unshare_pid = true;
+		p->unshare_user_try = p->unshare_uts = p->unshare_pid = true; /* -try: as bubblewrap */
 		return 0;
 	}
 	if (!strcmp(o, "--share-net"))
@@ -534,7 +592,7 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 	}
 	if (!strcmp(o, "--cap-add") || !strcmp(o, "--cap-drop")) {
 		unsigned long long mask = 0;
-		if (parse_cap(o, a[0], &mask) < 0)
+		if (parse_cap(a[0], &mask) < 0)
 			return -1;
 		if (o[6] == 'a')
 			cfg->cap_add |= mask;
@@ -543,10 +601,11 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 		return 0;
 	}
 	if (!strcmp(o, "--seccomp")) {
+		if (p->have_add_seccomp)
+			return failx("--seccomp cannot be combined with --add-seccomp-fd");
 		if (add_seccomp_program(cfg, o, a[0]) < 0)
 			return -1;
-		if (p->have_seccomp) { /* as bubblewrap: the last one counts */
-			fprintf(stderr, "sbx: Only the last --seccomp option will take effect\n");
+		if (p->have_seccomp) { /* as bubblewrap: the last one counts (parse_words warned) */
 			struct bpf_program *last = &cfg->bpf_programs[--cfg->n_bpf_programs];
 			free(cfg->bpf_programs[p->seccomp_index].insns);
 			cfg->bpf_programs[p->seccomp_index] = *last;
@@ -556,8 +615,11 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 		p->seccomp_index = cfg->n_bpf_programs - 1;
 		return 0;
 	}
-	if (!strcmp(o, "--add-seccomp-fd"))
+	if (!strcmp(o, "--add-seccomp-fd")) {
+		if (p->have_seccomp)
+			return failx("--add-seccomp-fd cannot be combined with --seccomp");
 		return p->have_add_seccomp = true, add_seccomp_program(cfg, o, a[0]);
+	}
 	if (!strcmp(o, "--new-session"))
 		return cfg->no_new_session = false, 0;
 	if (!strcmp(o, "--die-with-parent"))
@@ -569,16 +631,21 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 
 	/* File descriptors. */
 	if (!strcmp(o, "--sync-fd")) {
-		int fd; /* inherited like every fd: it closes when the sandbox ends */
-		return parse_fd(o, a[0], &fd);
+		/* sbx holds it open until it exits; the sandbox does not get it,
+		 * so its end is sbx's end, not the command's (as bubblewrap). */
+		int fd;
+		if (bwrap_fd(o, a[0], &fd) < 0)
+			return -1;
+		add_int(&cfg->close_fds, &cfg->n_close_fds, fd);
+		return 0;
 	}
 	if (!strcmp(o, "--block-fd"))
-		return parse_fd(o, a[0], &cfg->block_fd);
+		return bwrap_fd(o, a[0], &cfg->block_fd);
 	if (!strcmp(o, "--userns-block-fd"))
-		return parse_fd(o, a[0], &cfg->userns_block_fd);
+		return bwrap_fd(o, a[0], &cfg->userns_block_fd);
 	if (!strcmp(o, "--info-fd") || !strcmp(o, "--json-status-fd")) {
 		int fd;
-		if (parse_fd(o, a[0], &fd) < 0)
+		if (bwrap_fd(o, a[0], &fd) < 0)
 			return -1;
 		/* Neither reaches the sandbox: init closes both first thing. */
 		*(o[2] == 'i' ? &cfg->info_fd : &cfg->json_status_fd) = fd;
@@ -626,8 +693,8 @@ static int check_combinations(const struct config *cfg, const struct pending *p)
 		return failx("--userns-block-fd requires --info-fd");
 	if (cfg->as_pid_1 && cfg->n_lock_files)
 		return failx("Specifying --as-pid-1 and --lock-file is not permitted");
-	if (cfg->userns_fd >= 0 && p->unshare_user)
-		return failx("--userns not compatible --unshare-user%s", p->unshare_user_try ? "-try" : "");
+	if (cfg->userns_fd >= 0 && (p->unshare_user || p->unshare_user_try))
+		return failx("--userns not compatible --unshare-user%s", p->unshare_user ? "" : "-try");
 	if (cfg->disable_userns && !p->unshare_user)
 		return failx("--disable-userns requires --unshare-user");
 	if (cfg->disable_userns && cfg->userns_block_fd >= 0)
@@ -636,20 +703,47 @@ static int check_combinations(const struct config *cfg, const struct pending *p)
 	 * it; a joined one (--userns) is checked in the sandbox. */
 	if (cfg->assert_userns_disabled && !cfg->disable_userns && cfg->userns_fd < 0)
 		return failx("creation of new user namespaces was not disabled as requested");
-	if (p->have_seccomp && p->have_add_seccomp)
-		return failx("--seccomp cannot be combined with --add-seccomp-fd");
 	return 0;
+}
+
+/* The user namespaces as bubblewrap lays them out for a caller other than
+ * root: with --dev (for its devpts) the caller is 0 in the sandbox's
+ * namespace, and the command's ids come in a second one nested in it; so
+ * with --disable-userns.  Observable, and used: the namespace left at a
+ * path inside (Flatpak binds /proc/self/ns/user to /run/.userns before
+ * the nesting) is the parent of the command's, which a sub-sandbox
+ * (--userns2) can enter. */
+static void plan_user_namespaces(struct config *cfg)
+{
+	bool dev = false;
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		dev |= cfg->mounts[i].kind == MOUNT_DEV;
+	bool ours = cfg->userns_fd < 0 && cfg->userns_block_fd < 0; /* sbx makes it and writes its maps */
+	cfg->outer_ids_root = ours && dev && cfg->outer_uid != 0 && (cfg->uid != 0 || cfg->gid != 0);
+	cfg->nest_userns = ours && (cfg->outer_ids_root || cfg->disable_userns);
 }
 
 static int parse_words(struct config *cfg, struct words *ws, struct pending *p)
 {
 	if (ws->n > 1 && strcmp(ws->w[1], "--bwrap") == 0)
 		ws->i = 2;
-	while (ws->i < ws->n && strncmp(ws->w[ws->i], "--", 2) == 0) {
+	while (ws->i < ws->n) {
 		const char *o = ws->w[ws->i];
-		if (strcmp(o, "--") == 0) {
+		if (o == args_end) {
 			ws->i++;
-			break;
+			continue;
+		}
+		bool from_fd = false; /* o is one of an --args FD's words */
+		for (size_t k = ws->i; k < ws->n && !from_fd; k++)
+			from_fd = ws->w[k] == args_end;
+		if (strcmp(o, "--") == 0 || strncmp(o, "--", 2) != 0) {
+			if (!from_fd) {
+				ws->i += strcmp(o, "--") == 0;
+				break;
+			}
+			while (ws->w[ws->i] != args_end) /* the rest of the fd's words */
+				ws->i++;
+			continue;
 		}
 		if (strcmp(o, "--help") == 0) {
 			print_bwrap_usage(stdout, ws->w[0]);
@@ -672,10 +766,18 @@ static int parse_words(struct config *cfg, struct words *ws, struct pending *p)
 		for (size_t k = 0; k < sizeof bwrap_options / sizeof *bwrap_options; k++)
 			if (strcmp(o, bwrap_options[k].name) == 0)
 				nargs = bwrap_options[k].nargs;
+		for (size_t k = 0; k < N_LAST_WINS && nargs >= 0; k++)
+			if (strcmp(o, last_wins[k]) == 0 && p->seen[k]++)
+				print_warning("Only the last %s option will take effect", o);
 		if (nargs < 0)
 			return failx("Unknown option %s", o);
-		if (ws->n - ws->i - 1 < (size_t)nargs)
-			return failx("%s takes %d argument%s", o, nargs, nargs == 1 ? "" : "s");
+		bool short_of_args = ws->n - ws->i - 1 < (size_t)nargs;
+		for (int k = 1; k <= nargs && !short_of_args; k++)
+			short_of_args = ws->w[ws->i + (size_t)k] == args_end;
+		if (short_of_args) {
+			static const char *const counts[] = { "", "one argument", "two arguments", "three arguments" };
+			return failx("%s takes %s", o, counts[nargs]);
+		}
 		/* A --perms or --size applies to the option right after it. */
 		bool modifier = !strcmp(o, "--perms") || !strcmp(o, "--size");
 		if (!modifier && (p->perms >= 0 || p->size) &&
@@ -692,6 +794,7 @@ static int parse_words(struct config *cfg, struct words *ws, struct pending *p)
 	}
 	if (check_combinations(cfg, p) < 0)
 		return -1;
+	plan_user_namespaces(cfg);
 	/* With a session of its own the command cannot reach the caller's
 	 * terminal with TIOCSTI: no filter is needed then. */
 	cfg->block_tiocsti = cfg->no_new_session;
@@ -702,6 +805,8 @@ static int parse_words(struct config *cfg, struct words *ws, struct pending *p)
 	cfg->argv = xcalloc(ws->n - ws->i + 1, sizeof *cfg->argv);
 	for (size_t j = ws->i; j < ws->n; j++)
 		cfg->argv[j - ws->i] = xstrdup(ws->w[j]);
+	if (strcmp(cfg->argv[0], SELF_EXE) == 0)
+		add_env_op(cfg, ENV_SET, SELF_MARK, "1");
 	return 0;
 }
 

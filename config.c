@@ -56,6 +56,14 @@ void print_policy(const struct config *cfg)
 						   "mask" };
 	static const char *const env_names[] = { "setenv", "unsetenv", "keep-env", "clearenv" };
 	char num[32];
+	/* Where each policy came from, as comments: a control character in a
+	 * path must not end the comment and start a line that reads back. */
+	for (size_t i = 0; i < cfg->n_policy_origins; i++) {
+		fputs("# policy ", stdout);
+		for (const unsigned char *c = (const unsigned char *)cfg->policy_origins[i]; *c; c++)
+			putchar(*c < 0x20 || *c == 0x7f ? '?' : *c);
+		putchar('\n');
+	}
 	printf("# sbx %s: effective policy\n", SBX_VERSION);
 	print_line("rootfs", cfg->rootfs, NULL);
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
@@ -303,6 +311,9 @@ void free_config(struct config *cfg)
 	free(cfg->chdir);
 	free(cfg->cwd);
 	free(cfg->seccomp);
+	for (size_t i = 0; i < cfg->n_policy_origins; i++)
+		free(cfg->policy_origins[i]);
+	free(cfg->policy_origins);
 	free(cfg->cgroup);
 	free(cfg->status_json);
 	free(cfg->seccomp_export);

@@ -43,19 +43,22 @@ static int write_single_maps(pid_t child, const struct config *cfg)
 {
 	char path[64], line[64];
 
+	/* bubblewrap's layout, mimicked in its mode: the caller is 0 in the
+	 * sandbox's namespace, the command's ids come in a nested one. */
+	unsigned uid = cfg->outer_ids_root ? 0 : cfg->uid, gid = cfg->outer_ids_root ? 0 : cfg->gid;
 	snprintf(path, sizeof path, "/proc/%d/uid_map", (int)child);
-	snprintf(line, sizeof line, "%u %u 1\n", cfg->uid, cfg->outer_uid);
+	snprintf(line, sizeof line, "%u %u 1\n", uid, cfg->outer_uid);
 	if (write_file(path, line) < 0)
-		return fail_context("map uid %u to %u", cfg->outer_uid, cfg->uid);
+		return fail_context("map uid %u to %u", cfg->outer_uid, uid);
 
 	snprintf(path, sizeof path, "/proc/%d/setgroups", (int)child);
 	if (write_file(path, "deny") < 0 && errno != ENOENT)
 		return fail_context("deny setgroups");
 
 	snprintf(path, sizeof path, "/proc/%d/gid_map", (int)child);
-	snprintf(line, sizeof line, "%u %u 1\n", cfg->gid, cfg->outer_gid);
+	snprintf(line, sizeof line, "%u %u 1\n", gid, cfg->outer_gid);
 	if (write_file(path, line) < 0)
-		return fail_context("map gid %u to %u", cfg->outer_gid, cfg->gid);
+		return fail_context("map gid %u to %u", cfg->outer_gid, gid);
 	return 0;
 }
 

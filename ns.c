@@ -265,6 +265,19 @@ static int open_parent(int rootfd, const char *path, const char **base)
 static int make_dir(int rootfd, const struct mount_op *op)
 {
 	int mode = op->mode >= 0 ? op->mode : 0755;
+	/* Missing parents (bubblewrap's rule): 0755, without the group's or
+	 * the others' bits where the directory itself gives them nothing. */
+	int parent_mode = 0755 & ~(mode & 0070 ? 0 : 0050) & ~(mode & 0007 ? 0 : 0005);
+	/* Something there already is fine, as in bubblewrap (whose mkdir
+	 * finds EEXIST), a symlink too, even a dangling one. */
+	struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	int last = open_resolved(rootfd, op->dst, &how);
+	struct stat st;
+	bool link = last >= 0 && fstat(last, &st) == 0 && S_ISLNK(st.st_mode);
+	close_fd(&last);
+	if (link)
+		return 0;
 	char *path = xstrdup(op->dst);
 	int r = 0;
 	for (char *next = path; r == 0 && next;) {
@@ -273,7 +286,7 @@ static int make_dir(int rootfd, const struct mount_op *op)
 			*next = '\0';
 		int fd = open_in_root(rootfd, path);
 		if (fd < 0 && (fd = open_mount_point(rootfd, path, true)) >= 0)
-			r = chmod_fd(fd, mode, path);
+			r = chmod_fd(fd, next ? parent_mode : mode, path);
 		else if (fd < 0)
 			r = -1;
 		close_fd(&fd);

@@ -246,6 +246,7 @@ static int opt_seccomp(struct config *cfg, char **a)
 		return failx("--seccomp: empty list name");
 	free(cfg->seccomp);
 	cfg->seccomp = xstrdup(a[0]);
+	cfg->seccomp_system = false; /* a system policy's line sets it after */
 	return 0;
 }
 
@@ -611,11 +612,12 @@ static int opt_verbose(struct config *cfg, char **a)
 	return 0;
 }
 
-static int apply_policy(struct config *cfg, const char *name, int depth, const char *const *stack);
+static int apply_policy(struct config *cfg, const char *name, bool system_only, int depth,
+			const char *const *stack);
 
 static int opt_policy(struct config *cfg, char **a)
 {
-	return apply_policy(cfg, a[0], 0, NULL);
+	return apply_policy(cfg, a[0], false, 0, NULL);
 }
 
 enum group { G_FS, G_NS, G_ENV, G_SECCOMP, G_LIMITS, G_OUTPUT, G_POLICY };
@@ -717,8 +719,9 @@ static const struct option_def *find_option(const char *name)
 
 #define MAX_POLICY_DEPTH 8
 /* Returns -1 with the error recorded, -2 when the error is already located
- * (it came from a line of an included policy). */
-static int apply_policy_line(struct config *cfg, char *line, int depth, const char *const *stack)
+ * (it came from a line of an included policy).  The names a system policy
+ * uses (policy NAME, seccomp NAME) are system ones too. */
+static int apply_policy_line(struct config *cfg, char *line, bool system, int depth, const char *const *stack)
 {
 	char *words[4];
 	int n = 0;
@@ -733,24 +736,33 @@ static int apply_policy_line(struct config *cfg, char *line, int depth, const ch
 		return failx("'%s' takes %d argument%s (%s), not %d", words[0], def->nargs, def->nargs == 1 ? "" : "s",
 			     def->nargs ? def->args_help : "none", n - 1);
 	if (def->apply == opt_policy)
-		return apply_policy(cfg, words[1], depth + 1, stack);
-	return def->apply(cfg, words + 1);
+		return apply_policy(cfg, words[1], system, depth + 1, stack);
+	if (def->apply(cfg, words + 1) < 0)
+		return -1;
+	if (def->apply == opt_seccomp)
+		cfg->seccomp_system = system;
+	return 0;
 }
 
 /* Apply a policy: its lines are options without the dashes; "policy NAME"
  * includes another.  stack holds the files being applied, to catch cycles.
  * Returns 0, -1 when the policy itself cannot be used, or -2 when one of its
  * lines failed (the message then starts with FILE:LINE). */
-static int apply_policy(struct config *cfg, const char *name, int depth, const char *const *stack)
+static int apply_policy(struct config *cfg, const char *name, bool system_only, int depth,
+			const char *const *stack)
 {
 	if (depth >= MAX_POLICY_DEPTH)
 		return failx("policy %s: includes nest deeper than %d", name, MAX_POLICY_DEPTH);
-	char *origin = NULL;
-	char *text = load_policy_text(name, &origin);
+	struct policy_origin from;
+	char *text = load_policy(POLICY_FILE, name, system_only, &from);
+	char *origin = from.path;
 	if (!text) {
 		free(origin);
 		return fail_context("policy %s", name);
 	}
+	cfg->policy_origins = grow(cfg->policy_origins, &cfg->n_policy_origins, sizeof *cfg->policy_origins);
+	cfg->policy_origins[cfg->n_policy_origins - 1] =
+		xasprintf("%s: %s", name, from.builtin ? "built in" : origin);
 	const char *chain[MAX_POLICY_DEPTH + 1] = { NULL };
 	for (int i = 0; i < depth; i++) {
 		chain[i] = stack[i];
@@ -769,7 +781,7 @@ static int apply_policy(struct config *cfg, const char *name, int depth, const c
 		if (next)
 			*next++ = '\0';
 		lineno++;
-		r = apply_policy_line(cfg, line, depth, chain);
+		r = apply_policy_line(cfg, line, from.system, depth, chain);
 		if (r == -1) {
 			fail_context("%s:%d", origin, lineno);
 			r = -2;
@@ -792,6 +804,7 @@ static void set_defaults(struct config *cfg)
 	cfg->outer_gid = cfg->gid = getgid();
 	cfg->net = NET_NONE;
 	cfg->seccomp = xstrdup("default");
+	cfg->seccomp_system = true;
 	cfg->kill_after = 2;
 	cfg->cap_user_quotas = true;
 	cfg->status_fd = -1;
@@ -860,7 +873,7 @@ int parse_options(struct config *cfg, int argc, char **argv)
 	bool saw_policy = false;
 	if (walk_options(cfg, argc, argv, 0, &saw_policy) < 0)
 		return -1;
-	if (!saw_policy && apply_policy(cfg, "default", 0, NULL) < 0)
+	if (!saw_policy && apply_policy(cfg, "default", true, 0, NULL) < 0)
 		return -1;
 	int i = walk_options(cfg, argc, argv, 1, &saw_policy);
 	if (i < 0)

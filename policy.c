@@ -1,14 +1,23 @@
 /* policy.c: where policies come from and how their lines split into words.
  * A name is looked up in $XDG_CONFIG_HOME/sbx/policy (or ~/.config),
  * /etc/sbx/policy, the data directory, policy/ beside the binary, and last
- * among the policies built into sbx; a name with a '/' is a path.  The
- * options the words stand for are applied by options.c (policies) and
- * seccomp_list.c (seccomp lists). */
+ * among the policies built into sbx; a name with a '/' is a path.
+ *
+ * Where a policy comes from decides what it may do.  The names sbx ships
+ * (default, build, default.seccomp...) and the names a system policy uses
+ * are taken only from system files, which root alone can write (the file
+ * and every directory above it, reached without following a symlink), or
+ * from the built-in copy: a user file of such a name could otherwise turn
+ * off the seccomp filter of every later sandbox.  Anything else read from a
+ * place a user can write is named on stderr, once.  The options the words
+ * stand for are applied by options.c (policies) and seccomp_list.c
+ * (seccomp lists). */
 #include "sbx.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,11 +37,8 @@ static int check_regular(int fd, const char *path)
 	return 0;
 }
 
-static char *read_text_file(const char *path)
+static char *read_text_fd(int fd, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return fail("%s", path), NULL;
 	if (check_regular(fd, path) < 0) {
 		close(fd);
 		errno = EINVAL; /* there but unusable: an error, not a name to look up further */
@@ -56,7 +62,96 @@ static char *read_text_file(const char *path)
 		free(text);
 		return NULL;
 	}
+	errno = 0;
 	return text;
+}
+
+/* Only root can have put it there, or changed it since: owned by root and
+ * writable by no one else.  Else NULL, or why not. */
+static const char *root_only(int fd, bool dir)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return "cannot stat it";
+	if (st.st_uid != 0)
+		return dir ? "a directory above it is not owned by root" : "not owned by root";
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return dir ? "a directory above it is writable by group or others" : "writable by group or others";
+	return NULL;
+}
+
+/* Open the absolute PATH one component at a time, never following a
+ * symlink, checking that root alone can write each directory on the way
+ * and the file itself: then nobody but root chose what it says.  Returns
+ * the open file, or -1 with *why saying what failed the check (errno
+ * ENOENT and friends when something is missing). */
+static int open_system_file(const char *path, const char **why)
+{
+	*why = "not an absolute path";
+	if (path[0] != '/')
+		return -1;
+	int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return *why = "cannot open /", -1;
+	char *copy = xstrdup(path);
+	int fd = -1;
+	*why = root_only(dir, true);
+	for (char *save = NULL, *c = strtok_r(copy, "/", &save); c && !*why;) {
+		char *next = strtok_r(NULL, "/", &save);
+		if (strcmp(c, ".") == 0 || strcmp(c, "..") == 0) {
+			*why = "'.' or '..' in its path";
+			break;
+		}
+		int flags = next ? O_PATH | O_DIRECTORY : O_RDONLY | O_NOCTTY | O_NONBLOCK;
+		int sub = openat(dir, c, flags | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0) {
+			*why = errno == ELOOP || (errno == ENOTDIR && next) ? "a symlink on its path" : strerror(errno);
+			break;
+		}
+		*why = root_only(sub, next != NULL);
+		if (next) {
+			close(dir);
+			dir = sub;
+		} else if (*why)
+			close(sub);
+		else
+			fd = sub;
+		c = next;
+	}
+	int saved = errno;
+	close(dir);
+	free(copy);
+	errno = saved;
+	return fd;
+}
+
+/* PATH made absolute against the working directory, for the check and for
+ * saying where a policy came from. */
+static char *absolute(const char *path)
+{
+	char *cwd = path[0] == '/' ? NULL : getcwd(NULL, 0);
+	if (cwd)
+		while (strncmp(path, "./", 2) == 0)
+			path += 2;
+	char *abs = cwd ? xasprintf("%s/%s", strcmp(cwd, "/") ? cwd : "", path) : xstrdup(path);
+	free(cwd);
+	return abs;
+}
+
+/* The file at PATH, and whether it is a system file (open_system_file).
+ * NULL with errno ENOENT, ENOTDIR or EACCES when it is not there to read
+ * (the error recorded too), or another errno when it is there but unusable. */
+static char *read_policy_file(const char *path, bool *system, const char **why)
+{
+	char *abs = absolute(path);
+	int fd = open_system_file(abs, why);
+	free(abs);
+	*system = fd >= 0;
+	if (fd < 0)
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return fail("%s", path), NULL;
+	return read_text_fd(fd, path);
 }
 
 /* The directory sbx runs from, so policy/ beside a freshly built binary is
@@ -77,10 +172,13 @@ static char *exe_dir(void)
 
 /* The policy search path, worked out once per run: every run looks up at
  * least "default" and "default.seccomp", and each lookup would otherwise
- * readlink /proc/self/exe again. */
+ * readlink /proc/self/exe again.  dirs[0] is the user's own directory; the
+ * others are system directories, whose files count only when root alone
+ * can write them. */
+#define N_DIRS 4
 static char *const *policy_dirs(void)
 {
-	static char *dirs[4];
+	static char *dirs[N_DIRS];
 	static bool known;
 	if (known)
 		return dirs;
@@ -99,47 +197,169 @@ static char *const *policy_dirs(void)
 	return dirs;
 }
 
-char *load_policy_text(const char *name, char **origin)
-{
-	if (strchr(name, '/')) {
-		*origin = xstrdup(name);
-		return read_text_file(name);
-	}
-	if (!name[0] || name[0] == '.')
-		return failx("'%s' is not a policy name", name), NULL;
+/* Notes on where policies came from, each once per run (the same file is
+ * often read twice: the default seccomp list, for one), said on stderr when
+ * the run is sure to go on (say_policy_notes), so that a failing run still
+ * prints one error line. */
+static struct {
+	char **text;
+	size_t n, said;
+} notes;
 
+static void note_once(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note_once(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!msg)
+		return;
+	for (size_t i = 0; i < notes.n; i++)
+		if (strcmp(notes.text[i], msg) == 0) {
+			free(msg);
+			return;
+		}
+	notes.text = grow(notes.text, &notes.n, sizeof *notes.text);
+	notes.text[notes.n - 1] = msg;
+}
+
+void say_policy_notes(void)
+{
+	for (; notes.said < notes.n; notes.said++)
+		fprintf(stderr, "sbx: %s\n", notes.text[notes.said]);
+}
+
+static const char *kind_word(enum policy_kind kind)
+{
+	return kind == POLICY_SECCOMP ? "seccomp list" : "policy";
+}
+
+static const char *builtin_text(const char *file)
+{
+	for (const struct embedded_file *e = embedded_files; e->name; e++)
+		if (strcmp(e->name, file) == 0)
+			return e->text;
+	return NULL;
+}
+
+/* A file given by its path: the caller's explicit choice, announced unless
+ * only root could have written it.  A system policy may name only system
+ * files, or a user could change what it says. */
+static char *load_path(enum policy_kind kind, const char *path, bool system_only, struct policy_origin *origin)
+{
+	const char *why = NULL;
+	char *text = read_policy_file(path, &origin->system, &why);
+	origin->path = xstrdup(path);
+	if (!text)
+		return NULL;
+	if (!origin->system && system_only) {
+		free(text);
+		set_hint("a system policy or seccomp list may only name files that root alone can write");
+		return failx("%s: not a system file: %s", path, why), NULL;
+	}
+	if (!origin->system) {
+		char *abs = absolute(path);
+		note_once("%s '%s' from %s", kind_word(kind), path, abs);
+		free(abs);
+	}
+	return text;
+}
+
+/* A name on the search path.  The names sbx ships, and the names a system
+ * policy uses, come only from system files or the copy built into sbx: one
+ * write to ~/.config/sbx/policy/default must not turn off every later
+ * sandbox's seccomp filter.  A user file that loses to them is named once,
+ * when it says something else. */
+static char *load_name(enum policy_kind kind, const char *name, bool system_only, struct policy_origin *origin)
+{
+	char *file = kind == POLICY_SECCOMP ? xasprintf("%s.seccomp", name) : xstrdup(name);
+	const char *builtin = builtin_text(file);
+	system_only = system_only || builtin;
 	char *const *dirs = policy_dirs();
 
 	/* A directory we may not enter (HOME of another user under setpriv or
 	 * sudo) counts as holding no policy; a file that is there but cannot be
 	 * read is an error, not something to skip silently. */
-	char *text = NULL;
+	char *text = NULL, *path = NULL;
+	char *skipped[N_DIRS] = { NULL };
+	char *skipped_text[N_DIRS] = { NULL };
+	const char *skipped_why[N_DIRS] = { NULL };
 	bool broken = false;
-	for (size_t i = 0; i < 4 && !text && !broken; i++) {
+	for (size_t i = 0; i < N_DIRS && !text && !broken; i++) {
 		if (!dirs[i])
 			continue;
-		char *path = xasprintf("%s/%s", dirs[i], name);
-		errno = 0;
-		text = read_text_file(path);
-		if (text)
-			*origin = path;
-		else {
-			if (errno != ENOENT && errno != ENOTDIR && errno != EACCES)
-				broken = true;
-			free(path);
+		path = xasprintf("%s/%s", dirs[i], file);
+		bool system = false;
+		const char *why = NULL;
+		text = read_policy_file(path, &system, &why);
+		if (i == 0) {
+			why = "the user's own directory";
+			system = false;
 		}
+		if (text && system_only && !system) {
+			skipped[i] = path;
+			skipped_text[i] = text;
+			skipped_why[i] = why;
+			text = path = NULL;
+			continue;
+		}
+		if (text) {
+			origin->path = path;
+			origin->system = system;
+			break;
+		}
+		if (errno != ENOENT && errno != ENOTDIR && errno != EACCES)
+			broken = true;
+		free(path);
+		path = NULL;
 	}
-	if (text || broken)
-		return text;
-	for (const struct embedded_file *e = embedded_files; e->name; e++)
-		if (strcmp(e->name, name) == 0) {
-			*origin = xasprintf("(built-in)/%s", name);
-			return xstrdup(e->text);
+	if (!text && !broken && builtin) {
+		text = xstrdup(builtin);
+		origin->path = xasprintf("(built-in)/%s", file);
+		origin->system = origin->builtin = true;
+	}
+	for (size_t i = 0; i < N_DIRS; i++) {
+		if (skipped[i] && text && strcmp(text, skipped_text[i]) != 0) {
+			if (i == 0 && builtin)
+				note_once("ignoring %s: %s '%s' is sbx's own (to use this file, give its path)", skipped[i],
+					 kind_word(kind), name);
+			else if (i == 0)
+				note_once("ignoring %s: a system policy names %s '%s', and takes it from system files only",
+					 skipped[i], kind_word(kind), name);
+			else
+				note_once("ignoring %s: %s", skipped[i], skipped_why[i]);
 		}
-	set_hint("policies are searched in $XDG_CONFIG_HOME/sbx/policy, /etc/sbx/policy, "
-		 SBX_DATADIR "/policy and policy/ beside sbx");
-	failx("no policy named '%s'", name);
+		free(skipped[i]);
+		free(skipped_text[i]);
+	}
+	if (text && !origin->system)
+		note_once("%s '%s' from %s", kind_word(kind), name, origin->path);
+	if (text || broken) {
+		free(file);
+		return text;
+	}
+	if (system_only)
+		set_hint("a system policy takes the names it uses from /etc/sbx/policy, " SBX_DATADIR
+			 "/policy and policy/ beside sbx, in files that root alone can write");
+	else
+		set_hint("policies are searched in $XDG_CONFIG_HOME/sbx/policy, /etc/sbx/policy, " SBX_DATADIR
+			 "/policy and policy/ beside sbx");
+	failx("no %s%s named '%s'", system_only ? "system " : "", kind_word(kind), name);
+	free(file);
 	return NULL;
+}
+
+char *load_policy(enum policy_kind kind, const char *name, bool system_only, struct policy_origin *origin)
+{
+	*origin = (struct policy_origin){ 0 };
+	if (strchr(name, '/'))
+		return load_path(kind, name, system_only, origin);
+	if (!name[0] || name[0] == '.')
+		return failx("'%s' is not a %s name", name, kind_word(kind)), NULL;
+	return load_name(kind, name, system_only, origin);
 }
 
 /* Split one line into words: blanks separate, "double quotes" (with \\ \"

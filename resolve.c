@@ -282,7 +282,7 @@ int open_mount_point(int rootfd, const char *path, bool dir)
 		/* O_PATH fds cannot be used to create; reopen the directory. */
 		int dirfd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (dirfd >= 0) {
-			int f = openat(dirfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+			int f = openat(dirfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444); /* as bubblewrap makes them */
 			r = f < 0 ? -1 : close(f);
 			close(dirfd);
 		}

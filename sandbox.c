@@ -179,7 +179,14 @@ static int enter_workdir(const struct config *cfg)
 			return fail("--chdir %s", cfg->chdir);
 		return 0;
 	}
-	if (chdir(cfg->cwd) < 0 && chdir("/") < 0)
+	if (chdir(cfg->cwd) == 0)
+		return 0;
+	/* Hidden or missing inside: bubblewrap goes to the command's HOME
+	 * first, sbx straight to /. */
+	for (char **e = cfg->envp; cfg->cwd_home_fallback && e && *e; e++)
+		if (strncmp(*e, "HOME=", 5) == 0 && chdir(*e + 5) == 0)
+			return 0;
+	if (chdir("/") < 0)
 		return fail("chdir /");
 	return 0;
 }
@@ -435,17 +442,65 @@ static int block_on(int fd, const char *what)
 	return 0;
 }
 
-/* The command may not create user namespaces: the limit of this user
- * namespace (and so of every one below it) goes to 0.  Only a process with
- * CAP_SYS_RESOURCE here could raise it again, and the command has no
- * capabilities unless the caller grants them (--cap-add). */
-static int disable_user_namespaces(const struct config *cfg)
+/* bubblewrap's nested user namespace (cfg->nest_userns): once the root is
+ * built (the mount namespace belongs to the sandbox's user namespace),
+ * init moves into a new user namespace, nested in the sandbox's, where the
+ * command's ids map to init's, alone, as the kernel lets a process map
+ * itself (and so setgroups is denied there).  bubblewrap does so where its
+ * first namespace had to map the caller to 0 (for --dev), and for
+ * --disable-userns: then the sandbox's limit goes to 1 first, which the
+ * nested namespace uses up, so that the command, even with capabilities
+ * there (--cap-add), can raise only the nested namespace's own limit,
+ * while every namespace it would create counts against the sandbox's as
+ * well.  /proc may be gone from the new root by then: the files are
+ * opened before. */
+struct userns_files {
+	int limit; /* /proc/sys/user/max_user_namespaces */
+	int self;  /* /proc/self, for the nested namespace's maps */
+};
+
+static int open_userns_files(const struct config *cfg, struct userns_files *f)
 {
-	if (!cfg->disable_userns)
+	f->limit = f->self = -1;
+	if (!cfg->nest_userns)
 		return 0;
-	if (write_file("/proc/sys/user/max_user_namespaces", "0") < 0)
-		return fail_context("disable user namespaces");
+	if (cfg->disable_userns && (f->limit = open("/proc/sys/user/max_user_namespaces", O_WRONLY | O_CLOEXEC)) < 0)
+		return fail("disable user namespaces: open /proc/sys/user/max_user_namespaces");
+	f->self = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (f->self < 0)
+		return fail("nested user namespace: open /proc/self");
 	return 0;
+}
+
+static int write_proc(int dir, const char *name, const char *text)
+{
+	int fd = openat(dir, name, O_WRONLY | O_CLOEXEC);
+	int r = fd < 0 ? -1 : write_all(fd, text, strlen(text));
+	if (r < 0)
+		fail("nested user namespace: write %s", name);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+static int nest_user_namespace(const struct config *cfg, struct userns_files *f)
+{
+	if (!cfg->nest_userns)
+		return 0;
+	char uid_map[64], gid_map[64];
+	snprintf(uid_map, sizeof uid_map, "%u %u 1", (unsigned)cfg->uid, (unsigned)geteuid());
+	snprintf(gid_map, sizeof gid_map, "%u %u 1", (unsigned)cfg->gid, (unsigned)getegid());
+	int r = 0;
+	if (f->limit >= 0 && write_all(f->limit, "1", 1) < 0)
+		r = fail("disable user namespaces: write max_user_namespaces");
+	if (r == 0 && unshare(CLONE_NEWUSER) < 0)
+		r = fail("create the nested user namespace");
+	if (r == 0 && (write_proc(f->self, "uid_map", uid_map) < 0 || write_proc(f->self, "setgroups", "deny") < 0 ||
+		       write_proc(f->self, "gid_map", gid_map) < 0))
+		r = -1;
+	close_fd(&f->limit);
+	close_fd(&f->self);
+	return r;
 }
 
 /* bubblewrap's --userns2: once the root is built, move into this user
@@ -469,7 +524,7 @@ static int hold_lock_files(const struct config *cfg)
 		int fd = open(cfg->lock_files[i], O_RDONLY | O_CLOEXEC);
 		struct flock lock = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
 		if (fd < 0 || fcntl(fd, F_SETLK, &lock) < 0) {
-			fail("lock %s", cfg->lock_files[i]);
+			fail("Unable to open lock file %s", cfg->lock_files[i]); /* bubblewrap's words */
 			if (fd >= 0)
 				close(fd);
 			return -1;
@@ -479,12 +534,14 @@ static int hold_lock_files(const struct config *cfg)
 }
 
 /* Every step that builds the sandbox, in order.  Runs in init, which holds
- * all capabilities in the new user namespace and none outside it.
+ * all capabilities in the new user namespace and none outside it.  -1 on
+ * failure, -2 when it was a lock file (see run_init).
  * (Resource limits and network helpers plug in here as they arrive.) */
 static int setup_sandbox(const struct config *cfg, int sock, int *pty_slave)
 {
+	struct userns_files userns;
 	if (block_on(cfg->userns_block_fd, "wait on the userns block fd") < 0 || user_quotas_apply(cfg) < 0 ||
-	    disable_user_namespaces(cfg) < 0)
+	    open_userns_files(cfg, &userns) < 0)
 		return -1;
 	if (setup_network(cfg) < 0)
 		return -1;
@@ -495,10 +552,10 @@ static int setup_sandbox(const struct config *cfg, int sock, int *pty_slave)
 	if (cfg->hostname && set_hostname(cfg->hostname) < 0)
 		return -1;
 	trace_step("hostname set");
-	if (enter_userns2(cfg) < 0)
+	if (enter_userns2(cfg) < 0 || nest_user_namespace(cfg, &userns) < 0)
 		return -1;
 	if (hold_lock_files(cfg) < 0)
-		return -1;
+		return -2;
 	if (cfg->use_pty && (*pty_slave = open_pty(cfg, sock)) < 0)
 		return -1;
 	if (block_on(cfg->block_fd, "wait on the block fd") < 0)
@@ -613,7 +670,12 @@ void __attribute__((noreturn)) run_init(const struct config *cfg, const struct l
 		children_fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
 	}
 	int pty_slave = -1;
-	if (setup_sandbox(cfg, sock, &pty_slave) < 0)
+	int setup = setup_sandbox(cfg, sock, &pty_slave);
+	/* bubblewrap takes its lock files after the point where it reports
+	 * an exit code, when it has no PID namespace: so does sbx. */
+	if (setup == -2 && (cfg->share_ns & CLONE_NEWPID))
+		report_and_exit(sock, MSG_LATE_SETUP_ERROR, EXIT_SBX_FAILED);
+	if (setup < 0)
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
 	if (cfg->as_pid_1)
 		run_payload(cfg, limits, sock, pty_slave);
@@ -639,6 +701,7 @@ int main(int argc, char **argv)
 	struct config cfg = { 0 };
 	int r = parse_options(&cfg, argc, argv);
 	if (r > 0) {
+		say_policy_notes();
 		free_config(&cfg);
 		return 0;
 	}
@@ -651,6 +714,7 @@ int main(int argc, char **argv)
 	build_environment(&cfg);
 	if (prepare_seccomp(&cfg) < 0)
 		die(failure_status());
+	say_policy_notes();
 	trace_step("seccomp filter compiled");
 	if (cfg.seccomp_export) {
 		int failed = export_seccomp(cfg.seccomp_export) < 0;

@@ -121,6 +121,7 @@ struct config {
 	bool protect_git;      /* --protect-git: the work tree's .git read-only */
 	long long tmpfs_size;  /* bytes /tmp, /dev/shm, /run and --tmpfs hold together; 0: each its own tmpfs */
 	char *seccomp;         /* seccomp list: a name, a path, or "none" */
+	bool seccomp_system;   /* named by a system policy: a system list only */
 	char **seccomp_allow;  /* --seccomp-allow SYSCALL, in order */
 	size_t n_seccomp_allow;
 	char **seccomp_deny;   /* --seccomp-deny SYSCALL, in order */
@@ -128,6 +129,8 @@ struct config {
 	bool seccomp_log;      /* explain each denial through user notification */
 	char *seccomp_export;  /* --seccomp-export FILE: write the BPF program, run nothing */
 	bool print_policy;     /* --print-policy: print the configuration, run nothing */
+	char **policy_origins; /* "NAME: ORIGIN" for each policy file read, in order */
+	size_t n_policy_origins;
 	bool trace;            /* --trace: print each setup step with its duration */
 	bool verbose;          /* --verbose: say each setup step in words */
 
@@ -148,6 +151,7 @@ struct config {
 	char **argv;           /* the command, NULL-terminated */
 	char *argv0;           /* what the command sees as argv[0], if not argv[0] */
 	bool set_pwd;          /* PWD names the directory the command starts in */
+	bool cwd_home_fallback; /* the caller's cwd missing inside: the command's HOME, then / */
 
 	/* Mostly for the bubblewrap front end (bwrap.c); any front end may set
 	 * them.  set_defaults (options.c) makes every fd here -1. */
@@ -164,6 +168,8 @@ struct config {
 	size_t n_close_fds;
 	unsigned long long cap_add; /* capabilities the command keeps (bit n: capability n) */
 	bool disable_userns;    /* the command cannot create user namespaces */
+	bool nest_userns;       /* the command's ids are mapped in a user namespace nested in the sandbox's */
+	bool outer_ids_root;    /* with nest_userns: the sandbox's own maps the caller to 0 (bubblewrap's --dev) */
 	bool assert_userns_disabled;
 	bool die_with_parent;   /* the supervisor dies (and so the sandbox) when its parent does */
 	bool cap_user_quotas;   /* halve the caller's /proc/sys/user limits inside (userquota.c) */
@@ -213,11 +219,23 @@ int check_work_tree(const char *dir, uid_t uid);
  * recorded. */
 int plan_home(struct config *cfg);
 
-/* policy.c: find a policy file (or "NAME.seccomp") on the search path, or
- * the copy compiled into sbx; returns its text and where it came from, or
- * NULL with the error recorded.  split_policy_words: one line into at most
- * max words (quotes group, # starts a comment), in place. */
-char *load_policy_text(const char *name, char **origin);
+/* policy.c: find a policy, or a seccomp list (NAME.seccomp), on the search
+ * path or among the copies compiled into sbx; returns its text and where it
+ * came from, or NULL with the error recorded.  A name with a '/' is a path.
+ * The names sbx ships, and every name when system_only (a system policy
+ * naming another), come only from files that root alone can write or from
+ * the built-in copy; what comes from anywhere else is noted, to be named on
+ * stderr once (say_policy_notes).
+ * split_policy_words: one line into at most max words (quotes group, #
+ * starts a comment), in place. */
+enum policy_kind { POLICY_FILE, POLICY_SECCOMP };
+struct policy_origin {
+	char *path;   /* the file read, or "(built-in)/NAME" */
+	bool builtin; /* the copy compiled into sbx */
+	bool system;  /* built in, or a file only root can have written */
+};
+char *load_policy(enum policy_kind kind, const char *name, bool system_only, struct policy_origin *origin);
+void say_policy_notes(void); /* those notes, on stderr, once the run goes on */
 int split_policy_words(char *line, char **words, int max, int *count);
 
 /* bwrap.c: bubblewrap's command line (argv[0] "bwrap", or "sbx --bwrap
@@ -251,6 +269,8 @@ void die(int code) __attribute__((noreturn));
 void escape_controls(char *buf, size_t size); /* in place: \n, \t, \xNN for control characters */
 void print_error(const char *text);  /* "sbx: TEXT" (more lines of TEXT as they are) */
 void use_level_prefix(void);         /* bubblewrap's --level-prefix: "<3>" before each line */
+void set_program_name(const char *name); /* "sbx" unless bubblewrap mode says "bwrap" */
+void print_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void set_failure_status(int code);   /* sbx's own failures exit with code (bubblewrap mode: 1) */
 int failure_status(void);            /* that status: 125 unless set */
 void *xcalloc(size_t n, size_t size);
@@ -417,6 +437,7 @@ enum msg_kind {
 	MSG_SECCOMP_FD,  /* carries the seccomp listener fd (--seccomp-log) */
 	MSG_EXIT,        /* the command's wait status */
 	MSG_HELLO,       /* init's first word when the supervisor learns its pid from it (--pidns) */
+	MSG_LATE_SETUP_ERROR, /* as MSG_SETUP_ERROR, where bubblewrap still reports an exit code */
 };
 
 /* bubblewrap's --pidns with --unshare-pid: init is PID 1 of a new namespace

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -511,11 +512,11 @@ static bool use_embedded_default(const struct config *cfg)
 	for (const struct embedded_file *e = embedded_files; e->name; e++)
 		if (strcmp(e->name, "default.seccomp") == 0)
 			builtin = e->text;
-	char *origin = NULL;
-	char *text = load_policy_text("default.seccomp", &origin);
+	struct policy_origin origin;
+	char *text = load_policy(POLICY_SECCOMP, "default", true, &origin);
 	bool same = text && builtin && strcmp(text, builtin) == 0;
 	free(text);
-	free(origin);
+	free(origin.path);
 	if (!same)
 		return false;
 	sc.bpf = (struct sock_filter *)embedded_default_bpf;
@@ -529,15 +530,20 @@ static bool use_embedded_default(const struct config *cfg)
  * list (bubblewrap mode without --new-session).  Written by hand, so
  * nothing is compiled at start-up: ioctl on the native architecture and,
  * on x86_64, on i386 and x32 too; the request compared on its low 32 bits
- * (the kernel reads an int), so TIOCSTI | 1 << 32 is refused as well. */
+ * (the kernel reads an int), so TIOCSTI | 1 << 32 is refused as well.  A
+ * negative fd (as an int, again) is no terminal: the call goes on, for the
+ * kernel to answer EBADF as it does without the filter (bubblewrap, which
+ * has none, passes such a call, and its own suite checks the answer). */
 #if defined(__x86_64__)
 #define X32_IOCTL (0x40000000 | 514)
 #else
 #define X32_IOCTL __NR_ioctl
 #endif
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define ARG0_LOW (offsetof(struct seccomp_data, args[0]) + 4)
 #define ARG1_LOW (offsetof(struct seccomp_data, args[1]) + 4)
 #else
+#define ARG0_LOW offsetof(struct seccomp_data, args[0])
 #define ARG1_LOW offsetof(struct seccomp_data, args[1])
 #endif
 static struct sock_filter tty_filter[] = {
@@ -555,7 +561,10 @@ static struct sock_filter tty_filter[] = {
 	/* 11 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCSTI, 2, 0),
 	/* 12 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCLINUX, 1, 0),
 	/* 13 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	/* 14 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+	/* 14 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LOW),
+	/* 15 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x80000000, 0, 1),
+	/* 16 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	/* 17 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
 };
 
 static int add_extra_program(void *insns, size_t len)
@@ -601,10 +610,13 @@ int export_seccomp(const char *path)
 
 /* After sbx's own filter: a caller's filter that refuses seccomp(2) must
  * not keep sbx's out. */
+/* With prctl, not seccomp(2): bubblewrap's contract with its callers is
+ * that every program but the last allows prctl (an allow list without
+ * seccomp in it would otherwise stop the next program from loading). */
 static int install_extra_programs(void)
 {
 	for (size_t i = 0; i < sc.n_extra; i++)
-		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &sc.extra[i]) < 0)
+		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &sc.extra[i], 0, 0) < 0)
 			return fail("load seccomp filter %zu", i + 1);
 	return 0;
 }

@@ -365,11 +365,12 @@ static int parse_rule(struct sc_list *l, const char *where, char **w, int n)
 
 /* The lists being read, outermost first. */
 struct includes {
-	const char *origin[MAX_LIST_DEPTH]; /* as load_policy_text found it */
+	const char *origin[MAX_LIST_DEPTH]; /* as load_policy found it */
+	bool system[MAX_LIST_DEPTH];        /* a system list: it includes system lists only */
 	const char *id[MAX_LIST_DEPTH];     /* its real path, to catch cycles */
 };
 
-static int parse_list(struct sc_list *l, const char *name, int depth, struct includes *inc);
+static int parse_list(struct sc_list *l, const char *name, bool system_only, int depth, struct includes *inc);
 
 /* The first statement of every list is its default action; an included
  * list must agree with the list that includes it. */
@@ -400,7 +401,7 @@ static int parse_statement(struct sc_list *l, const char *where, char **w, int n
 	if (n != 2)
 		return failx("%s: 'include' takes one list name", where);
 	/* errors from the included list's own lines already say where */
-	int r = parse_list(l, w[1], depth + 1, inc);
+	int r = parse_list(l, w[1], inc->system[depth], depth + 1, inc);
 	if (r == -1)
 		return fail_context("%s", where);
 	return r;
@@ -470,24 +471,27 @@ static int parse_text(struct sc_list *l, const char *origin, char *text, int dep
 }
 
 /* NAME is found as NAME.seccomp on the policy path (or built in); a name
- * with a '/' is a file, relative to the list that includes it.  Returns 0,
+ * with a '/' is a file, relative to the list that includes it.  A list a
+ * system policy names, and what a system list includes, must be system
+ * lists too (system_only, see policy.c).  Returns 0,
  * -1 when the list itself cannot be used, or -2 when one of its lines failed
  * (the message then starts with FILE:LINE). */
-static int parse_list(struct sc_list *l, const char *name, int depth, struct includes *inc)
+static int parse_list(struct sc_list *l, const char *name, bool system_only, int depth, struct includes *inc)
 {
 	if (depth >= MAX_LIST_DEPTH)
 		return failx("include %s: lists nest deeper than %d", name, MAX_LIST_DEPTH);
 	const char *parent = depth ? inc->origin[depth - 1] : NULL;
 	char *file;
 	if (!strchr(name, '/'))
-		file = xasprintf("%s.seccomp", name);
+		file = xstrdup(name);
 	else if (name[0] != '/' && parent && strncmp(parent, "(built-in)", 10) != 0)
 		file = xasprintf("%.*s/%s", (int)(strrchr(parent, '/') - parent), parent,
 				 strncmp(name, "./", 2) == 0 ? name + 2 : name);
 	else
 		file = xstrdup(name);
-	char *origin = NULL;
-	char *text = load_policy_text(file, &origin);
+	struct policy_origin from;
+	char *text = load_policy(POLICY_SECCOMP, file, system_only, &from);
+	char *origin = from.path;
 	free(file);
 	if (!text) {
 		free(origin);
@@ -502,6 +506,7 @@ static int parse_list(struct sc_list *l, const char *name, int depth, struct inc
 		if (strcmp(inc->id[i], id) == 0)
 			r = failx("include %s: %s includes itself", name, origin);
 	inc->origin[depth] = origin;
+	inc->system[depth] = from.system;
 	inc->id[depth] = id;
 	if (r == 0 && parse_text(l, origin, text, depth, inc) < 0)
 		r = -2;
@@ -534,7 +539,7 @@ int read_seccomp_list(struct sc_list *l, const struct config *cfg)
 {
 	if (strcmp(cfg->seccomp, "none") == 0)
 		*l = (struct sc_list){ .default_action = SCMP_ACT_ALLOW, .have_default = true };
-	else if (parse_list(l, cfg->seccomp, 0, &(struct includes){ 0 }) < 0)
+	else if (parse_list(l, cfg->seccomp, cfg->seccomp_system, 0, &(struct includes){ 0 }) < 0)
 		return -1;
 	return add_option_rules(l, cfg);
 }

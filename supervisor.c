@@ -37,6 +37,7 @@ struct supervisor {
 	bool have_exit;
 	int exit_status;          /* the command's wait status, from init */
 	int error_code;           /* 0, or 125/126/127 with error_msg */
+	bool exit_reported_anyway; /* bubblewrap mode: an exit code even so (MSG_LATE_SETUP_ERROR) */
 	char error_msg[sizeof((struct msg *)0)->text];
 	struct rusage usage;
 };
@@ -67,6 +68,9 @@ static void take_message(struct supervisor *s, struct msg *m, int *fd)
 		s->have_exit = true;
 		s->exit_status = m->code;
 		break;
+	case MSG_LATE_SETUP_ERROR:
+		s->exit_reported_anyway = true;
+		/* fall through */
 	case MSG_SETUP_ERROR:
 	case MSG_EXEC_ERROR:
 		if (!s->error_code) {
@@ -456,7 +460,9 @@ static int finish(struct supervisor *s, int status)
 		fprintf(stderr, "sbx: %s: timed out after %gs\n", cfg->argv[0], cfg->timeout);
 	limits_finish(s->limits);
 	report(s, code, status);
-	if (!s->error_code) /* as bubblewrap: no exit-code when the command never ran */
+	/* as bubblewrap: no exit-code when the command never ran, but for
+	 * its late failures */
+	if (!s->error_code || s->exit_reported_anyway)
 		bwrap_report_exit(cfg, code);
 	limits_cleanup(s->limits);
 	status_file_close(s->status);

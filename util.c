@@ -112,14 +112,34 @@ void use_level_prefix(void)
 	level_prefix = true;
 }
 
+/* Who speaks in messages: "sbx", or "bwrap" in bubblewrap mode (callers
+ * and bubblewrap's own tests match bubblewrap's "bwrap: ..."). */
+static const char *program_name = "sbx";
+
+void set_program_name(const char *name)
+{
+	program_name = name;
+}
+
 /* "sbx: TEXT" on stderr, and each further line of TEXT (a hint) as it is. */
 void print_error(const char *text)
 {
 	const char *prefix = level_prefix ? "<3>" : "";
-	fprintf(stderr, "%ssbx: ", prefix);
+	fprintf(stderr, "%s%s: ", prefix, program_name);
 	for (const char *nl; (nl = strchr(text, '\n')); text = nl + 1)
 		fprintf(stderr, "%.*s\n%s", (int)(nl - text), text, prefix);
 	fprintf(stderr, "%s\n", text);
+}
+
+/* A warning: "sbx: TEXT" (with --level-prefix, "<4>", LOG_WARNING). */
+void print_warning(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "%s%s: ", level_prefix ? "<4>" : "", program_name);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
 }
 
 /* Print the recorded error (and hint) once, and exit. */

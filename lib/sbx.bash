@@ -16,7 +16,7 @@
 #   @test "the tool writes its output in the current directory" {
 #       sbx_run mytool --out result.txt
 #       [ "$status" -eq 0 ]
-#       [ -f "$BATS_TEST_TMPDIR/result.txt" ]
+#       [ -f "$sbx_dir/result.txt" ] && [ ! -L "$sbx_dir/result.txt" ]
 #   }
 #
 #   @test "the tool fails cleanly without network" {
@@ -29,10 +29,22 @@
 #
 #   Like bats's `run': sets $status, $output and $lines (and $stderr,
 #   $stderr_lines with --separate-stderr).  But COMMAND runs in a new
-#   sandbox, with the test's own $BATS_TEST_TMPDIR bound read-write and as
-#   its working directory: the rest of the file system is read-only, /tmp is
-#   empty and private to that one sandbox, there is no network, and the
+#   sandbox, in a fresh directory of its own, $BATS_TEST_TMPDIR/sbx.N (N
+#   counts the calls of the test: sbx.1, sbx.2...), bound read-write and
+#   as its working directory, and set as $sbx_dir for the test after the
+#   call.  The rest of $BATS_TEST_TMPDIR is read-only inside (put the
+#   command's input there), the rest of the file system too, /tmp is empty
+#   and private to that one sandbox, there is no network, and the
 #   environment is sbx's allow-list.  Every call is a new sandbox.
+#
+#   What the command left in $sbx_dir is the command's, not the test's:
+#   any file there may be a symlink (to a host file the test can write), a
+#   FIFO (a read that never ends) or a directory where a file should be.
+#   The test's own steps run outside the sandbox, with the test's rights,
+#   so they must not write into $sbx_dir, nor follow what is there: check
+#   before reading ([ -f "$sbx_dir/x" ] && [ ! -L "$sbx_dir/x" ]), and
+#   write the next call's input beside it, in $BATS_TEST_TMPDIR, where the
+#   command cannot plant anything.
 #
 #   RUN_FLAGS are those of `run' itself, first: `!', `-N' (expect status
 #   N), --separate-stderr, --keep-empty-lines (they need
@@ -56,6 +68,18 @@
 # temporary directory under /tmp (the default, unless TMPDIR says
 # otherwise): the sandbox's /tmp is writable, so the mount point for
 # $BATS_TEST_TMPDIR can be created there, while the rootfs is read-only.
+
+# _sbx_run_dir: a new directory $BATS_TEST_TMPDIR/sbx.N, N one more than
+# the last call's, in sbx_dir.  mkdir, not mkdir -p: never one that exists.
+_sbx_run_dir() {
+	local n=1
+	while [[ -e $BATS_TEST_TMPDIR/sbx.$n || -L $BATS_TEST_TMPDIR/sbx.$n ]]; do
+		n=$((n + 1))
+	done
+	sbx_dir=$BATS_TEST_TMPDIR/sbx.$n
+	mkdir "$sbx_dir" || return 2
+	export sbx_dir
+}
 
 # _sbx_run_split: put the words of SBX_RUN_OPTS in the array _sbx_run_opts.
 _sbx_run_split() {
@@ -98,9 +122,10 @@ sbx_run() {
 		return 2
 	fi
 	_sbx_run_split
+	_sbx_run_dir || return 2
 
 	local -a cmd=("${SBX:-sbx}"
-		--bind "$BATS_TEST_TMPDIR" --chdir "$BATS_TEST_TMPDIR"
+		--ro-bind "$BATS_TEST_TMPDIR" --bind "$sbx_dir" --chdir "$sbx_dir"
 		"${_sbx_run_opts[@]}" "${sbx_opts[@]}" -- "$@")
 	if [[ -t 0 ]]; then
 		run "${run_flags[@]}" "${cmd[@]}" </dev/null

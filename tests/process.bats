@@ -259,7 +259,7 @@ crash_inside() {
 	local d
 	d=$(hostdir)
 	printf 'policy default\nrlimit core=0\n' >"$d/nocore"
-	run sbx --policy "$d/nocore" --rlimit core=unlimited -- /bin/sh -c 'ulimit -H -c'
+	run --separate-stderr sbx --policy "$d/nocore" --rlimit core=unlimited -- /bin/sh -c 'ulimit -H -c'
 	assert_success
 	assert_output unlimited
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# A sample suite using the sbx bats helper: one fresh sandbox per sbx_run.
+# A sample suite using the sbx bats helper: one fresh sandbox per sbx_run,
+# in a fresh directory of its own ($sbx_dir).
 #
 #   bats tests/examples/sample.bats
 #
@@ -16,23 +17,57 @@ marker() {
 	echo "sbx-sample-$BATS_ROOT_PID-$BATS_TEST_NUMBER"
 }
 
-@test "the command runs in the test's own temporary directory" {
+@test "the command runs in a directory of its own, \$sbx_dir" {
 	sbx_run pwd
 	[ "$status" -eq 0 ]
-	[ "$output" = "$BATS_TEST_TMPDIR" ]
+	[ "$sbx_dir" = "$BATS_TEST_TMPDIR/sbx.1" ]
+	[ "$output" = "$sbx_dir" ]
+}
+
+@test "each call gets a new directory" {
+	sbx_run sh -c 'echo first > out.txt'
+	[ "$sbx_dir" = "$BATS_TEST_TMPDIR/sbx.1" ]
+	sbx_run ls -A
+	[ "$status" -eq 0 ]
+	[ "$sbx_dir" = "$BATS_TEST_TMPDIR/sbx.2" ]
+	[ -z "$output" ]
 }
 
 @test "files written in the working directory reach the test" {
 	sbx_run sh -c 'echo built > result.txt'
 	[ "$status" -eq 0 ]
-	[ "$(cat "$BATS_TEST_TMPDIR/result.txt")" = built ]
+	# the command made this file: a plain file, not a symlink, before reading
+	[ -f "$sbx_dir/result.txt" ] && [ ! -L "$sbx_dir/result.txt" ]
+	[ "$(cat "$sbx_dir/result.txt")" = built ]
+}
+
+@test "the test's own files are read-only inside" {
+	echo input >"$BATS_TEST_TMPDIR/input.txt"
+	sbx_run sh -c 'cat ../input.txt && echo changed > ../input.txt'
+	[ "$status" -ne 0 ]
+	[ "${lines[0]}" = input ]
+	[ "$(cat "$BATS_TEST_TMPDIR/input.txt")" = input ]
+}
+
+@test "a symlink the command plants does not redirect the test's own writes" {
+	# host-file stands for any file of the test user's outside the sandbox
+	echo precious >"$BATS_TEST_TMPDIR/host-file"
+	sbx_run sh -c "ln -s '$BATS_TEST_TMPDIR/host-file' input.txt
+		ln -s '$BATS_TEST_TMPDIR/host-file' '$BATS_TEST_TMPDIR/input.txt'"
+	[ "$status" -ne 0 ]
+	# the first link is in the command's own directory, the second failed
+	[ -L "$sbx_dir/input.txt" ]
+	[ ! -e "$BATS_TEST_TMPDIR/input.txt" ] && [ ! -L "$BATS_TEST_TMPDIR/input.txt" ]
+	# so the test's next step writes a file of its own
+	echo data >"$BATS_TEST_TMPDIR/input.txt"
+	[ "$(cat "$BATS_TEST_TMPDIR/host-file")" = precious ]
 }
 
 @test "each test starts with an empty temporary directory" {
 	# Whatever another test left in its own directory is not here.
-	sbx_run ls -A
+	sbx_run ls -A ..
 	[ "$status" -eq 0 ]
-	[ -z "$output" ]
+	[ "$output" = sbx.1 ]
 }
 
 @test "/tmp is fresh in every sandbox (first write)" {
