@@ -96,7 +96,7 @@ fs_sizes='for p; do echo "$p $(($(stat -f -c "%b * %S" "$p"))) $(stat -c %d "$p"
 	local d
 	d=$(hostdir)
 	printf 'policy default\ntmpfs-size 12M\n' >"$d/p"
-	run sbx --policy "$d/p" -- /bin/sh -c "$fs_sizes" sh /dev/shm
+	run --separate-stderr sbx --policy "$d/p" -- /bin/sh -c "$fs_sizes" sh /dev/shm
 	assert_success
 	assert_output --regexp '^/dev/shm 12582912 '
 }
