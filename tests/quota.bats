@@ -121,6 +121,14 @@ fs_sizes='for p; do echo "$p $(($(stat -f -c "%b * %S" "$p"))) $(stat -c %d "$p"
 	((b > ram / 4 + 1024 * 1024)) || fail "/tmp is $b bytes: bounded in bwrap mode"
 }
 
+@test "tmpfs: --hide-home's throwaway home shares the bound" {
+	run --separate-stderr sbx --hide-home --tmpfs-size 8M -- /bin/sh -c "$fs_sizes"' ; head -c 5M /dev/zero > /tmp/a && head -c 5M /dev/zero > "$HOME/b"; echo "home $?"' sh /tmp "$HOME"
+	assert_success
+	assert_line --regexp "^/tmp 8388608 "
+	assert_line --regexp "^$HOME 8388608 "
+	assert_line 'home 1'
+}
+
 # ------------------------------------------- counts shared with the caller
 
 @test "user limits: inside, /proc/sys/user limits are half the caller's" {
