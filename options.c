@@ -568,7 +568,7 @@ static int opt_tmpfs_size(struct config *cfg, char **a)
  * quarter of the RAM), never more than --memory: without a cgroup nothing
  * else stops files in a tmpfs from taking memory.  Whole pages, since the
  * kernel rounds a tmpfs size up to them. */
-static void resolve_tmpfs_size(struct config *cfg)
+static void resolve_tmpfs_sizes(struct config *cfg)
 {
 	long long size = cfg->tmpfs_size;
 	struct sysinfo si;
@@ -580,6 +580,13 @@ static void resolve_tmpfs_size(struct config *cfg)
 	page = page > 0 ? page : 4096;
 	size -= size % page;
 	cfg->tmpfs_size = size > page ? size : page;
+	/* The throwaway --overlay layer is a tmpfs too (half the RAM by
+	 * default): with --memory, no more than that either. */
+	if (cfg->overlay && !cfg->overlay_upper && !cfg->overlay_size && cfg->memory) {
+		long long half = sysinfo(&si) == 0 ? (long long)(si.totalram / 2) * si.mem_unit : cfg->memory;
+		size = cfg->memory < half ? cfg->memory : half;
+		cfg->overlay_size = size - size % page > page ? size - size % page : page;
+	}
 }
 
 static int opt_overlay_upper(struct config *cfg, char **a)
@@ -878,7 +885,7 @@ int parse_options(struct config *cfg, int argc, char **argv)
 	int i = walk_options(cfg, argc, argv, 1, &saw_policy);
 	if (i < 0)
 		return -1;
-	resolve_tmpfs_size(cfg);
+	resolve_tmpfs_sizes(cfg);
 	if (cfg->print_policy) {
 		print_policy(cfg);
 		return 1;

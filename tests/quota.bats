@@ -129,6 +129,16 @@ fs_sizes='for p; do echo "$p $(($(stat -f -c "%b * %S" "$p"))) $(stat -c %d "$p"
 	assert_line 'home 1'
 }
 
+@test "tmpfs: with --memory, the --overlay layer holds no more than that either" {
+	run sbx --rootfs "$ROOTFS" --overlay --memory 16M --limits best-effort -- /bin/sh -c \
+		'dd if=/dev/zero of=/big bs=1048576 count=20 2>/dev/null; echo "status $?"; wc -c < /big'
+	refute_line 'status 0'
+	local n=${lines[-1]}
+	((n <= 16 * 1024 * 1024)) || fail "the layer took $n bytes under --memory 16M"
+	run sbx --overlay --memory 16M --print-policy
+	assert_line 'overlay-size 16777216'
+}
+
 # ------------------------------------------- counts shared with the caller
 
 @test "user limits: inside, /proc/sys/user limits are half the caller's" {
