@@ -17,6 +17,7 @@
  * supplementary groups. */
 #include "sbx.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -229,6 +230,144 @@ int write_id_maps(pid_t child, const struct config *cfg)
 	fprintf(stderr, "sbx: note: %s; mapping only your own id\n", error_text());
 	set_hint("%s", "");
 	return write_single_maps(child, cfg);
+}
+
+/* ---- after the run: what the caller cannot remove ----------------------- */
+
+#define MAX_LEFT_SHOWN 8
+#define MAX_DIRS_WALKED 100000
+
+/* Directories of the writable binds that the run gave to another id (a
+ * subordinate one, through chown inside) and that hold something: the
+ * caller cannot remove them on the host.  Not descended into. */
+struct leftovers {
+	time_t since;
+	uid_t me;
+	size_t n, walked;
+	char *shown[MAX_LEFT_SHOWN];
+	uid_t first_uid;
+};
+
+static bool has_entries(int dir, const char *name)
+{
+	int fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return true; /* unreadable to the caller: as good as full */
+	}
+	bool any = false;
+	for (struct dirent *e; !any && (e = readdir(d));)
+		any = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return any;
+}
+
+static void find_leftovers(int dir, const char *path, dev_t dev, struct leftovers *l)
+{
+	DIR *d = fdopendir(dir);
+	if (!d) {
+		close(dir);
+		return;
+	}
+	for (struct dirent *e; (e = readdir(d)) && l->walked < MAX_DIRS_WALKED;) {
+		struct stat st;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) ||
+		    st.st_dev != dev)
+			continue;
+		l->walked++;
+		char *sub = xasprintf("%s/%s", path, e->d_name);
+		if (st.st_uid != l->me) {
+			if (st.st_ctime >= l->since && has_entries(dirfd(d), e->d_name)) {
+				if (l->n < MAX_LEFT_SHOWN) {
+					l->shown[l->n] = sub;
+					sub = NULL;
+				}
+				if (l->n++ == 0)
+					l->first_uid = st.st_uid;
+			}
+		} else {
+			int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd >= 0)
+				find_leftovers(fd, sub, dev, l);
+		}
+		free(sub);
+	}
+	closedir(d);
+}
+
+/* A path as a shell word the caller can paste: quoted when it needs it, and
+ * with control characters escaped (the sandbox chose the names). */
+static char *shell_word(const char *path)
+{
+	size_t size = strlen(path) * 4 + 3;
+	char *shown = xcalloc(1, size);
+	snprintf(shown, size, "%s", path);
+	escape_controls(shown, size);
+	if (shown[strspn(shown, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._+-,:=@%")] == '\0')
+		return shown;
+	char *q = xcalloc(1, strlen(shown) * 4 + 3), *o = q;
+	*o++ = '\'';
+	for (const char *c = shown; *c; c++)
+		o += *c == '\'' ? sprintf(o, "'\\''") : sprintf(o, "%c", *c);
+	*o++ = '\'';
+	free(shown);
+	return q;
+}
+
+void report_foreign_dirs(const struct config *cfg, time_t since)
+{
+	if (cfg->map_users == MAP_USERS_NONE)
+		return;
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		const struct mount_op *m = &cfg->mounts[i];
+		if ((m->kind != MOUNT_BIND && m->kind != MOUNT_DEV_BIND) || m->by_fd || m->follow || !m->src)
+			continue;
+		struct leftovers l = { .since = since, .me = geteuid() };
+		struct stat st;
+		int fd = open(m->src, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		char *where = shell_word(m->src);
+		if (st.st_uid != l.me && st.st_ctime >= since) {
+			/* the bind itself was given away: give it back */
+			close(fd);
+			fprintf(stderr, "sbx: note: --map-users: the command gave %s to uid %u: you cannot change what "
+					"is in it yourself\n", where, (unsigned)st.st_uid);
+			fprintf(stderr, "hint: take it back: sbx --map-users auto --bind %s -- chown -R 0:0 %s\n", where,
+				where);
+			free(where);
+			continue;
+		}
+		int rd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		close(fd);
+		if (rd >= 0)
+			find_leftovers(rd, m->src, st.st_dev, &l);
+		if (l.n == 0) {
+			free(where);
+			continue;
+		}
+		char *first = shell_word(l.shown[0]);
+		fprintf(stderr, "sbx: note: --map-users: the command left %zu director%s owned by other ids in %s "
+				"(%s, uid %u): you cannot remove them yourself\n",
+			l.n, l.n == 1 ? "y" : "ies", where, first, (unsigned)l.first_uid);
+		fprintf(stderr, "hint: remove them where they are yours: sbx --map-users auto --bind %s -- rm -rf", where);
+		for (size_t k = 0; k < l.n && k < MAX_LEFT_SHOWN; k++) {
+			char *w = shell_word(l.shown[k]);
+			fprintf(stderr, " %s", w);
+			free(w);
+			free(l.shown[k]);
+		}
+		fprintf(stderr, "%s\n", l.n > MAX_LEFT_SHOWN ? " ..." : "");
+		free(where);
+		free(first);
+	}
 }
 
 /* ---- inside ------------------------------------------------------------- */

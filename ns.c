@@ -824,6 +824,9 @@ static int populate_root(const struct config *cfg, int scratch, int *rootp, cons
 	if (mount_proc(rootfd, "/proc") < 0)
 		return -1;
 	trace_step("/proc mounted");
+	if (mount_sysfs(rootfd, cfg) < 0)
+		return fail_context("/sys");
+	trace_step("/sys mounted");
 	if (mask_kernel_paths(rootfd, scratch) < 0)
 		return -1;
 	trace_step("kernel paths masked");

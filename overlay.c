@@ -9,8 +9,15 @@
  *          default, charged to the sandbox's memory cgroup like any tmpfs);
  *          or with --overlay-upper DIR: DIR/upper and DIR/work, created when
  *          missing, so the changes are there for the next run (DIR was
- *          opened with the other sources, before anything was mounted, and
- *          is locked while the sandbox runs).
+ *          opened with the other sources, before anything was mounted).
+ *
+ * The supervisor's side of DIR (overlay_keep_lock, overlay_keep_finish):
+ * before the clone it locks DIR by its inode (and the directories above
+ * it, shared), so the same directory by another path, or one layer inside
+ * another, is refused while the first sandbox runs; after the run it gives
+ * the directories sbx made and overlayfs's scratch directories their
+ * owner's permissions back, so that `rm -rf DIR` works.  Init makes DIR
+ * private to its owner (0700) and creates upper and work, private too.
  *
  * The layers are handed to overlayfs as /proc/self/fd/N paths of fds that
  * were opened without following symlinks: overlayfs gets exactly the
@@ -40,15 +47,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* Create dir/name when missing and open it, refusing a symlink; *created
- * (if not NULL) says whether it was missing. */
-static int open_layer_dir(int dir, const char *name, mode_t mode, const char *shown, bool *created)
+/* Create dir/name when missing and open it, refusing a symlink. */
+static int open_layer_dir(int dir, const char *name, mode_t mode, const char *shown)
 {
-	int r = mkdirat(dir, name, mode);
-	if (r < 0 && errno != EEXIST)
+	if (mkdirat(dir, name, mode) < 0 && errno != EEXIST)
 		return fail("create %s", shown);
-	if (created)
-		*created = r == 0;
 	struct open_how how = {
 		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
@@ -80,11 +83,44 @@ static int mirror_attrs(int upper, int lower, const char *shown)
 	return 0;
 }
 
+/* The kept layer holds the command's files with their modes (copies of
+ * the rootfs's among them): other accounts have no business in DIR. */
+static int make_private(const struct config *cfg, int keep_dir)
+{
+	struct stat st;
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", keep_dir);
+	if (fstat(keep_dir, &st) < 0)
+		return fail("--overlay-upper %s", cfg->overlay_upper);
+	if ((st.st_mode & 077) && chmod(path, st.st_mode & 07700) < 0) {
+		set_hint("use a directory of your own");
+		return fail("--overlay-upper %s: make it private to its owner (mode 0700)", cfg->overlay_upper);
+	}
+	return 0;
+}
+
+/* 1 when the directory (an O_PATH fd) holds nothing, 0 when it holds
+ * something, -1 on error. */
+static int dir_is_empty(int fd)
+{
+	int rd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = rd < 0 ? NULL : fdopendir(rd);
+	if (!d) {
+		close_fd(&rd);
+		return -1;
+	}
+	int empty = 1;
+	for (struct dirent *e; empty && (e = readdir(d));)
+		empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+	closedir(d);
+	return empty;
+}
+
 /* The layers' parent directories: with --overlay-upper DIR, DIR/upper (the
  * changes) and DIR/work (overlayfs's scratch, which must be on the same
  * filesystem: a sibling is); else the same on the scratch tmpfs. */
 static int open_layers(const struct config *cfg, int scratch, int keep_dir, int *upper, int *work,
-		       bool *upper_created)
+		       int *upper_fresh)
 {
 	int dir = keep_dir >= 0 ? keep_dir : scratch;
 	char *shown_upper, *shown_work;
@@ -95,8 +131,12 @@ static int open_layers(const struct config *cfg, int scratch, int keep_dir, int 
 		shown_upper = xstrdup("the overlay's upper layer");
 		shown_work = xstrdup("the overlay's work directory");
 	}
-	*upper = open_layer_dir(dir, "upper", 0755, shown_upper, upper_created);
-	*work = *upper < 0 ? -1 : open_layer_dir(dir, "work", 0700, shown_work, NULL);
+	*upper = open_layer_dir(dir, "upper", 0700, shown_upper);
+	*work = *upper < 0 ? -1 : open_layer_dir(dir, "work", 0700, shown_work);
+	if (*work >= 0 && (*upper_fresh = dir_is_empty(*upper)) < 0) {
+		fail("read %s", shown_upper);
+		close_fd(work);
+	}
 	free(shown_upper);
 	free(shown_work);
 	return *work < 0 ? -1 : 0;
@@ -146,9 +186,9 @@ int mount_overlay_op(const struct config *cfg, int rootfd, int scratch, const st
 	if (op->tmp_upper) {
 		char name[48];
 		snprintf(name, sizeof name, "tmp-overlay-upper-%zu", index);
-		tmp_upper = open_layer_dir(scratch, name, 0755, "the --tmp-overlay upper layer", NULL);
+		tmp_upper = open_layer_dir(scratch, name, 0755, "the --tmp-overlay upper layer");
 		snprintf(name, sizeof name, "tmp-overlay-work-%zu", index);
-		tmp_work = tmp_upper < 0 ? -1 : open_layer_dir(scratch, name, 0755, "the --tmp-overlay work directory", NULL);
+		tmp_work = tmp_upper < 0 ? -1 : open_layer_dir(scratch, name, 0755, "the --tmp-overlay work directory");
 		if (tmp_work < 0)
 			goto out;
 		upper = tmp_upper;
@@ -298,10 +338,11 @@ static int overlay_dir(const struct config *cfg, int lower, int upper_root, int 
 	int upper = upper_root, work = work_root, r = -1;
 	if (name) {
 		char *shown = xasprintf("the overlay's layer for /%s", name);
-		bool created = false;
-		upper = open_layer_dir(upper_root, name, 0755, shown, &created);
-		work = upper < 0 ? -1 : open_layer_dir(work_root, name, 0700, shown, NULL);
-		if (work >= 0 && created && mirror_attrs(upper, lower, shown) < 0)
+		/* mirrored on every run: after one, overlay_keep_finish gave the
+		 * directory its write bits back */
+		upper = open_layer_dir(upper_root, name, 0700, shown);
+		work = upper < 0 ? -1 : open_layer_dir(work_root, name, 0700, shown);
+		if (work >= 0 && mirror_attrs(upper, lower, shown) < 0)
 			close_fd(&work);
 		free(shown);
 		if (work < 0)
@@ -363,32 +404,10 @@ static int overlay_each_directory(const struct config *cfg, int root, char **bus
 	return r;
 }
 
-/* overlayfs only warns when two mounts share an upper directory (and then
- * behaves undefined), so sbx takes a lock on DIR for as long as init lives:
- * the fd is never closed here, and exec (close-on-exec) and init's end
- * release it. */
-static int lock_keep_dir(const struct config *cfg, int keep_dir)
-{
-	int fd = openat(keep_dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return fail("--overlay-upper %s", cfg->overlay_upper);
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		int err = errno;
-		close(fd);
-		if (err == EWOULDBLOCK)
-			return failx("--overlay-upper %s is in use by another sandbox", cfg->overlay_upper);
-		errno = err;
-		return fail("lock --overlay-upper %s", cfg->overlay_upper);
-	}
-	return 0;
-}
-
 int mount_overlay(const struct config *cfg, int scratch, const char *staging, int rootfs, int keep_dir)
 {
 	int upper = -1, work = -1, rootfd = -1;
 	char **busy = NULL;
-	if (keep_dir >= 0 && lock_keep_dir(cfg, keep_dir) < 0)
-		return -1;
 	if (move_mount_to(rootfs, scratch, "root") < 0) {
 		fail("mount the rootfs under the overlay");
 		goto out;
@@ -412,10 +431,14 @@ int mount_overlay(const struct config *cfg, int scratch, const char *staging, in
 	}
 	if (inside)
 		busy = add_top_name(busy, inside);
-	bool upper_created = false;
-	if (open_layers(cfg, scratch, keep_dir, &upper, &work, &upper_created) < 0)
+	if (keep_dir >= 0 && make_private(cfg, keep_dir) < 0)
 		goto out;
-	if (!busy[0] && upper_created && mirror_attrs(upper, rootfs, "the overlay's upper layer") < 0)
+	/* An empty upper layer (new, or nothing changed yet) takes the root's
+	 * attributes; after that they are the command's to change. */
+	int upper_fresh = 0;
+	if (open_layers(cfg, scratch, keep_dir, &upper, &work, &upper_fresh) < 0)
+		goto out;
+	if (!busy[0] && upper_fresh && mirror_attrs(upper, rootfs, "the overlay's upper layer") < 0)
 		goto out;
 	/* With nothing mounted inside the rootfs, one overlay covers it all. */
 	if (!busy[0] ? overlay_dir(cfg, rootfs, upper, work, NULL) < 0
@@ -430,4 +453,171 @@ out:
 	close_fd(&upper);
 	close_fd(&work);
 	return rootfd;
+}
+
+/* ---- the supervisor's side of --overlay-upper DIR ---------------------- */
+
+/* overlayfs only warns when two mounts share an upper or work directory, or
+ * have one inside the other (and then behaves undefined), so sbx locks the
+ * directories by their inodes for as long as the sandbox lives: DIR
+ * exclusively, and every directory above DIR on the same filesystem
+ * shared.  Another sandbox's DIR that is this one (by any path), or below
+ * it, or above it, then cannot get its own locks.  DIR/upper and DIR/work
+ * are locked exclusively too when they are there already: the same layer
+ * reached through a bind mount elsewhere.  The fds are close-on-exec: init
+ * inherits them (the locks last as long as either lives) and the command
+ * does not. */
+struct overlay_keep {
+	int dir, upper, work; /* O_RDONLY, locked exclusively; -1 without DIR */
+	int *above;           /* the directories above DIR, locked shared */
+	size_t n_above;
+};
+
+/* The name of a directory fd, for messages. */
+static char *fd_name(int fd)
+{
+	char link[64], buf[4096];
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, buf, sizeof buf - 1);
+	if (n <= 0)
+		return xstrdup("a directory above it");
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+/* Share a lock on every readable directory above DIR on its filesystem;
+ * a directory locked exclusively there is another sandbox's layer that
+ * holds DIR. */
+static int lock_above(const struct config *cfg, struct overlay_keep *k, const struct stat *dir_st)
+{
+	struct stat below = *dir_st, st;
+	int cur = openat(k->dir, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* up to another filesystem, or the top (whose ".." is itself) */
+	while (cur >= 0 && fstat(cur, &st) == 0 && st.st_dev == dir_st->st_dev && st.st_ino != below.st_ino) {
+		/* an unreadable directory cannot be locked: nobody's layer */
+		int held = openat(cur, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (held >= 0 && flock(held, LOCK_SH | LOCK_NB) < 0) {
+			int err = errno;
+			char *name = fd_name(held);
+			close(held);
+			close(cur);
+			errno = err;
+			if (err != EWOULDBLOCK)
+				fail("--overlay-upper %s: lock %s", cfg->overlay_upper, name);
+			else {
+				set_hint("overlayfs layers must not be inside one another: use a directory outside it");
+				failx("--overlay-upper %s is inside %s, which another running sandbox uses for its layer",
+				      cfg->overlay_upper, name);
+			}
+			free(name);
+			return -1;
+		}
+		if (held >= 0) {
+			k->above = grow(k->above, &k->n_above, sizeof *k->above);
+			k->above[k->n_above - 1] = held;
+		}
+		below = st;
+		int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(cur);
+		cur = up;
+	}
+	close_fd(&cur);
+	return 0;
+}
+
+/* DIR/name, if it is there (init creates it, or refuses what it is),
+ * locked exclusively; -1 when it is not there. */
+static int lock_layer(const struct config *cfg, int dir, const char *name, int *fd)
+{
+	*fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*fd < 0)
+		return 0;
+	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+		int err = errno;
+		close_fd(fd);
+		errno = err;
+		if (err != EWOULDBLOCK)
+			return fail("--overlay-upper %s: lock %s", cfg->overlay_upper, name);
+		set_hint("overlayfs layers must not be inside one another: use a directory outside it");
+		return failx("--overlay-upper %s: %s/%s is in use by another sandbox, as its layer or holding one",
+			     cfg->overlay_upper, cfg->overlay_upper, name);
+	}
+	return 0;
+}
+
+struct overlay_keep *overlay_keep_lock(const struct config *cfg)
+{
+	struct overlay_keep *k = xcalloc(1, sizeof *k);
+	k->dir = k->upper = k->work = -1;
+	if (!cfg->overlay_upper)
+		return k;
+	struct stat st;
+	k->dir = open(cfg->overlay_upper, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (k->dir < 0 || fstat(k->dir, &st) < 0) {
+		fail("--overlay-upper %s", cfg->overlay_upper);
+		goto fail;
+	}
+	if (flock(k->dir, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			failx("--overlay-upper %s is in use by another sandbox, as its layer or holding one",
+			      cfg->overlay_upper);
+		else
+			fail("lock --overlay-upper %s", cfg->overlay_upper);
+		goto fail;
+	}
+	if (lock_above(cfg, k, &st) < 0 || lock_layer(cfg, k->dir, "upper", &k->upper) < 0 ||
+	    lock_layer(cfg, k->dir, "work", &k->work) < 0)
+		goto fail;
+	return k;
+fail:
+	overlay_keep_release(k);
+	return NULL;
+}
+
+/* Give the caller's directory at dir/name its owner's permissions, if it
+ * lacks them; depth more levels below it too.  Never follows a symlink. */
+static void restore_owner_bits(int dir, const char *name, int depth)
+{
+	struct stat st;
+	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+		return;
+	if ((st.st_mode & 0700) != 0700 && fchmodat(dir, name, (st.st_mode & 07777) | 0700, 0) < 0)
+		return; /* rm -rf will say what it cannot remove */
+	int fd = depth > 0 ? openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		close_fd(&fd);
+		return;
+	}
+	for (struct dirent *e; (e = readdir(d));)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, ".."))
+			restore_owner_bits(dirfd(d), e->d_name, depth - 1);
+	closedir(d);
+}
+
+/* After the run, while the locks still hold: the directories sbx made in
+ * DIR/upper (one per top-level directory over the host root, without
+ * write bits while mounted) and overlayfs's scratch directories in
+ * DIR/work (work/work is mode 000) get their owner's permissions back, so
+ * the owner can remove DIR with rm -rf.  Directories of the command's own
+ * keep their modes. */
+void overlay_keep_finish(struct overlay_keep *k)
+{
+	if (!k || k->dir < 0)
+		return;
+	restore_owner_bits(k->dir, "upper", 1);
+	restore_owner_bits(k->dir, "work", 2);
+}
+
+void overlay_keep_release(struct overlay_keep *k)
+{
+	if (!k)
+		return;
+	close_fd(&k->dir);
+	close_fd(&k->upper);
+	close_fd(&k->work);
+	for (size_t i = 0; i < k->n_above; i++)
+		close(k->above[i]);
+	free(k->above);
+	free(k);
 }

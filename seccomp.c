@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -519,8 +520,9 @@ static bool use_embedded_default(const struct config *cfg)
 	free(origin.path);
 	if (!same)
 		return false;
-	sc.bpf = (struct sock_filter *)embedded_default_bpf;
-	sc.bpf_len = embedded_default_bpf_len / sizeof(struct sock_filter);
+	bool kept = writes_are_kept(cfg);
+	sc.bpf = (struct sock_filter *)(kept ? embedded_default_kept_bpf : embedded_default_bpf);
+	sc.bpf_len = (kept ? embedded_default_kept_bpf_len : embedded_default_bpf_len) / sizeof(struct sock_filter);
 	sc.bpf_embedded = true;
 	return true;
 }
@@ -660,9 +662,11 @@ static bool cmp_matches(const struct scmp_arg_cmp *c, uint64_t x)
 }
 
 /* The errno the list gives this call: the first rule that matches, else
- * the default.  *allow_name is what --seccomp-allow would need. */
-static int refusal_errno(const struct seccomp_data *d, const char **allow_name)
+ * the default.  *allow_name is what --seccomp-allow would need; *rule the
+ * atom that matched, or NULL for the default. */
+static int refusal_errno(const struct seccomp_data *d, const char **allow_name, const struct atom **rule)
 {
+	*rule = NULL;
 	const struct arch_rules *ar = NULL;
 	for (size_t i = 0; i < sc.n_arch; i++)
 		if (sc.arch[i].arch == d->arch)
@@ -681,8 +685,10 @@ static int refusal_errno(const struct seccomp_data *d, const char **allow_name)
 		for (unsigned k = 0; match && k < a->n; k++)
 			match = cmp_matches(&a->cmp[k], ar->narrow ? d->args[a->cmp[k].arg] & INT32_MASK
 								   : d->args[a->cmp[k].arg]);
-		if (match && is_errno(a->action))
+		if (match && is_errno(a->action)) {
+			*rule = a;
 			return a->action & 0xffff;
+		}
 	}
 	return is_errno(sc.list.default_action) ? (int)(sc.list.default_action & 0xffff) : EPERM;
 }
@@ -718,7 +724,37 @@ static void describe_process(pid_t pid, char *comm, size_t comm_size, char *nspi
 	}
 }
 
-static void explain_refusal(const struct seccomp_notif *req, int err, const char *allow_name)
+/* The calls that take a file mode, and which argument holds it. */
+static const struct {
+	const char *name;
+	unsigned arg;
+} mode_args[] = {
+	{ "chmod", 1 }, { "fchmod", 1 }, { "fchmodat", 2 }, { "fchmodat2", 2 }, { "open", 2 },
+	{ "openat", 3 }, { "creat", 1 }, { "mknod", 1 }, { "mknodat", 2 },
+};
+
+/* Why, in words, when the rule that refused the call tested its mode for
+ * the set-user-ID and set-group-ID bits (default.seccomp); else "". */
+static const char *why_refused(const struct atom *rule, const struct seccomp_data *d, char *buf, size_t size)
+{
+	for (size_t i = 0; rule && i < N_OF(mode_args); i++) {
+		if (strcmp(rule->from->name, mode_args[i].name) != 0)
+			continue;
+		uint64_t mode = d->args[mode_args[i].arg] & INT32_MASK;
+		for (unsigned k = 0; k < rule->n; k++)
+			if (rule->cmp[k].arg == mode_args[i].arg && rule->cmp[k].op == SCMP_CMP_MASKED_EQ &&
+			    rule->cmp[k].datum_a & (S_ISUID | S_ISGID) && mode & (S_ISUID | S_ISGID)) {
+				bool uid = mode & S_ISUID;
+				snprintf(buf, size, " (mode %#llo is set-%s-ID: a file left with it in a writable place "
+					 "would run as its %s outside the sandbox)", (unsigned long long)mode,
+					 uid ? "user" : "group", uid ? "owner" : "group");
+				return buf;
+			}
+	}
+	return "";
+}
+
+static void explain_refusal(const struct seccomp_notif *req, int err, const char *allow_name, const struct atom *rule)
 {
 	const struct seccomp_data *d = &req->data;
 	char comm[64], nspid[32], args[160];
@@ -735,9 +771,10 @@ static void explain_refusal(const struct seccomp_notif *req, int err, const char
 	/* A terminal in raw mode (sbx relaying a pty) needs the carriage return. */
 	struct termios t;
 	bool raw = tcgetattr(STDERR_FILENO, &t) == 0 && !(t.c_oflag & OPOST);
-	fprintf(stderr, "sbx: seccomp: %s[%s] called %s(%s)%s — refused with %s; --seccomp-allow %s would allow it%s",
+	char why[160];
+	fprintf(stderr, "sbx: seccomp: %s[%s] called %s(%s)%s — refused with %s%s; --seccomp-allow %s would allow it%s",
 		comm, nspid, name ? name : fallback, args, d->arch == (uint32_t)seccomp_arch_native() ? "" : " (i386)",
-		errno_name(err), allow_name, raw ? "\r\n" : "\n");
+		errno_name(err), why_refused(rule, d, why, sizeof why), allow_name, raw ? "\r\n" : "\n");
 	free(name);
 }
 
@@ -757,11 +794,12 @@ int handle_seccomp_notification(int listener)
 		/* ENOENT: the caller died before we read it */
 		return errno == ENOENT || errno == EINTR ? 0 : -1;
 	const char *allow_name = NULL;
-	int err = refusal_errno(&req->data, &allow_name);
+	const struct atom *rule;
+	int err = refusal_errno(&req->data, &allow_name, &rule);
 	/* Explain only while the id is still live, so the pid read from /proc
 	 * is really the caller and not a recycled one. */
 	if (seccomp_notify_id_valid(listener, req->id) == 0)
-		explain_refusal(req, err, allow_name);
+		explain_refusal(req, err, allow_name, rule);
 	memset(resp, 0, sizeof *resp);
 	resp->id = req->id;
 	resp->error = -err;

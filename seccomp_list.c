@@ -13,6 +13,9 @@
  *                                         and constants joined by '|'
  *   optional ACTION SYSCALL...            names libseccomp does not know are
  *                                         skipped instead of an error
+ *   kept ACTION SYSCALL...                only where what the command writes
+ *                                         is kept (a writable bind or
+ *                                         --overlay-upper); left out else
  *   include NAME                          another list: NAME.seccomp on the
  *                                         policy path, or a file when NAME
  *                                         has a '/' (relative to this list)
@@ -35,6 +38,7 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #define MAX_LIST_DEPTH 8
 #define MAX_WORDS 64
@@ -88,6 +92,8 @@ static const struct constant {
 	K(O_RDONLY), K(O_WRONLY), K(O_RDWR), K(O_ACCMODE), K(O_CREAT), K(O_EXCL), K(O_NOCTTY),
 	K(O_TRUNC), K(O_APPEND), K(O_NONBLOCK), K(O_DSYNC), K(O_SYNC), K(O_ASYNC), K(O_DIRECT),
 	K(O_DIRECTORY), K(O_NOFOLLOW), K(O_NOATIME), K(O_CLOEXEC), K(O_PATH), K(O_TMPFILE),
+	K(S_ISUID), K(S_ISGID), K(S_ISVTX), K(S_IRWXU), K(S_IRUSR), K(S_IWUSR), K(S_IXUSR), K(S_IRWXG),
+	K(S_IRGRP), K(S_IWGRP), K(S_IXGRP), K(S_IRWXO), K(S_IROTH), K(S_IWOTH), K(S_IXOTH),
 };
 #undef K
 
@@ -108,6 +114,7 @@ static const struct {
 	{ "pidfd_open", 0x03 }, { "pidfd_send_signal", 0x0b }, { "pidfd_getfd", 0x07 }, { "kcmp", 0x07 },
 	{ "open", 0x06 }, { "openat", 0x0d }, { "mknod", 0x06 }, { "mknodat", 0x0d }, { "mkdir", 0x02 },
 	{ "mkdirat", 0x05 }, { "chmod", 0x02 }, { "fchmod", 0x03 }, { "fchmodat", 0x05 },
+	{ "fchmodat2", 0x0d }, { "creat", 0x02 },
 	{ "unlinkat", 0x05 }, { "faccessat", 0x05 }, { "faccessat2", 0x0d }, { "execveat", 0x11 },
 	{ "flock", 0x03 }, { "dup3", 0x07 }, { "pipe2", 0x02 }, { "eventfd2", 0x03 },
 	{ "epoll_create1", 0x01 }, { "timerfd_create", 0x03 }, { "inotify_init1", 0x01 },
@@ -260,7 +267,7 @@ static int parse_action(const char *where, char **w, int n, int *i, uint32_t *ac
 		(*i)++;
 		*action = SCMP_ACT_ERRNO(e);
 	} else
-		return failx("%s: unknown action '%s' (expected allow, deny, errno, kill, log, optional or include)",
+		return failx("%s: unknown action '%s' (expected allow, deny, errno, kill, log, optional, kept or include)",
 			     where, a);
 	return 0;
 }
@@ -315,13 +322,17 @@ static bool valid_name(const char *name)
 	return name[0] != '\0';
 }
 
-/* [optional] ACTION SYSCALL... [if COND [and COND]...] */
+/* [optional] [kept] ACTION SYSCALL... [if COND [and COND]...] */
 static int parse_rule(struct sc_list *l, const char *where, char **w, int n)
 {
 	int i = 0;
-	bool optional = strcmp(w[0], "optional") == 0;
-	if (optional && ++i >= n)
-		return failx("%s: unterminated rule: expected an action after 'optional'", where);
+	bool optional = false, kept = false;
+	for (; i < n && (strcmp(w[i], "optional") == 0 || strcmp(w[i], "kept") == 0); i++) {
+		optional |= w[i][0] == 'o';
+		kept |= w[i][0] == 'k';
+	}
+	if (i >= n)
+		return failx("%s: unterminated rule: expected an action after '%s'", where, w[i - 1]);
 	struct sc_rule proto = { 0 };
 	if (parse_action(where, w, n, &i, &proto.action) < 0)
 		return -1;
@@ -355,6 +366,8 @@ static int parse_rule(struct sc_list *l, const char *where, char **w, int n)
 				continue;
 			return failx("%s: unknown system call '%s'", where, w[k]);
 		}
+		if (kept && l->drop_kept)
+			continue;
 		struct sc_rule r = proto;
 		r.name = xstrdup(w[k]);
 		r.where = xstrdup(where);
@@ -535,8 +548,21 @@ static int add_option_rules(struct sc_list *l, const struct config *cfg)
 	return 0;
 }
 
+bool writes_are_kept(const struct config *cfg)
+{
+	if (cfg->overlay_upper)
+		return true;
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		enum mount_kind k = cfg->mounts[i].kind;
+		if (k == MOUNT_BIND || k == MOUNT_DEV_BIND || (k == MOUNT_OVERLAY && cfg->mounts[i].src))
+			return true;
+	}
+	return false;
+}
+
 int read_seccomp_list(struct sc_list *l, const struct config *cfg)
 {
+	*l = (struct sc_list){ .drop_kept = !writes_are_kept(cfg) };
 	if (strcmp(cfg->seccomp, "none") == 0)
 		*l = (struct sc_list){ .default_action = SCMP_ACT_ALLOW, .have_default = true };
 	else if (parse_list(l, cfg->seccomp, cfg->seccomp_system, 0, &(struct includes){ 0 }) < 0)

@@ -34,6 +34,7 @@ struct sc_rule {
 struct sc_list {
 	uint32_t default_action;
 	bool have_default;
+	bool drop_kept;   /* leave out the "kept" rules: nothing written inside is kept */
 	struct sc_rule *rules;
 	size_t n_rules;
 };
@@ -41,6 +42,10 @@ struct sc_list {
 /* The list --seccomp names, then --seccomp-allow and --seccomp-deny.  With
  * --seccomp none, an empty allow list. */
 int read_seccomp_list(struct sc_list *l, const struct config *cfg);
+
+/* Does anything the command writes outlive the sandbox: a writable bind
+ * (--bind, --bind-cwd) or --overlay-upper?  The "kept" rules apply then. */
+bool writes_are_kept(const struct config *cfg);
 
 /* The kernel reads this argument as a 32-bit int. */
 bool is_int_arg(const char *name, unsigned arg);

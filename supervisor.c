@@ -28,10 +28,12 @@ struct supervisor {
 	struct limits *limits;
 	struct relay *relay;
 	struct status_file *status;
+	struct overlay_keep *keep; /* --overlay-upper DIR, locked */
 	pid_t init;
 	int sock, sigfd, seccomp_listener;
 
 	double started, deadline; /* monotonic seconds; deadline 0: none */
+	time_t started_at;        /* wall clock, for report_foreign_dirs */
 	int timeout_stage;        /* 0, 1 after SIGTERM, 2 after SIGKILL */
 
 	bool have_exit;
@@ -417,6 +419,8 @@ static void __attribute__((noreturn)) abandon(struct supervisor *s, pid_t pid)
 	relay_free(s->relay);
 	status_file_close(s->status);
 	limits_cleanup(s->limits);
+	overlay_keep_finish(s->keep); /* init is gone: the lock is ours alone */
+	overlay_keep_release(s->keep);
 	die(failure_status());
 }
 
@@ -433,6 +437,8 @@ static void prepare(struct supervisor *s, struct config *cfg, int sv[2], int syn
 	if (cfg->status_json && !(s->status = status_file_open(cfg->status_json)))
 		abandon(s, -1);
 	if (!(s->limits = limits_prepare(cfg)) || net_prepare(cfg) < 0 || !(s->relay = relay_open(cfg)))
+		abandon(s, -1);
+	if (!(s->keep = overlay_keep_lock(cfg)))
 		abandon(s, -1);
 	user_quotas_read(cfg);
 }
@@ -466,12 +472,16 @@ static int finish(struct supervisor *s, int status)
 		bwrap_report_exit(cfg, code);
 	limits_cleanup(s->limits);
 	status_file_close(s->status);
+	overlay_keep_finish(s->keep);
+	overlay_keep_release(s->keep);
+	report_foreign_dirs(cfg, s->started_at);
 	return code;
 }
 
 int supervise(struct config *cfg)
 {
-	struct supervisor s = { .cfg = cfg, .seccomp_listener = -1, .sock = -1, .sigfd = -1, .started = now() };
+	struct supervisor s = { .cfg = cfg, .seccomp_listener = -1, .sock = -1, .sigfd = -1, .started = now(),
+				.started_at = time(NULL) };
 	int sv[2], sync[2];
 	prepare(&s, cfg, sv, sync);
 	unsigned long flags = namespace_flags(cfg);

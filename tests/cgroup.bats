@@ -199,24 +199,35 @@ FORK_BOMB='sh -c "i=0; while [ \$i -lt 100 ]; do sleep 1000.$0 & i=\$((i + 1)); 
 	[[ $(how cpus) == cgroup1 ]] || fail "report: $(cat "$J")"
 }
 
+# inside DIR: where the sandbox sees its own leaf of the hierarchy holding
+# the delegated DIR (made at the hierarchy's root): at the hierarchy's mount
+# point, its cgroup namespace being rooted at the leaf (sysfs.c).
+inside() { echo "${1%/*}"; }
+
 @test "v1: the leaf holds the limits asked for, swap included" {
 	need_v1 pids memory cpu
-	local files="$V1_PIDS/sbx-*/pids.max $V1_MEMORY/sbx-*/memory.limit_in_bytes"
-	files+=" $V1_MEMORY/sbx-*/memory.memsw.limit_in_bytes $V1_CPU/sbx-*/cpu.cfs_quota_us"
+	local files m
+	m=$(inside "$V1_MEMORY")
+	files="$(inside "$V1_PIDS")/pids.max $m/memory.limit_in_bytes $m/memory.memsw.limit_in_bytes"
+	files+=" $(inside "$V1_CPU")/cpu.cfs_quota_us"
 	run -0 sbx --cgroup "$V1_PIDS" --pids 20 --memory 50M --cpus 0.5 -- /bin/sh -c "cat $files"
 	assert_equal "${lines[*]}" "20 52428800 52428800 50000"
-	files="$V1_MEMORY/sbx-*/memory.limit_in_bytes $V1_MEMORY/sbx-*/memory.memsw.limit_in_bytes"
+	files="$m/memory.limit_in_bytes $m/memory.memsw.limit_in_bytes"
 	run -0 sbx --cgroup "$V1_PIDS" --memory 50M --memory-swap 10M -- /bin/sh -c "cat $files"
 	assert_equal "${lines[*]}" "52428800 62914560"
 }
 
 @test "v1: the sandbox runs in a leaf of each hierarchy, removed afterwards" {
 	need_v1 pids memory cpu
-	run -0 sbx --cgroup "$V1_PIDS" --pids 20 --memory 50M --cpus 1 -- cat /proc/self/cgroup
-	local h name=${V1_PIDS##*/}
+	run -0 sbx --cgroup "$V1_PIDS" --pids 20 --memory 50M --cpus 1 -- /bin/sh -c \
+		"cat /proc/self/cgroup $(inside "$V1_PIDS")/pids.max $(inside "$V1_MEMORY")/memory.limit_in_bytes"
+	# the cgroup namespace is rooted at the leaf, which holds the limits
+	local h
 	for h in pids memory cpu; do
-		assert_line --regexp "^[0-9]+:$h:/(.*/)?$name/sbx-[0-9]+\$"
+		assert_line --regexp "^[0-9]+:$h:/\$"
 	done
+	assert_line 20
+	assert_line 52428800
 	for h in "$V1_PIDS" "$V1_MEMORY" "$V1_CPU"; do
 		[[ -z $(leaves "$h") ]] || fail "left in $h: $(leaves "$h")"
 	done
@@ -225,9 +236,10 @@ FORK_BOMB='sh -c "i=0; while [ \$i -lt 100 ]; do sleep 1000.$0 & i=\$((i + 1)); 
 @test "v1: without --cgroup, the caller's own delegated cgroup is used" {
 	need_v1 pids memory
 	run -0 bash -c 'for d in "$1" "$2"; do echo $$ >"$d/cgroup.procs" || exit 1; done
-		exec "$3" --pids 20 --memory 50M --status-json "$4" -- cat /proc/self/cgroup' \
-		_ "$V1_PIDS" "$V1_MEMORY" "$SBX" "$J"
-	assert_line --regexp '^[0-9]+:pids:/sbx-[0-9]+$'
+		exec "$3" --pids 20 --memory 50M --status-json "$4" -- cat /proc/self/cgroup "$5/pids.max"' \
+		_ "$V1_PIDS" "$V1_MEMORY" "$SBX" "$J" "$(inside "$V1_PIDS")"
+	assert_line --regexp '^[0-9]+:pids:/$'
+	assert_line 20
 	[[ $(json cgroup) == "$V1_MEMORY"/sbx-* && $(how pids) == cgroup1 ]] || fail "report: $(cat "$J")"
 	[[ -z $(leaves "$V1_PIDS")$(leaves "$V1_MEMORY") ]] || fail "leaves left behind"
 }
@@ -235,7 +247,7 @@ FORK_BOMB='sh -c "i=0; while [ \$i -lt 100 ]; do sleep 1000.$0 & i=\$((i + 1)); 
 @test "v1: the payload cannot raise its own limit" {
 	need_v1 pids
 	run sbx --cgroup "$V1_PIDS" --pids 20 -- /bin/sh -c \
-		'f=$(echo '"$V1_PIDS"'/sbx-*/pids.max); echo max >"$f" && echo RAISED; cat "$f"'
+		'f='"$(inside "$V1_PIDS")"'/pids.max; echo max >"$f" && echo RAISED; cat "$f"'
 	refute_output --partial RAISED
 	assert_line 20
 }

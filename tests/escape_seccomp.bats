@@ -11,6 +11,8 @@
 
 load helpers
 
+HELD_OPTS=()
+
 setup_file() {
 	sbx_setup_file
 	[[ -x $SBX_PROBES_SRC/sc_calls ]] && cp "$SBX_PROBES_SRC/sc_calls" "$PROBES/"
@@ -23,7 +25,7 @@ setup() {
 }
 
 held() {
-	run sbx -- "$PROBES/sc_calls" "$1"
+	run sbx "${HELD_OPTS[@]}" -- "$PROBES/sc_calls" "$1"
 	assert_held
 	# every attempt was made three ways, and x32 was killed each time
 	assert_output --partial "held: native "
@@ -225,4 +227,39 @@ netlink_named=(NETLINK_NETFILTER NETLINK_XFRM NETLINK_AUDIT NETLINK_KOBJECT_UEVE
 	assert_escaped "native personality(ADDR_NO_RANDOMIZE) succeeded" \
 		"native personality(ADDR_NO_RANDOMIZE|1<<32) succeeded"
 	escaped_i386 "i386 personality(ADDR_NO_RANDOMIZE) succeeded"
+}
+
+# ------------------------------------------- set-user-ID, set-group-ID ----
+
+@test "seccomp holds: set-user-ID and set-group-ID modes (chmod family, open, creat, mknod; openat2 ENOSYS)" {
+	# the rules apply where something written is kept: a writable bind
+	HELD_OPTS=(--bind "$(hostdir)")
+	held setuid
+	assert_line 'held: native chmod("", 04000|1<<32): EPERM'
+	assert_line 'held: native fchmodat2(AT_FDCWD, "", 02755, 0): EPERM'
+	assert_line 'held: native openat2(AT_FDCWD, "", how): ENOSYS'
+}
+
+@test "the strict list holds set-user-ID and set-group-ID modes too" {
+	run sbx --policy strict --bind "$(hostdir)" -- "$PROBES/sc_calls" setuid native
+	assert_held
+	assert_line 'held: native openat2(AT_FDCWD, "", how): ENOSYS'
+}
+
+@test "where nothing written is kept (no writable bind), set-user-ID modes reach the kernel" {
+	run sbx -- "$PROBES/sc_calls" setuid native
+	assert_escaped 'native chmod("", 04755) reached the kernel: ENOENT' \
+		'native open("", O_CREAT, 04755) reached the kernel: ENOENT'
+	run sbx --overlay -- /bin/sh -c 'cp /bin/true /tmp/x && chmod 4755 /tmp/x && echo made'
+	assert_success
+	assert_output made
+}
+
+@test "without seccomp set-user-ID modes reach the kernel" {
+	unfiltered setuid native i386
+	assert_escaped 'native chmod("", 04755) reached the kernel: ENOENT' \
+		'native fchmod(-1, 06755) reached the kernel: EBADF' \
+		'native open("", O_CREAT, 04755) reached the kernel: ENOENT' \
+		'native mknodat(AT_FDCWD, "", S_IFREG|02755) reached the kernel: ENOENT'
+	escaped_i386 'i386 chmod("", 04755) reached the kernel: ENOENT'
 }

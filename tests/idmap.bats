@@ -172,3 +172,51 @@ teardown() {
 	[[ ${stderr_lines[1]} == "hint: "*"--map-users"*"--cgroup"* || ${stderr_lines[1]} == "hint: "*"--cgroup"*"--map-users"* ]] ||
 		fail "the hint does not say why --map-users matters: $stderr"
 }
+
+@test "--map-users auto: directories left to subordinate ids are named after the run, with the command that removes them" {
+	local d
+	d=$(hostdir)
+	mkdir "$d/mine"
+	run --separate-stderr sbx --rootfs "$R" --map-users auto --bind "$d:/work" -- /bin/sh -c \
+		'mkdir -p /work/a/b "/work/we ird" && echo x > /work/a/b/f && chmod 700 /work/a && chown -R 1:1 /work/a &&
+		echo y > "/work/we ird/f" && chown 5:5 "/work/we ird" && touch /work/mine/f && chown 7 /work/mine/f'
+	assert_success
+	[[ ${stderr_lines[0]} == "sbx: note: --map-users: the command left 2 directories owned by other ids in $d ("* ]] ||
+		fail "no note: $stderr"
+	local hint="${stderr_lines[1]}"
+	[[ $hint == "hint: remove them where they are yours: sbx --map-users auto --bind $d -- rm -rf "* ]] ||
+		fail "no hint: $stderr"
+	[[ $hint == *" '$d/we ird'"* && $hint == *" $d/a"* && $hint != *mine* ]] || fail "wrong directories: $hint"
+	run rm -rf "$d/a"
+	assert_failure
+	# the hint's command, as the user would paste it
+	local cmd="${hint#hint: remove them where they are yours: sbx }"
+	run bash -c "\"\$SBX\" $cmd"
+	assert_success
+	run rm -rf "$d"
+	assert_success
+}
+
+@test "--map-users auto: a bind given away as a whole is named, with the command that takes it back" {
+	local d
+	d=$(hostdir)
+	run --separate-stderr sbx --rootfs "$R" --map-users auto --bind "$d:/work" -- /bin/sh -c \
+		'mkdir /work/x && touch /work/x/f && chown -R 3:3 /work'
+	assert_success
+	assert_equal "${stderr_lines[0]}" "sbx: note: --map-users: the command gave $d to uid $((SUBUID + 2)): you cannot change what is in it yourself"
+	assert_equal "${stderr_lines[1]}" "hint: take it back: sbx --map-users auto --bind $d -- chown -R 0:0 $d"
+	local cmd="${stderr_lines[1]#hint: take it back: sbx }"
+	run bash -c "\"\$SBX\" $cmd"
+	assert_success
+	run rm -rf "$d"
+	assert_success
+}
+
+@test "--map-users auto: nothing is said when the caller can remove everything" {
+	local d
+	d=$(hostdir)
+	run --separate-stderr sbx --rootfs "$R" --map-users auto --bind "$d:/work" -- /bin/sh -c \
+		'mkdir /work/a && touch /work/a/f && chown 1:1 /work/a/f && mkdir /work/empty && chown 2:2 /work/empty'
+	assert_success
+	assert_equal "$stderr" ""
+}

@@ -148,6 +148,87 @@ changes='echo new > /usr/local/tool && echo added >> /etc/passwd && rm /etc/host
 	assert_output RAN
 }
 
+# hold_layer DIR: start a sandbox with --overlay-upper DIR that runs until
+# "$GO" exists; its pid in HOLDER.
+hold_layer() {
+	local d
+	d=$(hostdir)
+	GO="$d/go"
+	sbx --rootfs "$R" --overlay-upper "$1" --bind "$d:/work" -- /bin/sh -c '
+		touch /work/ready; i=0; while [ ! -e /work/go ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done' 3>&- &
+	HOLDER=$!
+	wait_until 20 test -e "$d/ready" || { kill "$HOLDER"; fail "first sandbox did not start"; }
+}
+
+release_layer() {
+	touch "$GO"
+	wait "$HOLDER" || fail "first sandbox failed"
+}
+
+@test "--overlay-upper: DIR/upper of a running sandbox is refused as another DIR" {
+	hold_layer "$KEEP"
+	run --separate-stderr sbx --rootfs "$R" --overlay-upper "$KEEP/upper" -- /bin/echo RAN
+	release_layer
+	assert_equal "$status" 125
+	assert_equal "$output" ""
+	[[ ${stderr_lines[0]} == "sbx: --overlay-upper $KEEP/upper is inside $KEEP, which another running sandbox uses for its layer" ]] ||
+		fail "unexpected message: $stderr"
+	assert_sbx_error
+}
+
+@test "--overlay-upper: DIR is refused while a sandbox uses DIR/upper as its own" {
+	mkdir -p "$KEEP/upper"
+	hold_layer "$KEEP/upper"
+	run --separate-stderr sbx --rootfs "$R" --overlay-upper "$KEEP" -- /bin/echo RAN
+	release_layer
+	assert_equal "$status" 125
+	assert_equal "$output" ""
+	[[ $stderr == "sbx: --overlay-upper $KEEP"*"in use by another sandbox"* ]] || fail "unexpected message: $stderr"
+}
+
+@test "--overlay-upper: a directory deep inside a running sandbox's layer is refused" {
+	hold_layer "$KEEP"
+	mkdir -p "$KEEP/upper/etc/deep"
+	run --separate-stderr sbx --rootfs "$R" --overlay-upper "$KEEP/upper/etc/deep" -- /bin/echo RAN
+	release_layer
+	assert_equal "$status" 125
+	[[ ${stderr_lines[0]} == "sbx: --overlay-upper $KEEP/upper/etc/deep is inside $KEEP"*", which another running sandbox uses for its layer" ]] ||
+		fail "unexpected message: $stderr"
+	assert_sbx_error
+}
+
+@test "--overlay-upper: two sandboxes with sibling layer directories run side by side" {
+	mkdir "$KEEP/a" "$KEEP/b"
+	hold_layer "$KEEP/a"
+	run sbx --rootfs "$R" --overlay-upper "$KEEP/b" -- /bin/echo RAN
+	release_layer
+	assert_output RAN
+}
+
+@test "--overlay-upper: DIR and its work directory are made private to the owner" {
+	chmod 755 "$KEEP"
+	run sbx --rootfs "$R" --overlay-upper "$KEEP" -- /bin/sh -c "$changes"
+	assert_success
+	assert_equal "$(stat -c %a "$KEEP")" 700
+	assert_equal "$(stat -c %a "$KEEP/work")" 700
+}
+
+@test "--overlay-upper over the host root: the owner removes DIR with rm -rf afterwards" {
+	[[ $HOME =~ ^/[^/]+/[^/]+$ && -O $HOME && $(stat -c %m "$HOME") == / ]] ||
+		skip "\$HOME ($HOME) is not /TOP/NAME owned by the caller on the root filesystem"
+	local name=sbx-overlay-test.$$
+	run sbx --overlay-upper "$KEEP" -- /bin/sh -c "echo layer > '$HOME/$name' && mkdir '$HOME/$name.d'"
+	assert_success
+	[[ ! -e $HOME/$name ]] || { rm -rf "${HOME:?}/$name" "${HOME:?}/$name.d"; fail "the write reached the host"; }
+	# the next run still sees the layer, with the top-level directories as on the host
+	run sbx --overlay-upper "$KEEP" -- /bin/sh -c "cat '$HOME/$name'; touch /home/x 2>&1"
+	assert_line layer
+	assert_line --partial "Permission denied"
+	run rm -rf "$KEEP"
+	assert_success
+	[[ ! -e $KEEP ]] || fail "$KEEP is still there"
+}
+
 @test "--overlay-upper inside the rootfs is refused (overlapping layers)" {
 	mkdir "$R/keep"
 	BEFORE=$(checksums "$R")

@@ -4,7 +4,7 @@
  * (which a 64-bit process may use: the filter then sees AUDIT_ARCH_I386).
  *
  *   sc_calls GROUP [native|x32|i386]...
- *   groups: ns mount keyring surface system tty ldisc socket netlink personality
+ *   groups: ns mount keyring surface system tty ldisc socket netlink personality setuid
  *
  * Every call carries arguments the kernel itself would turn down with its
  * own error (EFAULT, EBADF, EINVAL, ENOTTY...) or would carry out, so:
@@ -160,6 +160,24 @@ static const struct attempt attempts[] = {
 	{ "personality", "personality(PER_BSD)", SYS_personality, 136, { PER_BSD }, EPERM, 0, { 0 } },
 	{ "personality", "personality(PER_LINUX32|ADDR_NO_RANDOMIZE)", SYS_personality, 136,
 	  { PER_LINUX32 | ADDR_NO_RANDOMIZE }, EPERM, 0, { 0 } },
+
+	/* set-user-ID and set-group-ID modes, given or asked for at creation,
+	 * on the path "" (ENOENT from the kernel) or fd -1 (EBADF); the mode is
+	 * an int, so bit 32 must not hide it; openat2 hides its mode: ENOSYS */
+	{ "setuid", "chmod(\"\", 04755)", SYS_chmod, 15, { BUF, 04755 }, EPERM, 0, { 0 } },
+	{ "setuid", "chmod(\"\", 02755)", SYS_chmod, 15, { BUF, 02755 }, EPERM, 0, { 0 } },
+	{ "setuid", "chmod(\"\", 04000|1<<32)", SYS_chmod, NONE, { BUF, 04000 | 1L << 32 }, EPERM, 0, { 0 } },
+	{ "setuid", "fchmod(-1, 06755)", SYS_fchmod, 94, { -1, 06755 }, EPERM, 0, { 0 } },
+	{ "setuid", "fchmodat(AT_FDCWD, \"\", 04755)", SYS_fchmodat, 306, { AT_FDCWD, BUF, 04755 }, EPERM, 0, { 0 } },
+	{ "setuid", "fchmodat2(AT_FDCWD, \"\", 02755, 0)", 452, 452, { AT_FDCWD, BUF, 02755, 0 }, EPERM, 0, { 0 } },
+	{ "setuid", "open(\"\", O_CREAT, 04755)", SYS_open, 5, { BUF, O_CREAT | O_WRONLY, 04755 }, EPERM, 0, { 0 } },
+	{ "setuid", "openat(AT_FDCWD, \"\", O_CREAT, 02755)", SYS_openat, 295, { AT_FDCWD, BUF, O_CREAT | O_WRONLY, 02755 },
+	  EPERM, 0, { 0 } },
+	{ "setuid", "creat(\"\", 04755)", SYS_creat, 8, { BUF, 04755 }, EPERM, 0, { 0 } },
+	{ "setuid", "mknod(\"\", S_IFREG|04755)", SYS_mknod, 14, { BUF, 0100000 | 04755, 0 }, EPERM, 0, { 0 } },
+	{ "setuid", "mknodat(AT_FDCWD, \"\", S_IFREG|02755)", SYS_mknodat, 297, { AT_FDCWD, BUF, 0100000 | 02755, 0 },
+	  EPERM, 0, { 0 } },
+	{ "setuid", "openat2(AT_FDCWD, \"\", how)", SYS_openat2, 437, { AT_FDCWD, BUF, 24 }, ENOSYS, 0, { 0 } },
 };
 
 enum abi { NATIVE, X32, I386 };
