@@ -36,8 +36,10 @@ static const char *const ctl_names[N_CTL] = { "memory", "pids", "cpu" };
 static const char *const ctl_options[N_CTL] = { "--memory", "--pids", "--cpus" };
 #define BIT(c) (1u << (c))
 
-enum how { HOW_NONE, HOW_RLIMIT, HOW_CGROUP1, HOW_CGROUP2 };
-static const char *const how_names[] = { "none", "rlimit", "cgroup1", "cgroup2" };
+/* HOW_RLIMIT_PER_UID: --pids by RLIMIT_NPROC with --map-users, where the
+ * command can switch to other uids, each counted on its own: not a total. */
+enum how { HOW_NONE, HOW_RLIMIT, HOW_CGROUP1, HOW_CGROUP2, HOW_RLIMIT_PER_UID };
+static const char *const how_names[] = { "none", "rlimit", "cgroup1", "cgroup2", "rlimit-per-uid" };
 
 #define CPU_PERIOD_US 100000
 
@@ -382,9 +384,17 @@ static int refuse(const struct limits *l)
 			if (!why)
 				why = l->why_not[c];
 		}
+	/* Under --map-users, RLIMIT_NPROC is no stand-in for --pids: it counts
+	 * each uid apart, and root inside can switch to the others. */
+	const char *nproc = l->cfg->map_users != MAP_USERS_NONE && wants(l->cfg, CTL_PIDS) && l->why_not[CTL_PIDS]
+				    ? "; under --map-users best-effort leaves --pids unenforced (RLIMIT_NPROC counts "
+				      "each uid apart, and the command can switch uids)"
+				    : "";
 	if (systemd_user_manager())
 		set_hint("re-run under systemd-run --user --scope -p Delegate=yes sbx ..., pass --cgroup DIR, "
-			 "or accept rlimits with --limits best-effort");
+			 "or accept rlimits with --limits best-effort%s", nproc);
+	else if (nproc[0])
+		set_hint("pass --cgroup DIR (a cgroup delegated to you)%s", nproc);
 	else
 		set_hint("pass --cgroup DIR (a cgroup delegated to you), or accept rlimits with --limits best-effort "
 			 "(--pids by RLIMIT_NPROC, --memory by RLIMIT_AS, --cpus not at all)");
@@ -396,7 +406,7 @@ static int refuse(const struct limits *l)
  * cgroup could take the others. */
 static void fall_back_to_rlimits(struct limits *l)
 {
-	char enforced[256] = "", missed[64] = "", nocg[64] = "";
+	char enforced[512] = "", missed[192] = "", nocg[64] = "";
 	const char *why = NULL;
 	for (int c = 0; c < N_CTL; c++) {
 		if (!wants(l->cfg, c))
@@ -404,20 +414,31 @@ static void fall_back_to_rlimits(struct limits *l)
 		if (l->how[c] == HOW_NONE) {
 			append(nocg, sizeof nocg, ctl_names[c]);
 			why = why ? why : l->why_not[c];
-			if (c != CTL_CPU)
+			if (c == CTL_PIDS && l->cfg->map_users != MAP_USERS_NONE)
+				l->how[c] = HOW_RLIMIT_PER_UID;
+			else if (c != CTL_CPU)
 				l->how[c] = HOW_RLIMIT;
 		}
-		char text[96];
+		char text[192];
 		if (l->how[c] == HOW_CGROUP1 || l->how[c] == HOW_CGROUP2)
 			snprintf(text, sizeof text, "%s by %s", ctl_options[c], how_names[l->how[c]]);
+		else if (l->how[c] == HOW_RLIMIT_PER_UID)
+			text[0] = '\0'; /* said below, with the reason */
 		else if (c == CTL_PIDS)
 			snprintf(text, sizeof text, "--pids by RLIMIT_NPROC");
+		else if (c == CTL_MEMORY && l->cfg->tmpfs_size)
+			snprintf(text, sizeof text, "--memory by RLIMIT_AS (address space per process, not a total) "
+				 "and by the tmpfs size (/tmp, /dev/shm, /run and --tmpfs: %lld MiB in all)",
+				 l->cfg->tmpfs_size >> 20);
 		else if (c == CTL_MEMORY)
 			snprintf(text, sizeof text, "--memory by RLIMIT_AS (address space per process, not a total)");
 		else
 			text[0] = '\0';
 		if (text[0])
 			append(enforced, sizeof enforced, text);
+		else if (l->how[c] == HOW_RLIMIT_PER_UID)
+			append(missed, sizeof missed, "--pids (RLIMIT_NPROC limits each uid apart, and with --map-users "
+						      "the command can switch uids)");
 		else
 			append(missed, sizeof missed, ctl_options[c]);
 	}
@@ -503,7 +524,7 @@ static int set_rlimit(int resource, unsigned long long soft, unsigned long long 
 int apply_rlimits(const struct limits *l)
 {
 	const struct config *cfg = l->cfg;
-	if (l->how[CTL_PIDS] == HOW_RLIMIT &&
+	if ((l->how[CTL_PIDS] == HOW_RLIMIT || l->how[CTL_PIDS] == HOW_RLIMIT_PER_UID) &&
 	    set_rlimit(RLIMIT_NPROC, (unsigned long long)cfg->pids, (unsigned long long)cfg->pids) < 0)
 		return -1;
 	if (l->how[CTL_MEMORY] == HOW_RLIMIT &&

@@ -101,6 +101,10 @@ void print_policy(const struct config *cfg)
 		print_line("overlay-upper", cfg->overlay_upper, NULL);
 	else if (cfg->overlay)
 		print_line("overlay", NULL, NULL);
+	if (cfg->tmpfs_size) {
+		snprintf(num, sizeof num, "%lld", cfg->tmpfs_size);
+		print_line("tmpfs-size", num, NULL);
+	}
 	if (cfg->overlay_size) {
 		snprintf(num, sizeof num, "%lld", cfg->overlay_size);
 		print_line("overlay-size", num, NULL);

@@ -92,12 +92,64 @@ static int mount_proc(int rootfd, const char *path)
 static const char *const device_names[] = { "null", "zero", "full", "random", "urandom", "tty" };
 #define N_DEVICES (sizeof device_names / sizeof *device_names)
 
+/* With a tmpfs bound (cfg->tmpfs_size, set by sbx's own front end), /tmp,
+ * /dev/shm, /run and each --tmpfs are directories of one tmpfs of that
+ * size, so together they never hold more: tmpfs mounts of their own would
+ * each take the kernel's default, half the RAM.  The bound on files (one
+ * per page of the size, as many as non-empty files fit) keeps empty files,
+ * which take no pages, from using kernel memory without end.  The pool is
+ * attached in the staging area (open_tree clones only what is attached)
+ * and goes with the old root; the mounts cloned from it keep it alive. */
+static int mount_pool(const struct config *cfg, int scratch)
+{
+	char size[48], inodes[48];
+	snprintf(size, sizeof size, "size=%lld", cfg->tmpfs_size);
+	snprintf(inodes, sizeof inodes, "nr_inodes=%lld", cfg->tmpfs_size / 4096 + 64);
+	const char *const opts[] = { "mode=0755", size, inodes, NULL };
+	int mnt = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	if (mnt < 0)
+		return fail_context("the tmpfs for /tmp, /dev/shm and /run");
+	if (mount_api_is_new() && (mkdirat(scratch, "pool", 0700) < 0 || move_mount_to(mnt, scratch, "pool") < 0)) {
+		fail("mount the tmpfs for /tmp, /dev/shm and /run");
+		close(mnt);
+		return -1;
+	}
+	return mnt;
+}
+
+/* The directory name of the pool, made with mode (and owned by the
+ * command's uid and gid when owner is given: a home of its own), as a
+ * detached mount. */
+static int pool_dir(int pool, const char *name, int mode, const struct config *owner)
+{
+	if (mkdirat(pool, name, 0700) < 0 || fchmodat(pool, name, (mode_t)mode, 0) < 0 ||
+	    (owner && fchownat(pool, name, owner->uid, owner->gid, AT_SYMLINK_NOFOLLOW) < 0))
+		return fail("create %s in the tmpfs pool", name);
+	int dir = openat(pool, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir < 0)
+		return fail("open %s in the tmpfs pool", name);
+	int mnt = clone_fd(dir, name, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	close(dir);
+	return mnt;
+}
+
+static int mount_pool_dir(int rootfd, int pool, const char *name, int mode, const struct config *owner,
+			  const char *path)
+{
+	int mnt = pool_dir(pool, name, mode, owner);
+	if (mnt < 0)
+		return fail_context("tmpfs on %s", path);
+	int r = attach(rootfd, mnt, path);
+	close(mnt);
+	return r;
+}
+
 /* A minimal /dev: a small tmpfs holding bind mounts of a few harmless host
  * devices (a user namespace cannot mknod), a private devpts instance, a
- * fresh /dev/shm and the usual links; then the tmpfs itself is made
- * read-only so nothing new can be planted there (unless writable: a /dev
- * asked for in the mount plan, which later steps may add to, as with
- * bubblewrap's --dev). */
+ * fresh /dev/shm (a directory of the tmpfs pool when there is one) and the
+ * usual links; then the tmpfs itself is made read-only so nothing new can
+ * be planted there (unless writable: a /dev asked for in the mount plan,
+ * which later steps may add to, as with bubblewrap's --dev). */
 /* Make NAME (a directory, or an empty file) in a directory of our own fresh
  * tmpfs and attach the detached mount mnt on it. */
 static int attach_at(int dirfd, int mnt, const char *name, bool dir)
@@ -113,7 +165,7 @@ static int attach_at(int dirfd, int mnt, const char *name, bool dir)
 	return 0;
 }
 
-static int mount_dev(int rootfd, const char *at, const int *devices, bool writable)
+static int mount_dev(int rootfd, const char *at, const int *devices, bool writable, int pool)
 {
 	static const char *const dev_opts[] = { "mode=0755", "size=64k", NULL };
 	static const char *const pts_opts[] = { "newinstance", "ptmxmode=0666", "mode=0620", NULL };
@@ -143,7 +195,9 @@ static int mount_dev(int rootfd, const char *at, const int *devices, bool writab
 		if (symlinkat(links[i].target, devdir, links[i].name) < 0)
 			r = fail("create %s/%s", at, links[i].name);
 	int pts = r == 0 ? new_fs("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) : -1;
-	int shm = pts >= 0 ? new_fs("tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) : -1;
+	int shm = pts < 0 ? -1
+		  : pool >= 0 ? pool_dir(pool, "shm", 01777, NULL)
+			      : new_fs("tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 	if (r == 0 && (pts < 0 || shm < 0))
 		r = fail_context("%s", at);
 	if (r == 0)
@@ -172,6 +226,7 @@ struct sources {
 	int keep_dir; /* --overlay-upper DIR */
 	int devices[N_DEVICES];
 	int *trees; /* one per cfg->mounts entry; -1 for tmpfs */
+	int pool; /* the tmpfs pool (mount_pool), or -1 */
 	size_t n_trees;
 	int **layers; /* per MOUNT_OVERLAY entry: upper, work, then the layers (mount_overlay_op) */
 };
@@ -400,6 +455,12 @@ static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_
 	const unsigned long fs_attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 	switch (op->kind) {
 	case MOUNT_TMPFS: {
+		if (s->pool >= 0 && !op->size && !on_root) {
+			char name[32];
+			snprintf(name, sizeof name, "tmpfs%zu", index);
+			return mount_pool_dir(rootfd, s->pool, name, op->mode >= 0 ? op->mode : 0755, op->owner ? s->cfg : NULL,
+					      op->dst);
+		}
 		char mode[32], size[48], uid[32], gid[32];
 		snprintf(mode, sizeof mode, "mode=%04o", op->mode >= 0 ? op->mode : 0755);
 		snprintf(size, sizeof size, "size=%lld", op->size);
@@ -427,7 +488,7 @@ static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_
 		 * bind the caller's /proc, with sys/ read-only as above. */
 		return bind_host_proc(rootfd, s->host_proc, op->dst);
 	case MOUNT_DEV:
-		return mount_dev(rootfd, op->dst, s->devices, true);
+		return mount_dev(rootfd, op->dst, s->devices, true, -1);
 	case MOUNT_MQUEUE:
 		if (mqueue_mounted_at(rootfd, op->dst)) {
 			errno = EBUSY;
@@ -601,6 +662,7 @@ static void close_sources(struct sources *s)
 	close_fd(&s->rootfs);
 	close_fd(&s->keep_dir);
 	close_fd(&s->host_proc);
+	close_fd(&s->pool);
 	for (size_t i = 0; i < N_DEVICES; i++)
 		close_fd(&s->devices[i]);
 	for (size_t i = 0; i < s->n_trees; i++)
@@ -645,7 +707,7 @@ static int open_overlay_sources(const struct mount_op *op, int **out)
 static int open_sources(const struct config *cfg, struct sources *s)
 {
 	s->cfg = cfg;
-	s->rootfs = s->keep_dir = s->host_proc = -1;
+	s->rootfs = s->keep_dir = s->host_proc = s->pool = -1;
 	s->n_trees = cfg->n_mounts;
 	s->trees = xcalloc(cfg->n_mounts, sizeof *s->trees);
 	s->layers = xcalloc(cfg->n_mounts, sizeof *s->layers);
@@ -788,15 +850,17 @@ static int populate_root(const struct config *cfg, int scratch, int *rootp, cons
 	if (mask_kernel_paths(rootfd, scratch) < 0)
 		return -1;
 	trace_step("kernel paths masked");
-	if (mount_dev(rootfd, "/dev", s->devices, false) < 0)
+	if (mount_dev(rootfd, "/dev", s->devices, false, s->pool) < 0)
 		return -1;
 	trace_step("/dev built");
-	if (mount_new_fs(rootfd, "/tmp", "tmpfs", tmp_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
+	if (s->pool >= 0 ? mount_pool_dir(rootfd, s->pool, "tmp", 01777, NULL, "/tmp") < 0
+			 : mount_new_fs(rootfd, "/tmp", "tmpfs", tmp_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
 		return -1;
 	/* /run holds the host's live sockets (D-Bus, systemd, container
 	 * engines); a read-only bind does not stop connect(2), so hide it. */
 	if (exists_in_root(rootfd, "/run") &&
-	    mount_new_fs(rootfd, "/run", "tmpfs", run_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
+	    (s->pool >= 0 ? mount_pool_dir(rootfd, s->pool, "run", 0755, NULL, "/run") < 0
+			  : mount_new_fs(rootfd, "/run", "tmpfs", run_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0))
 		return -1;
 	const char *resolv = net_resolv_conf(cfg);
 	if (resolv && bind_resolv_conf(scratch, rootfd, resolv) < 0)
@@ -829,6 +893,8 @@ int build_root(const struct config *cfg)
 	if (mount_api_is_new() && clone_sources(&s) < 0)
 		goto out;
 	if ((scratch = mount_scratch(cfg)) < 0)
+		goto out;
+	if (cfg->tmpfs_size && (s.pool = mount_pool(cfg, scratch)) < 0)
 		goto out;
 	if (!mount_api_is_new() && clone_sources(&s) < 0)
 		goto out;

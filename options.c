@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -554,6 +555,40 @@ static int opt_overlay_size(struct config *cfg, char **a)
 	return parse_size("overlay-size", a[0], &cfg->overlay_size);
 }
 
+static int opt_tmpfs_size(struct config *cfg, char **a)
+{
+	if (parse_size("tmpfs-size", a[0], &cfg->tmpfs_size) < 0)
+		return -1;
+	if (cfg->tmpfs_size < 1024 * 1024)
+		return failx("--tmpfs-size: '%s' is less than 1M", a[0]);
+	return 0;
+}
+
+/* The bound on the tmpfs mounts together (--tmpfs-size, by default a
+ * quarter of the RAM), never more than --memory: without a cgroup nothing
+ * else stops files in a tmpfs from taking memory.  Whole pages, since the
+ * kernel rounds a tmpfs size up to them. */
+static void resolve_tmpfs_sizes(struct config *cfg)
+{
+	long long size = cfg->tmpfs_size;
+	struct sysinfo si;
+	if (!size)
+		size = sysinfo(&si) == 0 ? (long long)(si.totalram / 4) * si.mem_unit : 1LL << 30;
+	if (cfg->memory && cfg->memory < size)
+		size = cfg->memory;
+	long page = sysconf(_SC_PAGESIZE);
+	page = page > 0 ? page : 4096;
+	size -= size % page;
+	cfg->tmpfs_size = size > page ? size : page;
+	/* The throwaway --overlay layer is a tmpfs too (half the RAM by
+	 * default): with --memory, no more than that either. */
+	if (cfg->overlay && !cfg->overlay_upper && !cfg->overlay_size && cfg->memory) {
+		long long half = sysinfo(&si) == 0 ? (long long)(si.totalram / 2) * si.mem_unit : cfg->memory;
+		size = cfg->memory < half ? cfg->memory : half;
+		cfg->overlay_size = size - size % page > page ? size - size % page : page;
+	}
+}
+
 static int opt_overlay_upper(struct config *cfg, char **a)
 {
 	char *path = realpath(a[0], NULL);
@@ -613,6 +648,7 @@ static const struct option_def options[] = {
 	{ "bind", 1, opt_bind, G_FS, "SRC[:DST]", "bind SRC read-write at DST (default: the same path)" },
 	{ "ro-bind", 1, opt_ro_bind, G_FS, "SRC[:DST]", "bind SRC read-only at DST" },
 	{ "tmpfs", 1, opt_tmpfs, G_FS, "DST", "mount a fresh tmpfs at DST" },
+	{ "tmpfs-size", 1, opt_tmpfs_size, G_FS, "SIZE", "what /tmp, /dev/shm, /run, --tmpfs hold in all (RAM/4)" },
 	{ "overlay", 0, opt_overlay, G_FS, "", "a writable throwaway layer over the root" },
 	{ "overlay-size", 1, opt_overlay_size, G_FS, "SIZE", "size of the tmpfs holding that layer" },
 	{ "overlay-upper", 1, opt_overlay_upper, G_FS, "DIR", "keep the layer's changes in DIR" },
@@ -777,6 +813,7 @@ static void set_defaults(struct config *cfg)
 	cfg->seccomp = xstrdup("default");
 	cfg->seccomp_system = true;
 	cfg->kill_after = 2;
+	cfg->cap_user_quotas = true;
 	cfg->status_fd = -1;
 	cfg->block_fd = cfg->userns_block_fd = cfg->info_fd = cfg->json_status_fd = -1;
 	cfg->userns_fd = cfg->userns2_fd = cfg->pidns_fd = -1;
@@ -848,6 +885,7 @@ int parse_options(struct config *cfg, int argc, char **argv)
 	int i = walk_options(cfg, argc, argv, 1, &saw_policy);
 	if (i < 0)
 		return -1;
+	resolve_tmpfs_sizes(cfg);
 	if (cfg->print_policy) {
 		print_policy(cfg);
 		return 1;

@@ -540,7 +540,8 @@ static int hold_lock_files(const struct config *cfg)
 static int setup_sandbox(const struct config *cfg, int sock, int *pty_slave)
 {
 	struct userns_files userns;
-	if (block_on(cfg->userns_block_fd, "wait on the userns block fd") < 0 || open_userns_files(cfg, &userns) < 0)
+	if (block_on(cfg->userns_block_fd, "wait on the userns block fd") < 0 || user_quotas_apply(cfg) < 0 ||
+	    open_userns_files(cfg, &userns) < 0)
 		return -1;
 	if (setup_network(cfg) < 0)
 		return -1;

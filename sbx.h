@@ -87,6 +87,13 @@ struct rlimit_op {
 	unsigned long long soft, hard; /* RLIM_INFINITY for unlimited */
 };
 
+/* A /proc/sys/user limit to set in the sandbox's user namespace. */
+#define MAX_USER_QUOTAS 32
+struct user_quota {
+	char name[40];         /* max_inotify_instances, ... */
+	long long max;
+};
+
 /* Everything the sandbox will be, decided before any fork. */
 struct config {
 	char *rootfs;          /* absolute; "/" for the host root */
@@ -112,6 +119,7 @@ struct config {
 	char **home_ro;        /* --home-ro PATH: more of the home shown read-only */
 	size_t n_home_ro;
 	bool protect_git;      /* --protect-git: the work tree's .git read-only */
+	long long tmpfs_size;  /* bytes /tmp, /dev/shm, /run and --tmpfs hold together; 0: each its own tmpfs */
 	char *seccomp;         /* seccomp list: a name, a path, or "none" */
 	bool seccomp_system;   /* named by a system policy: a system list only */
 	char **seccomp_allow;  /* --seccomp-allow SYSCALL, in order */
@@ -164,6 +172,7 @@ struct config {
 	bool outer_ids_root;    /* with nest_userns: the sandbox's own maps the caller to 0 (bubblewrap's --dev) */
 	bool assert_userns_disabled;
 	bool die_with_parent;   /* the supervisor dies (and so the sandbox) when its parent does */
+	bool cap_user_quotas;   /* halve the caller's /proc/sys/user limits inside (userquota.c) */
 	int block_fd;           /* init waits for data on it before starting the command */
 	int userns_block_fd;    /* init waits for data on it once the id maps are written */
 	int info_fd;            /* bubblewrap's --info-fd JSON */
@@ -185,6 +194,8 @@ struct config {
 	int stdio_pipe[3];     /* in the background: the command's end of a pipe for terminal fd n, or -1 */
 	struct termios termios;
 	struct winsize winsize;
+	struct user_quota user_quotas[MAX_USER_QUOTAS]; /* to write inside */
+	size_t n_user_quotas;
 };
 
 /* options.c */
@@ -295,6 +306,13 @@ void report_foreign_dirs(const struct config *cfg, time_t since);
 void explain_userns_failure(int err);
 bool id_map_is_full(void);             /* in the sandbox: more than one id mapped */
 int enter_payload_ids(const struct config *cfg); /* payload: setgroups, setresgid, setresuid */
+
+/* userquota.c: the per-user counts the sandbox shares with the caller
+ * (inotify, fanotify, namespaces): the supervisor reads the caller's
+ * /proc/sys/user limits before the clone, init writes half of each in the
+ * sandbox's user namespace. */
+void user_quotas_read(struct config *cfg);
+int user_quotas_apply(const struct config *cfg);
 
 /* ns.c: child side, the mount tree, hostname. */
 int build_root(const struct config *cfg);

@@ -440,6 +440,7 @@ static void prepare(struct supervisor *s, struct config *cfg, int sv[2], int syn
 		abandon(s, -1);
 	if (!(s->keep = overlay_keep_lock(cfg)))
 		abandon(s, -1);
+	user_quotas_read(cfg);
 }
 
 static unsigned long namespace_flags(const struct config *cfg)

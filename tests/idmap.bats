@@ -147,6 +147,32 @@ teardown() {
 	[[ ${stderr_lines[0]} == "sbx: --map-users: "*newuidmap* ]] || fail "unexpected message: $stderr"
 }
 
+# Without a cgroup, --pids falls back to RLIMIT_NPROC, which counts each uid
+# apart: root inside, with the subordinate ids mapped, switches uids and
+# starts more.  So under --map-users the fallback is no total, and says so.
+@test "--map-users --pids without a cgroup: best-effort says --pids is not enforced" {
+	run --separate-stderr sbx --rootfs "$R" --map-users auto --pids 8 --limits best-effort \
+		--status-json "$BATS_TEST_TMPDIR/status.json" -- /bin/echo RAN
+	assert_success
+	assert_output RAN
+	[[ $stderr == *"no cgroup for pids"* ]] || skip "a cgroup carries --pids here"
+	[[ $stderr == *"; enforced: nothing; not enforced: --pids (RLIMIT_NPROC limits each uid apart, and with --map-users the command can switch uids)" ]] ||
+		fail "unexpected warning: $stderr"
+	grep -q '"pids": {"max": 8, "how": "rlimit-per-uid"}' "$BATS_TEST_TMPDIR/status.json" ||
+		fail "report: $(cat "$BATS_TEST_TMPDIR/status.json")"
+}
+
+@test "--map-users --pids without a cgroup: refused by default, with a hint that says why" {
+	run --separate-stderr sbx --rootfs "$R" --map-users auto --pids 8 -- /bin/echo RAN
+	[[ $status != 0 || $output != RAN ]] || skip "a cgroup carries --pids here"
+	assert_equal "$status" 125
+	assert_equal "$output" ""
+	assert_sbx_error
+	[[ ${stderr_lines[0]} == "sbx: cannot enforce --pids: "* ]] || fail "unexpected message: $stderr"
+	[[ ${stderr_lines[1]} == "hint: "*"--map-users"*"--cgroup"* || ${stderr_lines[1]} == "hint: "*"--cgroup"*"--map-users"* ]] ||
+		fail "the hint does not say why --map-users matters: $stderr"
+}
+
 @test "--map-users auto: directories left to subordinate ids are named after the run, with the command that removes them" {
 	local d
 	d=$(hostdir)

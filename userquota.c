@@ -1,0 +1,69 @@
+/* userquota.c: caps on the per-user counts the sandbox shares with its
+ * caller.
+ *
+ * The kernel counts inotify instances and watches, fanotify groups and
+ * marks, and namespaces per user, and checks a new one against the limit
+ * of every user namespace from the process's own up to the initial one
+ * (/proc/sys/user/max_*; each namespace has its own set).  One level up,
+ * all that the sandbox holds is counted as the caller's, so a sandbox that
+ * takes all 128 inotify instances leaves the caller's own programs none
+ * until it ends.
+ *
+ * Parent side (the supervisor, before the clone): read the caller's limits.
+ * Child side (init, before it builds the root): write half of each into
+ * the sandbox's new user namespace, whose owner holds the CAP_SYS_RESOURCE
+ * these files ask for.  The command holds no capabilities, so it cannot
+ * raise them (they read as 0444 to it), and a namespace it might make
+ * itself is checked against ours as well.  The counts inside are per uid:
+ * with --map-users each uid of the sandbox has its own half. */
+#include "sbx.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define USER_SYSCTLS "/proc/sys/user"
+
+void user_quotas_read(struct config *cfg)
+{
+	cfg->n_user_quotas = 0;
+	/* A joined user namespace (bubblewrap's --userns) is not ours to cap. */
+	if (!cfg->cap_user_quotas || cfg->userns_fd >= 0)
+		return;
+	DIR *d = opendir(USER_SYSCTLS);
+	if (!d)
+		return; /* a kernel without them: nothing to cap */
+	struct dirent *e;
+	while ((e = readdir(d)) && cfg->n_user_quotas < MAX_USER_QUOTAS) {
+		struct user_quota *q = &cfg->user_quotas[cfg->n_user_quotas];
+		char text[32], *end;
+		size_t len = strlen(e->d_name);
+		if (strncmp(e->d_name, "max_", 4) != 0 || len >= sizeof q->name ||
+		    read_small_file_at(dirfd(d), e->d_name, text, sizeof text) < 0)
+			continue;
+		errno = 0;
+		long long v = strtoll(text, &end, 10);
+		if (errno || end == text || v < 0)
+			continue;
+		memcpy(q->name, e->d_name, len + 1);
+		q->max = v / 2;
+		cfg->n_user_quotas++;
+	}
+	closedir(d);
+}
+
+/* In init, through the caller's /proc still mounted (the sysctls shown are
+ * those of the reader's user namespace, whichever procfs it is). */
+int user_quotas_apply(const struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_user_quotas; i++) {
+		const struct user_quota *q = &cfg->user_quotas[i];
+		char path[sizeof USER_SYSCTLS + sizeof q->name], text[32];
+		snprintf(path, sizeof path, USER_SYSCTLS "/%s", q->name);
+		snprintf(text, sizeof text, "%lld", q->max);
+		if (write_file(path, text) < 0 && errno != ENOENT)
+			return fail_context("cap %s in the sandbox's user namespace", q->name);
+	}
+	return 0;
+}
