@@ -249,7 +249,7 @@ static int add_named_tree(struct plan *p, const char *home, const char *name)
 	else if (!home_of(p, real) || strcmp(real, home_of(p, real)) == 0)
 		r = failx("--home-ro %s: not inside your home directory", given);
 	else
-		add_tree(p, xstrdup(real));
+		add_tree(p, real); /* it keeps real */
 	free(given);
 	if (r < 0)
 		free(real);
