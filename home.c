@@ -53,6 +53,10 @@ static const char *const credential_paths[] = {
  * configuration (npm's global npmrc lives in PREFIX/etc). */
 static const char *const credential_names[] = {
 	"etc/npmrc", ".npmrc", ".netrc", ".pypirc", ".git-credentials", "credentials", "credentials.toml",
+	"pip.conf", "etc/pip.conf", /* an index URL may carry a password */
+	/* version managers keep one prefix per version: nvm, pyenv, asdf, volta */
+	"versions/*/etc/npmrc", "versions/node/*/etc/npmrc", "versions/*/pip.conf", "installs/*/*/etc/npmrc",
+	"installs/*/*/pip.conf", "tools/image/node/*/etc/npmrc",
 };
 
 /* Top-level directories of a home that are not one tool's own. */
@@ -195,15 +199,27 @@ static void keep_entry_link(struct plan *p, const char *entry)
 	free(real_parent);
 }
 
+/* path is in a writable bind (the work tree): the command can change
+ * what it is, a link to anywhere, for the next run. */
+static bool in_writable_bind(const struct plan *p, const char *path)
+{
+	for (size_t i = 0; i < p->cfg->n_mounts; i++) {
+		const struct mount_op *op = &p->cfg->mounts[i];
+		if ((op->kind == MOUNT_BIND || op->kind == MOUNT_DEV_BIND) && op->src && is_within(path, op->src))
+			return true;
+	}
+	return false;
+}
+
 static void find_toolchains(struct plan *p)
 {
 	const char *path = command_path(p->cfg);
 	char *copy = xstrdup(path ? path : "");
 	for (char *save, *e = strtok_r(copy, ":", &save); e; e = strtok_r(NULL, ":", &save)) {
-		if (e[0] != '/' || !home_of(p, e))
+		if (e[0] != '/' || !home_of(p, e) || in_writable_bind(p, e))
 			continue;
 		char *real = realpath(e, NULL);
-		const char *home = real ? home_of(p, real) : NULL;
+		const char *home = real && !in_writable_bind(p, real) ? home_of(p, real) : NULL;
 		if (home && strcmp(real, home) != 0 && is_dir(real, false)) {
 			keep_entry_link(p, e);
 			char *tree = tree_for_entry(home, real);
@@ -416,16 +432,20 @@ static void protect_path(struct plan *p, const char *path)
 /* dir/.git read-only, and the git directory it leads to when that is in the
  * work tree too (a symlink, or a "gitdir:" file).  Only what a bind can
  * take: real paths, no symlink on the way (open_source). */
-static void protect_repo(struct plan *p, const char *tree, const char *dir)
+static int protect_repo(struct plan *p, const char *tree, const char *dir)
 {
 	char *git = xasprintf("%s/.git", dir), *real = NULL, buf[4096];
 	struct stat st;
+	int r = 0;
 	if (lstat(git, &st) < 0)
 		goto out;
 	if (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))
 		protect_path(p, git);
 	if (S_ISLNK(st.st_mode)) {
-		real = realpath(git, NULL);
+		/* No mount holds a link in place: the command could point it
+		 * at a repository of its own making. */
+		set_hint("make %s the repository itself, or let the command write it: --writable-git", git);
+		r = failx("--protect-git: %s is a symbolic link, which cannot be kept read-only", git);
 	} else if (S_ISREG(st.st_mode) && read_tree_file(git, buf, sizeof buf)) {
 		buf[strcspn(buf, "\n")] = '\0';
 		const char *to = line_value(buf, "gitdir", ':');
@@ -438,13 +458,43 @@ static void protect_repo(struct plan *p, const char *tree, const char *dir)
 out:
 	free(real);
 	free(git);
+	return r;
+}
+
+/* core.hooksPath in the work tree's git configuration (husky's .husky, a
+ * repository's own hooks directory): git runs what is there. */
+static void protect_hooks_path(struct plan *p, const char *tree)
+{
+	static char text[1 << 16];
+	char *config = xasprintf("%s/.git/config", tree);
+	bool found = read_tree_file(config, text, sizeof text);
+	free(config);
+	for (char *save, *line = found ? strtok_r(text, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
+		char *s = line + strspn(line, " \t");
+		if (strncasecmp(s, "hookspath", 9) != 0)
+			continue;
+		char *to = line_value(s + 9, "", '=');
+		if (to && to[0] == '"' && to[strlen(to) - 1] == '"' && strlen(to) > 1) { /* "a quoted value" */
+			to[strlen(to) - 1] = '\0';
+			to++;
+		}
+		if (!to || !to[0])
+			continue;
+		char *dir = to[0] == '/' ? xstrdup(to) : xasprintf("%s/%s", tree, to);
+		char *real = realpath(dir, NULL);
+		if (real && strcmp(real, dir) == 0 && is_within(real, tree) && strcmp(real, tree) != 0 &&
+		    is_dir(real, false))
+			protect_path(p, real);
+		free(dir);
+		free(real);
+	}
 }
 
 #define MAX_SUBMODULES 256
 
 /* The work tree's .git and those of the submodules its .gitmodules lists
  * (git status goes into each, with the configuration found there). */
-static void plan_git(struct plan *p)
+static int plan_git(struct plan *p)
 {
 	const struct config *cfg = p->cfg;
 	const char *tree = NULL; /* --bind-cwd's bind, or the same by hand */
@@ -454,8 +504,10 @@ static void plan_git(struct plan *p)
 			tree = op->src;
 	}
 	if (!tree)
-		return;
-	protect_repo(p, tree, tree);
+		return 0;
+	if (protect_repo(p, tree, tree) < 0)
+		return -1;
+	protect_hooks_path(p, tree);
 	static char text[1 << 16];
 	char *modules = xasprintf("%s/.gitmodules", tree);
 	bool found = read_tree_file(modules, text, sizeof text);
@@ -467,13 +519,17 @@ static void plan_git(struct plan *p)
 		if (!sub || sub[0] == '/' || strstr(sub, ".."))
 			continue;
 		char *dir = xasprintf("%s/%s", tree, sub), *real = realpath(dir, NULL);
+		int r = 0;
 		if (real && strcmp(real, dir) == 0) {
-			protect_repo(p, tree, dir);
+			r = protect_repo(p, tree, dir);
 			n++;
 		}
 		free(dir);
 		free(real);
+		if (r < 0)
+			return -1;
 	}
+	return 0;
 }
 
 int plan_home(struct config *cfg)
@@ -490,7 +546,7 @@ int plan_home(struct config *cfg)
 		prepend_ops(cfg, p.ops, p.n_ops);
 		p.n_ops = 0;
 		if (cfg->protect_git)
-			plan_git(&p);
+			r = plan_git(&p);
 		append_ops(cfg, p.ops, p.n_ops);
 	} else {
 		for (size_t i = 0; i < p.n_ops; i++) {

@@ -113,6 +113,19 @@ static char *why_shared(const struct found *found, size_t n, const char *cwd, co
 		if (holds(&found[i], here))
 			return xasprintf("%s is shared with other programs (it holds %s: %s)", cwd, d->path, d->why);
 	}
+	/* The hidden directories of a home (~/.config, ~/.ssh, ~/.cargo ...)
+	 * are where programs keep their configuration and credentials: no
+	 * work tree there, at any depth (a link planted in a work tree can
+	 * lead the user into one). */
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(found[i].real);
+		if (strcmp(found[i].dir->why, HOME_WHY) != 0 || strncmp(cwd, found[i].real, len) != 0 || cwd[len] != '/' ||
+		    cwd[len + 1] != '.')
+			continue;
+		return xasprintf("%s is in a hidden directory of your home (~/%.*s), where programs keep their "
+				 "configuration and credentials",
+				 cwd, (int)strcspn(cwd + len + 1, "/"), cwd + len + 1);
+	}
 	return NULL;
 }
 

@@ -246,10 +246,10 @@ make_toolchains() {
 	assert_line protect-git
 }
 
-@test "build: a .git that leads elsewhere in the work tree protects where it leads" {
+@test "build: a .git file that leads elsewhere in the work tree protects where it leads" {
 	git -C "$proj" init -q
 	mv "$proj/.git" "$proj/gitdir"
-	ln -s gitdir "$proj/.git"
+	echo "gitdir: gitdir" >"$proj/.git"
 	mkdir -p "$proj/wt"
 	echo "gitdir: ../gitdir" >"$proj/wt/.git"
 	printf '[submodule "wt"]\n\tpath = wt\n' >"$proj/.gitmodules"
@@ -281,4 +281,65 @@ make_toolchains() {
 		timeout -k 5 "$SBX_TIMEOUT" "$SBX" --policy build -- /bin/sh -c 'cat "$HOME/.config/gh/hosts.yml" 2>/dev/null; echo done' </dev/null
 	assert_success
 	assert_output done
+}
+
+@test "--protect-git refuses a .git that is a symbolic link: no mount can hold a link" {
+	git -C "$proj" init -q
+	mv "$proj/.git" "$proj/gitdir"
+	ln -s gitdir "$proj/.git"
+	in_home --policy build -- /bin/true
+	[[ $status == 125 ]] || fail "exit $status, want 125: $stderr"
+	assert_sbx_error
+	assert_equal "${stderr_lines[0]}" "sbx: --protect-git: $proj/.git is a symbolic link, which cannot be kept read-only"
+	in_home --policy build --writable-git -- /bin/true
+	assert_success
+}
+
+@test "build and bats: the hooks directory git's core.hooksPath names in the work tree is read-only" {
+	git -C "$proj" init -q
+	mkdir -p "$proj/.husky"
+	git -C "$proj" config core.hooksPath .husky
+	local policy
+	for policy in build bats; do
+		in_home --policy "$policy" -- /bin/sh -c 'echo evil >.husky/pre-commit 2>/dev/null && echo WROTE; echo done'
+		assert_success
+		assert_output done
+	done
+	[[ ! -e $proj/.husky/pre-commit ]] || fail "a hook was written"
+}
+
+@test "bats: the work tree's .git is read-only too" {
+	git -C "$proj" init -q
+	in_home --policy bats -- /bin/sh -c 'echo "[core] fsmonitor = evil" >>.git/config 2>/dev/null && echo WROTE; echo done'
+	assert_success
+	assert_output done
+}
+
+@test "a PATH entry in the work tree is not followed: a link the last run planted there shows nothing of the home" {
+	mkdir -p "$fake/.mozilla/profile" "$proj/.venv"
+	echo SECRET-COOKIES >"$fake/.mozilla/profile/cookies"
+	ln -s "$fake/.mozilla/profile" "$proj/.venv/bin"
+	run --separate-stderr env -C "$proj" HOME="$fake" PATH="$proj/.venv/bin:$PATH" \
+		timeout -k 5 "$SBX_TIMEOUT" "$SBX" --policy build -- /bin/sh -c 'cat "$HOME/.mozilla/profile/cookies" 2>/dev/null; echo done' </dev/null
+	assert_success
+	assert_output done
+}
+
+@test "credential files of version managers' prefixes stay hidden (asdf, volta, pyenv's pip.conf)" {
+	mkdir -p "$fake/.asdf/shims" "$fake/.asdf/installs/nodejs/20.0.0/etc" "$fake/.volta/bin" \
+		"$fake/.volta/tools/image/node/20.0.0/etc" "$fake/.pyenv/shims" "$fake/.pyenv/versions/3.11.0"
+	echo SECRET-ASDF >"$fake/.asdf/installs/nodejs/20.0.0/etc/npmrc"
+	echo SECRET-VOLTA >"$fake/.volta/tools/image/node/20.0.0/etc/npmrc"
+	echo 'index-url = https://u:SECRET-PIP@example.com' >"$fake/.pyenv/versions/3.11.0/pip.conf"
+	run --separate-stderr env -C "$proj" HOME="$fake" PATH="$fake/.asdf/shims:$fake/.volta/bin:$fake/.pyenv/shims:$PATH" \
+		timeout -k 5 "$SBX_TIMEOUT" "$SBX" --policy build -- /bin/sh -c 'ls -d "$HOME/.asdf" "$HOME/.volta" "$HOME/.pyenv" >/dev/null && cat "$HOME/.asdf/installs/nodejs/20.0.0/etc/npmrc" "$HOME/.volta/tools/image/node/20.0.0/etc/npmrc" "$HOME/.pyenv/versions/3.11.0/pip.conf"; echo done' </dev/null
+	assert_success
+	refute_output --partial SECRET
+	assert_output --partial done
+}
+
+@test "strict hides the home too, wherever it is" {
+	in_home --policy strict --bind-cwd -- /bin/sh -c "cat '$fake/.ssh/id_ed25519' 2>/dev/null; ls -A '$fake'; echo done"
+	assert_success
+	refute_output --partial SECRET
 }

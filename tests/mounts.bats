@@ -615,3 +615,18 @@ except OSError as e:
 	assert_equal "$during" "$before"
 	assert_equal "$after" "$before"
 }
+
+@test "--bind-cwd refuses a work tree in a hidden directory of the home (~/.config, ~/.ssh, at any depth)" {
+	local h
+	h=$(hostdir)
+	mkdir -p "$h/.config/autostart" "$h/src/proj"
+	ln -s "$h/.config" "$h/src/proj/build"
+	cd "$h/src/proj/build/autostart"
+	HOME=$h run --separate-stderr sbx --bind-cwd -- /bin/echo RAN
+	[[ $status == 125 ]] || fail "exit $status, want 125"
+	assert_sbx_error
+	assert_equal "${stderr_lines[0]}" "sbx: --bind-cwd: $h/.config/autostart is in a hidden directory of your home (~/.config), where programs keep their configuration and credentials"
+	cd "$h/src/proj"
+	HOME=$h run sbx --bind-cwd -- /bin/echo RAN
+	assert_success
+}
