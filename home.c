@@ -26,6 +26,7 @@
  * run outside; likewise the .git of each submodule .gitmodules names. */
 #include "sbx.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -68,7 +69,7 @@ static const struct { const char *tool, *needs; } companions[] = {
 };
 
 struct plan {
-	struct config *cfg;
+	struct config *cfg;      /* git_work_tree is set here */
 	char *homes[4];       /* hidden, each its real path too */
 	size_t n_homes;
 	char **trees;         /* shown read-only: real paths inside a hidden home */
@@ -505,6 +506,8 @@ static int plan_git(struct plan *p)
 	}
 	if (!tree)
 		return 0;
+	free(p->cfg->git_work_tree);
+	p->cfg->git_work_tree = xstrdup(tree);
 	if (protect_repo(p, tree, tree) < 0)
 		return -1;
 	protect_hooks_path(p, tree);
@@ -559,4 +562,84 @@ int plan_home(struct config *cfg)
 	for (size_t i = 0; i < p.n_homes; i++)
 		free(p.homes[i]);
 	return r;
+}
+
+/* ---- after the run --------------------------------------------------- */
+
+#define MAX_GIT_SHOWN 5
+#define MAX_DIRS_LOOKED 100000
+#define MAX_DEPTH 64
+
+struct git_look {
+	struct timespec since;
+	dev_t dev;
+	size_t looked, n;
+	char *shown[MAX_GIT_SHOWN];
+};
+
+static bool after(const struct timespec *t, const struct timespec *since)
+{
+	return t->tv_sec > since->tv_sec || (t->tv_sec == since->tv_sec && t->tv_nsec > since->tv_nsec);
+}
+
+/* The command's tree: nothing followed, nothing opened but directories
+ * (O_NOFOLLOW | O_DIRECTORY), bounded in directories and depth. */
+static void look_for_git(int dir, const char *path, struct git_look *g, int depth)
+{
+	DIR *d = fdopendir(dir);
+	if (!d) {
+		close(dir);
+		return;
+	}
+	for (struct dirent *e; (e = readdir(d)) && g->looked < MAX_DIRS_LOOKED;) {
+		struct stat st;
+		bool git = strcmp(e->d_name, ".git") == 0;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    (!git && e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (git) { /* not descended into */
+			if (after(&st.st_ctim, &g->since) && g->n++ < MAX_GIT_SHOWN)
+				g->shown[g->n - 1] = xasprintf("%s/.git", path);
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode) || st.st_dev != g->dev || depth >= MAX_DEPTH)
+			continue;
+		g->looked++;
+		int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd >= 0) {
+			char *sub = xasprintf("%s/%s", path, e->d_name);
+			look_for_git(fd, sub, g, depth + 1);
+			free(sub);
+		}
+	}
+	closedir(d);
+}
+
+void report_new_git(const struct config *cfg, const struct timespec *since)
+{
+	if (!cfg->protect_git || !cfg->git_work_tree)
+		return;
+	struct git_look g = { .since = *since };
+	struct stat st;
+	int fd = open(cfg->git_work_tree, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	g.dev = st.st_dev;
+	look_for_git(fd, cfg->git_work_tree, &g, 0);
+	for (size_t i = 0; i < g.n && i < MAX_GIT_SHOWN; i++) {
+		char shown[4096];
+		snprintf(shown, sizeof shown, "%s", g.shown[i]);
+		escape_controls(shown, sizeof shown); /* the command chose the names */
+		fprintf(stderr, "sbx: warning: the command made or changed %s: git run there (or above it, for a "
+				"submodule) would use its configuration and hooks\n", shown);
+		free(g.shown[i]);
+	}
+	if (g.n > MAX_GIT_SHOWN)
+		fprintf(stderr, "sbx: warning: and %zu more .git like it\n", g.n - MAX_GIT_SHOWN);
+	if (g.n)
+		fprintf(stderr, "hint: look at what is there (its config, hooks/) before you run git in it, or remove it\n");
 }

@@ -343,3 +343,36 @@ make_toolchains() {
 	assert_success
 	refute_output --partial SECRET
 }
+
+# ------------------------------------------- git metadata the run leaves ----
+
+@test "build: a repository the command makes in the work tree is named after the run" {
+	git -C "$proj" init -q
+	mkdir -p "$proj/sub"
+	in_home --policy build -- /bin/sh -c 'git init -q build && git -C build config core.fsmonitor "touch /tmp/x"; echo ran'
+	assert_success
+	assert_output ran
+	[[ $stderr == *"sbx: warning: the command made or changed $proj/build/.git: git run there (or above it, for a submodule) would use its configuration and hooks"$'\n'"hint: look at what is there (its config, hooks/) before you run git in it, or remove it"* ]] ||
+		fail "no warning naming build/.git: $stderr"
+}
+
+@test "build: a .git made in a work tree that had none, or a submodule moved aside for another, is named" {
+	in_home --policy build -- /bin/sh -c 'git init -q .'
+	[[ $status == 0 ]] || fail "exit $status: $stderr"
+	[[ $stderr == *"the command made or changed $proj/.git:"* ]] || fail "no warning naming .git: $stderr"
+	rm -rf "$proj/.git"
+	git -C "$proj" init -q
+	mkdir -p "$proj/mod"
+	echo 'gitdir: ../.git/modules/mod' >"$proj/mod/.git"
+	printf '[submodule "mod"]\n\tpath = mod\n' >"$proj/.gitmodules"
+	in_home --policy build -- /bin/sh -c 'mv mod mod2 && mkdir mod && echo "gitdir: ../evil" >mod/.git'
+	[[ $status == 0 ]] || fail "exit $status: $stderr"
+	[[ $stderr == *"the command made or changed $proj/mod/.git:"* ]] || fail "no warning naming mod/.git: $stderr"
+}
+
+@test "build: a run that leaves git alone says nothing of it" {
+	git -C "$proj" init -q
+	in_home --policy build -- /bin/sh -c 'mkdir -p out && echo x >out/f'
+	assert_success
+	[[ $stderr != *".git"* ]] || fail "a warning about git: $stderr"
+}
