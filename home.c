@@ -371,6 +371,30 @@ static void append_ops(struct config *cfg, struct mount_op *ops, size_t n)
 	}
 }
 
+/* The directory sbx was started in, when it is a project in the home
+ * (not the home itself, nor in one of its hidden directories) and no mount
+ * of the user's brings it: read-only, so that `sbx -- make check` in
+ * ~/src/proj still sees the project (what bind-cwd does, without writing). */
+static void show_work_dir(struct plan *p)
+{
+	const struct config *cfg = p->cfg;
+	const char *home = home_of(p, cfg->cwd);
+	if (cfg->chdir || !home || strcmp(cfg->cwd, home) == 0 || cfg->cwd[strlen(home) + 1] == '.' ||
+	    !is_dir(cfg->cwd, false))
+		return;
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		const struct mount_op *op = &cfg->mounts[i];
+		if (op->kind == MOUNT_BIND || op->kind == MOUNT_RO_BIND || op->kind == MOUNT_DEV_BIND)
+			if (op->dst && is_within(cfg->cwd, op->dst))
+				return;
+	}
+	char *real = realpath(cfg->cwd, NULL);
+	if (real && strcmp(real, cfg->cwd) == 0)
+		add_tree(p, real);
+	else
+		free(real);
+}
+
 static int plan_hidden_home(struct plan *p)
 {
 	struct config *cfg = p->cfg;
@@ -380,6 +404,7 @@ static int plan_hidden_home(struct plan *p)
 	free(pw);
 	hide_homes(p);
 	find_toolchains(p);
+	show_work_dir(p);
 	for (size_t i = 0; i < cfg->n_home_ro; i++) {
 		if (!p->n_homes)
 			return failx("--home-ro %s: no home directory of yours was found", cfg->home_ro[i]);

@@ -129,13 +129,34 @@ make_toolchains() {
 	refute_output --partial SECRET
 }
 
-@test "the default policy keeps the home visible, read-only; --show-home undoes build's" {
-	in_home -- cat "$fake/.bashrc"
+@test "the default and shell policies hide the home too, showing the directory sbx starts in read-only" {
+	echo source >"$proj/main.c"
+	in_home -- /bin/sh -c 'cat "$HOME/.bashrc" "$HOME/.ssh/id_ed25519" 2>/dev/null; cat main.c; touch x 2>/dev/null || echo read-only'
+	assert_success
+	assert_output "$(printf 'source\nread-only')"
+	in_home --policy shell -- /bin/sh -c 'cat "$HOME/.ssh/id_ed25519" 2>/dev/null; echo done'
+	assert_success
+	assert_output done
+}
+
+@test "--show-home undoes it: the home visible read-only, as before" {
+	in_home --show-home -- cat "$fake/.bashrc"
 	assert_success
 	assert_output 'echo pwned'
 	in_home --policy build --show-home -- cat "$fake/.bashrc"
 	assert_success
 	assert_output 'echo pwned'
+}
+
+@test "started in the home itself or in a hidden directory of it, nothing of it is shown" {
+	mkdir -p "$fake/.config/app"
+	echo token >"$fake/.config/app/t"
+	run --separate-stderr env -C "$fake/.config/app" HOME="$fake" timeout -k 5 "$SBX_TIMEOUT" "$SBX" -- /bin/sh -c 'cat t 2>/dev/null; echo done' </dev/null
+	assert_success
+	assert_output done
+	run --separate-stderr env -C "$fake" HOME="$fake" timeout -k 5 "$SBX_TIMEOUT" "$SBX" -- /bin/sh -c 'ls -A; echo done' </dev/null
+	assert_success
+	assert_output done
 }
 
 # ---------------------------------------------------------- toolchains ----

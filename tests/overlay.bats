@@ -217,11 +217,11 @@ release_layer() {
 	[[ $HOME =~ ^/[^/]+/[^/]+$ && -O $HOME && $(stat -c %m "$HOME") == / ]] ||
 		skip "\$HOME ($HOME) is not /TOP/NAME owned by the caller on the root filesystem"
 	local name=sbx-overlay-test.$$
-	run sbx --overlay-upper "$KEEP" -- /bin/sh -c "echo layer > '$HOME/$name' && mkdir '$HOME/$name.d'"
+	run sbx --show-home --overlay-upper "$KEEP" -- /bin/sh -c "echo layer > '$HOME/$name' && mkdir '$HOME/$name.d'"
 	assert_success
 	[[ ! -e $HOME/$name ]] || { rm -rf "${HOME:?}/$name" "${HOME:?}/$name.d"; fail "the write reached the host"; }
 	# the next run still sees the layer, with the top-level directories as on the host
-	run sbx --overlay-upper "$KEEP" -- /bin/sh -c "cat '$HOME/$name'; touch /home/x 2>&1"
+	run sbx --show-home --overlay-upper "$KEEP" -- /bin/sh -c "cat '$HOME/$name'; touch /home/x 2>&1"
 	assert_line layer
 	assert_line --partial "Permission denied"
 	run rm -rf "$KEEP"
@@ -269,7 +269,7 @@ release_layer() {
 	[[ $HOME =~ ^/[^/]+/[^/]+$ && -O $HOME && $(stat -c %m "$HOME") == / ]] ||
 		skip "\$HOME ($HOME) is not /TOP/NAME owned by the caller on the root filesystem"
 	local name=sbx-overlay-test.$$
-	run sbx --overlay -- /bin/sh -c "echo layer > '$HOME/$name' && cat '$HOME/$name'"
+	run sbx --show-home --overlay -- /bin/sh -c "echo layer > '$HOME/$name' && cat '$HOME/$name'"
 	assert_success
 	assert_output layer
 	[[ ! -e $HOME/$name ]] || { rm -f "${HOME:?}/$name"; fail "the write reached the host"; }

@@ -85,9 +85,15 @@ marker() {
 }
 
 @test "the rest of the file system is read-only" {
-	sbx_run touch "$HOME/sbx-sample-should-not-exist"
+	sbx_run touch /usr/sbx-sample-should-not-exist
 	[ "$status" -ne 0 ]
 	[[ $output == *"Read-only file system"* ]]
+}
+
+@test "your home is an empty throwaway one: nothing of yours is there, writes vanish" {
+	sbx_run sh -c 'ls -A "$HOME"; touch "$HOME/sbx-sample-written"'
+	[ "$status" -eq 0 ]
+	[ ! -e "$HOME/sbx-sample-written" ]
 }
 
 @test "the exit status is the command's" {
