@@ -428,7 +428,7 @@ static void fall_back_to_rlimits(struct limits *l)
 			snprintf(text, sizeof text, "--pids by RLIMIT_NPROC");
 		else if (c == CTL_MEMORY && l->cfg->tmpfs_size)
 			snprintf(text, sizeof text, "--memory by RLIMIT_AS (address space per process, not a total) "
-				 "and by the tmpfs size (/tmp, /dev/shm, /run and --tmpfs: %lld MiB in all)",
+				 "and by the tmpfs size (/tmp, /var/tmp, /dev/shm, /run and --tmpfs: %lld MiB in all)",
 				 l->cfg->tmpfs_size >> 20);
 		else if (c == CTL_MEMORY)
 			snprintf(text, sizeof text, "--memory by RLIMIT_AS (address space per process, not a total)");

@@ -108,9 +108,9 @@ static int mount_pool(const struct config *cfg, int scratch)
 	const char *const opts[] = { "mode=0755", size, inodes, NULL };
 	int mnt = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 	if (mnt < 0)
-		return fail_context("the tmpfs for /tmp, /dev/shm and /run");
+		return fail_context("the tmpfs for /tmp, /var/tmp, /dev/shm and /run");
 	if (mount_api_is_new() && (mkdirat(scratch, "pool", 0700) < 0 || move_mount_to(mnt, scratch, "pool") < 0)) {
-		fail("mount the tmpfs for /tmp, /dev/shm and /run");
+		fail("mount the tmpfs for /tmp, /var/tmp, /dev/shm and /run");
 		close(mnt);
 		return -1;
 	}
@@ -833,11 +833,20 @@ static int mount_empty_root(int scratch)
 	return rootfd;
 }
 
+/* A private sticky world-writable directory at path: name in the tmpfs pool
+ * when there is one, else a tmpfs of its own. */
+static int mount_tmp_dir(int rootfd, int pool, const char *name, const char *path)
+{
+	static const char *const tmp_opts[] = { "mode=1777", NULL };
+	if (pool >= 0)
+		return mount_pool_dir(rootfd, pool, name, 01777, NULL, path);
+	return mount_new_fs(rootfd, path, "tmpfs", tmp_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+}
+
 /* The standard mounts and the user's, in the new root. */
 static int populate_root(const struct config *cfg, int scratch, int *rootp, const struct sources *s)
 {
 	int rootfd = *rootp;
-	static const char *const tmp_opts[] = { "mode=1777", NULL };
 	static const char *const run_opts[] = { "mode=0755", NULL };
 	if (cfg->no_std_mounts)
 		goto user_mounts;
@@ -853,8 +862,11 @@ static int populate_root(const struct config *cfg, int scratch, int *rootp, cons
 	if (mount_dev(rootfd, "/dev", s->devices, false, s->pool) < 0)
 		return -1;
 	trace_step("/dev built");
-	if (s->pool >= 0 ? mount_pool_dir(rootfd, s->pool, "tmp", 01777, NULL, "/tmp") < 0
-			 : mount_new_fs(rootfd, "/tmp", "tmpfs", tmp_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
+	if (mount_tmp_dir(rootfd, s->pool, "tmp", "/tmp") < 0)
+		return -1;
+	/* /var/tmp is shared by every program like /tmp: files left readable
+	 * there, and sockets, would be within reach through the read-only root. */
+	if (exists_in_root(rootfd, "/var/tmp") && mount_tmp_dir(rootfd, s->pool, "vartmp", "/var/tmp") < 0)
 		return -1;
 	/* /run holds the host's live sockets (D-Bus, systemd, container
 	 * engines); a read-only bind does not stop connect(2), so hide it. */
@@ -869,7 +881,7 @@ user_mounts:
 	for (size_t i = 0; i < cfg->n_mounts; i++)
 		if (mount_user_op(rootp, scratch, s, i) < 0)
 			return -1;
-	trace_step("/tmp, /run and user mounts done");
+	trace_step("/tmp, /var/tmp, /run and user mounts done");
 	return 0;
 }
 

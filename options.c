@@ -648,7 +648,7 @@ static const struct option_def options[] = {
 	{ "bind", 1, opt_bind, G_FS, "SRC[:DST]", "bind SRC read-write at DST (default: the same path)" },
 	{ "ro-bind", 1, opt_ro_bind, G_FS, "SRC[:DST]", "bind SRC read-only at DST" },
 	{ "tmpfs", 1, opt_tmpfs, G_FS, "DST", "mount a fresh tmpfs at DST" },
-	{ "tmpfs-size", 1, opt_tmpfs_size, G_FS, "SIZE", "what /tmp, /dev/shm, /run, --tmpfs hold in all (RAM/4)" },
+	{ "tmpfs-size", 1, opt_tmpfs_size, G_FS, "SIZE", "what /tmp, /var/tmp, /dev/shm, /run, --tmpfs hold (RAM/4)" },
 	{ "overlay", 0, opt_overlay, G_FS, "", "a writable throwaway layer over the root" },
 	{ "overlay-size", 1, opt_overlay_size, G_FS, "SIZE", "size of the tmpfs holding that layer" },
 	{ "overlay-upper", 1, opt_overlay_upper, G_FS, "DIR", "keep the layer's changes in DIR" },

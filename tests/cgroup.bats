@@ -93,7 +93,7 @@ FORK_BOMB='sh -c "i=0; while [ \$i -lt 100 ]; do sleep 1000.$0 & i=\$((i + 1)); 
 	run -0 --separate-stderr sbx --pids 50 --memory 500M --cpus 0.5 --limits best-effort -- /bin/echo RAN
 	assert_output RAN
 	((${#stderr_lines[@]} == 1)) || fail "expected one warning line, got: $stderr"
-	[[ $stderr == "sbx: warning: no cgroup for memory, pids, cpu ("*"); enforced: --memory by RLIMIT_AS (address space per process, not a total) and by the tmpfs size (/tmp, /dev/shm, /run and --tmpfs: "*" MiB in all), --pids by RLIMIT_NPROC; not enforced: --cpus" ]] ||
+	[[ $stderr == "sbx: warning: no cgroup for memory, pids, cpu ("*"); enforced: --memory by RLIMIT_AS (address space per process, not a total) and by the tmpfs size (/tmp, /var/tmp, /dev/shm, /run and --tmpfs: "*" MiB in all), --pids by RLIMIT_NPROC; not enforced: --cpus" ]] ||
 		fail "unexpected warning: $stderr"
 }
 

@@ -44,12 +44,15 @@ sbx_setup_file() {
 	fi
 
 	# A scratch directory the sandbox can see when it runs over the host
-	# root (read-only, unless bound).
+	# root (read-only, unless bound). sbx hides /tmp, /var/tmp and the
+	# homes; tests/run (as root) makes SBX_TEST_HOSTBASE elsewhere. Without
+	# it, the checkout (seen when sbx starts in it, as from `make check`).
 	local base
-	for base in /var/tmp "$HOME"; do
+	for base in ${SBX_TEST_HOSTBASE:+"$SBX_TEST_HOSTBASE"} "$SBX_TESTS_DIR/.."; do
 		SBX_HOSTDIR=$(mktemp -d "$base/sbx-test.XXXXXX" 2>/dev/null) && break
 	done
 	[[ -n ${SBX_HOSTDIR:-} ]] || SBX_HOSTDIR=$(mktemp -d)
+	SBX_HOSTDIR=$(cd "$SBX_HOSTDIR" && pwd -P)
 	chmod 755 "$SBX_HOSTDIR"
 	export SBX_HOSTDIR
 
@@ -61,6 +64,13 @@ sbx_setup_file() {
 	done
 
 	sbx_preflight
+	if [[ $(<"$BATS_SUITE_TMPDIR/preflight") == 0 ]] &&
+		! "$SBX" -- test -d "$PROBES" </dev/null >/dev/null 2>&1; then
+		echo "$SBX_HOSTDIR is not visible in a sandbox over the host root" \
+			"(sbx hides /tmp, /var/tmp and the homes): set SBX_TEST_HOSTBASE" \
+			"to a directory elsewhere, or run the suite through tests/run as root" \
+			>"$BATS_FILE_TMPDIR/hostdir.hidden"
+	fi
 }
 
 sbx_teardown_file() {
@@ -101,6 +111,9 @@ sbx_setup() {
 				'(set SBX_ALLOW_SKIP=1 to skip the suite where sandboxing is impossible)')"
 		fi
 		skip "sbx preflight failed (exit $rc), see the first failed test"
+	fi
+	if [[ -e $BATS_FILE_TMPDIR/hostdir.hidden ]]; then
+		fail "$(<"$BATS_FILE_TMPDIR/hostdir.hidden")"
 	fi
 	if [[ -e $BATS_SUITE_TMPDIR/rootfs.failed ]]; then
 		fail "tests/mkrootfs could not build $ROOTFS"

@@ -15,7 +15,7 @@ teardown() {
 # The rootfs's own mounts: everything but the kernel-provided trees and the
 # fresh tmpfs mounts sbx adds.
 rootfs_mounts() {
-	mounts_table | awk '$1 !~ "^/(proc|dev|tmp|run)(/|$)"'
+	mounts_table | awk '$1 !~ "^/(proc|dev|tmp|var/tmp|run)(/|$)"'
 }
 
 @test "host root: writing to / fails with EROFS" {
@@ -199,6 +199,38 @@ assert_root_locked_down() {
 	assert_line --index 2 0
 	assert_line --index 3 wrote
 	[[ ! -e /tmp/sbx-inside.$$ ]] || fail "file written inside /tmp appeared on the host"
+}
+
+@test "/var/tmp is private: a file and a listening socket the caller left there are out of reach" {
+	[[ -d /var/tmp && -w /var/tmp ]] || skip "no writable /var/tmp on the host"
+	local f=/var/tmp/sbx-host-secret.$$ sock=/var/tmp/sbx-host-sock.$$
+	echo "host-secret-$$" >"$f"
+	chmod 644 "$f"
+	python3 -c 'import socket,sys,time
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1); time.sleep(30)' "$sock" &
+	bg_pid=$!
+	for _ in $(seq 50); do [[ -S $sock ]] && break; sleep 0.1; done
+	run sbx -- /bin/sh -c '
+		awk "\$5 == \"/var/tmp\" { t = \$0 } END { print t }" /proc/self/mountinfo
+		stat -c %a /var/tmp
+		cat '"$f"' 2>/dev/null || echo no-file
+		python3 -c "import socket,sys
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.connect(sys.argv[1]); print(\"CONNECTED\")
+except OSError as e:
+    print(\"no-socket\")" '"$sock"'
+		echo inside > /var/tmp/sbx-inside.'$$' && echo wrote'
+	kill "$bg_pid" 2>/dev/null
+	wait "$bg_pid" 2>/dev/null || true
+	rm -f "$f" "$sock"
+	assert_success
+	assert_line --index 0 --partial ' - tmpfs '
+	assert_line --index 1 1777
+	assert_line --index 2 no-file
+	assert_line --index 3 no-socket
+	assert_line --index 4 wrote
+	[[ ! -e /var/tmp/sbx-inside.$$ ]] || fail "file written inside /var/tmp appeared on the host"
 }
 
 @test "/run is an empty tmpfs" {

@@ -66,7 +66,7 @@ fs_sizes='for p; do echo "$p $(($(stat -f -c "%b * %S" "$p"))) $(stat -c %d "$p"
 	if [[ $stderr != *warning* ]]; then
 		skip "a cgroup carries --memory here: no warning line"
 	fi
-	[[ $stderr == *"tmpfs size (/tmp, /dev/shm, /run and --tmpfs: 64 MiB in all)"* ]] ||
+	[[ $stderr == *"tmpfs size (/tmp, /var/tmp, /dev/shm, /run and --tmpfs: 64 MiB in all)"* ]] ||
 		fail "warning does not name the tmpfs bound: $stderr"
 }
 
