@@ -294,6 +294,7 @@ void free_config(struct config *cfg)
 	free(cfg->overlay_upper);
 	free_list(cfg->home_ro, cfg->n_home_ro);
 	free(cfg->git_work_tree);
+	free(cfg->git_kept);
 	free_list(cfg->seccomp_deny, cfg->n_seccomp_deny);
 	if (cfg->envp) {
 		size_t n = 0;

@@ -23,7 +23,9 @@
  * --protect-git (in the build policy): the work tree's .git, bound
  * read-only over the writable work tree, so that the command cannot leave
  * hooks or configuration (core.fsmonitor, core.pager ...) that git would
- * run outside; likewise the .git of each submodule .gitmodules names. */
+ * run outside; likewise the .git of each submodule .gitmodules names.
+ * What the command makes of its own is moved aside after the run
+ * (gitquarantine.c). */
 #include "sbx.h"
 
 #include <dirent.h>
@@ -455,6 +457,16 @@ static void protect_path(struct plan *p, const char *path)
 	push_op(p, MOUNT_RO_BIND, xstrdup(path), xstrdup(path));
 }
 
+/* A repository's .git or git directory, read-only during the run and so
+ * left where it is after it (gitquarantine.c). */
+static void protect_git_path(struct plan *p, const char *path, const struct stat *st)
+{
+	struct config *cfg = p->cfg;
+	cfg->git_kept = grow(cfg->git_kept, &cfg->n_git_kept, sizeof *cfg->git_kept);
+	cfg->git_kept[cfg->n_git_kept - 1] = (struct file_id){ st->st_dev, st->st_ino };
+	protect_path(p, path);
+}
+
 /* dir/.git read-only, and the git directory it leads to when that is in the
  * work tree too (a symlink, or a "gitdir:" file).  Only what a bind can
  * take: real paths, no symlink on the way (open_source). */
@@ -466,7 +478,7 @@ static int protect_repo(struct plan *p, const char *tree, const char *dir)
 	if (lstat(git, &st) < 0)
 		goto out;
 	if (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))
-		protect_path(p, git);
+		protect_git_path(p, git, &st);
 	if (S_ISLNK(st.st_mode)) {
 		/* No mount holds a link in place: the command could point it
 		 * at a repository of its own making. */
@@ -479,8 +491,8 @@ static int protect_repo(struct plan *p, const char *tree, const char *dir)
 		real = target ? realpath(target, NULL) : NULL;
 		free(target);
 	}
-	if (real && is_within(real, tree) && strcmp(real, tree) != 0 && is_dir(real, false))
-		protect_path(p, real);
+	if (real && is_within(real, tree) && strcmp(real, tree) != 0 && is_dir(real, false) && stat(real, &st) == 0)
+		protect_git_path(p, real, &st);
 out:
 	free(real);
 	free(git);
@@ -587,84 +599,4 @@ int plan_home(struct config *cfg)
 	for (size_t i = 0; i < p.n_homes; i++)
 		free(p.homes[i]);
 	return r;
-}
-
-/* ---- after the run --------------------------------------------------- */
-
-#define MAX_GIT_SHOWN 5
-#define MAX_DIRS_LOOKED 100000
-#define MAX_DEPTH 64
-
-struct git_look {
-	struct timespec since;
-	dev_t dev;
-	size_t looked, n;
-	char *shown[MAX_GIT_SHOWN];
-};
-
-static bool after(const struct timespec *t, const struct timespec *since)
-{
-	return t->tv_sec > since->tv_sec || (t->tv_sec == since->tv_sec && t->tv_nsec > since->tv_nsec);
-}
-
-/* The command's tree: nothing followed, nothing opened but directories
- * (O_NOFOLLOW | O_DIRECTORY), bounded in directories and depth. */
-static void look_for_git(int dir, const char *path, struct git_look *g, int depth)
-{
-	DIR *d = fdopendir(dir);
-	if (!d) {
-		close(dir);
-		return;
-	}
-	for (struct dirent *e; (e = readdir(d)) && g->looked < MAX_DIRS_LOOKED;) {
-		struct stat st;
-		bool git = strcmp(e->d_name, ".git") == 0;
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
-		    (!git && e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) ||
-		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue;
-		if (git) { /* not descended into */
-			if (after(&st.st_ctim, &g->since) && g->n++ < MAX_GIT_SHOWN)
-				g->shown[g->n - 1] = xasprintf("%s/.git", path);
-			continue;
-		}
-		if (!S_ISDIR(st.st_mode) || st.st_dev != g->dev || depth >= MAX_DEPTH)
-			continue;
-		g->looked++;
-		int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-		if (fd >= 0) {
-			char *sub = xasprintf("%s/%s", path, e->d_name);
-			look_for_git(fd, sub, g, depth + 1);
-			free(sub);
-		}
-	}
-	closedir(d);
-}
-
-void report_new_git(const struct config *cfg, const struct timespec *since)
-{
-	if (!cfg->protect_git || !cfg->git_work_tree)
-		return;
-	struct git_look g = { .since = *since };
-	struct stat st;
-	int fd = open(cfg->git_work_tree, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	g.dev = st.st_dev;
-	look_for_git(fd, cfg->git_work_tree, &g, 0);
-	for (size_t i = 0; i < g.n && i < MAX_GIT_SHOWN; i++) {
-		char shown[4096];
-		snprintf(shown, sizeof shown, "%s", g.shown[i]);
-		escape_controls(shown, sizeof shown); /* the command chose the names */
-		fprintf(stderr, "sbx: warning: the command made or changed %s: git run there (or above it, for a "
-				"submodule) would use its configuration and hooks\n", shown);
-		free(g.shown[i]);
-	}
-	if (g.n > MAX_GIT_SHOWN)
-		fprintf(stderr, "sbx: warning: and %zu more .git like it\n", g.n - MAX_GIT_SHOWN);
-	if (g.n)
-		fprintf(stderr, "hint: look at what is there (its config, hooks/) before you run git in it, or remove it\n");
 }

@@ -95,6 +95,11 @@ struct user_quota {
 };
 
 /* Everything the sandbox will be, decided before any fork. */
+struct file_id {
+	dev_t dev;
+	ino_t ino;
+};
+
 struct config {
 	char *rootfs;          /* absolute; "/" for the host root */
 	struct mount_op *mounts;
@@ -119,7 +124,9 @@ struct config {
 	char **home_ro;        /* --home-ro PATH: more of the home shown read-only */
 	size_t n_home_ro;
 	bool protect_git;      /* --protect-git: the work tree's .git read-only */
-	char *git_work_tree;   /* with it: the work tree, looked over after the run (home.c) */
+	char *git_work_tree;   /* with it: the work tree, looked over after the run (gitquarantine.c) */
+	struct file_id *git_kept; /* the .git (and git dirs) bound read-only: left alone after the run */
+	size_t n_git_kept;
 	long long tmpfs_size;  /* bytes /tmp, /dev/shm, /run and --tmpfs hold together; 0: each its own tmpfs */
 	char *seccomp;         /* seccomp list: a name, a path, or "none" */
 	bool seccomp_system;   /* named by a system policy: a system list only */
@@ -221,7 +228,7 @@ int check_work_tree(const char *dir, uid_t uid);
 int plan_home(struct config *cfg);
 /* After the run: warn of each .git in the work tree that the run made or
  * changed (since: when sbx started), which git would trust. */
-void report_new_git(const struct config *cfg, const struct timespec *since);
+void quarantine_git(const struct config *cfg, const struct timespec *since); /* gitquarantine.c */
 
 /* policy.c: find a policy, or a seccomp list (NAME.seccomp), on the search
  * path or among the copies compiled into sbx; returns its text and where it

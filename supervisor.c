@@ -34,7 +34,7 @@ struct supervisor {
 
 	double started, deadline; /* monotonic seconds; deadline 0: none */
 	time_t started_at;        /* wall clock, for report_foreign_dirs */
-	struct timespec started_real; /* the same, finer, for report_new_git */
+	struct timespec started_real; /* the same, as file times have it, for quarantine_git */
 	int timeout_stage;        /* 0, 1 after SIGTERM, 2 after SIGKILL */
 
 	bool have_exit;
@@ -476,7 +476,7 @@ static int finish(struct supervisor *s, int status)
 	overlay_keep_finish(s->keep);
 	overlay_keep_release(s->keep);
 	report_foreign_dirs(cfg, s->started_at);
-	report_new_git(cfg, &s->started_real);
+	quarantine_git(cfg, &s->started_real);
 	return code;
 }
 
@@ -484,7 +484,7 @@ int supervise(struct config *cfg)
 {
 	struct supervisor s = { .cfg = cfg, .seccomp_listener = -1, .sock = -1, .sigfd = -1, .started = now(),
 				.started_at = time(NULL) };
-	clock_gettime(CLOCK_REALTIME, &s.started_real);
+	clock_gettime(CLOCK_REALTIME_COARSE, &s.started_real); /* the clock of file times */
 	int sv[2], sync[2];
 	prepare(&s, cfg, sv, sync);
 	unsigned long flags = namespace_flags(cfg);

@@ -37,7 +37,7 @@ READONLY_TREE='{ opts[$5] = $6 }
 END {
 	n = 0
 	for (m in opts) {
-		if (m ~ /^\/(proc|dev|tmp|run)(\/|$)/) continue
+		if (m ~ /^\/(proc|dev|tmp|run|var\/tmp)(\/|$)/) continue
 		n++
 		if (opts[m] !~ /(^|,)ro(,|$)/ || opts[m] !~ /nosuid/ || opts[m] !~ /nodev/)
 			print "writable:", m, opts[m]
@@ -77,7 +77,7 @@ END {
 }
 
 @test "old kernel: the mounts made for the sandbox have the flags they have with the new calls" {
-	local table='$5 ~ /^\/(proc|dev|tmp|run)(\/|$)/ && $5 != "/dev/shm" && $5 != "/dev/pts" { print $5, $6 }'
+	local table='$5 ~ /^\/(proc|dev|tmp|run|var\/tmp)(\/|$)/ && $5 != "/dev/shm" && $5 != "/dev/pts" { print $5, $6 }'
 	run sbx --rootfs "$ROOTFS" -- /bin/awk "$table" /proc/self/mountinfo
 	assert_success
 	local expected=$output

@@ -367,28 +367,67 @@ make_toolchains() {
 
 # ------------------------------------------- git metadata the run leaves ----
 
-@test "build: a repository the command makes in the work tree is named after the run" {
-	git -C "$proj" init -q
-	mkdir -p "$proj/sub"
-	in_home --policy build -- /bin/sh -c 'git init -q build && git -C build config core.fsmonitor "touch /tmp/x"; echo ran'
-	assert_success
-	assert_output ran
-	[[ $stderr == *"sbx: warning: the command made or changed $proj/build/.git: git run there (or above it, for a submodule) would use its configuration and hooks"$'\n'"hint: look at what is there (its config, hooks/) before you run git in it, or remove it"* ]] ||
-		fail "no warning naming build/.git: $stderr"
+# git run on the host, as the user would after the run; $1 the directory.
+# Fails the test when a configuration the command planted ran.
+git_after() {
+	rm -f "$fake/pwned"
+	git -C "$1" status >/dev/null 2>&1 || true
+	[[ ! -e $fake/pwned ]] || fail "git status in $1 ran what the command planted"
 }
 
-@test "build: a .git made in a work tree that had none, or a submodule moved aside for another, is named" {
+@test "build: a repository the command makes in the work tree is moved aside, and git outside runs nothing of it" {
+	git -C "$proj" init -q
+	in_home --policy build -- /bin/sh -c "git init -q build && git -C build config core.fsmonitor 'touch $fake/pwned'; echo ran"
+	assert_success
+	assert_output ran
+	[[ $stderr == *"sbx: warning: the command made or changed $proj/build/.git, which git would obey outside the sandbox; moved it aside to $proj/build/.git.sbx-untrusted"$'\n'"hint: look at its config and hooks/ before you trust it; to keep it, rename it"* ]] ||
+		fail "no warning naming build/.git: $stderr"
+	[[ ! -e $proj/build/.git && -d $proj/build/.git.sbx-untrusted ]] || fail "build/.git left in place"
+	[[ ! -e $proj/build/.git.sbx-untrusted/HEAD ]] || fail "the quarantined directory is still a bare repository"
+	git_after "$proj/build"
+	git_after "$proj/build/.git.sbx-untrusted"
+}
+
+@test "build: a .git made in a work tree that had none, or a submodule moved aside for another, is moved aside" {
 	in_home --policy build -- /bin/sh -c 'git init -q .'
 	[[ $status == 0 ]] || fail "exit $status: $stderr"
-	[[ $stderr == *"the command made or changed $proj/.git:"* ]] || fail "no warning naming .git: $stderr"
-	rm -rf "$proj/.git"
+	[[ $stderr == *"the command made or changed $proj/.git, which git would obey"* ]] || fail "no warning naming .git: $stderr"
+	[[ ! -e $proj/.git ]] || fail ".git left in place"
+	rm -rf "$proj/.git.sbx-untrusted"
 	git -C "$proj" init -q
 	mkdir -p "$proj/mod"
 	echo 'gitdir: ../.git/modules/mod' >"$proj/mod/.git"
 	printf '[submodule "mod"]\n\tpath = mod\n' >"$proj/.gitmodules"
-	in_home --policy build -- /bin/sh -c 'mv mod mod2 && mkdir mod && echo "gitdir: ../evil" >mod/.git'
+	in_home --policy build -- /bin/sh -c 'mv mod mod2 && mkdir mod && echo "gitdir: ../evil" >mod/.git && ln -s ../evil mod2/.git2 && mkdir l && ln -s ../evil l/.git'
 	[[ $status == 0 ]] || fail "exit $status: $stderr"
-	[[ $stderr == *"the command made or changed $proj/mod/.git:"* ]] || fail "no warning naming mod/.git: $stderr"
+	[[ $stderr == *"the command made or changed $proj/mod/.git,"* ]] || fail "no warning naming mod/.git: $stderr"
+	[[ $stderr == *"the command made or changed $proj/l/.git,"* ]] || fail "no warning naming the link l/.git: $stderr"
+	[[ ! -e $proj/mod/.git && ! -L $proj/l/.git && -L $proj/l/.git.sbx-untrusted ]] || fail "left in place: $(ls -la "$proj/mod" "$proj/l")"
+	[[ -f $proj/mod2/.git ]] || fail "the submodule's own .git was touched"
+}
+
+@test "build: a nested repository whose configuration or hooks the command changed is moved aside" {
+	git -C "$proj" init -q
+	git -C "$proj" init -q vendor/a
+	git -C "$proj" init -q vendor/b
+	git -C "$proj" init -q vendor/c
+	in_home --policy build -- /bin/sh -c "printf '[core]\\n\\tfsmonitor = touch $fake/pwned\\n' >>vendor/a/.git/config &&
+		printf '#!/bin/sh\\ntouch $fake/pwned\\n' >vendor/b/.git/hooks/post-checkout && git -C vendor/c log >/dev/null 2>&1; true"
+	[[ $status == 0 ]] || fail "exit $status: $stderr"
+	[[ $stderr == *"changed $proj/vendor/a/.git,"* && $stderr == *"changed $proj/vendor/b/.git,"* ]] ||
+		fail "no warning naming vendor/a and vendor/b: $stderr"
+	[[ $stderr != *vendor/c* && -d $proj/vendor/c/.git ]] || fail "a repository only read was moved: $stderr"
+	git_after "$proj/vendor/a"
+}
+
+@test "build: a bare repository the command plants in the work tree is no repository after the run" {
+	git -C "$proj" init -q
+	in_home --policy build -- /bin/sh -c "git init -q --bare fixtures/evil.git && cd fixtures/evil.git &&
+		git config core.bare false && git config core.worktree $proj/fixtures && git config core.fsmonitor 'touch $fake/pwned'"
+	[[ $status == 0 ]] || fail "exit $status: $stderr"
+	[[ $stderr == *"changed $proj/fixtures/evil.git/HEAD, which git would obey outside the sandbox; moved it aside to $proj/fixtures/evil.git/HEAD.sbx-untrusted"* ]] ||
+		fail "no warning naming the bare repository: $stderr"
+	git_after "$proj/fixtures/evil.git"
 }
 
 @test "build: a run that leaves git alone says nothing of it" {

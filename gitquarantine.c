@@ -1,0 +1,280 @@
+/* gitquarantine.c: --protect-git after the run.  The work tree's .git and
+ * its submodules' were read-only during the run (home.c), but the command
+ * could still make git metadata of its own in the writable tree: a new
+ * repository, a submodule's directory moved aside and replaced, a .git
+ * file pointing elsewhere, a bare repository a user might cd into, or the
+ * configuration and hooks of a nested repository nobody listed.  git run
+ * there later, outside any sandbox, would obey it (core.fsmonitor,
+ * core.pager, hooks/ ...).
+ *
+ * So once the command and all its processes are gone, the tree is walked
+ * (nothing followed: every directory is opened O_NOFOLLOW from its parent's
+ * descriptor, no other file is opened) and what the run made or changed is
+ * moved aside, in place, where git does not look:
+ *
+ *   - a .git (directory, file or link) made, replaced or whose
+ *     configuration or hooks changed during the run is renamed
+ *     .git.sbx-untrusted (.1, .2 ... when that is taken), and the HEAD in
+ *     it HEAD.sbx-untrusted, so that it is not a bare repository either;
+ *   - a directory that git would take for a bare repository (HEAD, and
+ *     objects with refs or a commondir) made or changed likewise has its
+ *     HEAD renamed.
+ *
+ * Each is named on stderr, with how to put it back. */
+#include "sbx.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_SHOWN 5
+#define MAX_DIRS_LOOKED 200000
+#define MAX_DEPTH 64
+#define MAX_SUFFIX 100
+#define SBX_STRINGIFY_(x) #x
+#define SBX_STRINGIFY(x) SBX_STRINGIFY_(x)
+
+static const char untrusted[] = ".sbx-untrusted";
+
+struct walk {
+	struct timespec since;
+	const struct file_id *kept;
+	size_t n_kept;
+	dev_t dev;
+	size_t looked, n;
+	bool capped, too_deep;
+	char *shown[MAX_SHOWN];
+};
+
+/* since was read from the coarse clock file times come from, before the
+ * command started: a time equal to it is the run's too. */
+static bool after(const struct timespec *t, const struct timespec *since)
+{
+	return t->tv_sec > since->tv_sec || (t->tv_sec == since->tv_sec && t->tv_nsec >= since->tv_nsec);
+}
+
+/* name in dir (not followed) was changed (its inode: made, written,
+ * renamed, chmod'ed) since the run began. */
+static bool changed_at(int dir, const char *name, const struct timespec *since)
+{
+	struct stat st;
+	return fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && after(&st.st_ctim, since);
+}
+
+/* name in dir was made since the run began: its birth time where the file
+ * system keeps one; else any change counts, which errs on the safe side. */
+static bool made_at(int dir, const char *name, const struct timespec *since)
+{
+	struct statx sx;
+	if (statx(dir, name, AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC, STATX_BTIME | STATX_CTIME, &sx) < 0)
+		return false;
+	struct statx_timestamp t = (sx.stx_mask & STATX_BTIME) ? sx.stx_btime : sx.stx_ctime;
+	struct timespec ts = { t.tv_sec, t.tv_nsec };
+	return after(&ts, since);
+}
+
+/* Whether what git would run in the git directory gd changed: its
+ * configuration, a commondir that sends git elsewhere, its hooks, and
+ * the same in each linked worktree's directory. */
+static bool config_changed(int gd, const struct timespec *since, int depth)
+{
+	static const char *const watched[] = { "config", "config.worktree", "commondir", "hooks", "gitdir" };
+	for (size_t i = 0; i < sizeof watched / sizeof *watched; i++)
+		if (changed_at(gd, watched[i], since))
+			return true;
+	const char *subs[] = { "hooks", depth == 0 ? "worktrees" : NULL };
+	for (size_t s = 0; s < 2 && subs[s]; s++) {
+		int fd = openat(gd, subs[s], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+		if (!d) {
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		bool found = false;
+		for (struct dirent *e; !found && (e = readdir(d));) {
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			if (s == 0) {
+				found = changed_at(dirfd(d), e->d_name, since);
+			} else {
+				int w = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+				found = w >= 0 && config_changed(w, since, depth + 1);
+				if (w >= 0)
+					close(w);
+			}
+		}
+		closedir(d);
+		if (found)
+			return true;
+	}
+	return false;
+}
+
+/* Renames dir/name to dir/name.sbx-untrusted[.N], never over anything;
+ * returns the new name (to free) or NULL with errno set. */
+static char *move_aside(int dir, const char *name)
+{
+	for (int i = 0; i < MAX_SUFFIX; i++) {
+		char *to = i ? xasprintf("%s%s.%d", name, untrusted, i) : xasprintf("%s%s", name, untrusted);
+		if (renameat2(dir, name, dir, to, RENAME_NOREPLACE) == 0)
+			return to;
+		int e = errno;
+		free(to);
+		if (e != EEXIST) {
+			errno = e;
+			return NULL;
+		}
+	}
+	errno = EEXIST;
+	return NULL;
+}
+
+static void tell(struct walk *w, const char *path, const char *name, const char *moved, int err)
+{
+	if (w->n++ >= MAX_SHOWN)
+		return;
+	char *what = xasprintf("%s/%s", path, name);
+	char shown[4096];
+	snprintf(shown, sizeof shown, "%s", what);
+	escape_controls(shown, sizeof shown); /* the command chose the names */
+	if (moved) {
+		char *to = xasprintf("%s/%s", path, moved);
+		char to_shown[4096];
+		snprintf(to_shown, sizeof to_shown, "%s", to);
+		escape_controls(to_shown, sizeof to_shown);
+		w->shown[w->n - 1] = xasprintf("sbx: warning: the command made or changed %s, which git would obey "
+					       "outside the sandbox; moved it aside to %s\n", shown, to_shown);
+		free(to);
+	} else {
+		w->shown[w->n - 1] = xasprintf("sbx: warning: the command made or changed %s, which git would obey "
+					       "outside the sandbox, and it could not be moved aside: %s\n",
+					       shown, strerror(err));
+	}
+	free(what);
+}
+
+/* A git directory made untrusted: HEAD renamed, so git no longer takes it
+ * for a repository (it has no HEAD) even when run inside it. */
+static void behead(int gd)
+{
+	char *to = move_aside(gd, "HEAD");
+	free(to);
+}
+
+/* A .git made, replaced or reconfigured: a directory made during the run
+ * or whose configuration or hooks changed; a file or link changed at all
+ * (the .git file of a worktree or submodule names the git directory). */
+static void quarantine_dotgit(int dir, const char *path, struct walk *w, const struct stat *st)
+{
+	for (size_t i = 0; i < w->n_kept; i++)
+		if (w->kept[i].dev == st->st_dev && w->kept[i].ino == st->st_ino && !after(&st->st_ctim, &w->since))
+			return; /* read-only all along */
+	int gd = S_ISDIR(st->st_mode) ? openat(dir, ".git", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+				       : -1;
+	bool bad = gd >= 0 ? made_at(dir, ".git", &w->since) || config_changed(gd, &w->since, 0)
+			   : changed_at(dir, ".git", &w->since);
+	if (bad) {
+		char *to = move_aside(dir, ".git");
+		int err = errno;
+		if (to && gd >= 0)
+			behead(gd);
+		tell(w, path, ".git", to, err);
+		free(to);
+	}
+	if (gd >= 0)
+		close(gd);
+}
+
+/* dir is not a .git: does git take it for one (a bare repository), and
+ * was it made or changed during the run? */
+static void quarantine_bare(int dir, const char *path, struct walk *w, bool head, bool objects, bool refs, bool common)
+{
+	if (!head || !((objects && refs) || common))
+		return;
+	if (!changed_at(dir, "HEAD", &w->since) && !made_at(dir, ".", &w->since) && !config_changed(dir, &w->since, 0))
+		return;
+	char *to = move_aside(dir, "HEAD");
+	tell(w, path, "HEAD", to, errno);
+	free(to);
+}
+
+static void walk(int dir, const char *path, struct walk *w, int depth)
+{
+	DIR *d = fdopendir(dir);
+	if (!d) {
+		close(dir);
+		return;
+	}
+	bool head = false, objects = false, refs = false, common = false;
+	for (struct dirent *e; (e = readdir(d));) {
+		const char *n = e->d_name;
+		struct stat st;
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 || fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		head |= strcmp(n, "HEAD") == 0 && S_ISREG(st.st_mode);
+		objects |= strcmp(n, "objects") == 0 && S_ISDIR(st.st_mode);
+		refs |= strcmp(n, "refs") == 0 && S_ISDIR(st.st_mode);
+		common |= strcmp(n, "commondir") == 0 && S_ISREG(st.st_mode);
+		if (strcmp(n, ".git") == 0) { /* not descended into */
+			quarantine_dotgit(dirfd(d), path, w, &st);
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode) || st.st_dev != w->dev || strncmp(n, ".git.", 5) == 0)
+			continue;
+		if (depth >= MAX_DEPTH) {
+			w->too_deep = true;
+			continue;
+		}
+		if (w->looked >= MAX_DIRS_LOOKED) {
+			w->capped = true;
+			continue;
+		}
+		w->looked++;
+		int fd = openat(dirfd(d), n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd >= 0) {
+			char *sub = xasprintf("%s/%s", path, n);
+			walk(fd, sub, w, depth + 1);
+			free(sub);
+		}
+	}
+	quarantine_bare(dirfd(d), path, w, head, objects, refs, common);
+	closedir(d);
+}
+
+void quarantine_git(const struct config *cfg, const struct timespec *since)
+{
+	if (!cfg->protect_git || !cfg->git_work_tree)
+		return;
+	struct walk w = { .since = *since, .kept = cfg->git_kept, .n_kept = cfg->n_git_kept };
+	struct stat st;
+	int fd = open(cfg->git_work_tree, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	w.dev = st.st_dev;
+	walk(fd, cfg->git_work_tree, &w, 0);
+	for (size_t i = 0; i < w.n && i < MAX_SHOWN; i++) {
+		fputs(w.shown[i], stderr);
+		free(w.shown[i]);
+	}
+	if (w.n > MAX_SHOWN)
+		fprintf(stderr, "sbx: warning: and %zu more like it\n", w.n - MAX_SHOWN);
+	if (w.n)
+		fprintf(stderr, "hint: look at its config and hooks/ before you trust it; to keep it, rename it (and a "
+				"HEAD%s in it) back; --writable-git lets a command you trust write git metadata\n",
+			untrusted);
+	if (w.capped || w.too_deep)
+		fprintf(stderr, "sbx: warning: --protect-git: the work tree is %s; git metadata the command left "
+				"beyond that was not looked for: check before you run git in %s\n",
+			w.capped ? "too large (the look stops at " SBX_STRINGIFY(MAX_DIRS_LOOKED) " directories)"
+				 : "too deep (the look stops " SBX_STRINGIFY(MAX_DEPTH) " levels down)",
+			cfg->git_work_tree);
+}
