@@ -36,6 +36,7 @@
 #define MAX_DIRS_LOOKED 200000
 #define MAX_DEPTH 64
 #define MAX_SUFFIX 100
+#define MAX_GIT_NESTING 16
 #define SBX_STRINGIFY_(x) #x
 #define SBX_STRINGIFY(x) SBX_STRINGIFY_(x)
 
@@ -78,42 +79,63 @@ static bool made_at(int dir, const char *name, const struct timespec *since)
 	return after(&ts, since);
 }
 
+static bool config_changed(int gd, const struct timespec *since, int depth);
+
+static DIR *open_dir_at(int dir, const char *name)
+{
+	int fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d && fd >= 0)
+		close(fd);
+	return d;
+}
+
+/* Whether a git directory below d (worktrees/NAME, modules/NAME, where a
+ * submodule's NAME may hold slashes) had what git runs changed. */
+static bool below_changed(DIR *d, const struct timespec *since, int depth)
+{
+	bool found = false;
+	for (struct dirent *e; !found && depth < MAX_GIT_NESTING && (e = readdir(d));) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		DIR *sub = open_dir_at(dirfd(d), e->d_name);
+		if (!sub)
+			continue;
+		struct stat st;
+		if (fstatat(dirfd(sub), "HEAD", &st, AT_SYMLINK_NOFOLLOW) == 0)
+			found = config_changed(dirfd(sub), since, depth + 1);
+		else
+			found = below_changed(sub, since, depth + 1);
+		closedir(sub);
+	}
+	return found;
+}
+
 /* Whether what git would run in the git directory gd changed: its
  * configuration, a commondir that sends git elsewhere, its hooks, and
- * the same in each linked worktree's directory. */
+ * the same in each linked worktree's directory and each submodule's git
+ * directory kept in it (modules/), at any depth. */
 static bool config_changed(int gd, const struct timespec *since, int depth)
 {
 	static const char *const watched[] = { "config", "config.worktree", "commondir", "hooks", "gitdir" };
 	for (size_t i = 0; i < sizeof watched / sizeof *watched; i++)
 		if (changed_at(gd, watched[i], since))
 			return true;
-	const char *subs[] = { "hooks", depth == 0 ? "worktrees" : NULL };
-	for (size_t s = 0; s < 2 && subs[s]; s++) {
-		int fd = openat(gd, subs[s], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-		DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-		if (!d) {
-			if (fd >= 0)
-				close(fd);
+	static const char *const subs[] = { "hooks", "worktrees", "modules" };
+	bool found = false;
+	for (size_t s = 0; s < sizeof subs / sizeof *subs && !found; s++) {
+		DIR *d = open_dir_at(gd, subs[s]);
+		if (!d)
 			continue;
-		}
-		bool found = false;
-		for (struct dirent *e; !found && (e = readdir(d));) {
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			if (s == 0) {
-				found = changed_at(dirfd(d), e->d_name, since);
-			} else {
-				int w = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-				found = w >= 0 && config_changed(w, since, depth + 1);
-				if (w >= 0)
-					close(w);
-			}
+		if (s == 0) {
+			for (struct dirent *e; !found && (e = readdir(d));)
+				found = strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && changed_at(dirfd(d), e->d_name, since);
+		} else {
+			found = below_changed(d, since, depth);
 		}
 		closedir(d);
-		if (found)
-			return true;
 	}
-	return false;
+	return found;
 }
 
 /* Renames dir/name to dir/name.sbx-untrusted[.N], never over anything;

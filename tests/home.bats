@@ -420,6 +420,17 @@ git_after() {
 	git_after "$proj/vendor/a"
 }
 
+@test "build: a submodule's git directory inside a nested repository, changed by the command, moves the repository aside" {
+	git -C "$proj" init -q
+	git -C "$proj" init -q vendor/n
+	mkdir -p "$proj/vendor/n/.git/modules/lib"
+	git init -q --separate-git-dir "$proj/vendor/n/.git/modules/lib/deep" "$proj/vendor/n/deep"
+	in_home --policy build -- /bin/sh -c "printf '[core]\\n\\tfsmonitor = touch $fake/pwned\\n' >>vendor/n/.git/modules/lib/deep/config"
+	[[ $status == 0 ]] || fail "exit $status: $stderr"
+	[[ $stderr == *"changed $proj/vendor/n/.git,"* ]] || fail "no warning naming vendor/n/.git: $stderr"
+	git_after "$proj/vendor/n/deep"
+}
+
 @test "build: a bare repository the command plants in the work tree is no repository after the run" {
 	git -C "$proj" init -q
 	in_home --policy build -- /bin/sh -c "git init -q --bare fixtures/evil.git && cd fixtures/evil.git &&
