@@ -824,6 +824,55 @@ static void set_defaults(struct config *cfg)
 	put_rlimit(cfg, (struct rlimit_op){ .resource = RLIMIT_CORE, .soft = 0, .hard = 0 });
 }
 
+/* The hint for an option sbx does not know (given without its dashes):
+ * the one it looks like, if any. */
+static void hint_unknown_option(const char *given)
+{
+	const char *names[N_OPTIONS + 2];
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		names[i] = options[i].name;
+	names[N_OPTIONS] = "help";
+	names[N_OPTIONS + 1] = "version";
+	const char *near = closest_name(given, names, N_OPTIONS + 2);
+	if (near)
+		set_hint("did you mean --%s? (see 'sbx --help')", near);
+	else
+		set_hint("see 'sbx --help'");
+}
+
+/* One option as written, "--name", "--name=value" or "-x": its definition,
+ * and where its value is when written after '=' (else NULL).  Returns -1
+ * with the error recorded when sbx has no such option, or the form does not
+ * fit it. */
+static int read_option(const char *word, const struct option_def **def, const char **inline_value)
+{
+	*inline_value = NULL;
+	if (word[1] != '-' || !word[2]) {
+		hint_unknown_option(word + 1);
+		return failx("unknown option %s", word);
+	}
+	const char *name = word + 2, *eq = strchr(name, '=');
+	char *bare = eq ? xasprintf("%.*s", (int)(eq - name), name) : xstrdup(name);
+	*def = find_option(bare);
+	if (!*def) {
+		hint_unknown_option(bare);
+		failx("unknown option --%s", bare);
+		free(bare);
+		return -1;
+	}
+	free(bare);
+	if (!eq)
+		return 0;
+	if ((*def)->nargs == 0)
+		return failx("%s: --%s takes no argument", word, (*def)->name);
+	if ((*def)->nargs > 1) {
+		set_hint("give them as separate words: --%s %s", (*def)->name, (*def)->args_help);
+		return failx("%s: --%s takes %d arguments", word, (*def)->name, (*def)->nargs);
+	}
+	*inline_value = eq + 1;
+	return 0;
+}
+
 /* Walk the options before the command.  Pass 0 applies the policies, pass 1
  * the other options, so the command line always wins over a policy.
  * Returns the index of the command, or -1. */
@@ -833,26 +882,58 @@ static int walk_options(struct config *cfg, int argc, char **argv, int pass, boo
 	while (i < argc && argv[i][0] == '-') {
 		if (strcmp(argv[i], "--") == 0)
 			return i + 1;
-		if (argv[i][1] != '-' || !argv[i][2]) {
-			set_hint("see 'sbx --help'");
-			return failx("unknown option %s", argv[i]);
+		const struct option_def *def = NULL;
+		const char *inline_value;
+		if (read_option(argv[i], &def, &inline_value) < 0)
+			return -1;
+		char *args[2] = { (char *)inline_value, NULL };
+		int used = inline_value ? 0 : def->nargs;
+		if (!inline_value) {
+			/* "--setenv FOO -- make": the command's '--' taken for
+			 * the option's value is surely not what was meant */
+			for (int k = 1; k <= def->nargs && i + k < argc; k++)
+				if (strcmp(argv[i + k], "--") == 0) {
+					set_hint("give --%s its %s before the '--' that starts the command", def->name,
+						 def->args_help);
+					return failx("--%s: missing argument (found '--' where %s should be)", def->name,
+						     def->args_help);
+				}
+			if (argc - i - 1 < def->nargs)
+				return failx("--%s: missing argument (expected %s)", def->name, def->args_help);
 		}
-		const char *name = argv[i] + 2;
-		const struct option_def *def = find_option(name);
-		if (!def) {
-			set_hint("see 'sbx --help'");
-			return failx("unknown option --%s", name);
-		}
-		if (argc - i - 1 < def->nargs)
-			return failx("--%s: missing argument (expected %s)", name, def->args_help);
 		bool is_policy = def->apply == opt_policy;
 		if (is_policy)
 			*saw_policy = true;
-		if (is_policy == (pass == 0) && def->apply(cfg, argv + i + 1) < 0)
+		char **values = inline_value ? args : argv + i + 1;
+		if (is_policy == (pass == 0) && def->apply(cfg, values) < 0)
 			return -1;
-		i += 1 + def->nargs;
+		i += 1 + used;
 	}
 	return i;
+}
+
+/* --help (or -h) and --version, wherever they are among the options:
+ * 'h' or 'v' when one is there, else 0.  *verbose says whether --verbose is
+ * there too.  Option values are skipped, so "--chdir --help" is no help
+ * request. */
+static int find_help_or_version(int argc, char **argv, bool *verbose)
+{
+	int found = 0;
+	*verbose = false;
+	for (int i = 1; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--") != 0; i++) {
+		if (!found && (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0))
+			return 'h';
+		if (strcmp(argv[i], "--version") == 0)
+			found = 'v';
+		else if (strcmp(argv[i], "--verbose") == 0)
+			*verbose = true;
+		else if (argv[i][1] == '-' && !strchr(argv[i], '=')) {
+			const struct option_def *def = find_option(argv[i] + 2);
+			if (def)
+				i += def->nargs;
+		}
+	}
+	return found;
 }
 
 /* Returns 0 to run a command, 1 when --help or --version was handled (or
@@ -861,20 +942,16 @@ int parse_options(struct config *cfg, int argc, char **argv)
 {
 	if (bwrap_invoked(argc, argv))
 		return parse_bwrap(cfg, argc, argv);
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
-		if (strcmp(argv[i], "--help") == 0) {
-			print_usage();
-			return 1;
-		}
-		if (strcmp(argv[i], "--version") == 0) {
-			printf("sbx %s\n", SBX_VERSION);
-			for (int j = 1; j < argc && strcmp(argv[j], "--") != 0; j++)
-				if (strcmp(argv[j], "--verbose") == 0)
-					print_features();
-			return 1;
-		}
-		if (argv[i][0] != '-')
-			break;
+	bool verbose;
+	switch (find_help_or_version(argc, argv, &verbose)) {
+	case 'h':
+		print_usage();
+		return 1;
+	case 'v':
+		printf("sbx %s\n", SBX_VERSION);
+		if (verbose)
+			print_features();
+		return 1;
 	}
 	set_defaults(cfg);
 	bool saw_policy = false;

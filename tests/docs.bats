@@ -278,6 +278,21 @@ complete_line() {
 	assert_output build
 }
 
+@test "completion: --NAME=VALUE completes the value, and counts as one word after" {
+	run complete_line "sbx --policy=bu"
+	assert_success
+	assert_output build
+	run complete_line "sbx --net=h"
+	assert_output host
+	# bash's own word is what follows the "=": replies continue it
+	run complete_line "sbx --bind=/etc:/us"
+	assert_line /usr/
+	run complete_line "sbx --memory=4G --pol"
+	assert_output -- "--policy"
+	run complete_line "sbx --chdir=/tmp ech"
+	assert_line echo
+}
+
 @test "completion: --policy offers every shipped policy and no seccomp list" {
 	run complete_line "sbx --policy "
 	assert_success
