@@ -111,7 +111,7 @@ setup() { sbx_setup; }
 	# written after '=', it is the user's own choice
 	run --separate-stderr sbx --hostname=-- -- hostname
 	assert_success
-	assert_output --
+	assert_output -- --
 }
 
 @test "option missing its argument is exit 125 and the command is not run" {
