@@ -346,7 +346,35 @@ bad:
 	return failx("--%s: '%s' is not a duration (e.g. 30s, 500ms, 2m)", opt, text);
 }
 
-static int opt_memory(struct config *cfg, char **a) { return parse_size("memory", a[0], &cfg->memory); }
+/* A size that must be at least min bytes (a whole number of MiB): below
+ * it, the likely slip is a missing unit ("--memory 512" is 512 bytes), and
+ * the sandbox would die at its first allocation with no word why. */
+static int parse_size_min(const char *opt, const char *text, long long *out, long long min)
+{
+	long long v;
+	if (parse_size(opt, text, &v) < 0)
+		return -1;
+	if (v < min) {
+		char amount[64];
+		if (v < 1024 || strspn(text, "0123456789.") == strlen(text)) /* no unit: bytes, as given */
+			snprintf(amount, sizeof amount, "%lld byte%s", v, v == 1 ? "" : "s");
+		else if (v < 1024 * 1024)
+			snprintf(amount, sizeof amount, "%.4g KiB", (double)v / 1024);
+		else
+			snprintf(amount, sizeof amount, "%.4g MiB", (double)v / (1024 * 1024));
+		set_hint("sizes take K, M, G suffixes (512M, 2G); the smallest --%s is %lldM", opt, min >> 20);
+		return failx("--%s %s: %s is below the %lld MiB minimum", opt, text, amount, min >> 20);
+	}
+	*out = v;
+	return 0;
+}
+
+/* Docker and podman refuse less memory too: the dynamic loader and a shell
+ * alone take a few MiB. */
+#define MIN_MEMORY (6LL << 20)
+#define MIN_TMPFS (1LL << 20)
+
+static int opt_memory(struct config *cfg, char **a) { return parse_size_min("memory", a[0], &cfg->memory, MIN_MEMORY); }
 static int opt_memory_swap(struct config *cfg, char **a)
 {
 	if (strcmp(a[0], "0") == 0) {
@@ -552,16 +580,12 @@ static int opt_overlay(struct config *cfg, char **a)
 
 static int opt_overlay_size(struct config *cfg, char **a)
 {
-	return parse_size("overlay-size", a[0], &cfg->overlay_size);
+	return parse_size_min("overlay-size", a[0], &cfg->overlay_size, MIN_TMPFS);
 }
 
 static int opt_tmpfs_size(struct config *cfg, char **a)
 {
-	if (parse_size("tmpfs-size", a[0], &cfg->tmpfs_size) < 0)
-		return -1;
-	if (cfg->tmpfs_size < 1024 * 1024)
-		return failx("--tmpfs-size: '%s' is less than 1M", a[0]);
-	return 0;
+	return parse_size_min("tmpfs-size", a[0], &cfg->tmpfs_size, MIN_TMPFS);
 }
 
 /* The bound on the tmpfs mounts together (--tmpfs-size, by default a

@@ -180,6 +180,25 @@ repeat() { head -c "$1" /dev/zero | tr '\0' "$2"; }
 	rows_done
 }
 
+@test "sizes below a sane minimum are refused, the amount spelled out: a unit was surely forgotten" {
+	run -125 --separate-stderr "$SBX" --memory 512 --limits best-effort -- /bin/echo RAN
+	assert_sbx_error
+	assert_equal "${stderr_lines[0]}" "sbx: --memory 512: 512 bytes is below the 6 MiB minimum"
+	assert_equal "${stderr_lines[1]}" "hint: sizes take K, M, G suffixes (512M, 2G); the smallest --memory is 6M"
+	refute_output --partial RAN
+	run -125 --separate-stderr "$SBX" --memory=5M -- /bin/echo RAN
+	assert_equal "${stderr_lines[0]}" "sbx: --memory 5M: 5 MiB is below the 6 MiB minimum"
+	run -125 --separate-stderr "$SBX" --tmpfs-size 64K -- /bin/echo RAN
+	assert_equal "${stderr_lines[0]}" "sbx: --tmpfs-size 64K: 64 KiB is below the 1 MiB minimum"
+	run -125 --separate-stderr "$SBX" --overlay --overlay-size 4096 -- /bin/echo RAN
+	assert_equal "${stderr_lines[0]}" "sbx: --overlay-size 4096: 4096 bytes is below the 1 MiB minimum"
+	refute_output --partial RAN
+	# the minimums themselves are fine
+	run --separate-stderr "$SBX" --memory 6M --tmpfs-size 1M --overlay-size 1M --print-policy
+	assert_success
+	assert_line "memory 6291456"
+}
+
 @test "--bind SRC:DST edge cases with ':'" {
 	bad --bind :
 	bad --bind :/x
