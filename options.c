@@ -65,6 +65,26 @@ static void add_mount(struct config *cfg, enum mount_kind kind, char *src, char 
 	op->mode = -1;
 }
 
+/* "/etc/hostname:etc/x", "a:" where "a" exists and "a:..." does not: SRC
+ * with a DST that is not absolute, which sbx would otherwise take for one
+ * source path and report missing. */
+static int refuse_relative_dst(const char *opt, const char *arg)
+{
+	const char *colon = strrchr(arg, ':');
+	if (!colon || colon == arg || access(arg, F_OK) == 0)
+		return 0;
+	char *src = xasprintf("%.*s", (int)(colon - arg), arg);
+	bool src_exists = access(src, F_OK) == 0;
+	if (src_exists && colon[1])
+		set_hint("a destination is a path inside the sandbox, from its root: --%s %s:/%s", opt, src, colon + 1);
+	free(src);
+	if (!src_exists)
+		return 0;
+	if (!colon[1])
+		return failx("--%s %s: empty destination after ':'", opt, arg);
+	return failx("--%s %s: destination '%s' is not an absolute path", opt, arg, colon + 1);
+}
+
 /* SRC[:DST].  DST, when given, is absolute, so a ':' followed by '/' splits;
  * any other ':' belongs to the source path. */
 static int add_bind(struct config *cfg, enum mount_kind kind, const char *opt, const char *arg)
@@ -74,6 +94,9 @@ static int add_bind(struct config *cfg, enum mount_kind kind, const char *opt, c
 	if (colon && colon[1] == '/') {
 		*colon = '\0';
 		dst = lexical_abspath(cfg, colon + 1);
+	} else if (refuse_relative_dst(opt, arg) < 0) {
+		free(given);
+		return -1;
 	}
 	if (!given[0]) {
 		free(given);
@@ -121,6 +144,13 @@ static int opt_tmpfs(struct config *cfg, char **a)
 	/* "" would mean the current directory: surely a mistake */
 	if (!a[0][0])
 		return failx("--tmpfs: empty path");
+	/* a destination is a place inside the sandbox: "--tmpfs cache" taken
+	 * against the caller's cwd would be a guess */
+	if (a[0][0] != '/') {
+		set_hint("a destination is a path inside the sandbox, from its root: --tmpfs /%s, or --tmpfs \"$PWD/%s\"",
+			 a[0], a[0]);
+		return failx("--tmpfs %s: not an absolute path", a[0]);
+	}
 	add_mount(cfg, MOUNT_TMPFS, NULL, lexical_abspath(cfg, a[0]));
 	return 0;
 }

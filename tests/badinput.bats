@@ -225,6 +225,36 @@ repeat() { head -c "$1" /dev/zero | tr '\0' "$2"; }
 	rows_done
 }
 
+@test "a destination that is not absolute is refused, saying so; a source may be relative" {
+	run -125 --separate-stderr "$SBX" --bind /etc/hostname:relative -- /bin/echo RAN
+	assert_sbx_error
+	assert_equal "${stderr_lines[0]}" "sbx: --bind /etc/hostname:relative: destination 'relative' is not an absolute path"
+	assert_equal "${stderr_lines[1]}" "hint: a destination is a path inside the sandbox, from its root: --bind /etc/hostname:/relative"
+	refute_output --partial RAN
+	run -125 --separate-stderr "$SBX" --ro-bind /etc/hostname:etc/x -- /bin/echo RAN
+	assert_equal "${stderr_lines[0]}" "sbx: --ro-bind /etc/hostname:etc/x: destination 'etc/x' is not an absolute path"
+	run -125 --separate-stderr "$SBX" --ro-bind /etc/hostname: -- /bin/echo RAN
+	assert_equal "${stderr_lines[0]}" "sbx: --ro-bind /etc/hostname:: empty destination after ':'"
+	run -125 --separate-stderr "$SBX" --tmpfs relative -- /bin/echo RAN
+	assert_sbx_error
+	assert_equal "${stderr_lines[0]}" "sbx: --tmpfs relative: not an absolute path"
+	assert_equal "${stderr_lines[1]}" 'hint: a destination is a path inside the sandbox, from its root: --tmpfs /relative, or --tmpfs "$PWD/relative"'
+	refute_output --partial RAN
+	# a policy line too
+	printf 'tmpfs cache\n' >"$D/rel-policy"
+	run -125 --separate-stderr "$SBX" --policy "$D/rel-policy" -- /bin/echo RAN
+	assert_equal "${stderr_lines[0]}" "sbx: $D/rel-policy:1: --tmpfs cache: not an absolute path"
+	# a source is taken against the current directory, and a file whose
+	# name holds a ':' is still a source
+	echo hello >"$D/data:v1"
+	run --separate-stderr bash -c 'cd "$1" && "$SBX" --ro-bind data:v1:/etc/hostname -- cat /etc/hostname' _ "$D"
+	assert_success
+	assert_output hello
+	run --separate-stderr bash -c 'cd "$1" && "$SBX" --ro-bind data:v1 -- cat "$1/data:v1"' _ "$D"
+	assert_success
+	assert_output hello
+}
+
 @test "a rootfs that is a file, a FIFO, a dangling symlink, an unreadable directory" {
 	echo x >"$D/file"
 	mkfifo "$D/fifo"
