@@ -344,7 +344,8 @@ complete_line() {
 # '.\" recipe needs cgroup' (man) says it sets limits, which need a delegated
 # cgroup (run when sbx can set --memory here, else reported as skipped);
 # '<!-- recipe skipped: WHY -->' or '.\" recipe skipped: WHY' that it cannot
-# run here at all (root, network, a systemd session).
+# run here at all (root, network, a systemd session).  Any other block that
+# starts with an sbx or bwrap command is taken for a recipe left unmarked.
 
 # recipes FILE DIR: write each recipe of FILE to DIR/N.sh, numbered from 1,
 # with DIR/N.where ("FILE:LINE"), and DIR/N.needs or DIR/N.skip (the reason)
@@ -363,12 +364,17 @@ recipes() {
 			printf "" > body
 			skip = ""; needs = ""; pending = 0
 		}
+		# the first line of a block that is no recipe: sbx or bwrap with
+		# options looks like one that was not marked
+		look { look = 0; if ($0 ~ /^(sbx|bwrap) (-|\\-)/) print file ":" NR > (dir "/unmarked") }
 		!man && /^<!-- recipe( .*)? -->$/ { t = $0; sub(/^<!-- recipe ?/, "", t); sub(/ -->$/, "", t); mark(t); next }
 		!man && !inside && /^```sh$/ { start(); next }
 		!man && inside && /^```$/ { inside = 0; close(body); next }
+		!man && /^```/ { plain = !plain; look = plain; next }
 		man && /^\.\\" recipe/ { t = $0; sub(/^\.\\" recipe ?/, "", t); mark(t); next }
 		man && pending && /^\.EX$/ { start(); next }
 		man && inside && /^\.EE$/ { inside = 0; close(body); next }
+		man && /^\.EX$/ { look = 1; next }
 		inside {
 			line = $0
 			if (man) {
@@ -381,24 +387,28 @@ recipes() {
 	' "$1"
 }
 
-# A directory with what the recipes use: a Makefile, ./configure, ./build.sh,
-# ./program, ./test.sh, a bats suite in tests/, ./rootfs (the host's root,
-# which has bats), and sbx first on PATH.  It is outside /tmp and the homes,
-# so a sandbox over the host root sees it, as a project directory would be.
+# A directory with what the recipes use: in project/ (where they run) a
+# Makefile, ./configure, ./build.sh, ./program, ./test.sh, a bats suite in
+# tests/ and ./rootfs (the host's root, which has bats); bin/ with sbx, put
+# first on PATH; home/, a home of their own (run_recipes sets HOME), so a
+# recipe that writes there leaves the real one alone.  It is outside /tmp
+# and the homes, so a sandbox over the host root sees it, as a project
+# directory would be.
 recipe_workdir() {
-	local w
+	local w p
 	w=$(mktemp -d "${SBX_TEST_HOSTBASE:-$REPO}/recipe.XXXXXX") || return 1
 	chmod 755 "$w"
-	mkdir "$w/bin" "$w/tests"
+	p=$w/project
+	mkdir "$w/bin" "$w/home" "$p" "$p/tests"
 	ln -s "$SBX" "$w/bin/sbx"
-	printf 'all:\n\t@echo built\n' >"$w/Makefile"
+	printf 'all:\n\t@echo built\n' >"$p/Makefile"
 	local s
 	for s in configure build.sh program test.sh; do
-		printf '#!/bin/sh\necho "%s ran"\n' "$s" >"$w/$s"
-		chmod 755 "$w/$s"
+		printf '#!/bin/sh\necho "%s ran"\n' "$s" >"$p/$s"
+		chmod 755 "$p/$s"
 	done
-	printf '@%s "passes" {\n\ttrue\n}\n' test >"$w/tests/ok.bats"
-	ln -s / "$w/rootfs"
+	printf '@%s "passes" {\n\ttrue\n}\n' test >"$p/tests/ok.bats"
+	ln -s / "$p/rootfs"
 	echo "$w"
 }
 
@@ -410,6 +420,7 @@ run_recipes() {
 	mkdir -p "$all"
 	recipes "$1" "$all" || fail "could not read the recipes of $1"
 	[[ -e $all/1.sh ]] || fail "$1 has no recipe marked"
+	[[ ! -e $all/unmarked ]] || fail "blocks that look like recipes but are not marked (see the comment above recipes()): $(echo $(<"$all/unmarked"))"
 	"$SBX" --memory 64M -- true </dev/null >/dev/null 2>&1 && can_limit=1
 	for ((n = 1; ; n++)); do
 		[[ -e $all/$n.sh ]] || break
@@ -424,7 +435,7 @@ run_recipes() {
 		w=$(recipe_workdir) || fail "cannot make a work directory"
 		rc=0
 		# (a plain PATH: bats puts its libexec first, whose bats would not start)
-		out=$(cd "$w" && PATH="$w/bin:/usr/local/bin:/usr/bin:/bin" timeout -k 5 60 bash -e "$all/$n.sh" </dev/null 2>&1) || rc=$?
+		out=$(cd "$w/project" && HOME="$w/home" PATH="$w/bin:/usr/local/bin:/usr/bin:/bin" timeout -k 5 60 bash -e "$all/$n.sh" </dev/null 2>&1) || rc=$?
 		chmod -R u+rwX "$w" 2>/dev/null
 		rm -rf "$w"
 		ran=$((ran + 1))
