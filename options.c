@@ -776,6 +776,29 @@ static const struct option_def *find_option(const char *name)
 	return NULL;
 }
 
+/* The hint for an option sbx does not know (given without its dashes):
+ * the one it looks like, if any.  On the command line (dashes "--") --help
+ * and --version count too; in a policy file (dashes "") they do not. */
+static void hint_unknown_option(const char *given, const char *dashes)
+{
+	const char *names[N_OPTIONS + 2];
+	size_t n = 0;
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		if (dashes[0] || (options[i].apply != opt_print_policy && options[i].apply != opt_seccomp_export))
+			names[n++] = options[i].name;
+	if (dashes[0]) {
+		names[n++] = "help";
+		names[n++] = "version";
+	}
+	const char *near = closest_name(given, names, n);
+	if (near && dashes[0])
+		set_hint("did you mean --%s? (see 'sbx --help')", near);
+	else if (near)
+		set_hint("did you mean '%s'? (see sbx-policy(5))", near);
+	else if (dashes[0])
+		set_hint("see 'sbx --help'");
+}
+
 /* ---- policy files ------------------------------------------------------ */
 
 #define MAX_POLICY_DEPTH 8
@@ -791,8 +814,10 @@ static int apply_policy_line(struct config *cfg, char *line, bool system, int de
 	if (n == 0)
 		return 0;
 	const struct option_def *def = find_option(words[0]);
-	if (!def || def->apply == opt_print_policy || def->apply == opt_seccomp_export)
+	if (!def || def->apply == opt_print_policy || def->apply == opt_seccomp_export) {
+		hint_unknown_option(words[0], "");
 		return failx("unknown option '%s'", words[0]);
+	}
 	if (n - 1 != def->nargs)
 		return failx("'%s' takes %d argument%s (%s), not %d", words[0], def->nargs, def->nargs == 1 ? "" : "s",
 			     def->nargs ? def->args_help : "none", n - 1);
@@ -878,22 +903,6 @@ static void set_defaults(struct config *cfg)
 	put_rlimit(cfg, (struct rlimit_op){ .resource = RLIMIT_CORE, .soft = 0, .hard = 0 });
 }
 
-/* The hint for an option sbx does not know (given without its dashes):
- * the one it looks like, if any. */
-static void hint_unknown_option(const char *given)
-{
-	const char *names[N_OPTIONS + 2];
-	for (size_t i = 0; i < N_OPTIONS; i++)
-		names[i] = options[i].name;
-	names[N_OPTIONS] = "help";
-	names[N_OPTIONS + 1] = "version";
-	const char *near = closest_name(given, names, N_OPTIONS + 2);
-	if (near)
-		set_hint("did you mean --%s? (see 'sbx --help')", near);
-	else
-		set_hint("see 'sbx --help'");
-}
-
 /* One option as written, "--name", "--name=value" or "-x": its definition,
  * and where its value is when written after '=' (else NULL).  Returns -1
  * with the error recorded when sbx has no such option, or the form does not
@@ -902,14 +911,14 @@ static int read_option(const char *word, const struct option_def **def, const ch
 {
 	*inline_value = NULL;
 	if (word[1] != '-' || !word[2]) {
-		hint_unknown_option(word + 1);
+		hint_unknown_option(word + 1, "--");
 		return failx("unknown option %s", word);
 	}
 	const char *name = word + 2, *eq = strchr(name, '=');
 	char *bare = eq ? xasprintf("%.*s", (int)(eq - name), name) : xstrdup(name);
 	*def = find_option(bare);
 	if (!*def) {
-		hint_unknown_option(bare);
+		hint_unknown_option(bare, "--");
 		failx("unknown option --%s", bare);
 		free(bare);
 		return -1;

@@ -84,6 +84,21 @@ setup() { sbx_setup; }
 	refute_output --partial RAN
 }
 
+@test "a misspelt option in a policy file is refused with the option it looks like" {
+	local p="$SBX_HOSTDIR/misspelt"
+	printf 'hostname x\nrootf /\n' >"$p"
+	run -125 --separate-stderr sbx --policy "$p" -- /bin/echo RAN
+	assert_sbx_error
+	assert_equal "${stderr_lines[0]}" "sbx: $p:2: unknown option 'rootf'"
+	assert_equal "${stderr_lines[1]}" "hint: did you mean 'rootfs'? (see sbx-policy(5))"
+	# what a policy cannot say is not suggested
+	printf 'print-policy\n' >"$p"
+	run -125 --separate-stderr sbx --policy "$p" -- /bin/echo RAN
+	assert_sbx_error
+	assert_equal "$stderr" "sbx: $p:1: unknown option 'print-policy'"
+	refute_output --partial RAN
+}
+
 @test "an unknown policy name is refused with the close one and the policies there are" {
 	run -125 --separate-stderr sbx --policy biuld -- /bin/echo RAN
 	assert_sbx_error
