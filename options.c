@@ -65,6 +65,26 @@ static void add_mount(struct config *cfg, enum mount_kind kind, char *src, char 
 	op->mode = -1;
 }
 
+/* "/etc/hostname:etc/x", "a:" where "a" exists and "a:..." does not: SRC
+ * with a DST that is not absolute, which sbx would otherwise take for one
+ * source path and report missing. */
+static int refuse_relative_dst(const char *opt, const char *arg)
+{
+	const char *colon = strrchr(arg, ':');
+	if (!colon || colon == arg || access(arg, F_OK) == 0)
+		return 0;
+	char *src = xasprintf("%.*s", (int)(colon - arg), arg);
+	bool src_exists = access(src, F_OK) == 0;
+	if (src_exists && colon[1])
+		set_hint("a destination is a path inside the sandbox, from its root: --%s %s:/%s", opt, src, colon + 1);
+	free(src);
+	if (!src_exists)
+		return 0;
+	if (!colon[1])
+		return failx("--%s %s: empty destination after ':'", opt, arg);
+	return failx("--%s %s: destination '%s' is not an absolute path", opt, arg, colon + 1);
+}
+
 /* SRC[:DST].  DST, when given, is absolute, so a ':' followed by '/' splits;
  * any other ':' belongs to the source path. */
 static int add_bind(struct config *cfg, enum mount_kind kind, const char *opt, const char *arg)
@@ -74,6 +94,9 @@ static int add_bind(struct config *cfg, enum mount_kind kind, const char *opt, c
 	if (colon && colon[1] == '/') {
 		*colon = '\0';
 		dst = lexical_abspath(cfg, colon + 1);
+	} else if (refuse_relative_dst(opt, arg) < 0) {
+		free(given);
+		return -1;
 	}
 	if (!given[0]) {
 		free(given);
@@ -121,6 +144,13 @@ static int opt_tmpfs(struct config *cfg, char **a)
 	/* "" would mean the current directory: surely a mistake */
 	if (!a[0][0])
 		return failx("--tmpfs: empty path");
+	/* a destination is a place inside the sandbox: "--tmpfs cache" taken
+	 * against the caller's cwd would be a guess */
+	if (a[0][0] != '/') {
+		set_hint("a destination is a path inside the sandbox, from its root: --tmpfs /%s, or --tmpfs \"$PWD/%s\"",
+			 a[0], a[0]);
+		return failx("--tmpfs %s: not an absolute path", a[0]);
+	}
 	add_mount(cfg, MOUNT_TMPFS, NULL, lexical_abspath(cfg, a[0]));
 	return 0;
 }
@@ -346,7 +376,35 @@ bad:
 	return failx("--%s: '%s' is not a duration (e.g. 30s, 500ms, 2m)", opt, text);
 }
 
-static int opt_memory(struct config *cfg, char **a) { return parse_size("memory", a[0], &cfg->memory); }
+/* A size that must be at least min bytes (a whole number of MiB): below
+ * it, the likely slip is a missing unit ("--memory 512" is 512 bytes), and
+ * the sandbox would die at its first allocation with no word why. */
+static int parse_size_min(const char *opt, const char *text, long long *out, long long min)
+{
+	long long v;
+	if (parse_size(opt, text, &v) < 0)
+		return -1;
+	if (v < min) {
+		char amount[64];
+		if (v < 1024 || strspn(text, "0123456789.") == strlen(text)) /* no unit: bytes, as given */
+			snprintf(amount, sizeof amount, "%lld byte%s", v, v == 1 ? "" : "s");
+		else if (v < 1024 * 1024)
+			snprintf(amount, sizeof amount, "%.4g KiB", (double)v / 1024);
+		else
+			snprintf(amount, sizeof amount, "%.4g MiB", (double)v / (1024 * 1024));
+		set_hint("sizes take K, M, G suffixes (512M, 2G); the smallest --%s is %lldM", opt, min >> 20);
+		return failx("--%s %s: %s is below the %lld MiB minimum", opt, text, amount, min >> 20);
+	}
+	*out = v;
+	return 0;
+}
+
+/* Docker and podman refuse less memory too: the dynamic loader and a shell
+ * alone take a few MiB. */
+#define MIN_MEMORY (6LL << 20)
+#define MIN_TMPFS (1LL << 20)
+
+static int opt_memory(struct config *cfg, char **a) { return parse_size_min("memory", a[0], &cfg->memory, MIN_MEMORY); }
 static int opt_memory_swap(struct config *cfg, char **a)
 {
 	if (strcmp(a[0], "0") == 0) {
@@ -552,16 +610,12 @@ static int opt_overlay(struct config *cfg, char **a)
 
 static int opt_overlay_size(struct config *cfg, char **a)
 {
-	return parse_size("overlay-size", a[0], &cfg->overlay_size);
+	return parse_size_min("overlay-size", a[0], &cfg->overlay_size, MIN_TMPFS);
 }
 
 static int opt_tmpfs_size(struct config *cfg, char **a)
 {
-	if (parse_size("tmpfs-size", a[0], &cfg->tmpfs_size) < 0)
-		return -1;
-	if (cfg->tmpfs_size < 1024 * 1024)
-		return failx("--tmpfs-size: '%s' is less than 1M", a[0]);
-	return 0;
+	return parse_size_min("tmpfs-size", a[0], &cfg->tmpfs_size, MIN_TMPFS);
 }
 
 /* The bound on the tmpfs mounts together (--tmpfs-size, by default a
@@ -722,6 +776,29 @@ static const struct option_def *find_option(const char *name)
 	return NULL;
 }
 
+/* The hint for an option sbx does not know (given without its dashes):
+ * the one it looks like, if any.  On the command line (dashes "--") --help
+ * and --version count too; in a policy file (dashes "") they do not. */
+static void hint_unknown_option(const char *given, const char *dashes)
+{
+	const char *names[N_OPTIONS + 2];
+	size_t n = 0;
+	for (size_t i = 0; i < N_OPTIONS; i++)
+		if (dashes[0] || (options[i].apply != opt_print_policy && options[i].apply != opt_seccomp_export))
+			names[n++] = options[i].name;
+	if (dashes[0]) {
+		names[n++] = "help";
+		names[n++] = "version";
+	}
+	const char *near = closest_name(given, names, n);
+	if (near && dashes[0])
+		set_hint("did you mean --%s? (see 'sbx --help')", near);
+	else if (near)
+		set_hint("did you mean '%s'? (see sbx-policy(5))", near);
+	else if (dashes[0])
+		set_hint("see 'sbx --help'");
+}
+
 /* ---- policy files ------------------------------------------------------ */
 
 #define MAX_POLICY_DEPTH 8
@@ -737,8 +814,10 @@ static int apply_policy_line(struct config *cfg, char *line, bool system, int de
 	if (n == 0)
 		return 0;
 	const struct option_def *def = find_option(words[0]);
-	if (!def || def->apply == opt_print_policy || def->apply == opt_seccomp_export)
+	if (!def || def->apply == opt_print_policy || def->apply == opt_seccomp_export) {
+		hint_unknown_option(words[0], "");
 		return failx("unknown option '%s'", words[0]);
+	}
 	if (n - 1 != def->nargs)
 		return failx("'%s' takes %d argument%s (%s), not %d", words[0], def->nargs, def->nargs == 1 ? "" : "s",
 			     def->nargs ? def->args_help : "none", n - 1);
@@ -824,6 +903,39 @@ static void set_defaults(struct config *cfg)
 	put_rlimit(cfg, (struct rlimit_op){ .resource = RLIMIT_CORE, .soft = 0, .hard = 0 });
 }
 
+/* One option as written, "--name", "--name=value" or "-x": its definition,
+ * and where its value is when written after '=' (else NULL).  Returns -1
+ * with the error recorded when sbx has no such option, or the form does not
+ * fit it. */
+static int read_option(const char *word, const struct option_def **def, const char **inline_value)
+{
+	*inline_value = NULL;
+	if (word[1] != '-' || !word[2]) {
+		hint_unknown_option(word + 1, "--");
+		return failx("unknown option %s", word);
+	}
+	const char *name = word + 2, *eq = strchr(name, '=');
+	char *bare = eq ? xasprintf("%.*s", (int)(eq - name), name) : xstrdup(name);
+	*def = find_option(bare);
+	if (!*def) {
+		hint_unknown_option(bare, "--");
+		failx("unknown option --%s", bare);
+		free(bare);
+		return -1;
+	}
+	free(bare);
+	if (!eq)
+		return 0;
+	if ((*def)->nargs == 0)
+		return failx("%s: --%s takes no argument", word, (*def)->name);
+	if ((*def)->nargs > 1) {
+		set_hint("give them as separate words: --%s %s", (*def)->name, (*def)->args_help);
+		return failx("%s: --%s takes %d arguments", word, (*def)->name, (*def)->nargs);
+	}
+	*inline_value = eq + 1;
+	return 0;
+}
+
 /* Walk the options before the command.  Pass 0 applies the policies, pass 1
  * the other options, so the command line always wins over a policy.
  * Returns the index of the command, or -1. */
@@ -833,26 +945,58 @@ static int walk_options(struct config *cfg, int argc, char **argv, int pass, boo
 	while (i < argc && argv[i][0] == '-') {
 		if (strcmp(argv[i], "--") == 0)
 			return i + 1;
-		if (argv[i][1] != '-' || !argv[i][2]) {
-			set_hint("see 'sbx --help'");
-			return failx("unknown option %s", argv[i]);
+		const struct option_def *def = NULL;
+		const char *inline_value;
+		if (read_option(argv[i], &def, &inline_value) < 0)
+			return -1;
+		char *args[2] = { (char *)inline_value, NULL };
+		int used = inline_value ? 0 : def->nargs;
+		if (!inline_value) {
+			/* "--setenv FOO -- make": the command's '--' taken for
+			 * the option's value is surely not what was meant */
+			for (int k = 1; k <= def->nargs && i + k < argc; k++)
+				if (strcmp(argv[i + k], "--") == 0) {
+					set_hint("give --%s its %s before the '--' that starts the command", def->name,
+						 def->args_help);
+					return failx("--%s: missing argument (found '--' where %s should be)", def->name,
+						     def->args_help);
+				}
+			if (argc - i - 1 < def->nargs)
+				return failx("--%s: missing argument (expected %s)", def->name, def->args_help);
 		}
-		const char *name = argv[i] + 2;
-		const struct option_def *def = find_option(name);
-		if (!def) {
-			set_hint("see 'sbx --help'");
-			return failx("unknown option --%s", name);
-		}
-		if (argc - i - 1 < def->nargs)
-			return failx("--%s: missing argument (expected %s)", name, def->args_help);
 		bool is_policy = def->apply == opt_policy;
 		if (is_policy)
 			*saw_policy = true;
-		if (is_policy == (pass == 0) && def->apply(cfg, argv + i + 1) < 0)
+		char **values = inline_value ? args : argv + i + 1;
+		if (is_policy == (pass == 0) && def->apply(cfg, values) < 0)
 			return -1;
-		i += 1 + def->nargs;
+		i += 1 + used;
 	}
 	return i;
+}
+
+/* --help (or -h) and --version, wherever they are among the options:
+ * 'h' or 'v' when one is there, else 0.  *verbose says whether --verbose is
+ * there too.  Option values are skipped, so "--chdir --help" is no help
+ * request. */
+static int find_help_or_version(int argc, char **argv, bool *verbose)
+{
+	int found = 0;
+	*verbose = false;
+	for (int i = 1; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--") != 0; i++) {
+		if (!found && (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0))
+			return 'h';
+		if (strcmp(argv[i], "--version") == 0)
+			found = 'v';
+		else if (strcmp(argv[i], "--verbose") == 0)
+			*verbose = true;
+		else if (argv[i][1] == '-' && !strchr(argv[i], '=')) {
+			const struct option_def *def = find_option(argv[i] + 2);
+			if (def)
+				i += def->nargs;
+		}
+	}
+	return found;
 }
 
 /* Returns 0 to run a command, 1 when --help or --version was handled (or
@@ -861,20 +1005,16 @@ int parse_options(struct config *cfg, int argc, char **argv)
 {
 	if (bwrap_invoked(argc, argv))
 		return parse_bwrap(cfg, argc, argv);
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
-		if (strcmp(argv[i], "--help") == 0) {
-			print_usage();
-			return 1;
-		}
-		if (strcmp(argv[i], "--version") == 0) {
-			printf("sbx %s\n", SBX_VERSION);
-			for (int j = 1; j < argc && strcmp(argv[j], "--") != 0; j++)
-				if (strcmp(argv[j], "--verbose") == 0)
-					print_features();
-			return 1;
-		}
-		if (argv[i][0] != '-')
-			break;
+	bool verbose;
+	switch (find_help_or_version(argc, argv, &verbose)) {
+	case 'h':
+		print_usage();
+		return 1;
+	case 'v':
+		printf("sbx %s\n", SBX_VERSION);
+		if (verbose)
+			print_features();
+		return 1;
 	}
 	set_defaults(cfg);
 	bool saw_policy = false;

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,6 +269,64 @@ static char *load_path(enum policy_kind kind, const char *path, bool system_only
 	return text;
 }
 
+/* Add the name of file to names, for the kind of file wanted (NAME, or
+ * NAME.seccomp), unless it is there already. */
+static void add_kind_name(char ***names, size_t *n, enum policy_kind kind, const char *file)
+{
+	size_t len = strlen(file), suffix = strlen(".seccomp");
+	bool seccomp = len > suffix && strcmp(file + len - suffix, ".seccomp") == 0;
+	if (file[0] == '.' || seccomp != (kind == POLICY_SECCOMP))
+		return;
+	char *name = xasprintf("%.*s", (int)(seccomp ? len - suffix : len), file);
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*names)[i], name) == 0) {
+			free(name);
+			return;
+		}
+	*names = grow(*names, n, sizeof **names);
+	(*names)[*n - 1] = name;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The hint for a name not found: the one it looks like, and those there
+ * are (built in, or a file on the search path), so a slip of the finger
+ * needs no trip to the manual. */
+static void hint_names(enum policy_kind kind, const char *name, const char *where)
+{
+	char **names = NULL;
+	size_t n = 0;
+	for (const struct embedded_file *e = embedded_files; e->name; e++)
+		add_kind_name(&names, &n, kind, e->name);
+	char *const *dirs = policy_dirs();
+	for (size_t i = 0; i < N_DIRS; i++) {
+		DIR *d = dirs[i] ? opendir(dirs[i]) : NULL;
+		for (struct dirent *e; d && (e = readdir(d));)
+			if (e->d_type == DT_REG || e->d_type == DT_LNK || e->d_type == DT_UNKNOWN)
+				add_kind_name(&names, &n, kind, e->d_name);
+		if (d)
+			closedir(d);
+	}
+	qsort(names, n, sizeof *names, compare_names);
+	char list[320] = "";
+	for (size_t i = 0, used = 0; i < n && used < sizeof list - 8; i++) {
+		int w = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
+		used = w > 0 && used + (size_t)w < sizeof list ? used + (size_t)w : sizeof list;
+	}
+	const char *near = closest_name(name, (const char *const *)names, n);
+	const char *plural = kind == POLICY_SECCOMP ? "seccomp lists" : "policies";
+	if (near)
+		set_hint("did you mean '%s'? %s: %s (%s)", near, plural, list, where);
+	else
+		set_hint("%s: %s (%s)", plural, list, where);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 /* A name on the search path.  The names sbx ships, and the names a system
  * policy uses, come only from system files or the copy built into sbx: one
  * write to ~/.config/sbx/policy/default must not turn off every later
@@ -345,8 +404,8 @@ static char *load_name(enum policy_kind kind, const char *name, bool system_only
 		set_hint("a system policy takes the names it uses from /etc/sbx/policy, " SBX_DATADIR
 			 "/policy and policy/ beside sbx, in files that root alone can write");
 	else
-		set_hint("policies are searched in $XDG_CONFIG_HOME/sbx/policy, /etc/sbx/policy, " SBX_DATADIR
-			 "/policy and policy/ beside sbx");
+		hint_names(kind, name, "searched in $XDG_CONFIG_HOME/sbx/policy, /etc/sbx/policy, " SBX_DATADIR
+			   "/policy and policy/ beside sbx");
 	failx("no %s%s named '%s'", system_only ? "system " : "", kind_word(kind), name);
 	free(file);
 	return NULL;

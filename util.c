@@ -423,3 +423,48 @@ int mount_id(int fd)
 	const char *p = strstr(buf, "mnt_id:");
 	return p ? atoi(p + 7) : -1;
 }
+
+/* How many single-character edits (insert, delete, replace, or swap two
+ * neighbours) turn a into b; capped at 99.  Typed names are short. */
+static int edit_distance(const char *a, const char *b)
+{
+	enum { MAX = 64 };
+	size_t la = strlen(a), lb = strlen(b);
+	if (la >= MAX || lb >= MAX)
+		return 99;
+	int d[MAX + 1][MAX + 1];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb] > 99 ? 99 : d[la][lb];
+}
+
+/* The one of names[0..n) the user most likely meant by word, or NULL when
+ * none is close: a slip of one edit in a short word, up to three in a long
+ * one.  A tie goes to the first. */
+const char *closest_name(const char *word, const char *const *names, size_t n)
+{
+	size_t len = strlen(word);
+	int allowed = len < 4 ? 1 : len < 8 ? 2 : 3, best = allowed + 1;
+	const char *found = NULL;
+	for (size_t i = 0; i < n; i++) {
+		int d = edit_distance(word, names[i]);
+		if (d < best) {
+			best = d;
+			found = names[i];
+		}
+	}
+	return found;
+}

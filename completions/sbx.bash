@@ -234,8 +234,9 @@ _sbx() {
 	done < <(_sbx_options "$bin")
 	nargs[help]=0 nargs[version]=0
 
-	# Walk the words before the cursor: options with their arguments, then
-	# (after -- or the first word that is no option) the command.
+	# Walk the words before the cursor: options with their arguments (none
+	# more when written --NAME=VALUE), then (after -- or the first word that
+	# is no option) the command.
 	local i=1 word opt n
 	while ((i < cword)); do
 		word=${words[i]}
@@ -261,6 +262,15 @@ _sbx() {
 		i=$((i + 1 + n))
 	done
 
+	# --NAME=VALUE: the value, as after --NAME (bash's own current word
+	# starts after the "=", so the replies are the value alone).
+	if [[ $cur =~ ^--([a-z0-9-]+)=(.*)$ && ${nargs[${BASH_REMATCH[1]}]:-0} == 1 ]]; then
+		opt=${BASH_REMATCH[1]}
+		cur=${BASH_REMATCH[2]}
+		_sbx_complete_arg "$bin" "$opt" "${spec[$opt]}" 0
+		_sbx_trim
+		return
+	fi
 	if [[ $cur == -* ]]; then
 		local -a opts=(--)
 		for name in "${!nargs[@]}"; do

@@ -180,6 +180,25 @@ repeat() { head -c "$1" /dev/zero | tr '\0' "$2"; }
 	rows_done
 }
 
+@test "sizes below a sane minimum are refused, the amount spelled out: a unit was surely forgotten" {
+	run -125 --separate-stderr "$SBX" --memory 512 --limits best-effort -- /bin/echo RAN
+	assert_sbx_error
+	assert_equal "${stderr_lines[0]}" "sbx: --memory 512: 512 bytes is below the 6 MiB minimum"
+	assert_equal "${stderr_lines[1]}" "hint: sizes take K, M, G suffixes (512M, 2G); the smallest --memory is 6M"
+	refute_output --partial RAN
+	run -125 --separate-stderr "$SBX" --memory=5M -- /bin/echo RAN
+	assert_equal "${stderr_lines[0]}" "sbx: --memory 5M: 5 MiB is below the 6 MiB minimum"
+	run -125 --separate-stderr "$SBX" --tmpfs-size 64K -- /bin/echo RAN
+	assert_equal "${stderr_lines[0]}" "sbx: --tmpfs-size 64K: 64 KiB is below the 1 MiB minimum"
+	run -125 --separate-stderr "$SBX" --overlay --overlay-size 4096 -- /bin/echo RAN
+	assert_equal "${stderr_lines[0]}" "sbx: --overlay-size 4096: 4096 bytes is below the 1 MiB minimum"
+	refute_output --partial RAN
+	# the minimums themselves are fine
+	run --separate-stderr "$SBX" --memory 6M --tmpfs-size 1M --overlay-size 1M --print-policy
+	assert_success
+	assert_line "memory 6291456"
+}
+
 @test "--bind SRC:DST edge cases with ':'" {
 	bad --bind :
 	bad --bind :/x
@@ -204,6 +223,36 @@ repeat() { head -c "$1" /dev/zero | tr '\0' "$2"; }
 	bad --rootfs ../../../../../../../nonexistent-dir
 	bad --policy ../../../../../../../nonexistent-policy
 	rows_done
+}
+
+@test "a destination that is not absolute is refused, saying so; a source may be relative" {
+	run -125 --separate-stderr "$SBX" --bind /etc/hostname:relative -- /bin/echo RAN
+	assert_sbx_error
+	assert_equal "${stderr_lines[0]}" "sbx: --bind /etc/hostname:relative: destination 'relative' is not an absolute path"
+	assert_equal "${stderr_lines[1]}" "hint: a destination is a path inside the sandbox, from its root: --bind /etc/hostname:/relative"
+	refute_output --partial RAN
+	run -125 --separate-stderr "$SBX" --ro-bind /etc/hostname:etc/x -- /bin/echo RAN
+	assert_equal "${stderr_lines[0]}" "sbx: --ro-bind /etc/hostname:etc/x: destination 'etc/x' is not an absolute path"
+	run -125 --separate-stderr "$SBX" --ro-bind /etc/hostname: -- /bin/echo RAN
+	assert_equal "${stderr_lines[0]}" "sbx: --ro-bind /etc/hostname:: empty destination after ':'"
+	run -125 --separate-stderr "$SBX" --tmpfs relative -- /bin/echo RAN
+	assert_sbx_error
+	assert_equal "${stderr_lines[0]}" "sbx: --tmpfs relative: not an absolute path"
+	assert_equal "${stderr_lines[1]}" 'hint: a destination is a path inside the sandbox, from its root: --tmpfs /relative, or --tmpfs "$PWD/relative"'
+	refute_output --partial RAN
+	# a policy line too
+	printf 'tmpfs cache\n' >"$D/rel-policy"
+	run -125 --separate-stderr "$SBX" --policy "$D/rel-policy" -- /bin/echo RAN
+	assert_equal "${stderr_lines[0]}" "sbx: $D/rel-policy:1: --tmpfs cache: not an absolute path"
+	# a source is taken against the current directory, and a file whose
+	# name holds a ':' is still a source
+	echo hello >"$D/data:v1"
+	run --separate-stderr bash -c 'cd "$1" && "$SBX" --ro-bind data:v1:/etc/hostname -- cat /etc/hostname' _ "$D"
+	assert_success
+	assert_output hello
+	run --separate-stderr bash -c 'cd "$1" && "$SBX" --ro-bind data:v1 -- cat "$1/data:v1"' _ "$D"
+	assert_success
+	assert_output hello
 }
 
 @test "a rootfs that is a file, a FIFO, a dangling symlink, an unreadable directory" {

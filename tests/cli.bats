@@ -33,6 +33,102 @@ setup() { sbx_setup; }
 	refute_output --partial RAN
 }
 
+@test "-h is --help" {
+	run --separate-stderr sbx -h
+	assert_success
+	assert_output --partial 'sbx [OPTIONS] [--] COMMAND'
+	# after an option and its value too
+	run --separate-stderr sbx --net host -h
+	assert_success
+	assert_output --partial 'sbx [OPTIONS] [--] COMMAND'
+	run --separate-stderr sbx --hostname x --help
+	assert_success
+	assert_output --partial 'sbx [OPTIONS] [--] COMMAND'
+}
+
+@test "--option=value works for every option that takes one value" {
+	run --separate-stderr sbx --hostname=from-equals --chdir=/tmp -- sh -c 'hostname; pwd'
+	assert_success
+	assert_output $'from-equals\n/tmp'
+	run --separate-stderr sbx --timeout=30m --kill-after=1s --tmpfs-size=64M --policy=default -- true
+	assert_success
+	# a value holding '=' keeps it
+	run --separate-stderr sbx --rlimit=nofile=64:64 -- sh -c 'ulimit -n'
+	assert_success
+	assert_output 64
+}
+
+@test "--option=value on an option that takes no value, or two, is refused and says how" {
+	run -125 --separate-stderr sbx --overlay=yes -- /bin/echo RAN
+	assert_sbx_error
+	[[ $stderr == *"--overlay takes no argument"* ]] || fail "$stderr"
+	run -125 --separate-stderr sbx --setenv=A B -- /bin/echo RAN
+	assert_sbx_error
+	assert_equal "${stderr_lines[1]}" "hint: give them as separate words: --setenv NAME VALUE"
+	refute_output --partial RAN
+}
+
+@test "a misspelt option is refused with the option it looks like" {
+	run -125 --separate-stderr sbx --rootf / -- /bin/echo RAN
+	assert_sbx_error
+	assert_equal "${stderr_lines[0]}" "sbx: unknown option --rootf"
+	assert_equal "${stderr_lines[1]}" "hint: did you mean --rootfs? (see 'sbx --help')"
+	run -125 --separate-stderr sbx --memroy=4G -- /bin/echo RAN
+	assert_equal "${stderr_lines[1]}" "hint: did you mean --memory? (see 'sbx --help')"
+	run -125 --separate-stderr sbx -bind-cwd -- /bin/echo RAN
+	assert_equal "${stderr_lines[1]}" "hint: did you mean --bind-cwd? (see 'sbx --help')"
+	# nothing close: the help
+	run -125 --separate-stderr sbx --frobnicate -- /bin/echo RAN
+	assert_sbx_error
+	assert_equal "${stderr_lines[1]}" "hint: see 'sbx --help'"
+	refute_output --partial RAN
+}
+
+@test "a misspelt option in a policy file is refused with the option it looks like" {
+	local p="$SBX_HOSTDIR/misspelt"
+	printf 'hostname x\nrootf /\n' >"$p"
+	run -125 --separate-stderr sbx --policy "$p" -- /bin/echo RAN
+	assert_sbx_error
+	assert_equal "${stderr_lines[0]}" "sbx: $p:2: unknown option 'rootf'"
+	assert_equal "${stderr_lines[1]}" "hint: did you mean 'rootfs'? (see sbx-policy(5))"
+	# what a policy cannot say is not suggested
+	printf 'print-policy\n' >"$p"
+	run -125 --separate-stderr sbx --policy "$p" -- /bin/echo RAN
+	assert_sbx_error
+	assert_equal "$stderr" "sbx: $p:1: unknown option 'print-policy'"
+	refute_output --partial RAN
+}
+
+@test "an unknown policy name is refused with the close one and the policies there are" {
+	run -125 --separate-stderr sbx --policy biuld -- /bin/echo RAN
+	assert_sbx_error
+	[[ ${stderr_lines[1]} == "hint: did you mean 'build'? policies: "*"bats, build, default, shell, strict"* ]] ||
+		fail "$stderr"
+	run -125 --separate-stderr sbx --policy no-such-thing -- /bin/echo RAN
+	assert_sbx_error
+	[[ ${stderr_lines[1]} == "hint: policies: "*"build"* ]] || fail "$stderr"
+	run -125 --separate-stderr sbx --seccomp strcit -- /bin/echo RAN
+	assert_sbx_error
+	[[ ${stderr_lines[1]} == "hint: did you mean 'strict'? seccomp lists: default, strict"* ]] || fail "$stderr"
+	refute_output --partial RAN
+}
+
+@test "'--' taken for an option's value is refused: the command's -- came too early" {
+	run -125 --separate-stderr sbx --setenv FOO -- /bin/echo RAN
+	assert_sbx_error
+	assert_equal "${stderr_lines[0]}" "sbx: --setenv: missing argument (found '--' where NAME VALUE should be)"
+	assert_equal "${stderr_lines[1]}" "hint: give --setenv its NAME VALUE before the '--' that starts the command"
+	refute_output --partial RAN
+	run -125 --separate-stderr sbx --chdir -- /bin/echo RAN
+	assert_sbx_error
+	[[ $stderr == *"--chdir: missing argument (found '--'"* ]] || fail "$stderr"
+	refute_output --partial RAN
+	# written after '=', it is the user's own choice
+	run --separate-stderr sbx --hostname=-- -- hostname
+	assert_success
+	assert_output -- --
+}
+
 @test "option missing its argument is exit 125 and the command is not run" {
 	local opt
 	for opt in --rootfs --bind --ro-bind --tmpfs --chdir --hostname --uid \

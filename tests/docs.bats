@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
 # Documentation and what ships beside the binary: the man pages (lint,
-# rendering, in step with --help), make install's tree, the bash completion,
+# rendering, in step with --help), the recipes of README.md and the man
+# pages (each runs as written), make install's tree, the bash completion,
 # the bats helper and its sample suite, the AppArmor profile.
 #
-# Needs, beside the sbx binary and tests/: GNUmakefile policy/ man/
+# Needs, beside the sbx binary and tests/: GNUmakefile README.md policy/ man/
 # completions/ lib/ contrib/ (tests/run stages them), and mandoc, man, make.
 
 load helpers
@@ -12,7 +13,7 @@ setup_file() {
 	REPO="$(cd "$SBX_TESTS_DIR/.." && pwd)"
 	export REPO
 	local d
-	for d in GNUmakefile policy man completions lib contrib; do
+	for d in GNUmakefile README.md policy man completions lib contrib; do
 		[[ -e $REPO/$d ]] || echo "$d" >>"$BATS_FILE_TMPDIR/missing"
 	done
 }
@@ -277,6 +278,21 @@ complete_line() {
 	assert_output build
 }
 
+@test "completion: --NAME=VALUE completes the value, and counts as one word after" {
+	run complete_line "sbx --policy=bu"
+	assert_success
+	assert_output build
+	run complete_line "sbx --net=h"
+	assert_output host
+	# bash's own word is what follows the "=": replies continue it
+	run complete_line "sbx --bind=/etc:/us"
+	assert_line /usr/
+	run complete_line "sbx --memory=4G --pol"
+	assert_output -- "--policy"
+	run complete_line "sbx --chdir=/tmp ech"
+	assert_line echo
+}
+
 @test "completion: --policy offers every shipped policy and no seccomp list" {
 	run complete_line "sbx --policy "
 	assert_success
@@ -319,6 +335,126 @@ complete_line() {
 	assert_line echo
 	run complete_line "sbx --setenv NAME "
 	assert_output ""
+}
+
+# ---------------------------------------------------------------- recipes ----
+# The recipes of README.md and the man pages run as written.  A recipe is a
+# ```sh block in README.md, or an .EX block in a man page after a line
+# '.\" recipe'.  Just before one, '<!-- recipe needs cgroup -->' (README) or
+# '.\" recipe needs cgroup' (man) says it sets limits, which need a delegated
+# cgroup (run when sbx can set --memory here, else reported as skipped);
+# '<!-- recipe skipped: WHY -->' or '.\" recipe skipped: WHY' that it cannot
+# run here at all (root, network, a systemd session).  Any other block that
+# starts with an sbx or bwrap command is taken for a recipe left unmarked.
+
+# recipes FILE DIR: write each recipe of FILE to DIR/N.sh, numbered from 1,
+# with DIR/N.where ("FILE:LINE"), and DIR/N.needs or DIR/N.skip (the reason)
+# when the recipe is marked so.  Man text is turned back into what one types.
+recipes() {
+	awk -v file="${1##*/}" -v dir="$2" -v man="$([[ $1 == *.[1-9] ]] && echo 1)" '
+		function mark(text) {
+			if (text ~ /^skipped: /) { skip = substr(text, 10) } else if (text ~ /^needs /) { needs = substr(text, 7) }
+			pending = 1
+		}
+		function start() {
+			n++; body = dir "/" n ".sh"; inside = 1
+			print file ":" NR + 1 > (dir "/" n ".where"); close(dir "/" n ".where")
+			if (skip != "") { print skip > (dir "/" n ".skip"); close(dir "/" n ".skip") }
+			if (needs != "") { print needs > (dir "/" n ".needs"); close(dir "/" n ".needs") }
+			printf "" > body
+			skip = ""; needs = ""; pending = 0
+		}
+		# the first line of a block that is no recipe: sbx or bwrap with
+		# options looks like one that was not marked
+		look { look = 0; if ($0 ~ /^(sbx|bwrap) (-|\\-)/) print file ":" NR > (dir "/unmarked") }
+		!man && /^<!-- recipe( .*)? -->$/ { t = $0; sub(/^<!-- recipe ?/, "", t); sub(/ -->$/, "", t); mark(t); next }
+		!man && !inside && /^```sh$/ { start(); next }
+		!man && inside && /^```$/ { inside = 0; close(body); next }
+		!man && /^```/ { plain = !plain; look = plain; next }
+		man && /^\.\\" recipe/ { t = $0; sub(/^\.\\" recipe ?/, "", t); mark(t); next }
+		man && pending && /^\.EX$/ { start(); next }
+		man && inside && /^\.EE$/ { inside = 0; close(body); next }
+		man && /^\.EX$/ { look = 1; next }
+		inside {
+			line = $0
+			if (man) {
+				gsub(/\\-/, "-", line); gsub(/\\\(dq/, "\"", line); gsub(/\\\(aq/, "\047", line)
+				gsub(/\\&/, "", line); gsub(/\\e/, "\\", line)
+			}
+			print line > body
+		}
+		END { if (pending) print file ": a recipe mark with no recipe after it" > "/dev/stderr" }
+	' "$1"
+}
+
+# A directory with what the recipes use: in project/ (where they run) a
+# Makefile, ./configure, ./build.sh, ./program, ./test.sh, a bats suite in
+# tests/ and ./rootfs (the host's root, which has bats); bin/ with sbx, put
+# first on PATH; home/, a home of their own (run_recipes sets HOME), so a
+# recipe that writes there leaves the real one alone.  It is outside /tmp
+# and the homes, so a sandbox over the host root sees it, as a project
+# directory would be.
+recipe_workdir() {
+	local w p
+	w=$(mktemp -d "${SBX_TEST_HOSTBASE:-$REPO}/recipe.XXXXXX") || return 1
+	chmod 755 "$w"
+	p=$w/project
+	mkdir "$w/bin" "$w/home" "$p" "$p/tests"
+	ln -s "$SBX" "$w/bin/sbx"
+	printf 'all:\n\t@echo built\n' >"$p/Makefile"
+	local s
+	for s in configure build.sh program test.sh; do
+		printf '#!/bin/sh\necho "%s ran"\n' "$s" >"$p/$s"
+		chmod 755 "$p/$s"
+	done
+	printf '@%s "passes" {\n\ttrue\n}\n' test >"$p/tests/ok.bats"
+	ln -s / "$p/rootfs"
+	echo "$w"
+}
+
+# run_recipes FILE: run each recipe of FILE in a fresh work directory as
+# bash -e, and fail naming each one that failed, with its output.
+run_recipes() {
+	sbx_setup
+	local all="$BATS_TEST_TMPDIR/recipes" n w rc out failed="" can_limit=0 ran=0
+	mkdir -p "$all"
+	recipes "$1" "$all" || fail "could not read the recipes of $1"
+	[[ -e $all/1.sh ]] || fail "$1 has no recipe marked"
+	[[ ! -e $all/unmarked ]] || fail "blocks that look like recipes but are not marked (see the comment above recipes()): $(echo $(<"$all/unmarked"))"
+	"$SBX" --memory 64M -- true </dev/null >/dev/null 2>&1 && can_limit=1
+	for ((n = 1; ; n++)); do
+		[[ -e $all/$n.sh ]] || break
+		if [[ -e $all/$n.skip ]]; then
+			echo "# $(<"$all/$n.where"): skipped, $(<"$all/$n.skip")" >&3
+			continue
+		fi
+		if [[ -e $all/$n.needs ]] && ((!can_limit)); then
+			echo "# $(<"$all/$n.where"): skipped, needs a delegated cgroup (sbx --memory fails here)" >&3
+			continue
+		fi
+		w=$(recipe_workdir) || fail "cannot make a work directory"
+		rc=0
+		# (a plain PATH: bats puts its libexec first, whose bats would not start)
+		out=$(cd "$w/project" && HOME="$w/home" PATH="$w/bin:/usr/local/bin:/usr/bin:/bin" timeout -k 5 60 bash -e "$all/$n.sh" </dev/null 2>&1) || rc=$?
+		chmod -R u+rwX "$w" 2>/dev/null
+		rm -rf "$w"
+		ran=$((ran + 1))
+		((rc == 0)) || failed+=$'\n'"$(<"$all/$n.where"): exit $rc:"$'\n'"$(sed 's/^/  | /' "$all/$n.sh")"$'\n'"$(sed 's/^/  > /' <<<"$out")"
+	done
+	[[ -z $failed ]] || fail "recipes that do not run as written:$failed"
+	((ran > 0)) || skip "every recipe of $1 was skipped"
+}
+
+@test "the recipes of README.md run as written" {
+	run_recipes "$REPO/README.md"
+}
+
+@test "the recipes of sbx.1 run as written" {
+	run_recipes "$REPO/man/sbx.1"
+}
+
+@test "the recipes of sbx-policy.5 run as written" {
+	run_recipes "$REPO/man/sbx-policy.5"
 }
 
 # ------------------------------------------------------------ bats helper ----
