@@ -78,7 +78,7 @@ static char *symlink_to_follow(int link, unsigned long long resolve, int *links)
 	return text;
 }
 
-static int resolve_by_steps(int dfd, const char *path, int flags, unsigned long long resolve)
+int resolve_by_steps(int dfd, const char *path, int flags, unsigned long long resolve)
 {
 	bool beneath = (resolve & RESOLVE_BENEATH) && !(resolve & RESOLVE_IN_ROOT);
 	int start;
