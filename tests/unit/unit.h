@@ -1,7 +1,9 @@
 /* tests/unit/unit.h: what every unit test includes.  sbx.h comes first
- * (its _GNU_SOURCE must precede every libc header); sbx's fail() and
- * print_error() have names cmocka uses too, so they are renamed while it
- * is read: the tests call neither. */
+ * (its _GNU_SOURCE must precede every libc header).  sbx's fail() and
+ * print_error() have names cmocka uses too: the first is renamed while
+ * sbx.h is read (cmocka's is a macro), the second is sbx_print_error in
+ * the archive the tests link (GNUmakefile), so cmocka's fail_msg prints
+ * with its own. */
 #ifndef SBX_UNIT_H
 #define SBX_UNIT_H
 
