@@ -205,7 +205,9 @@ static void steps_refuse_links_when_told(void **state)
 	(void)state;
 	assert_int_equal(walk("rel", 0, RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS), -ELOOP);
 	assert_int_equal(walk("adir/f", 0, RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS), -ELOOP);
-	/* O_NOFOLLOW: the last component may be a link, and is opened itself */
+	/* O_NOFOLLOW: the last component may be a link, and is opened itself;
+	 * links before it are followed */
+	expect_file(walk("adir/f", O_NOFOLLOW, RESOLVE_IN_ROOT), "a/f");
 	int fd = walk("rel", O_NOFOLLOW, RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
 	struct stat st;
 	assert_true(fd >= 0 && fstat(fd, &st) == 0 && S_ISLNK(st.st_mode));
@@ -261,7 +263,8 @@ static const struct {
 	{ "a/../rel", 0, RESOLVE_BENEATH },   { "/a/f", 0, RESOLVE_BENEATH },
 	{ "..", 0, RESOLVE_BENEATH },         { "abs", 0, RESOLVE_BENEATH },
 	{ "up", 0, RESOLVE_BENEATH },         { "rel", 0, RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS },
-	{ "rel", O_NOFOLLOW, RESOLVE_IN_ROOT }, { "loop", 0, RESOLVE_IN_ROOT },
+	{ "rel", O_NOFOLLOW, RESOLVE_IN_ROOT }, { "adir/f", O_NOFOLLOW, RESOLVE_IN_ROOT },
+	{ "loop", 0, RESOLVE_IN_ROOT },
 	{ "chain39", 0, RESOLVE_IN_ROOT },    { "chain40", 0, RESOLVE_IN_ROOT },
 	{ "nothing", 0, RESOLVE_IN_ROOT },    { "a/f/g", 0, RESOLVE_IN_ROOT },
 	{ "a/f", O_DIRECTORY, RESOLVE_IN_ROOT }, { "a", O_DIRECTORY, RESOLVE_IN_ROOT },
