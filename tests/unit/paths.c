@@ -120,7 +120,7 @@ static int make_tree(void **state)
 	    symlinkat("loop", tree.fd, "loop") < 0 || symlinkat("a/f", tree.fd, "chain0") < 0)
 		return -1;
 	for (int i = 1; i <= 41; i++) {
-		char name[16], target[16];
+		char name[32], target[32];
 		snprintf(name, sizeof name, "chain%d", i);
 		snprintf(target, sizeof target, "chain%d", i - 1);
 		if (symlinkat(target, tree.fd, name) < 0)
