@@ -232,6 +232,11 @@ static void steps_report_missing_and_wrong_type(void **state)
 	assert_int_equal(walk("a/f/g", 0, RESOLVE_IN_ROOT), -ENOTDIR);
 	assert_int_equal(walk("a/f", O_DIRECTORY, RESOLVE_IN_ROOT), -ENOTDIR);
 	assert_int_equal(walk("rel", O_DIRECTORY, RESOLVE_IN_ROOT), -ENOTDIR);
+	/* a trailing slash asks for a directory, as O_DIRECTORY does */
+	assert_int_equal(walk("a/f/", 0, RESOLVE_IN_ROOT), -ENOTDIR);
+	assert_int_equal(walk("rel/", O_NOFOLLOW, RESOLVE_IN_ROOT), -ENOTDIR);
+	expect_file(walk("adir/", O_NOFOLLOW, RESOLVE_IN_ROOT), "a");
+	assert_int_equal(walk("", 0, RESOLVE_IN_ROOT), -ENOENT);
 }
 
 /* Links on a procfs are never followed with RESOLVE_NO_MAGICLINKS: among
@@ -269,6 +274,9 @@ static const struct {
 	{ "nothing", 0, RESOLVE_IN_ROOT },    { "a/f/g", 0, RESOLVE_IN_ROOT },
 	{ "a/f", O_DIRECTORY, RESOLVE_IN_ROOT }, { "a", O_DIRECTORY, RESOLVE_IN_ROOT },
 	{ "a/", 0, RESOLVE_IN_ROOT },         { "adir/", 0, RESOLVE_IN_ROOT },
+	{ "a/f/", 0, RESOLVE_IN_ROOT },       { "rel/", 0, RESOLVE_IN_ROOT },
+	{ "adir//", O_NOFOLLOW, RESOLVE_IN_ROOT }, { "rel/", O_NOFOLLOW, RESOLVE_IN_ROOT },
+	{ "", 0, RESOLVE_IN_ROOT },
 };
 
 static void steps_agree_with_openat2(void **state)
