@@ -330,7 +330,7 @@ static int refuse_label(const char *opt)
 	return failx("%s: SELinux labels are not supported by sbx", opt);
 }
 
-static int parse_octal(const char *opt, const char *text, int *out)
+int parse_octal(const char *opt, const char *text, int *out)
 {
 	char *end;
 	errno = 0;

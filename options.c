@@ -20,7 +20,7 @@ extern char **environ;
 /* Make path absolute against the caller's cwd and fold "." and ".."
  * lexically (no symlinks followed: the path names a place inside the
  * sandbox, where the host's symlinks mean nothing). */
-static char *lexical_abspath(const struct config *cfg, const char *path)
+char *lexical_abspath(const struct config *cfg, const char *path)
 {
 	char *joined = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", cfg->cwd, path);
 	char *out = xcalloc(1, strlen(joined) + 2);
@@ -44,7 +44,7 @@ static char *lexical_abspath(const struct config *cfg, const char *path)
 	return out;
 }
 
-static int parse_id(const char *opt, const char *text, unsigned *out)
+int parse_id(const char *opt, const char *text, unsigned *out)
 {
 	char *end;
 	errno = 0;
@@ -324,7 +324,7 @@ static int opt_print_policy(struct config *cfg, char **a)
 }
 
 /* 512M, 2G, 1.5GiB, 4096 (bytes); binary multiples. */
-static int parse_size(const char *opt, const char *text, long long *out)
+int parse_size(const char *opt, const char *text, long long *out)
 {
 	char *end;
 	errno = 0;
@@ -352,7 +352,7 @@ bad:
 }
 
 /* 30, 30s, 500ms, 2m, 1.5h */
-static int parse_duration(const char *opt, const char *text, double *out)
+int parse_duration(const char *opt, const char *text, double *out)
 {
 	char *end;
 	errno = 0;

@@ -78,10 +78,14 @@ static char *symlink_to_follow(int link, unsigned long long resolve, int *links)
 	return text;
 }
 
-static int resolve_by_steps(int dfd, const char *path, int flags, unsigned long long resolve)
+int resolve_by_steps(int dfd, const char *path, int flags, unsigned long long resolve)
 {
 	bool beneath = (resolve & RESOLVE_BENEATH) && !(resolve & RESOLVE_IN_ROOT);
 	int start;
+	if (!path[0]) {
+		errno = ENOENT; /* as openat2 without AT_EMPTY_PATH */
+		return -1;
+	}
 	if (path[0] == '/' && beneath) {
 		errno = EXDEV;
 		return -1;
@@ -99,6 +103,7 @@ static int resolve_by_steps(int dfd, const char *path, int flags, unsigned long 
 	char *todo = xstrdup(path);
 	size_t pos = 0;
 	int links = 0, result = -1, err = 0;
+	bool dir_only = flags & O_DIRECTORY;
 	while (!err && result < 0) {
 		pos += strspn(todo + pos, "/");
 		if (!todo[pos])
@@ -107,6 +112,10 @@ static int resolve_by_steps(int dfd, const char *path, int flags, unsigned long 
 		char *name = xasprintf("%.*s", (int)len, todo + pos);
 		pos += len;
 		bool last = todo[pos + strspn(todo + pos, "/")] == '\0';
+		/* A trailing slash, as the kernel reads it: the last component
+		 * must be a directory, through a link even with O_NOFOLLOW. */
+		bool slash = last && todo[pos] == '/';
+		dir_only |= slash;
 		struct stat st;
 		int fd = -1;
 		if (strcmp(name, ".") == 0) {
@@ -118,7 +127,7 @@ static int resolve_by_steps(int dfd, const char *path, int flags, unsigned long 
 		} else if ((fd = openat(w.dirs[w.n - 1], name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
 			   fstat(fd, &st) < 0) {
 			err = errno;
-		} else if (S_ISLNK(st.st_mode) && !(last && (flags & O_NOFOLLOW))) {
+		} else if (S_ISLNK(st.st_mode) && !(last && !slash && (flags & O_NOFOLLOW))) {
 			char *text = symlink_to_follow(fd, resolve, &links);
 			if (!text) {
 				err = errno;
@@ -127,7 +136,7 @@ static int resolve_by_steps(int dfd, const char *path, int flags, unsigned long 
 					err = EXDEV;
 				if (text[0] == '/')
 					walk_pop_to(&w, 1);
-				char *rest = xasprintf("%s/%s", text, todo + pos);
+				char *rest = todo[pos] ? xasprintf("%s/%s", text, todo + pos) : xstrdup(text);
 				free(todo);
 				free(text);
 				todo = rest;
@@ -146,7 +155,7 @@ static int resolve_by_steps(int dfd, const char *path, int flags, unsigned long 
 	if (!err && result < 0 && (result = fcntl(w.dirs[w.n - 1], F_DUPFD_CLOEXEC, 0)) < 0)
 		err = errno;
 	struct stat st;
-	if (!err && (flags & O_DIRECTORY) && (fstat(result, &st) < 0 || !S_ISDIR(st.st_mode)))
+	if (!err && dir_only && (fstat(result, &st) < 0 || !S_ISDIR(st.st_mode)))
 		err = ENOTDIR;
 	free(todo);
 	walk_pop_to(&w, 0);

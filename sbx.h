@@ -213,6 +213,12 @@ void free_list(char **list, size_t n); /* free each string, then the array */
 void print_policy(const struct config *cfg);
 const char *rlimit_name(int resource);
 int parse_fd(const char *opt, const char *text, int *out); /* opt as written: "--keep-fd" */
+/* The option values' parsers, pure but for the error each records (and
+ * tested alone: tests/unit). */
+int parse_id(const char *opt, const char *text, unsigned *out);
+int parse_size(const char *opt, const char *text, long long *out);
+int parse_duration(const char *opt, const char *text, double *out);
+char *lexical_abspath(const struct config *cfg, const char *path);
 void build_environment(struct config *cfg);
 void free_config(struct config *cfg);
 
@@ -257,6 +263,7 @@ bool bwrap_invoked(int argc, char **argv);
 int parse_bwrap(struct config *cfg, int argc, char **argv);
 void bwrap_report_start(const struct config *cfg, pid_t child);
 void bwrap_report_exit(const struct config *cfg, int code);
+int parse_octal(const char *opt, const char *text, int *out); /* a mode, at most 07777 */
 
 /* embedded.c (generated from policy/ at build time) */
 struct embedded_file {
@@ -347,6 +354,7 @@ bool mount_api_is_new(void);                        /* open_tree ... mount_setat
 bool kernel_has_openat2(void);                      /* Linux 5.6 */
 bool same_inode(int a, int b);                      /* two fds on the same file (resolve.c) */
 int open_resolved(int dfd, const char *path, const struct open_how *how); /* openat2, O_PATH only */
+int resolve_by_steps(int dfd, const char *path, int flags, unsigned long long resolve); /* its stand-in */
 int open_source(const char *path);                  /* a host path, no symlinks followed */
 int open_in_root(int rootfd, const char *path);     /* O_PATH, confined to the root */
 int open_mount_point(int rootfd, const char *path, bool dir); /* creates it if it can */

@@ -71,15 +71,6 @@ static struct {
 
 /* ---- compiling --------------------------------------------------------- */
 
-struct cube {
-	uint64_t mask, value; /* matches x when (x & mask) == value */
-};
-
-struct cubes {
-	struct cube *c;
-	size_t n;
-};
-
 static void add_cube(struct cubes *out, uint64_t mask, uint64_t value)
 {
 	out->c = grow(out->c, &out->n, sizeof *out->c);
@@ -92,7 +83,7 @@ static void add_cube(struct cubes *out, uint64_t mask, uint64_t value)
  * cube each.  Otherwise split on a bit.  Every step fixes at least one bit,
  * so the recursion is at most `width` deep.  For personality's five allowed
  * values this gives 60 two-bit cubes. */
-static void complement(const struct cube *in, size_t n, uint64_t width, uint64_t fixed, uint64_t val,
+void complement(const struct cube *in, size_t n, uint64_t width, uint64_t fixed, uint64_t val,
 		       struct cubes *out)
 {
 	struct cube *live = xcalloc(n, sizeof *live);

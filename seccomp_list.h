@@ -1,5 +1,6 @@
 /* seccomp_list.h: the seccomp list language (seccomp_list.c reads it) and
- * the rules it yields (seccomp.c compiles them).  Private to those two. */
+ * the rules it yields (seccomp.c compiles them).  Private to those two (and
+ * their unit tests). */
 #ifndef SBX_SECCOMP_LIST_H
 #define SBX_SECCOMP_LIST_H
 
@@ -54,6 +55,18 @@ bool is_int_arg(const char *name, unsigned arg);
 bool args_hidden_on_i386(const char *name);
 /* socketcall(2)'s first argument as the call it stands for, or NULL. */
 const char *socketcall_name(uint64_t call);
+
+/* seccomp.c: the values none of the cubes in[] matches, within `width`,
+ * as cubes added to out (see complement there). */
+struct cube {
+	uint64_t mask, value; /* matches x when (x & mask) == value */
+};
+struct cubes {
+	struct cube *c;
+	size_t n;
+};
+void complement(const struct cube *in, size_t n, uint64_t width, uint64_t fixed, uint64_t val,
+		struct cubes *out);
 
 static inline bool is_errno(uint32_t action)
 {

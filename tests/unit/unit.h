@@ -1,0 +1,22 @@
+/* tests/unit/unit.h: what every unit test includes.  sbx.h comes first
+ * (its _GNU_SOURCE must precede every libc header).  sbx's fail() and
+ * print_error() have names cmocka uses too: the first is renamed while
+ * sbx.h is read (cmocka's is a macro), the second is sbx_print_error in
+ * the archive the tests link (GNUmakefile), so cmocka's fail_msg prints
+ * with its own. */
+#ifndef SBX_UNIT_H
+#define SBX_UNIT_H
+
+#define fail sbx_fail
+#define print_error sbx_print_error
+#include "sbx.h"
+#undef fail
+#undef print_error
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#endif
