@@ -329,6 +329,9 @@ int parse_size(const char *opt, const char *text, long long *out)
 	char *end;
 	errno = 0;
 	double v = strtod(text, &end);
+	/* Digits and a point only: strtod also reads 0x10, 1e3, inf. */
+	if (end == text || strspn(text, "0123456789.") != (size_t)(end - text))
+		goto bad;
 	static const char units[] = "KMGT";
 	double mult = 1;
 	if (*end) {
@@ -343,7 +346,7 @@ int parse_size(const char *opt, const char *text, long long *out)
 		if (*end == 'B' || *end == 'b')
 			end++;
 	}
-	if (*end || errno || !(v >= 1) || v * mult > 9e18)
+	if (*end || errno || !(v * mult >= 1) || v * mult > 9e18)
 		goto bad;
 	*out = (long long)(v * mult);
 	return 0;

@@ -50,12 +50,15 @@ static void size_takes_a_fraction(void **state)
 	(void)state;
 	assert_int_equal(size_of("1.5G"), 3LL << 29);
 	assert_int_equal(size_of("2.5K"), 2560);
+	assert_int_equal(size_of("0.5G"), 1LL << 29); /* the unit first, then "at least a byte" */
+	assert_int_equal(size_of(".5K"), 512);
 }
 
 static void size_rejects_junk_and_unknown_units(void **state)
 {
 	(void)state;
-	const char *bad[] = { "", "G", "K1", "1X", "1E", "1P", "1KK", "1GiBx", "1 G", "1G ", "0x", "abc", "1iB" };
+	const char *bad[] = { "", "G", "K1", "1X", "1E", "1P", "1KK", "1GiBx", "1 G", "1G ", "0x", "abc", "1iB", "0x10", "1e3",
+				"1e3K", " 1G", "+1G", "0.1" };
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		if (size_of(bad[i]) != -1)
 			fail_msg("size '%s' was accepted", bad[i]);
