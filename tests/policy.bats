@@ -32,8 +32,8 @@ setup() {
 PROBE='unshare -U true 2>/dev/null && echo "unshare: allowed" || echo "unshare: refused"
 	echo "interfaces: $(grep -c : /proc/net/dev)"'
 
-# The lines of $stderr about policies (--policy build also warns when it has
-# no cgroup for --pids).
+# The lines of $stderr about policies (with --verbose, --policy build also
+# says how --pids is held).
 policy_notes() {
 	grep -E "^sbx: (ignoring |policy '|seccomp list ')" <<<"$stderr" || true
 }
