@@ -49,3 +49,73 @@ how() {
 	[[ $stderr == "sbx: warning: no cgroup for memory ("*"); enforced: --memory by RLIMIT_AS (address space per process, not a total) and by the tmpfs size (/tmp, /var/tmp, /dev/shm, /run and --tmpfs: 300 MiB in all; the --overlay layer: 300 MiB more)" ]] ||
 		fail "unexpected warning: $stderr"
 }
+
+# ------------------------------------------- hidden commands and cwd ----
+
+# tool DIR: an executable script DIR/tool that says it ran
+tool() {
+	mkdir -p "$1"
+	printf '#!/bin/sh\necho tool ran\n' >"$1/tool"
+	chmod 755 "$1/tool"
+}
+
+@test "a command under the private /tmp: not found inside, hidden by the private /tmp, with the way to show it" {
+	local proj="$BATS_TEST_TMPDIR/proj"
+	[[ $proj == /tmp/* ]] || skip "BATS_TEST_TMPDIR is not under /tmp: $proj"
+	tool "$proj"
+	cd "$SBX_HOSTDIR"
+	run -127 --separate-stderr sbx -- "$proj/tool"
+	assert_output ""
+	assert_equal "$stderr" "sbx: $proj/tool: not found inside the sandbox: $proj/tool is hidden there by the sandbox's private /tmp
+hint: show it with --ro-bind $proj (or --bind $proj, writable)"
+	run -0 sbx --ro-bind "$proj" -- "$proj/tool"
+	assert_output "tool ran"
+	# missing on the host too: just not found
+	run -127 --separate-stderr sbx -- "$proj/no-such-tool"
+	assert_equal "$stderr" "sbx: $proj/no-such-tool: command not found"
+}
+
+@test "./tool from a directory under /tmp: the hidden directory gets one line, the command an error and --bind-cwd" {
+	local proj="$BATS_TEST_TMPDIR/proj"
+	[[ $proj == /tmp/* ]] || skip "BATS_TEST_TMPDIR is not under /tmp: $proj"
+	tool "$proj"
+	cd "$proj"
+	run -127 --separate-stderr sbx -- ./tool
+	assert_equal "${stderr_lines[0]}" "sbx: note: the current directory $proj is hidden inside by the sandbox's private /tmp: the command starts in / (--bind-cwd or --ro-bind $proj shows it)"
+	assert_equal "${stderr_lines[1]}" "sbx: ./tool: not found inside the sandbox: $proj/tool is hidden there by the sandbox's private /tmp"
+	assert_equal "${stderr_lines[2]}" "hint: run with --bind-cwd to show $proj (writable), or --ro-bind $proj to show it read-only"
+	((${#stderr_lines[@]} == 3)) || fail "more lines: $stderr"
+	run -0 sbx --bind-cwd -- ./tool
+	assert_output "tool ran"
+}
+
+@test "a hidden current directory: one line, and the command starts in /" {
+	local proj="$BATS_TEST_TMPDIR/proj"
+	[[ $proj == /tmp/* ]] || skip "BATS_TEST_TMPDIR is not under /tmp: $proj"
+	mkdir -p "$proj"
+	cd "$proj"
+	run -0 --separate-stderr sbx -- pwd
+	assert_output "/"
+	assert_equal "$stderr" "sbx: note: the current directory $proj is hidden inside by the sandbox's private /tmp: the command starts in / (--bind-cwd or --ro-bind $proj shows it)"
+}
+
+@test "a command under a --tmpfs: the --tmpfs is named" {
+	local dir="$SBX_HOSTDIR/covered.$BATS_TEST_NUMBER"
+	tool "$dir/bin"
+	cd "$SBX_HOSTDIR"
+	run -127 --separate-stderr sbx --tmpfs "$dir" -- "$dir/bin/tool"
+	assert_equal "${stderr_lines[0]}" "sbx: $dir/bin/tool: not found inside the sandbox: $dir/bin/tool is hidden there by --tmpfs $dir"
+	assert_equal "${stderr_lines[1]}" "hint: show it with --ro-bind $dir/bin (or --bind $dir/bin, writable)"
+}
+
+@test "a command in the hidden home: the hidden home is named, and --show-home" {
+	[[ -n ${HOME:-} && -d $HOME && -w $HOME && $HOME != / ]] || skip "no home of the test user's to write"
+	local dir="$HOME/.sbx-test-bin.$$"
+	tool "$dir"
+	cd "$SBX_HOSTDIR"
+	run -127 --separate-stderr sbx -- "$dir/tool"
+	rm -rf "$dir"
+	[[ ${stderr_lines[0]} == "sbx: $dir/tool: not found inside the sandbox: $dir/tool is hidden there by the hidden home (an empty "*")" ]] ||
+		fail "unexpected: $stderr"
+	assert_equal "${stderr_lines[1]}" "hint: show it with --ro-bind $dir (or the whole home with --show-home)"
+}
