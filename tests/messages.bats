@@ -119,3 +119,17 @@ hint: show it with --ro-bind $proj (or --bind $proj, writable)"
 		fail "unexpected: $stderr"
 	assert_equal "${stderr_lines[1]}" "hint: show it with --ro-bind $dir (or the whole home with --show-home)"
 }
+
+# ------------------------------------------------------ sbx inside sbx ----
+
+@test "sbx inside sbx says its own filter is in the way, not a container's" {
+	cp "$SBX" "$SBX_HOSTDIR/sbx-inner"
+	cd "$SBX_HOSTDIR"
+	run -125 --separate-stderr sbx -- "$SBX_HOSTDIR/sbx-inner" -- true
+	assert_sbx_error
+	assert_equal "${stderr_lines[0]}" "sbx: create the sandbox namespaces: Operation not permitted"
+	assert_equal "${stderr_lines[1]}" "hint: this already runs inside sbx, whose seccomp filter refuses new namespaces: sbx does not nest; run it outside instead (a bats suite that calls sbx runs outside sbx, each test sandboxed by sbx_run from lib/sbx.bash)"
+	# under --policy bats, as a suite would be
+	run -125 --separate-stderr sbx --policy bats -- "$SBX_HOSTDIR/sbx-inner" -- true
+	[[ ${stderr_lines[1]} == "hint: this already runs inside sbx,"* ]] || fail "stderr: $stderr"
+}
