@@ -133,3 +133,38 @@ hint: show it with --ro-bind $proj (or --bind $proj, writable)"
 	run -125 --separate-stderr sbx --policy bats -- "$SBX_HOSTDIR/sbx-inner" -- true
 	[[ ${stderr_lines[1]} == "hint: this already runs inside sbx,"* ]] || fail "stderr: $stderr"
 }
+
+# ------------------------------------------------- the suite's own words ----
+
+@test "tests/run's closing line names each skip reason with its count" {
+	local repo="$BATS_TEST_TMPDIR/repo"
+	mkdir -p "$repo/tests"
+	cp "$SBX_TESTS_DIR/run" "$repo/tests/run"
+	# (written with printf: test lines here would be this file's own)
+	local t='@test'
+	printf '%s "%s" {\n\t%s\n}\n' \
+		"$t" "runs" "true" \
+		"$t" "needs a frobnicator" 'skip "no frobnicator here"' \
+		"$t" "needs a frobnicator too" 'skip "no frobnicator here"' \
+		"$t" "needs root" 'skip "needs root"' \
+		"$t" "skips without a word" "skip" >"$repo/tests/a.bats"
+	# a bats of its own: none of this one's variables, nor its libexec on PATH
+	local dir path= parts
+	IFS=: read -ra parts <<<"$PATH"
+	for dir in "${parts[@]}"; do
+		[[ $dir == */libexec/bats* ]] || path+=${path:+:}$dir
+	done
+	run --separate-stderr env -i PATH="$path" HOME="$HOME" SBX=/bin/true \
+		"$repo/tests/run" "$repo/tests/a.bats" 3>&-
+	assert_success
+	assert_line "tests: 1 passed, 0 failed, 4 skipped (2: no frobnicator here; 1: needs root; 1: no reason given)"
+}
+
+@test "tests/deps installs every program a test looks for" {
+	local name missing=()
+	for name in $(grep -ho 'command -v [a-z0-9_-][a-z0-9_-]*' "$SBX_TESTS_DIR"/*.bats "$SBX_TESTS_DIR"/root/*.bats |
+		awk '{ print $3 }' | sort -u); do
+		grep -Eq "have $name \|\| need " "$SBX_TESTS_DIR/deps" || missing+=("$name")
+	done
+	((${#missing[@]} == 0)) || fail "tests skip without these, which tests/deps does not install: ${missing[*]}"
+}
