@@ -403,11 +403,17 @@ static int refuse(const struct limits *l)
 
 /* Best effort: rlimits where they mean something, and one line saying
  * exactly which limit is enforced how, which is not at all, and why no
- * cgroup could take the others. */
+ * cgroup could take the others.  The line is a warning when some limit is
+ * weaker than asked: --memory by RLIMIT_AS (each process's address space,
+ * not a total), --cpus not at all, --pids under --map-users.  --pids alone
+ * by RLIMIT_NPROC is the total asked for (the sandbox's one uid, counted
+ * in its own user namespace), so then the line is only for --verbose:
+ * --policy build and bats would otherwise say it on every run. */
 static void fall_back_to_rlimits(struct limits *l)
 {
-	char enforced[512] = "", missed[192] = "", nocg[64] = "";
+	char enforced[768] = "", missed[192] = "", nocg[64] = "";
 	const char *why = NULL;
+	bool weaker = false;
 	for (int c = 0; c < N_CTL; c++) {
 		if (!wants(l->cfg, c))
 			continue;
@@ -419,13 +425,19 @@ static void fall_back_to_rlimits(struct limits *l)
 			else if (c != CTL_CPU)
 				l->how[c] = HOW_RLIMIT;
 		}
-		char text[192];
+		char text[384];
 		if (l->how[c] == HOW_CGROUP1 || l->how[c] == HOW_CGROUP2)
 			snprintf(text, sizeof text, "%s by %s", ctl_options[c], how_names[l->how[c]]);
 		else if (l->how[c] == HOW_RLIMIT_PER_UID)
 			text[0] = '\0'; /* said below, with the reason */
 		else if (c == CTL_PIDS)
 			snprintf(text, sizeof text, "--pids by RLIMIT_NPROC");
+		else if (c == CTL_MEMORY && l->cfg->tmpfs_size && l->cfg->overlay && !l->cfg->overlay_upper &&
+			 l->cfg->overlay_size)
+			snprintf(text, sizeof text, "--memory by RLIMIT_AS (address space per process, not a total) "
+				 "and by the tmpfs size (/tmp, /var/tmp, /dev/shm, /run and --tmpfs: %lld MiB in all; "
+				 "the --overlay layer: %lld MiB more)",
+				 l->cfg->tmpfs_size >> 20, l->cfg->overlay_size >> 20);
 		else if (c == CTL_MEMORY && l->cfg->tmpfs_size)
 			snprintf(text, sizeof text, "--memory by RLIMIT_AS (address space per process, not a total) "
 				 "and by the tmpfs size (/tmp, /var/tmp, /dev/shm, /run and --tmpfs: %lld MiB in all)",
@@ -441,9 +453,14 @@ static void fall_back_to_rlimits(struct limits *l)
 						      "the command can switch uids)");
 		else
 			append(missed, sizeof missed, ctl_options[c]);
+		if (l->how[c] == HOW_NONE || l->how[c] == HOW_RLIMIT_PER_UID || (c == CTL_MEMORY && l->how[c] == HOW_RLIMIT))
+			weaker = true;
 	}
-	fprintf(stderr, "sbx: warning: no cgroup for %s (%s); enforced: %s; not enforced: %s\n", nocg,
-		why ? why : "none delegated", enforced[0] ? enforced : "nothing", missed[0] ? missed : "nothing");
+	if (!weaker && !l->cfg->verbose)
+		return;
+	fprintf(stderr, "sbx: %sno cgroup for %s (%s); enforced: %s%s%s\n", weaker ? "warning: " : "", nocg,
+		why ? why : "none delegated", enforced[0] ? enforced : "nothing", missed[0] ? "; not enforced: " : "",
+		missed);
 }
 
 /* ---- the interface ------------------------------------------------------ */

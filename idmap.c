@@ -448,10 +448,28 @@ static long read_sysctl(const char *path)
 	return strtol(buf, NULL, 10);
 }
 
+/* Is this already inside sbx?  Its init, PID 1 here, calls itself sbx-init,
+ * and its seccomp filter is in force.  Neither can be set up from outside
+ * by an unprivileged user on the host (PID 1 is the host's init), and all
+ * this decides is the wording of a hint, so a spoof gains nothing. */
+static bool inside_sbx(void)
+{
+	char status[4096], cmdline[64];
+	if (read_small_file("/proc/1/cmdline", cmdline, sizeof cmdline) < 0 || strcmp(cmdline, "sbx-init") != 0)
+		return false;
+	return read_small_file("/proc/self/status", status, sizeof status) == 0 && strstr(status, "\nSeccomp:\t2\n");
+}
+
 /* clone(CLONE_NEWUSER) failed with err: find the likeliest cause and record
  * a hint that says how to fix it. */
 void explain_userns_failure(int err)
 {
+	if (err == EPERM && inside_sbx()) {
+		set_hint("this already runs inside sbx, whose seccomp filter refuses new namespaces: sbx does not "
+			 "nest; run it outside instead (a bats suite that calls sbx runs outside sbx, each test "
+			 "sandboxed by sbx_run from lib/sbx.bash)");
+		return;
+	}
 	if (read_sysctl("/proc/sys/user/max_user_namespaces") == 0) {
 		set_hint("user namespaces are disabled (user.max_user_namespaces = 0); "
 			 "as root: sysctl -w user.max_user_namespaces=15000");

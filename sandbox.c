@@ -172,7 +172,7 @@ static int enter_session(const struct config *cfg, int pty_slave)
 	return 0;
 }
 
-static int enter_workdir(const struct config *cfg)
+static int enter_workdir(const struct config *cfg, int sock)
 {
 	if (cfg->chdir) {
 		if (chdir(cfg->chdir) < 0)
@@ -182,12 +182,14 @@ static int enter_workdir(const struct config *cfg)
 	if (chdir(cfg->cwd) == 0)
 		return 0;
 	/* Hidden or missing inside: bubblewrap goes to the command's HOME
-	 * first, sbx straight to /. */
+	 * first, sbx straight to /, and the supervisor says why. */
 	for (char **e = cfg->envp; cfg->cwd_home_fallback && e && *e; e++)
 		if (strncmp(*e, "HOME=", 5) == 0 && chdir(*e + 5) == 0)
 			return 0;
 	if (chdir("/") < 0)
 		return fail("chdir /");
+	if (!cfg->cwd_home_fallback)
+		send_msg(sock, MSG_CWD_HIDDEN, 0, -1);
 	return 0;
 }
 
@@ -285,7 +287,7 @@ static void __attribute__((noreturn)) run_payload(const struct config *cfg, cons
 	 * always); in a PID namespace of its own, init's end kills all. */
 	if (!cfg->as_pid_1)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (enter_session(cfg, pty_slave) < 0 || enter_workdir(cfg) < 0 || close_stray_fds(cfg, sock) < 0 ||
+	if (enter_session(cfg, pty_slave) < 0 || enter_workdir(cfg, sock) < 0 || close_stray_fds(cfg, sock) < 0 ||
 	    apply_rlimits(limits) < 0 || enter_payload_ids(cfg) < 0)
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
 	/* A fresh session keyring: the caller's keys stay out of reach. */

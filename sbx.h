@@ -460,6 +460,13 @@ void status_file_close(struct status_file *sf);
 /* supervisor.c */
 int supervise(struct config *cfg);
 
+/* hidden.c: what covers a host path inside (the private /tmp, the hidden
+ * home, a --tmpfs ...), from the mount plan; said when a command named by
+ * path, or the current directory, is not there inside. */
+char *what_hides(const struct config *cfg, const char *path); /* malloc'd; NULL: shown as on the host */
+void explain_hidden_command(const struct config *cfg, char *text, size_t size);
+void note_cwd_hidden(const struct config *cfg);
+
 /* sandbox.c: init and the payload.  The signals passed on to the command
  * (unless the caller ignores them). */
 extern const int forwarded_signals[];
@@ -475,6 +482,7 @@ enum msg_kind {
 	MSG_EXIT,        /* the command's wait status */
 	MSG_HELLO,       /* init's first word when the supervisor learns its pid from it (--pidns) */
 	MSG_LATE_SETUP_ERROR, /* as MSG_SETUP_ERROR, where bubblewrap still reports an exit code */
+	MSG_CWD_HIDDEN,  /* the caller's directory is not there inside: the command starts in / */
 };
 
 /* bubblewrap's --pidns with --unshare-pid: init is PID 1 of a new namespace

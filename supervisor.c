@@ -71,6 +71,9 @@ static void take_message(struct supervisor *s, struct msg *m, int *fd)
 		s->have_exit = true;
 		s->exit_status = m->code;
 		break;
+	case MSG_CWD_HIDDEN:
+		note_cwd_hidden(s->cfg);
+		break;
 	case MSG_LATE_SETUP_ERROR:
 		s->exit_reported_anyway = true;
 		/* fall through */
@@ -80,6 +83,10 @@ static void take_message(struct supervisor *s, struct msg *m, int *fd)
 			s->error_code = m->code;
 			m->text[sizeof m->text - 1] = '\0';
 			memcpy(s->error_msg, m->text, sizeof s->error_msg);
+			/* Not found inside, but there on the host: say what hides
+			 * it (sbx's own front end; bubblewrap's keeps its words). */
+			if (m->kind == MSG_EXEC_ERROR && m->code == EXIT_NOT_FOUND && !s->cfg->cwd_home_fallback)
+				explain_hidden_command(s->cfg, s->error_msg, sizeof s->error_msg);
 		}
 		break;
 	}

@@ -5,7 +5,8 @@
 # the bats helper and its sample suite, the AppArmor profile.
 #
 # Needs, beside the sbx binary and tests/: GNUmakefile README.md policy/ man/
-# completions/ lib/ contrib/ (tests/run stages them), and mandoc, man, make.
+# completions/ lib/ contrib/ and the sources (tests/run stages them), and
+# mandoc, man, make, a compiler with the build's libraries.
 
 load helpers
 
@@ -256,6 +257,29 @@ complete_line() {
 	assert_success
 	run find "$dest" ! -type d
 	assert_output ""
+}
+
+# ---------------------------------------------------------------- build ----
+
+@test "make builds the static sbx without a single warning, and it runs" {
+	need_tool make
+	need_tool cc
+	local copy="$BATS_TEST_TMPDIR/src" f
+	mkdir -p "$copy"
+	cp -R "$REPO/GNUmakefile" "$REPO/policy" "$copy/"
+	for f in "$REPO"/*.c "$REPO"/*.h; do
+		case ${f##*/} in embedded.c | embedded_bpf.c | no_bpf.c) continue ;; esac
+		cp "$f" "$copy/"
+	done
+	[[ -f $copy/sbx.h ]] || fail "the sources are not staged beside tests/ in $REPO"
+	run --separate-stderr make -s -j4 -C "$copy" sbx
+	assert_success
+	# glibc's linker warnings about NSS in a static binary were the last noise
+	assert_equal "$stderr" ""
+	grep -q -- '--fatal-warnings' "$copy/GNUmakefile" || fail "linker warnings do not fail the build"
+	run "$copy/sbx" -- echo inside
+	assert_success
+	assert_output "inside"
 }
 
 # ----------------------------------------------------------- completion ----
