@@ -13,10 +13,13 @@
 #
 # Then, in a test:
 #
+#   SBX_RUN_KEEP_ENV='MYTOOL_*'     # the settings the suite exports
+#
 #   @test "the tool writes its output in the current directory" {
+#       cd "$BATS_TEST_TMPDIR"
 #       sbx_run mytool --out result.txt
 #       [ "$status" -eq 0 ]
-#       [ -f "$sbx_dir/result.txt" ] && [ ! -L "$sbx_dir/result.txt" ]
+#       [ -f result.txt ] && [ ! -L result.txt ]
 #   }
 #
 #   @test "the tool fails cleanly without network" {
