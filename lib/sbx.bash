@@ -114,7 +114,7 @@ _sbx_run_dir() {
 # _sbx_run_split: put the words of SBX_RUN_OPTS in the array _sbx_run_opts.
 _sbx_run_split() {
 	_sbx_run_opts=()
-	if [[ $(declare -p SBX_RUN_OPTS 2>/dev/null) == "declare -a"* ]]; then
+	if [[ ${SBX_RUN_OPTS@a} == *a* ]]; then
 		_sbx_run_opts=("${SBX_RUN_OPTS[@]}")
 	elif [[ -n ${SBX_RUN_OPTS:-} ]]; then
 		read -r -a _sbx_run_opts <<<"$SBX_RUN_OPTS"
@@ -126,25 +126,30 @@ _sbx_run_under() {
 	[[ $1 == "$2" || $1 == "${2%/}"/* ]]
 }
 
-# _sbx_run_project: the project directory to show, or nothing when there
-# is none or it is one that other programs share, or holds the home.
+# _sbx_run_project: the project directory to show in _sbx_run_proj, or
+# nothing when there is none or it is one that other programs share, or
+# holds the home.  (No $(...) in sbx_run's own steps: a fork of the test's
+# shell costs milliseconds.)
 _sbx_run_project() {
 	local dir=${SBX_RUN_PROJECT-${BATS_CWD:-}}
+	_sbx_run_proj=
 	[[ -n $dir && -d $dir ]] || return 0
-	dir=$(cd "$dir" && pwd -P) || return 0
+	[[ $dir == /* ]] || dir=$PWD/$dir
+	while [[ $dir == */ && $dir != / ]]; do dir=${dir%/}; done
 	case $dir in
-	/ | /tmp | /var/tmp | /run | /dev/shm) return 0 ;;
+	/ | /tmp | /var/tmp | /run | /dev/shm | */. | */.. | */./* | */../*) return 0 ;;
 	esac
 	[[ -n ${HOME:-} ]] && _sbx_run_under "$HOME" "$dir" && return 0
-	echo "$dir"
+	_sbx_run_proj=$dir
 }
 
 # _sbx_run_mounts: the binds of one call in _sbx_run_binds (read-only
 # before read-write, wider before narrower, as sbx applies them in order)
 # and the working directory in _sbx_run_chdir.
 _sbx_run_mounts() {
-	local project ro=() d
-	project=$(_sbx_run_project)
+	local _sbx_run_proj project ro=() d
+	_sbx_run_project
+	project=$_sbx_run_proj
 	[[ -n $project ]] && ro+=("$project")
 	if [[ -n ${BATS_TEST_DIRNAME:-} ]] && ! { [[ -n $project ]] && _sbx_run_under "$BATS_TEST_DIRNAME" "$project"; }; then
 		ro+=("$BATS_TEST_DIRNAME")
@@ -191,20 +196,27 @@ _sbx_run_mounts() {
 	_sbx_run_chdir=$PWD
 }
 
-# _sbx_run_odd: the symlinks, FIFOs and sockets in $BATS_TEST_TMPDIR, one
-# "INODE PATH" a line (file names with a newline are odd enough to count
-# as new every time).
+# _sbx_run_odd NAME: the symlinks, FIFOs and sockets in $BATS_TEST_TMPDIR,
+# into the associative array NAME, path -> inode.
 _sbx_run_odd() {
-	find "$BATS_TEST_TMPDIR" \( -type l -o -type p -o -type s \) -printf '%i %p\n' 2>/dev/null | LC_ALL=C sort
+	local -n _sbx_run_into=$1
+	local inode path
+	while IFS=' ' read -r -d '' inode path; do
+		_sbx_run_into["$path"]=$inode
+	done < <(find "$BATS_TEST_TMPDIR" \( -type l -o -type p -o -type s \) -printf '%i %p\0' 2>/dev/null)
 }
 
 # _sbx_run_quarantine BEFORE: rename what the command planted in
-# $BATS_TEST_TMPDIR that the test's next steps could follow: a symlink out
-# of it, a FIFO (a read that never ends) or a socket.
+# $BATS_TEST_TMPDIR (not in the associative array BEFORE, or another
+# inode) that the test's next steps could follow: a symlink out of it, a
+# FIFO (a read that never ends) or a socket.
 _sbx_run_quarantine() {
-	local line path target
-	while IFS= read -r line; do
-		path=${line#* }
+	local -n _sbx_run_before=$1
+	local -A after=()
+	local path target
+	_sbx_run_odd after
+	for path in "${!after[@]}"; do
+		[[ ${_sbx_run_before[$path]-} == "${after[$path]}" ]] && continue
 		if [[ -L $path ]]; then
 			target=$(readlink -m -- "$path") || target=/
 			_sbx_run_under "$target" "$BATS_TEST_TMPDIR" && continue
@@ -212,12 +224,14 @@ _sbx_run_quarantine() {
 		[[ -L $path || -p $path || -S $path ]] || continue
 		mv -T -- "$path" "$path.sbx-untrusted" &&
 			echo "sbx_run: $path: made by the command inside, leads out of \$BATS_TEST_TMPDIR or is no plain file: renamed $path.sbx-untrusted" >&2
-	done < <(LC_ALL=C comm -13 <([[ -z $1 ]] || printf '%s\n' "$1") <(_sbx_run_odd))
+	done
 }
 
-sbx_run() {
-	local -a run_flags=() sbx_opts=() _sbx_run_opts=() _sbx_run_binds=() names=() keep=()
-	local _sbx_run_chdir before name rc=0
+# _sbx_run_prepare ARGS...: sbx_run's arguments into its run_flags and
+# cmd, and the odd files before the call into its before; 2 on bad usage.
+_sbx_run_prepare() {
+	local -a sbx_opts=() _sbx_run_opts=() _sbx_run_binds=() names=() keep=()
+	local _sbx_run_chdir name
 	while (($#)); do
 		case $1 in
 		'!' | -[0-9]* | --separate-stderr | --keep-empty-lines)
@@ -258,16 +272,32 @@ sbx_run() {
 	for name in "${names[@]}"; do
 		keep+=(--keep-env "$name")
 	done
-
-	local -a cmd=("${SBX:-sbx}" --policy default --policy ci-env
+	cmd=("${SBX:-sbx}" --policy default --policy ci-env
 		"${_sbx_run_binds[@]}" --chdir "$_sbx_run_chdir" "${keep[@]}"
 		"${_sbx_run_opts[@]}" "${sbx_opts[@]}" -- "$@")
-	before=$(_sbx_run_odd)
+	_sbx_run_odd before
+}
+
+# The steps around `run' go with functrace off: bats's DEBUG trap, which
+# functions inherit under set -T, costs a fraction of a millisecond on
+# every simple command, and sbx_run's own steps are not the test's.
+sbx_run() {
+	local -a run_flags=() cmd=()
+	# shellcheck disable=SC2034 # filled and read through namerefs
+	local -A before=()
+	local rc=0 functrace=
+	[[ $- == *T* ]] && functrace=1
+	set +T
+	_sbx_run_prepare "$@" || rc=$?
+	[[ -z $functrace ]] || set -T
+	((rc == 0)) || return "$rc"
 	if [[ -t 0 ]]; then
 		run "${run_flags[@]}" "${cmd[@]}" </dev/null || rc=$?
 	else
 		run "${run_flags[@]}" "${cmd[@]}" || rc=$?
 	fi
-	_sbx_run_quarantine "$before"
+	set +T
+	_sbx_run_quarantine before
+	[[ -z $functrace ]] || set -T
 	return "$rc"
 }
