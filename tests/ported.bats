@@ -100,6 +100,23 @@ run_sample() {
 	[ ! -e "$BATS_TEST_TMPDIR/work/x" ]
 }
 
+@test "SBX_RUN_PROJECT names the project, shown read-only; never /tmp itself" {
+	local proj="$BATS_SUITE_TMPDIR/ported-project"
+	mkdir -p "$proj"
+	echo source >"$proj/main.c"
+	SBX_RUN_PROJECT=$proj sbx_run sh -c "cat '$proj/main.c'; echo x >'$proj/main.c'"
+	assert_line source
+	assert_line --partial "Read-only file system"
+	assert_equal "$(cat "$proj/main.c")" source
+	# /tmp is everyone's: it stays private, whatever the setting says
+	local marker="/tmp/sbx-ported-$BATS_ROOT_PID-$BATS_TEST_NUMBER"
+	touch "$marker"
+	SBX_RUN_PROJECT=/tmp sbx_run ls -A /tmp
+	rm -f "$marker"
+	assert_success
+	refute_output --partial "${marker#/tmp/}"
+}
+
 @test "SBX_RUN_KEEP_ENV passes the suite's exported settings, never its tokens" {
 	export PORTED_ROOT=/r PORTED_MODE=fast PORTED_API_TOKEN=ported-secret OTHER=no
 	SBX_RUN_KEEP_ENV='PORTED_* GEM_HOME' GEM_HOME=/g sbx_run env
