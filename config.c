@@ -220,7 +220,7 @@ static void env_remove(char **env, size_t *n, const char *name)
 
 /* A --keep-env NAME that ends in '*' is a pattern: every name that starts
  * with what comes before it.  options.c checks the rest of its form. */
-bool is_env_pattern(const char *name)
+static bool is_env_pattern(const char *name)
 {
 	size_t len = strlen(name);
 	return len > 0 && name[len - 1] == '*';

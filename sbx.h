@@ -213,7 +213,6 @@ void free_list(char **list, size_t n); /* free each string, then the array */
 void print_policy(const struct config *cfg);
 const char *rlimit_name(int resource);
 int parse_fd(const char *opt, const char *text, int *out); /* opt as written: "--keep-fd" */
-bool is_env_pattern(const char *name); /* a --keep-env PREFIX* */
 void build_environment(struct config *cfg);
 void free_config(struct config *cfg);
 
