@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 
 extern char **environ;
@@ -217,6 +218,54 @@ static void env_remove(char **env, size_t *n, const char *name)
 	env[--*n] = NULL;
 }
 
+/* A --keep-env NAME that ends in '*' is a pattern: every name that starts
+ * with what comes before it.  options.c checks the rest of its form. */
+static bool is_env_pattern(const char *name)
+{
+	size_t len = strlen(name);
+	return len > 0 && name[len - 1] == '*';
+}
+
+/* Whether a variable's name says it holds a secret.  A --keep-env pattern
+ * (RBENV_*) passes a suite's own settings, which can include its tokens
+ * (RBENV_GITHUB_TOKEN): such a name passes only when named exactly.  Case
+ * does not matter (npm_config__auth). */
+static bool looks_secret(const char *name, size_t len)
+{
+	static const char *const words[] = {
+		"TOKEN", "SECRET", "PASS", "KEY", "CRED", "AUTH", "COOKIE", "SESSION", "PRIVATE",
+	};
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+		size_t wlen = strlen(words[i]);
+		for (size_t at = 0; at + wlen <= len; at++)
+			if (strncasecmp(name + at, words[i], wlen) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* The caller's variables whose names start with PATTERN's prefix (PATTERN
+ * less its trailing '*'), into env; those that look like secrets are left
+ * out, and said so under --verbose. */
+static void keep_env_pattern(char ***env, size_t *n, const char *pattern, bool verbose)
+{
+	size_t plen = strlen(pattern) - 1;
+	for (char **e = environ; e && *e; e++) {
+		size_t len = strcspn(*e, "=");
+		if (len < plen || strncmp(*e, pattern, plen) != 0 || !(*e)[len])
+			continue;
+		if (looks_secret(*e, len)) {
+			if (verbose)
+				fprintf(stderr,
+					"sbx: --keep-env '%s': not passing %.*s, whose name looks like a secret's "
+					"(--keep-env %.*s passes it)\n",
+					pattern, (int)len, *e, (int)len, *e);
+			continue;
+		}
+		env_put(env, n, xstrdup(*e));
+	}
+}
+
 /* The command's environment: the allow-list from the caller, then the
  * --setenv/--unsetenv/--keep-env/--clearenv operations in order, then a
  * standard PATH if the caller had none (unless --clearenv asked for nothing).
@@ -239,6 +288,10 @@ void build_environment(struct config *cfg)
 			env_remove(env, &n, op->name);
 			break;
 		case ENV_KEEP: {
+			if (is_env_pattern(op->name)) {
+				keep_env_pattern(&env, &n, op->name, cfg->verbose);
+				break;
+			}
 			const char *v = getenv(op->name);
 			if (v)
 				env_put(&env, &n, xasprintf("%s=%s", op->name, v));

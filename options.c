@@ -249,7 +249,18 @@ static int add_env(struct config *cfg, enum env_kind kind, const char *opt, cons
 
 static int opt_setenv(struct config *cfg, char **a) { return add_env(cfg, ENV_SET, "setenv", a[0], a[1]); }
 static int opt_unsetenv(struct config *cfg, char **a) { return add_env(cfg, ENV_UNSET, "unsetenv", a[0], NULL); }
-static int opt_keep_env(struct config *cfg, char **a) { return add_env(cfg, ENV_KEEP, "keep-env", a[0], NULL); }
+/* --keep-env NAME, or PREFIX* for every name that starts with PREFIX (a
+ * suite's own settings, RBENV_*): a '*' only at the end, after at least
+ * one character, so that no pattern passes the whole environment. */
+static int opt_keep_env(struct config *cfg, char **a)
+{
+	const char *star = strchr(a[0], '*');
+	if (star && (star == a[0] || star[1])) {
+		set_hint("a pattern is a prefix and one trailing '*': --keep-env 'RBENV_*'");
+		return failx("--keep-env: '%s' is not a variable name or a PREFIX* pattern", a[0]);
+	}
+	return add_env(cfg, ENV_KEEP, "keep-env", a[0], NULL);
+}
 static int opt_clearenv(struct config *cfg, char **a)
 {
 	(void)a;
@@ -724,7 +735,7 @@ static const struct option_def options[] = {
 	{ "publish", 1, opt_publish, G_NS, "HPORT:SPORT", "with --net user: forward a host port inside" },
 	{ "setenv", 2, opt_setenv, G_ENV, "NAME VALUE", "set an environment variable" },
 	{ "unsetenv", 1, opt_unsetenv, G_ENV, "NAME", "remove an environment variable" },
-	{ "keep-env", 1, opt_keep_env, G_ENV, "NAME", "pass the caller's NAME through" },
+	{ "keep-env", 1, opt_keep_env, G_ENV, "NAME|PREFIX*", "pass the caller's NAME, or each PREFIX... name but secrets" },
 	{ "clearenv", 0, opt_clearenv, G_ENV, "", "start from an empty environment" },
 	{ "keep-fd", 1, opt_keep_fd, G_ENV, "N", "pass file descriptor N to the command" },
 	{ "seccomp", 1, opt_seccomp, G_SECCOMP, "NAME|FILE|none", "seccomp list to use (default: default)" },

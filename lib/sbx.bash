@@ -13,10 +13,13 @@
 #
 # Then, in a test:
 #
+#   SBX_RUN_KEEP_ENV='MYTOOL_*'     # the settings the suite exports
+#
 #   @test "the tool writes its output in the current directory" {
+#       cd "$BATS_TEST_TMPDIR"
 #       sbx_run mytool --out result.txt
 #       [ "$status" -eq 0 ]
-#       [ -f "$sbx_dir/result.txt" ] && [ ! -L "$sbx_dir/result.txt" ]
+#       [ -f result.txt ] && [ ! -L result.txt ]
 #   }
 #
 #   @test "the tool fails cleanly without network" {
@@ -29,32 +32,58 @@
 #
 #   Like bats's `run': sets $status, $output and $lines (and $stderr,
 #   $stderr_lines with --separate-stderr).  But COMMAND runs in a new
-#   sandbox, in a fresh directory of its own, $BATS_TEST_TMPDIR/sbx.N (N
-#   counts the calls of the test: sbx.1, sbx.2...), bound read-write and
-#   as its working directory, and set as $sbx_dir for the test after the
-#   call.  The rest of $BATS_TEST_TMPDIR is read-only inside (put the
-#   command's input there), the rest of the file system too, /tmp is empty
-#   and private to that one sandbox, there is no network, and the
-#   environment is sbx's allow-list.  Every call is a new sandbox.
+#   sandbox: no network, an empty throwaway home, a private /tmp, the rest
+#   of the file system read-only, sbx's allow-listed environment plus the
+#   variables that tell a CI run (CI, GITHUB_ACTIONS...: sbx's policy
+#   ci-env, never a token) and those SBX_RUN_KEEP_ENV names.  Every call is
+#   a new sandbox.  Inside, as the test left them:
 #
-#   What the command left in $sbx_dir is the command's, not the test's:
-#   any file there may be a symlink (to a host file the test can write), a
-#   FIFO (a read that never ends) or a directory where a file should be.
+#   - $BATS_TEST_TMPDIR, read-write: the only place the command can write;
+#   - the suite's temporary directories, read-only (SBX_RUN_TMPDIRS);
+#   - the project, read-only: $SBX_RUN_PROJECT (default: $BATS_CWD, where
+#     bats was started), and the test file's directory;
+#   - the working directory: the test's own ($PWD, after its `cd'), when
+#     it is one of those or elsewhere in the read-only root; else, as for
+#     SBX_RUN_CWD=own, a fresh directory.
+#
+#   Each call also makes a fresh directory, $BATS_TEST_TMPDIR/sbx.N (N
+#   counts the calls of the test: sbx.1, sbx.2...), set as $sbx_dir.
+#
 #   The test's own steps run outside the sandbox, with the test's rights,
-#   so they must not write into $sbx_dir, nor follow what is there: check
-#   before reading ([ -f "$sbx_dir/x" ] && [ ! -L "$sbx_dir/x" ]), and
-#   write the next call's input beside it, in $BATS_TEST_TMPDIR, where the
-#   command cannot plant anything.
+#   and read and write what the command left.  So that they do not follow
+#   what it planted, after each call every symlink the command made in
+#   $BATS_TEST_TMPDIR that leads out of it, and every FIFO or socket it
+#   made there, is renamed NAME.sbx-untrusted, and said so on stderr.  Any
+#   file there may still be a directory where a file should be: check
+#   before reading ([ -f "$f" ] && [ ! -L "$f" ]).
 #
 #   RUN_FLAGS are those of `run' itself, first: `!', `-N' (expect status
 #   N), --separate-stderr, --keep-empty-lines (they need
 #   `bats_require_minimum_version 1.5.0' in the test file, as with `run').
 #   When the next word starts with --, the words up to the first `--' are
 #   options for sbx (see sbx(1)), given after the defaults so they win;
-#   otherwise all the words are the command.
+#   otherwise all the words are the command.  COMMAND is a program: a
+#   shell function of the test is refused, since it would need the test's
+#   own shell (sbx_run bash -c '...' runs shell code).
 #
 # Settings, read at each call:
 #
+#   SBX_RUN_KEEP_ENV  names of the test's exported variables to pass in,
+#                 separated by blanks; NAME* for all with that prefix
+#                 (sbx --keep-env: never a name with TOKEN, SECRET,
+#                 PASS, KEY... in it unless named in full):
+#                 SBX_RUN_KEEP_ENV='RBENV_* GEM_HOME'
+#   SBX_RUN_TMPDIRS   which of the suite's temporary directories are
+#                 visible, read-only: test (none but $BATS_TEST_TMPDIR),
+#                 file ($BATS_FILE_TMPDIR too: what setup_file made; the
+#                 default), suite ($BATS_SUITE_TMPDIR too), run (the whole
+#                 $BATS_RUN_TMPDIR, every file's and test's)
+#   SBX_RUN_CWD       follow (the default, as above) or own: always the
+#                 fresh $sbx_dir, with $BATS_TEST_TMPDIR read-only, so
+#                 only $sbx_dir can be written
+#   SBX_RUN_PROJECT   the project directory, shown read-only (default:
+#                 $BATS_CWD; never /, /tmp, /var/tmp, /run, /dev/shm, the
+#                 home or a directory above it; empty: none)
 #   SBX           the sbx binary (default: sbx from PATH)
 #   SBX_RUN_OPTS  options for every sandbox, before those of the call: a
 #                 bash array, SBX_RUN_OPTS=(--net host --setenv A "b c"),
@@ -66,8 +95,9 @@
 # sbx_run needs to run outside any sandbox: the default seccomp list does
 # not let a sandbox create another one.  With --rootfs, keep bats's
 # temporary directory under /tmp (the default, unless TMPDIR says
-# otherwise): the sandbox's /tmp is writable, so the mount point for
-# $BATS_TEST_TMPDIR can be created there, while the rootfs is read-only.
+# otherwise): the sandbox's /tmp is writable, so the mount points for the
+# temporary directories can be created there, while the rootfs is
+# read-only.
 
 # _sbx_run_dir: a new directory $BATS_TEST_TMPDIR/sbx.N, N one more than
 # the last call's, in sbx_dir.  mkdir, not mkdir -p: never one that exists.
@@ -84,15 +114,124 @@ _sbx_run_dir() {
 # _sbx_run_split: put the words of SBX_RUN_OPTS in the array _sbx_run_opts.
 _sbx_run_split() {
 	_sbx_run_opts=()
-	if [[ $(declare -p SBX_RUN_OPTS 2>/dev/null) == "declare -a"* ]]; then
+	if [[ ${SBX_RUN_OPTS@a} == *a* ]]; then
 		_sbx_run_opts=("${SBX_RUN_OPTS[@]}")
 	elif [[ -n ${SBX_RUN_OPTS:-} ]]; then
 		read -r -a _sbx_run_opts <<<"$SBX_RUN_OPTS"
 	fi
 }
 
-sbx_run() {
-	local -a run_flags=() sbx_opts=() _sbx_run_opts=()
+# _sbx_run_under DIR PARENT: DIR is PARENT or below it.
+_sbx_run_under() {
+	[[ $1 == "$2" || $1 == "${2%/}"/* ]]
+}
+
+# _sbx_run_project: the project directory to show in _sbx_run_proj, or
+# nothing when there is none or it is one that other programs share, or
+# holds the home.  (No $(...) in sbx_run's own steps: a fork of the test's
+# shell costs milliseconds.)
+_sbx_run_project() {
+	local dir=${SBX_RUN_PROJECT-${BATS_CWD:-}}
+	_sbx_run_proj=
+	[[ -n $dir && -d $dir ]] || return 0
+	[[ $dir == /* ]] || dir=$PWD/$dir
+	while [[ $dir == */ && $dir != / ]]; do dir=${dir%/}; done
+	case $dir in
+	/ | /tmp | /var/tmp | /run | /dev/shm | */. | */.. | */./* | */../*) return 0 ;;
+	esac
+	[[ -n ${HOME:-} ]] && _sbx_run_under "$HOME" "$dir" && return 0
+	_sbx_run_proj=$dir
+}
+
+# _sbx_run_mounts: the binds of one call in _sbx_run_binds (read-only
+# before read-write, wider before narrower, as sbx applies them in order)
+# and the working directory in _sbx_run_chdir.
+_sbx_run_mounts() {
+	local _sbx_run_proj project ro=() d
+	_sbx_run_project
+	project=$_sbx_run_proj
+	[[ -n $project ]] && ro+=("$project")
+	if [[ -n ${BATS_TEST_DIRNAME:-} ]] && ! { [[ -n $project ]] && _sbx_run_under "$BATS_TEST_DIRNAME" "$project"; }; then
+		ro+=("$BATS_TEST_DIRNAME")
+	fi
+	case ${SBX_RUN_TMPDIRS:-file} in
+	test) ;;
+	file) ro+=("${BATS_FILE_TMPDIR:-}") ;;
+	suite) ro+=("${BATS_SUITE_TMPDIR:-}" "${BATS_FILE_TMPDIR:-}") ;;
+	run) ro+=("${BATS_RUN_TMPDIR:-}") ;;
+	*)
+		echo "sbx_run: SBX_RUN_TMPDIRS='$SBX_RUN_TMPDIRS': not test, file, suite or run" >&2
+		return 2
+		;;
+	esac
+	_sbx_run_binds=()
+	for d in "${ro[@]}"; do
+		[[ -n $d && -d $d ]] && _sbx_run_binds+=(--ro-bind "$d")
+	done
+	case ${SBX_RUN_CWD:-follow} in
+	own)
+		_sbx_run_binds+=(--ro-bind "$BATS_TEST_TMPDIR" --bind "$sbx_dir")
+		_sbx_run_chdir=$sbx_dir
+		return 0
+		;;
+	follow) ;;
+	*)
+		echo "sbx_run: SBX_RUN_CWD='$SBX_RUN_CWD': not follow or own" >&2
+		return 2
+		;;
+	esac
+	_sbx_run_binds+=(--bind "$BATS_TEST_TMPDIR")
+	_sbx_run_chdir=$sbx_dir
+	for d in "$BATS_TEST_TMPDIR" "${ro[@]}"; do
+		if [[ -n $d ]] && _sbx_run_under "$PWD" "$d"; then
+			_sbx_run_chdir=$PWD
+			return 0
+		fi
+	done
+	# elsewhere: the read-only root shows it, but not the private /tmp,
+	# /var/tmp, /run and /dev/shm
+	for d in /tmp /var/tmp /run /dev/shm; do
+		_sbx_run_under "$PWD" "$d" && return 0
+	done
+	_sbx_run_chdir=$PWD
+}
+
+# _sbx_run_odd NAME: the symlinks, FIFOs and sockets in $BATS_TEST_TMPDIR,
+# into the associative array NAME, path -> inode.
+_sbx_run_odd() {
+	local -n _sbx_run_into=$1
+	local inode path
+	while IFS=' ' read -r -d '' inode path; do
+		_sbx_run_into["$path"]=$inode
+	done < <(find "$BATS_TEST_TMPDIR" \( -type l -o -type p -o -type s \) -printf '%i %p\0' 2>/dev/null)
+}
+
+# _sbx_run_quarantine BEFORE: rename what the command planted in
+# $BATS_TEST_TMPDIR (not in the associative array BEFORE, or another
+# inode) that the test's next steps could follow: a symlink out of it, a
+# FIFO (a read that never ends) or a socket.
+_sbx_run_quarantine() {
+	local -n _sbx_run_before=$1
+	local -A after=()
+	local path target
+	_sbx_run_odd after
+	for path in "${!after[@]}"; do
+		[[ ${_sbx_run_before[$path]-} == "${after[$path]}" ]] && continue
+		if [[ -L $path ]]; then
+			target=$(readlink -m -- "$path") || target=/
+			_sbx_run_under "$target" "$BATS_TEST_TMPDIR" && continue
+		fi
+		[[ -L $path || -p $path || -S $path ]] || continue
+		mv -T -- "$path" "$path.sbx-untrusted" &&
+			echo "sbx_run: $path: made by the command inside, leads out of \$BATS_TEST_TMPDIR or is no plain file: renamed $path.sbx-untrusted" >&2
+	done
+}
+
+# _sbx_run_prepare ARGS...: sbx_run's arguments into its run_flags and
+# cmd, and the odd files before the call into its before; 2 on bad usage.
+_sbx_run_prepare() {
+	local -a sbx_opts=() _sbx_run_opts=() _sbx_run_binds=() names=() keep=()
+	local _sbx_run_chdir name
 	while (($#)); do
 		case $1 in
 		'!' | -[0-9]* | --separate-stderr | --keep-empty-lines)
@@ -117,19 +256,48 @@ sbx_run() {
 		echo "sbx_run: no command given" >&2
 		return 2
 	fi
+	if declare -F -- "$1" >/dev/null; then
+		echo "sbx_run: $1: a shell function: sbx_run runs programs; a shell function runs in the test's own process" >&2
+		echo "hint: call it with run (or directly), or run a program: sbx_run bash -c '...'; a program of that name: sbx_run $(type -P -- "$1" || echo /path/to/"$1")" >&2
+		return 2
+	fi
 	if [[ -z ${BATS_TEST_TMPDIR:-} || ! -d $BATS_TEST_TMPDIR ]]; then
 		echo "sbx_run: \$BATS_TEST_TMPDIR is not set: call sbx_run from a bats test (bats 1.4 or newer)" >&2
 		return 2
 	fi
 	_sbx_run_split
 	_sbx_run_dir || return 2
-
-	local -a cmd=("${SBX:-sbx}"
-		--ro-bind "$BATS_TEST_TMPDIR" --bind "$sbx_dir" --chdir "$sbx_dir"
+	_sbx_run_mounts || return 2
+	read -r -a names <<<"${SBX_RUN_KEEP_ENV:-}"
+	for name in "${names[@]}"; do
+		keep+=(--keep-env "$name")
+	done
+	cmd=("${SBX:-sbx}" --policy default --policy ci-env
+		"${_sbx_run_binds[@]}" --chdir "$_sbx_run_chdir" "${keep[@]}"
 		"${_sbx_run_opts[@]}" "${sbx_opts[@]}" -- "$@")
+	_sbx_run_odd before
+}
+
+# The steps around `run' go with functrace off: bats's DEBUG trap, which
+# functions inherit under set -T, costs a fraction of a millisecond on
+# every simple command, and sbx_run's own steps are not the test's.
+sbx_run() {
+	local -a run_flags=() cmd=()
+	# shellcheck disable=SC2034 # filled and read through namerefs
+	local -A before=()
+	local rc=0 functrace=
+	[[ $- == *T* ]] && functrace=1
+	set +T
+	_sbx_run_prepare "$@" || rc=$?
+	[[ -z $functrace ]] || set -T
+	((rc == 0)) || return "$rc"
 	if [[ -t 0 ]]; then
-		run "${run_flags[@]}" "${cmd[@]}" </dev/null
+		run "${run_flags[@]}" "${cmd[@]}" </dev/null || rc=$?
 	else
-		run "${run_flags[@]}" "${cmd[@]}"
+		run "${run_flags[@]}" "${cmd[@]}" || rc=$?
 	fi
+	set +T
+	_sbx_run_quarantine before
+	[[ -z $functrace ]] || set -T
+	return "$rc"
 }

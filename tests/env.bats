@@ -90,6 +90,108 @@ setup() { sbx_setup; }
 	refute_line --regexp '^SBX_NOT_SET='
 }
 
+@test "--keep-env PREFIX* passes every name with the prefix, and no other" {
+	run env RBENV_ROOT=/opt/rbenv RBENV_VERSION=3.3 RBENVX=no OTHER=no \
+		timeout 20 "$SBX" --keep-env 'RBENV_*' -- /usr/bin/env
+	assert_success
+	assert_line RBENV_ROOT=/opt/rbenv
+	assert_line RBENV_VERSION=3.3
+	refute_line --regexp '^(RBENVX|OTHER)='
+}
+
+@test "--keep-env PREFIX* leaves out names that look like secrets, which pass only when named" {
+	local names=(RBENV_GITHUB_TOKEN RBENV_SECRET RBENV_DB_PASSWORD RBENV_PASSWD RBENV_API_KEY
+		RBENV_CREDENTIALS RBENV_AUTH rbenv_cookie RBENV_SESSION RBENV_PRIVATE)
+	local vars=() n
+	for n in "${names[@]}"; do vars+=("$n=secret-$n"); done
+	run env "${vars[@]}" RBENV_ROOT=/r timeout 20 "$SBX" --keep-env 'RBENV_*' --keep-env 'rbenv_*' -- /usr/bin/env
+	assert_success
+	assert_line RBENV_ROOT=/r
+	refute_output --partial secret-
+	run env "${vars[@]}" timeout 20 "$SBX" --keep-env 'RBENV_*' --keep-env RBENV_GITHUB_TOKEN -- /usr/bin/env
+	assert_line RBENV_GITHUB_TOKEN=secret-RBENV_GITHUB_TOKEN
+	refute_line RBENV_API_KEY=secret-RBENV_API_KEY
+}
+
+@test "--verbose names each variable a pattern left out as a secret" {
+	run --separate-stderr env RBENV_GITHUB_TOKEN=t RBENV_ROOT=/r \
+		timeout 20 "$SBX" --verbose --keep-env 'RBENV_*' -- /usr/bin/env
+	assert_success
+	assert_line RBENV_ROOT=/r
+	[[ $stderr == *"--keep-env 'RBENV_*': not passing RBENV_GITHUB_TOKEN"*"--keep-env RBENV_GITHUB_TOKEN passes it"* ]] ||
+		fail "no note on stderr: $stderr"
+}
+
+@test "--keep-env refuses a pattern that is not PREFIX*" {
+	local p
+	for p in '*' 'A*B' '*_TOKEN' 'A**'; do
+		run timeout 20 "$SBX" --keep-env "$p" -- true
+		assert_failure 125
+		assert_line "sbx: --keep-env: '$p' is not a variable name or a PREFIX* pattern"
+		assert_line --partial "hint: "
+	done
+}
+
+@test "a keep-env pattern in a policy file passes the suite's settings" {
+	printf 'keep-env FOO_*\n' >"$BATS_TEST_TMPDIR/suite-env"
+	run env FOO_ROOT=/f FOO_TOKEN=t timeout 20 "$SBX" --policy "$BATS_TEST_TMPDIR/suite-env" -- /usr/bin/env
+	assert_success
+	assert_line FOO_ROOT=/f
+	refute_line FOO_TOKEN=t
+	run --separate-stderr timeout 20 "$SBX" --policy "$BATS_TEST_TMPDIR/suite-env" --print-policy
+	assert_line 'keep-env FOO_*'
+}
+
+# What a CI system sets: the names that say "this is CI", and its tokens.
+CI_VARS=(CI=true CONTINUOUS_INTEGRATION=true GITHUB_ACTIONS=true RUNNER_OS=Linux GITLAB_CI=true
+	BUILDKITE=true JENKINS_URL=http://ci/ BUILD_NUMBER=7 TF_BUILD=True CIRCLECI=true TRAVIS=true
+	APPVEYOR=True DRONE=true TEAMCITY_VERSION=2024.1 BITBUCKET_BUILD_NUMBER=8 CI_NAME=codeship
+	CIRRUS_CI=true SEMAPHORE=true)
+CI_TOKENS=(GITHUB_TOKEN=ci-secret-1 ACTIONS_RUNTIME_TOKEN=ci-secret-2 CI_JOB_TOKEN=ci-secret-3
+	BUILDKITE_AGENT_ACCESS_TOKEN=ci-secret-4 SYSTEM_ACCESSTOKEN=ci-secret-5 CIRCLE_TOKEN=ci-secret-6
+	GITLAB_CI_TOKEN=ci-secret-7)
+
+@test "--policy bats and --policy build keep the CI variables, never the CI tokens" {
+	local work="$BATS_TEST_TMPDIR/project" policy v
+	mkdir -p "$work"
+	for policy in bats build; do
+		run --separate-stderr env -C "$work" "${CI_VARS[@]}" "${CI_TOKENS[@]}" \
+			timeout 20 "$SBX" --policy "$policy" -- /usr/bin/env
+		assert_success
+		for v in "${CI_VARS[@]}"; do
+			assert_line "$v"
+		done
+		refute_output --partial ci-secret-
+	done
+}
+
+@test "without a policy that keeps them, the CI variables stay out" {
+	run env "${CI_VARS[@]}" timeout 20 "$SBX" -- /usr/bin/env
+	assert_success
+	refute_line --regexp '^(CI|GITHUB_ACTIONS|GITLAB_CI|TF_BUILD)='
+}
+
+@test "a suite under --policy bats fails on CI where it skips by hand" {
+	local work="$BATS_TEST_TMPDIR/project"
+	mkdir -p "$work"
+	# asdf's pattern: a missing tool is a skip on a laptop, a failure on CI
+	printf '%s\n' '@''test "the shell is there" {' \
+		'	if ! command -v sbx-no-such-shell; then' \
+		'		[ -n "${GITHUB_ACTIONS:-}" ] && return 1' \
+		'		skip "no such shell"' \
+		'	fi' '}' >"$work/ci.bats"
+	cd "$work"
+	# the PATH of a shell, not this test's (bats puts its libexec first,
+	# whose bats needs what the /usr/bin/bats wrapper exports)
+	local PATH=/usr/local/bin:/usr/bin:/bin
+	run env GITHUB_ACTIONS=true timeout 60 "$SBX" --policy bats -- bats --tap ci.bats
+	assert_failure 1
+	assert_line "not ok 1 the shell is there"
+	run env -u GITHUB_ACTIONS timeout 60 "$SBX" --policy bats -- bats --tap ci.bats
+	assert_success
+	assert_line "ok 1 the shell is there # skip no such shell"
+}
+
 @test "--clearenv starts from an empty environment" {
 	run env TERM=x LANG=C HOME=/h timeout 20 "$SBX" --clearenv -- /usr/bin/env
 	assert_success

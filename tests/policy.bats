@@ -129,5 +129,6 @@ ignored_note() {
 	assert_equal "${lines[0]}" "# policy mine: $USER_DIR/mine"
 	[[ ${lines[1]} =~ ^'# policy build: '(built\ in|/.*/policy/build)$ ]] || fail "line 2: ${lines[1]}"
 	[[ ${lines[2]} =~ ^'# policy default: '(built\ in|/.*/policy/default)$ ]] || fail "line 3: ${lines[2]}"
-	assert_equal "${lines[3]}" "# sbx $("$SBX" --version | head -1 | cut -d' ' -f2): effective policy"
+	[[ ${lines[3]} =~ ^'# policy ci-env: '(built\ in|/.*/policy/ci-env)$ ]] || fail "line 4: ${lines[3]}"
+	assert_equal "${lines[4]}" "# sbx $("$SBX" --version | head -1 | cut -d' ' -f2): effective policy"
 }

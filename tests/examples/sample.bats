@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # A sample suite using the sbx bats helper: one fresh sandbox per sbx_run,
-# in a fresh directory of its own ($sbx_dir).
+# in a fresh directory of its own ($sbx_dir), the only place it can write
+# (SBX_RUN_CWD=own; tests/examples/verman.bats shows the default, which
+# follows the test's cd).
 #
 #   bats tests/examples/sample.bats
 #
@@ -11,6 +13,7 @@
 bats_require_minimum_version 1.5.0
 
 load "${SBX_BATS_HELPER:-/usr/local/share/sbx/sbx.bash}"
+SBX_RUN_CWD=own
 
 # A name no other test run uses, for files in /tmp.
 marker() {

@@ -1,0 +1,172 @@
+#!/usr/bin/env bats
+# Real bats suites under sbx: the sbx_run helper (lib/sbx.bash) follows what
+# the test set up (its cd, its exported settings, the fixtures setup_file
+# made) and still keeps the command to the test's own directory, without
+# network or home; the sample suite tests/examples/verman.bats, shaped like
+# rbenv's and asdf's, passes by hand and on CI.
+
+load helpers
+
+# shellcheck source=../lib/sbx.bash
+source "$SBX_TESTS_DIR/../lib/sbx.bash"
+
+setup_file() {
+	sbx_setup_file
+	# a fixture of the file, as a suite's setup_file makes one
+	mkdir -p "$BATS_FILE_TMPDIR/fixture"
+	echo from-setup-file >"$BATS_FILE_TMPDIR/fixture/data"
+}
+teardown_file() { sbx_teardown_file; }
+setup() { sbx_setup; }
+
+# ------------------------------------------------------ the sample suite ----
+
+# run_sample [VAR=VALUE...]: bats on tests/examples/verman.bats, with the
+# helper of this tree.
+run_sample() {
+	run env "$@" SBX="$SBX" SBX_BATS_HELPER="$SBX_TESTS_DIR/../lib/sbx.bash" \
+		bats --tap "$SBX_TESTS_DIR/examples/verman.bats"
+}
+
+@test "the rbenv-shaped sample suite passes with sbx_run, by hand" {
+	run_sample -u CI
+	[[ $status == 0 ]] || fail "sample suite failed (exit $status):"$'\n'"$output"
+	refute_line --partial "not ok"
+	refute_line --partial "# skip"
+	assert_line 1..8
+}
+
+@test "the sample suite passes on CI: the tool inside sees CI and fails where it warns by hand" {
+	run_sample CI=true GITHUB_TOKEN=ci-secret
+	[[ $status == 0 ]] || fail "sample suite failed on CI (exit $status):"$'\n'"$output"
+	assert_line "ok 7 doctor: a version without bin/ warns by hand and fails on CI"
+}
+
+# ------------------------------------------------------------ sbx_run ----
+
+@test "sbx_run runs in the directory the test changed to, and writes there" {
+	mkdir "$BATS_TEST_TMPDIR/work"
+	cd "$BATS_TEST_TMPDIR/work"
+	sbx_run sh -c 'pwd; echo made >out.txt'
+	assert_success
+	assert_output "$BATS_TEST_TMPDIR/work"
+	[ -f out.txt ] && [ ! -L out.txt ]
+	assert_equal "$(cat out.txt)" made
+}
+
+@test "sbx_run can write \$BATS_TEST_TMPDIR and nothing else of the test's" {
+	cd "$BATS_TEST_TMPDIR"
+	sbx_run sh -c "echo x >'$BATS_FILE_TMPDIR/fixture/new'; echo x >'$SBX_TESTS_DIR/sbx-planted'; touch ok"
+	assert_line --partial "$BATS_FILE_TMPDIR/fixture/new: Read-only file system"
+	assert_line --partial "$SBX_TESTS_DIR/sbx-planted: Read-only file system"
+	[ ! -e "$BATS_FILE_TMPDIR/fixture/new" ] && [ ! -e "$SBX_TESTS_DIR/sbx-planted" ]
+	[ -f ok ]
+}
+
+@test "SBX_RUN_TMPDIRS: file (the default) shows what setup_file made, read-only; test hides it" {
+	sbx_run cat "$BATS_FILE_TMPDIR/fixture/data"
+	assert_success
+	assert_output from-setup-file
+	SBX_RUN_TMPDIRS=test sbx_run cat "$BATS_FILE_TMPDIR/fixture/data"
+	assert_failure
+}
+
+@test "SBX_RUN_TMPDIRS: run shows the whole run's directory, suite the suite's" {
+	echo suite-data >"$BATS_SUITE_TMPDIR/ported-suite-data"
+	SBX_RUN_TMPDIRS=run sbx_run sh -c "cat '$BATS_SUITE_TMPDIR/ported-suite-data' '$BATS_FILE_TMPDIR/fixture/data'"
+	assert_success
+	assert_output $'suite-data\nfrom-setup-file'
+	SBX_RUN_TMPDIRS=suite sbx_run cat "$BATS_SUITE_TMPDIR/ported-suite-data"
+	assert_output suite-data
+	sbx_run cat "$BATS_SUITE_TMPDIR/ported-suite-data"
+	assert_failure
+}
+
+@test "SBX_RUN_TMPDIRS or SBX_RUN_CWD with an unknown value is refused" {
+	SBX_RUN_TMPDIRS=everything run sbx_run true
+	assert_failure 2
+	assert_output "sbx_run: SBX_RUN_TMPDIRS='everything': not test, file, suite or run"
+	SBX_RUN_CWD=mine run sbx_run true
+	assert_failure 2
+	assert_output "sbx_run: SBX_RUN_CWD='mine': not follow or own"
+}
+
+@test "SBX_RUN_CWD=own keeps the command in \$sbx_dir, the test's directory read-only" {
+	mkdir "$BATS_TEST_TMPDIR/work"
+	cd "$BATS_TEST_TMPDIR/work"
+	SBX_RUN_CWD=own sbx_run sh -c "pwd; touch '$BATS_TEST_TMPDIR/work/x'"
+	assert_failure
+	assert_line "$sbx_dir"
+	[ ! -e "$BATS_TEST_TMPDIR/work/x" ]
+}
+
+@test "SBX_RUN_PROJECT names the project, shown read-only; never /tmp itself" {
+	local proj="$BATS_SUITE_TMPDIR/ported-project"
+	mkdir -p "$proj"
+	echo source >"$proj/main.c"
+	SBX_RUN_PROJECT=$proj sbx_run sh -c "cat '$proj/main.c'; echo x >'$proj/main.c'"
+	assert_line source
+	assert_line --partial "Read-only file system"
+	assert_equal "$(cat "$proj/main.c")" source
+	# /tmp is everyone's: it stays private, whatever the setting says
+	local marker="/tmp/sbx-ported-$BATS_ROOT_PID-$BATS_TEST_NUMBER"
+	touch "$marker"
+	SBX_RUN_PROJECT=/tmp sbx_run ls -A /tmp
+	rm -f "$marker"
+	assert_success
+	refute_output --partial "${marker#/tmp/}"
+}
+
+@test "SBX_RUN_KEEP_ENV passes the suite's exported settings, never its tokens" {
+	export PORTED_ROOT=/r PORTED_MODE=fast PORTED_API_TOKEN=ported-secret OTHER=no
+	SBX_RUN_KEEP_ENV='PORTED_* GEM_HOME' GEM_HOME=/g sbx_run env
+	assert_success
+	assert_line PORTED_ROOT=/r
+	assert_line PORTED_MODE=fast
+	assert_line GEM_HOME=/g
+	refute_output --partial ported-secret
+	refute_line OTHER=no
+}
+
+@test "the CI variables reach the command, a CI token does not" {
+	CI=true GITHUB_ACTIONS=true GITHUB_TOKEN=ci-secret sbx_run env
+	assert_success
+	assert_line CI=true
+	assert_line GITHUB_ACTIONS=true
+	refute_output --partial ci-secret
+}
+
+@test "a symlink the command plants out of the test's directory is renamed before the test's next step" {
+	echo precious >"$SBX_HOSTDIR/host-file"
+	cd "$BATS_TEST_TMPDIR"
+	sbx_run sh -c "ln -s '$SBX_HOSTDIR/host-file' input.txt; ln -s sbx.1 inner; mkfifo pipe"
+	assert_success
+	[ ! -e input.txt ] && [ ! -L input.txt ] && [ ! -e pipe ]
+	[ -L input.txt.sbx-untrusted ] && [ -p pipe.sbx-untrusted ]
+	# a link that stays inside is the test's to use
+	[ -L inner ]
+	echo data >input.txt
+	assert_equal "$(cat "$SBX_HOSTDIR/host-file")" precious
+}
+
+@test "the test's own links are left alone" {
+	cd "$BATS_TEST_TMPDIR"
+	ln -s /usr/bin mine
+	sbx_run true
+	[ -L mine ]
+}
+
+@test "sbx_run refuses a shell function, with a hint" {
+	assert_equal() { :; }
+	run sbx_run assert_equal 1 1
+	assert_failure 2
+	assert_line "sbx_run: assert_equal: a shell function: sbx_run runs programs; a shell function runs in the test's own process"
+	assert_line --partial "hint: "
+}
+
+@test "no network and no home for the command, also after the test's cd" {
+	cd "$BATS_TEST_TMPDIR"
+	sbx_run sh -c 'grep -c : /proc/net/dev; ls -A "$HOME" | wc -l'
+	assert_success
+	assert_output $'1\n0'
+}
