@@ -860,9 +860,6 @@ static int apply_policy(struct config *cfg, const char *name, bool system_only, 
 		free(origin);
 		return fail_context("policy %s", name);
 	}
-	cfg->policy_origins = grow(cfg->policy_origins, &cfg->n_policy_origins, sizeof *cfg->policy_origins);
-	cfg->policy_origins[cfg->n_policy_origins - 1] =
-		xasprintf("%s: %s", name, from.builtin ? "built in" : origin);
 	const char *chain[MAX_POLICY_DEPTH + 1] = { NULL };
 	for (int i = 0; i < depth; i++) {
 		chain[i] = stack[i];
@@ -874,6 +871,19 @@ static int apply_policy(struct config *cfg, const char *name, bool system_only, 
 		}
 	}
 	chain[depth] = origin;
+	/* Once only: build includes default and ci-env, which includes
+	 * default too; a second application would undo what came between. */
+	char *said = xasprintf("%s: %s", name, from.builtin ? "built in" : origin);
+	for (size_t i = 0; i < cfg->n_policy_origins; i++) {
+		if (strcmp(cfg->policy_origins[i], said) == 0) {
+			free(said);
+			free(text);
+			free(origin);
+			return 0;
+		}
+	}
+	cfg->policy_origins = grow(cfg->policy_origins, &cfg->n_policy_origins, sizeof *cfg->policy_origins);
+	cfg->policy_origins[cfg->n_policy_origins - 1] = said;
 
 	int r = 0, lineno = 0;
 	for (char *next, *line = text; line && r == 0; line = next) {

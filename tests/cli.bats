@@ -102,7 +102,7 @@ setup() { sbx_setup; }
 @test "an unknown policy name is refused with the close one and the policies there are" {
 	run -125 --separate-stderr sbx --policy biuld -- /bin/echo RAN
 	assert_sbx_error
-	[[ ${stderr_lines[1]} == "hint: did you mean 'build'? policies: "*"bats, build, default, shell, strict"* ]] ||
+	[[ ${stderr_lines[1]} == "hint: did you mean 'build'? policies: "*"bats, build, ci-env, default, shell, strict"* ]] ||
 		fail "$stderr"
 	run -125 --separate-stderr sbx --policy no-such-thing -- /bin/echo RAN
 	assert_sbx_error

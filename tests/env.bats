@@ -176,7 +176,7 @@ CI_TOKENS=(GITHUB_TOKEN=ci-secret-1 ACTIONS_RUNTIME_TOKEN=ci-secret-2 CI_JOB_TOK
 	mkdir -p "$work"
 	# asdf's pattern: a missing tool is a skip on a laptop, a failure on CI
 	printf '%s\n' '@''test "the shell is there" {' \
-		'	if ! command -v sbx-no-such-shell; then' \
+		'	if ! type -P sbx-no-such-shell; then' \
 		'		[ -n "${GITHUB_ACTIONS:-}" ] && return 1' \
 		'		skip "no such shell"' \
 		'	fi' '}' >"$work/ci.bats"

@@ -132,3 +132,12 @@ ignored_note() {
 	[[ ${lines[3]} =~ ^'# policy ci-env: '(built\ in|/.*/policy/ci-env)$ ]] || fail "line 4: ${lines[3]}"
 	assert_equal "${lines[4]}" "# sbx $("$SBX" --version | head -1 | cut -d' ' -f2): effective policy"
 }
+
+@test "a policy included twice is applied once: what came between stays" {
+	cd "$WORK"
+	printf 'policy default\nhostname mine\npolicy ci-env\n' >"$USER_DIR/twice"
+	run --separate-stderr sbx --policy twice --print-policy
+	assert_success
+	assert_line "hostname mine"
+	[[ $(grep -c '^# policy default: ' <<<"$output") == 1 ]] || fail "default named twice: $output"
+}
