@@ -275,6 +275,17 @@ release_layer() {
 	[[ ! -e $HOME/$name ]] || { rm -f "${HOME:?}/$name"; fail "the write reached the host"; }
 }
 
+@test "--overlay over the host root: a file of the host's root stays unwritable (EACCES), as sbx(1) says" {
+	[[ $EUID != 0 ]] || skip "root's own id is mapped"
+	run sbx --overlay -- /bin/sh -c 'echo x >>/etc/passwd'
+	assert_failure
+	assert_output --partial 'Permission denied'
+	# the page says so, and keeps EOVERFLOW for what it is
+	local page
+	page=$(tr '\n' ' ' <"$SBX_TESTS_DIR/../man/sbx.1")
+	[[ $page == *"(most of the host's .IR / ) fails with .B EACCES"* ]] || fail "sbx(1) does not say EACCES"
+}
+
 @test "--overlay over the host root: below a directory of unmapped owner writes fail, host untouched" {
 	# Copying up /var (owned by the host's root, unmapped in the sandbox)
 	# is impossible: overlayfs says EOVERFLOW.  The limitation is documented.
