@@ -68,15 +68,21 @@ static bool filesystem_known(const char *name)
 	return false;
 }
 
-static void print_cgroup(const char *controller)
+/* fallback: what --limits best-effort puts in the cgroup's place (as
+ * cgroup.c does), or NULL when nothing can stand in. */
+static void print_cgroup(const char *controller, const char *fallback)
 {
 	int version = 0;
 	char *why = NULL;
 	char *dir = delegated_cgroup(NULL, controller, &version, &why);
 	if (dir)
 		printf("  %-26s cgroup v%d, %s\n", controller, version, dir);
+	else if (fallback)
+		printf("  %-26s no cgroup: best-effort falls back to %s (%s)\n", controller, fallback,
+		       why ? why : "no delegated cgroup");
 	else
-		printf("  %-26s rlimit fallback only (%s)\n", controller, why ? why : "no delegated cgroup");
+		printf("  %-26s no cgroup: not enforced, even best-effort (%s)\n", controller,
+		       why ? why : "no delegated cgroup");
 	free(dir);
 	free(why);
 }
@@ -109,9 +115,9 @@ void print_features(void)
 	printf("  %-26s %s\n", "clone3", yes(syscall_exists(SYS_clone3)));
 	printf("  %-26s %s\n", "seccomp user notification", yes(seccomp_api_get() >= 5));
 	printf("  %-26s %s\n", "overlayfs", yes(filesystem_known("overlay")));
-	print_cgroup("memory");
-	print_cgroup("pids");
-	print_cgroup("cpu");
+	print_cgroup("memory", "RLIMIT_AS, per process");
+	print_cgroup("pids", "RLIMIT_NPROC");
+	print_cgroup("cpu", NULL);
 	print_program("pasta (--net user)", "pasta");
 	print_program("slirp4netns (--net user)", "slirp4netns");
 	print_program("newuidmap (--map-users)", "newuidmap");

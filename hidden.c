@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
 
 /* path is dir or below it (both absolute and folded). */
 static bool within(const char *path, const char *dir)
@@ -170,11 +172,16 @@ void note_cwd_hidden(const struct config *cfg)
 	if (cfg->empty_root || strcmp(cfg->rootfs, "/") != 0)
 		return;
 	char *why = what_hides(cfg, cfg->cwd);
-	if (why)
-		print_warning("note: the current directory %s is hidden inside by %s: the command starts in / "
-			      "(--bind-cwd or --ro-bind %s shows it)",
-			      cfg->cwd, why, cfg->cwd);
-	else
-		print_warning("note: the current directory %s is not there inside: the command starts in /", cfg->cwd);
+	char *text = why ? xasprintf("the current directory %s is hidden inside by %s: the command starts in / "
+				     "(--bind-cwd or --ro-bind %s shows it)",
+				     cfg->cwd, why, cfg->cwd)
+			 : xasprintf("the current directory %s is not there inside: the command starts in /", cfg->cwd);
+	/* Said while the command starts: the caller's terminal may be raw
+	 * already (the pty came first), where a newline does not return the
+	 * cursor to the first column. */
+	struct termios t;
+	bool raw = tcgetattr(STDERR_FILENO, &t) == 0 && !(t.c_oflag & OPOST);
+	fprintf(stderr, "sbx: note: %s%s", text, raw ? "\r\n" : "\n");
+	free(text);
 	free(why);
 }

@@ -306,6 +306,7 @@ int read_small_file(const char *path, char *buf, size_t size);
 int read_small_file_at(int dirfd, const char *path, char *buf, size_t size);
 char *find_program(const char *name);
 const char *closest_name(const char *word, const char *const *names, size_t n); /* a near miss, or NULL */
+void json_string(FILE *out, const char *s); /* a quoted, escaped JSON string */
 char *passwd_name(uid_t uid); /* from /etc/passwd, malloc'd, or NULL */
 char *passwd_home(uid_t uid); /* absolute only, malloc'd, or NULL */
 void unescape_mountinfo(char *s);

@@ -232,6 +232,21 @@ static double seconds(struct timeval tv)
 	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
+/* The error sbx printed (text, with "\nhint: ..." when it gave one) as the
+ * report's "error" and "hint" members. */
+static void error_json(const char *text, FILE *out)
+{
+	const char *hint = strstr(text, "\nhint: ");
+	char *error = xasprintf("%.*s", hint ? (int)(hint - text) : (int)strlen(text), text);
+	fprintf(out, ", \"error\": ");
+	json_string(out, error);
+	if (hint) {
+		fprintf(out, ", \"hint\": ");
+		json_string(out, hint + strlen("\nhint: "));
+	}
+	free(error);
+}
+
 /* One JSON object on one line, for build systems to read instead of
  * parsing stderr. */
 static void write_report(const struct supervisor *s, int code, int init_status, FILE *out)
@@ -244,10 +259,16 @@ static void write_report(const struct supervisor *s, int code, int init_status, 
 		fprintf(out, ", \"signal\": null");
 	fprintf(out, ", \"timed-out\": %s, \"sbx-failed\": %s", s->timeout_stage ? "true" : "false",
 		s->error_code == EXIT_SBX_FAILED ? "true" : "false");
+	if (s->error_code)
+		error_json(s->error_msg, out);
 	fprintf(out, ", \"wall-time\": %.6f, \"user-time\": %.6f, \"system-time\": %.6f, \"max-rss\": %ld",
 		now() - s->started, seconds(s->usage.ru_utime), seconds(s->usage.ru_stime),
 		s->usage.ru_maxrss * 1024L);
-	limits_report_json(s->limits, out);
+	if (s->limits)
+		limits_report_json(s->limits, out);
+	else /* sbx failed before the limits were looked at */
+		fprintf(out, ", \"limits\": {}, \"memory-peak\": null, \"cpu-usage\": null, \"oom-killed\": false, "
+			     "\"cgroup\": null");
 	fprintf(out, "}\n");
 	fflush(out);
 }
@@ -422,6 +443,15 @@ static void __attribute__((noreturn)) abandon(struct supervisor *s, pid_t pid)
 		kill(pid, SIGKILL);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
+	}
+	/* The report says so too, with the error printed below. */
+	if (s->status || s->cfg->status_fd >= 0) {
+		s->error_code = failure_status();
+		if (hint_text()[0])
+			snprintf(s->error_msg, sizeof s->error_msg, "%s\nhint: %s", error_text(), hint_text());
+		else
+			snprintf(s->error_msg, sizeof s->error_msg, "%s", error_text());
+		report(s, failure_status(), 0);
 	}
 	net_stop();
 	relay_free(s->relay);

@@ -377,6 +377,22 @@ void trace_step(const char *what)
 	trace_last = t;
 }
 
+/* s as a JSON string, quoted, with quotes, backslashes and control
+ * characters escaped. */
+void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fprintf(out, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			fprintf(out, "\\u%04x", *s);
+		else
+			fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
 /* The first executable NAME in the directories of $PATH (absolute ones
  * only), malloc'd; NULL when there is none. */
 char *find_program(const char *name)

@@ -168,3 +168,39 @@ hint: show it with --ro-bind $proj (or --bind $proj, writable)"
 	done
 	((${#missing[@]} == 0)) || fail "tests skip without these, which tests/deps does not install: ${missing[*]}"
 }
+
+# ------------------------------------------------------- small truths ----
+
+# field NAME: member NAME of the report $J, as python prints it
+field() {
+	python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], "(absent)"))' "$J" "$1"
+}
+
+@test "--status-json carries the error and hint sbx printed when it failed" {
+	cd "$SBX_HOSTDIR"
+	run -125 --separate-stderr sbx --status-json "$J" --rootfs "$SBX_HOSTDIR" -- true
+	assert_equal "$(field sbx-failed)" True
+	assert_equal "sbx: $(field error)"$'\n'"hint: $(field hint)" "$stderr"
+	# the command not found: the error, and no hint
+	run -127 --separate-stderr sbx --status-json "$J" -- "$SBX_HOSTDIR/no-such-tool"
+	assert_equal "$(field error)" "$SBX_HOSTDIR/no-such-tool: command not found"
+	assert_equal "$(field hint)" "(absent)"
+	# a failure before the sandbox is made (a limit no cgroup can hold)
+	run --separate-stderr sbx --status-json "$J" --pids 10 -- true
+	if ((status == 125)); then
+		[[ $(field error) == "cannot enforce --pids: "* && $(field hint) == "pass --cgroup DIR"* ]] ||
+			fail "report: $(cat "$J")"
+	fi
+	# and nothing of the kind when all went well
+	run -0 sbx --status-json "$J" -- true
+	assert_equal "$(field error)" "(absent)"
+}
+
+@test "--version --verbose says of --cpus what sbx(1) says: no stand-in without a cgroup" {
+	run -0 sbx --version --verbose
+	local cpu
+	cpu=$(grep -E '^  cpu ' <<<"$output")
+	[[ $cpu == *"cgroup v"* || $cpu == *"no cgroup: not enforced, even best-effort ("* ]] || fail "cpu: $cpu"
+	[[ $output != *"rlimit fallback only"* ]] || fail "$output"
+	grep -q 'has no stand-in' "$SBX_TESTS_DIR/../man/sbx.1" || fail "sbx(1) no longer says --cpus has no stand-in"
+}
