@@ -2,7 +2,7 @@
 #
 # For master.cfg (Buildbot 3.x; tested with Debian 12's 3.7):
 #
-#     import sys; sys.path.insert(0, '/usr/share/sbx/contrib/buildbot')
+#     import sys; sys.path.insert(0, '/usr/local/share/sbx/buildbot')
 #     from sbxstep import SbxShellCommand
 #     f.addStep(SbxShellCommand(name='test', command=['make', 'check'],
 #                               sbx_timeout=600, memory='2G', pids=512))
@@ -76,9 +76,8 @@ def sbx_result(rc, report, stderr, output):
             text += ' (' + hint[-1] + ')'
         return EXCEPTION, text
     if report.get('oom-killed'):
-        how = limits.get('memory', {}).get('how', 'cgroup')
-        return FAILURE, 'killed by the memory limit (%s, %s)' % (
-            _describe_limits(report), 'out-of-memory killer in the ' + how + ' cgroup')
+        return FAILURE, 'killed by the memory limit (%s; the out-of-memory killer in its cgroup)' % (
+            _describe_limits(report))
     if 'memory' in limits and _MEMORY_MSG.search(output):
         how = limits['memory'].get('how')
         note = ('RLIMIT_AS per process: no cgroup delegated' if how == 'rlimit'
