@@ -108,8 +108,10 @@ class SbxShellCommand(buildstep.ShellMixin, CompositeStepMixin, buildstep.BuildS
     memory ('512M'), pids, cpus, net (None: loopback only; 'user', 'host'),
     limits ('strict' or 'best-effort'), sbx_args (more sbx options), sbx (the
     binary on the worker, 'sbx'), banner (True: print the sandbox's host name,
-    CapEff, Seccomp and NoNewPrivs first; needs /bin/sh in the sandbox), and
-    status_log ('sbx-status': the name of the log holding sbx's report).
+    CapEff, Seccomp and NoNewPrivs first; needs /bin/sh in the sandbox),
+    die_with_parent (True: sbx --die-with-parent, so that the sandbox ends
+    with the worker) and status_log ('sbx-status': the name of the log
+    holding sbx's report).
     Every other argument is ShellCommand's.
     """
     name = 'sbx'
@@ -117,7 +119,7 @@ class SbxShellCommand(buildstep.ShellMixin, CompositeStepMixin, buildstep.BuildS
 
     def __init__(self, policy='build', sbx_timeout=None, memory=None, pids=None,
                  cpus=None, net=None, limits=None, sbx_args=(), sbx='sbx',
-                 banner=True, status_log='sbx-status', **kwargs):
+                 banner=True, status_log='sbx-status', die_with_parent=True, **kwargs):
         self.policy = policy
         self.sbx_timeout = sbx_timeout
         self.memory = memory
@@ -129,6 +131,7 @@ class SbxShellCommand(buildstep.ShellMixin, CompositeStepMixin, buildstep.BuildS
         self.sbx = sbx
         self.banner = banner
         self.status_log = status_log
+        self.die_with_parent = die_with_parent
         kwargs = self.setupShellMixin(kwargs)
         super().__init__(**kwargs)
 
@@ -147,6 +150,9 @@ class SbxShellCommand(buildstep.ShellMixin, CompositeStepMixin, buildstep.BuildS
             if v is not None:
                 argv += ['--setenv', k, str(v)]
         argv += ['--status-json', status_file]
+        if self.die_with_parent:
+            # A worker that stops or dies takes the step's sandbox with it.
+            argv.append('--die-with-parent')
         argv += [str(a) for a in self.sbx_args]
         return argv
 
