@@ -270,6 +270,10 @@ def cmd_check(db, phase, *args):
             t.ok('kill' in out and ': done' not in ''.join(ln for ln in out.splitlines() if ln.startswith('kill')),
                  'hostile: could not signal the worker or master processes', out)
             t.ok('write: own build dir: done' in out, 'hostile: could write its own build dir', out)
+            tried = [ln for ln in out.splitlines() if ln.startswith('write: /')]
+            t.ok(len(tried) >= 10 and all(ln.endswith(': refused') for ln in tried),
+                 'hostile: each of %d writes outside its build dir was refused '
+                 "(the master's database among them, which the tree comparison leaves out)" % len(tried), out)
         t.ok(same, 'hostile: nothing outside its own build dir changed '
              "(worker basedirs, another builder's dir, the master's files, ~/.ssh, the repository)")
     print('1..%d' % t.n)
