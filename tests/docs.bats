@@ -218,7 +218,7 @@ complete_line() {
 	done
 	for f in usr/share/man/man1/sbx.1 usr/share/man/man5/sbx-policy.5 \
 		usr/share/bash-completion/completions/sbx usr/share/sbx/sbx.bash \
-		usr/lib/bats/sbx/load.bash usr/share/sbx/apparmor/sbx; do
+		usr/lib/bats/sbx/load.bash usr/share/sbx/apparmor/sbx usr/share/sbx/buildbot/sbxstep.py; do
 		[[ -f $dest/$f ]] || fail "$f missing"
 	done
 	for f in "$REPO"/policy/*; do

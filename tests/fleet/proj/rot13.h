@@ -1,0 +1,1 @@
+void rot13(char *s);
