@@ -330,17 +330,6 @@ static int refuse_label(const char *opt)
 	return failx("%s: SELinux labels are not supported by sbx", opt);
 }
 
-int parse_octal(const char *opt, const char *text, int *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(text, &end, 8);
-	if (!text[0] || *end || errno || v < 0 || v > 07777)
-		return failx("%s: '%s' is not an octal mode", opt, text);
-	*out = (int)v;
-	return 0;
-}
-
 static int parse_cap(const char *name, unsigned long long *mask)
 {
 	if (strcasecmp(name, "ALL") == 0) {

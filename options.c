@@ -44,17 +44,6 @@ char *lexical_abspath(const struct config *cfg, const char *path)
 	return out;
 }
 
-int parse_id(const char *opt, const char *text, unsigned *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(text, &end, 10);
-	if (!*text || *end || errno || text[0] == '-' || v >= UINT_MAX)
-		return failx("--%s: '%s' is not a valid id", opt, text);
-	*out = (unsigned)v;
-	return 0;
-}
-
 static void add_mount(struct config *cfg, enum mount_kind kind, char *src, char *dst)
 {
 	cfg->mounts = grow(cfg->mounts, &cfg->n_mounts, sizeof *cfg->mounts);
@@ -334,62 +323,6 @@ static int opt_print_policy(struct config *cfg, char **a)
 	return 0;
 }
 
-/* 512M, 2G, 1.5GiB, 4096 (bytes); binary multiples. */
-int parse_size(const char *opt, const char *text, long long *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(text, &end);
-	/* Digits and a point only: strtod also reads 0x10, 1e3, inf. */
-	if (end == text || strspn(text, "0123456789.") != (size_t)(end - text))
-		goto bad;
-	static const char units[] = "KMGT";
-	double mult = 1;
-	if (*end) {
-		const char *u = strchr(units, *end >= 'a' ? *end - 32 : *end);
-		if (!u)
-			goto bad;
-		for (const char *k = units; k <= u; k++)
-			mult *= 1024;
-		end++;
-		if (*end == 'i')
-			end++;
-		if (*end == 'B' || *end == 'b')
-			end++;
-	}
-	if (*end || errno || !(v * mult >= 1) || v * mult > 9e18)
-		goto bad;
-	*out = (long long)(v * mult);
-	return 0;
-bad:
-	return failx("--%s: '%s' is not a size (e.g. 512M, 2G)", opt, text);
-}
-
-/* 30, 30s, 500ms, 2m, 1.5h */
-int parse_duration(const char *opt, const char *text, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(text, &end);
-	double mult = 1, div = 1; /* v / 1000, not v * 0.001: 350ms is 0.35 exactly as "0.35" reads */
-	if (strcmp(end, "ms") == 0)
-		div = 1000;
-	else if (strcmp(end, "m") == 0)
-		mult = 60;
-	else if (strcmp(end, "h") == 0)
-		mult = 3600;
-	else if (strcmp(end, "d") == 0)
-		mult = 86400;
-	else if (*end && strcmp(end, "s") != 0)
-		goto bad;
-	if (end == text || errno || !(v >= 0) || v * mult / div > 1e9)
-		goto bad;
-	*out = v * mult / div;
-	return 0;
-bad:
-	return failx("--%s: '%s' is not a duration (e.g. 30s, 500ms, 2m)", opt, text);
-}
-
 /* A size that must be at least min bytes (a whole number of MiB): below
  * it, the likely slip is a missing unit ("--memory 512" is 512 bytes), and
  * the sandbox would die at its first allocation with no word why. */
@@ -482,34 +415,6 @@ static int opt_cgroup(struct config *cfg, char **a)
 	return 0;
 }
 
-static const struct { const char *name; int resource; } rlimit_names[] = {
-	{ "as", RLIMIT_AS }, { "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU }, { "data", RLIMIT_DATA },
-	{ "fsize", RLIMIT_FSIZE }, { "locks", RLIMIT_LOCKS }, { "memlock", RLIMIT_MEMLOCK },
-	{ "msgqueue", RLIMIT_MSGQUEUE }, { "nice", RLIMIT_NICE }, { "nofile", RLIMIT_NOFILE },
-	{ "nproc", RLIMIT_NPROC }, { "rss", RLIMIT_RSS }, { "rtprio", RLIMIT_RTPRIO },
-	{ "rttime", RLIMIT_RTTIME }, { "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
-};
-
-const char *rlimit_name(int resource)
-{
-	for (size_t i = 0; i < sizeof rlimit_names / sizeof *rlimit_names; i++)
-		if (rlimit_names[i].resource == resource)
-			return rlimit_names[i].name;
-	return "?";
-}
-
-static int parse_rlimit_value(const char *text, unsigned long long *out)
-{
-	if (strcmp(text, "unlimited") == 0 || strcmp(text, "infinity") == 0) {
-		*out = RLIM_INFINITY;
-		return 0;
-	}
-	char *end;
-	errno = 0;
-	*out = strtoull(text, &end, 10);
-	return (!*text || *end || errno || text[0] == '-') ? -1 : 0;
-}
-
 /* One limit per resource: a later --rlimit (the command line after the
  * policies, or after the default core=0) replaces the earlier one, since a
  * hard limit, once lowered in the payload, could not be raised again. */
@@ -524,45 +429,12 @@ static void put_rlimit(struct config *cfg, struct rlimit_op op)
 	cfg->rlimits[cfg->n_rlimits - 1] = op;
 }
 
-/* NAME=SOFT[:HARD]; HARD defaults to SOFT. */
 static int opt_rlimit(struct config *cfg, char **a)
 {
-	char *copy = xstrdup(a[0]);
-	char *eq = strchr(copy, '='), *colon;
-	struct rlimit_op op = { .resource = -1 };
-	if (eq) {
-		*eq = '\0';
-		for (size_t i = 0; i < sizeof rlimit_names / sizeof *rlimit_names; i++)
-			if (strcasecmp(copy, rlimit_names[i].name) == 0 ||
-			    (strncasecmp(copy, "RLIMIT_", 7) == 0 && strcasecmp(copy + 7, rlimit_names[i].name) == 0))
-				op.resource = rlimit_names[i].resource;
-		colon = strchr(eq + 1, ':');
-		if (colon)
-			*colon = '\0';
-		if (op.resource >= 0 && parse_rlimit_value(eq + 1, &op.soft) == 0 &&
-		    parse_rlimit_value(colon ? colon + 1 : eq + 1, &op.hard) == 0 && op.soft <= op.hard) {
-			free(copy);
-			put_rlimit(cfg, op);
-			return 0;
-		}
-	}
-	free(copy);
-	return failx("--rlimit: '%s': expected NAME=SOFT[:HARD] with NAME one of as, core, cpu, data, fsize, "
-		     "locks, memlock, msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack "
-		     "and SOFT <= HARD (numbers or 'unlimited')", a[0]);
-}
-
-/* An open file descriptor's number; opt is the option as written. */
-int parse_fd(const char *opt, const char *text, int *out)
-{
-	char *end;
-	errno = 0;
-	long fd = strtol(text, &end, 10);
-	if (!text[0] || *end || errno || fd < 0 || fd > INT_MAX)
-		return failx("%s: '%s' is not a file descriptor number", opt, text);
-	if (fcntl((int)fd, F_GETFD) < 0)
-		return fail("%s %ld", opt, fd);
-	*out = (int)fd;
+	struct rlimit_op op;
+	if (parse_rlimit("rlimit", a[0], &op) < 0)
+		return -1;
+	put_rlimit(cfg, op);
 	return 0;
 }
 

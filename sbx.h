@@ -206,18 +206,22 @@ struct config {
 	size_t n_user_quotas;
 };
 
+/* values.c: the option values' parsers, pure but for the error each
+ * records (and tested alone: tests/unit).  opt is the option's name without
+ * its dashes, except where said. */
+int parse_id(const char *opt, const char *text, unsigned *out);
+int parse_size(const char *opt, const char *text, long long *out);     /* 512M, 2G: bytes */
+int parse_duration(const char *opt, const char *text, double *out);    /* 30s, 500ms: seconds */
+int parse_octal(const char *opt, const char *text, int *out);          /* a mode, at most 07777; opt as written */
+int parse_fd(const char *opt, const char *text, int *out); /* an open fd; opt as written: "--keep-fd" */
+int parse_rlimit(const char *opt, const char *text, struct rlimit_op *out); /* NAME=SOFT[:HARD] */
+const char *rlimit_name(int resource);
+
 /* options.c */
 int parse_options(struct config *cfg, int argc, char **argv);
 void print_usage(void);
 void free_list(char **list, size_t n); /* free each string, then the array */
 void print_policy(const struct config *cfg);
-const char *rlimit_name(int resource);
-int parse_fd(const char *opt, const char *text, int *out); /* opt as written: "--keep-fd" */
-/* The option values' parsers, pure but for the error each records (and
- * tested alone: tests/unit). */
-int parse_id(const char *opt, const char *text, unsigned *out);
-int parse_size(const char *opt, const char *text, long long *out);
-int parse_duration(const char *opt, const char *text, double *out);
 char *lexical_abspath(const struct config *cfg, const char *path);
 void build_environment(struct config *cfg);
 void free_config(struct config *cfg);
@@ -263,7 +267,6 @@ bool bwrap_invoked(int argc, char **argv);
 int parse_bwrap(struct config *cfg, int argc, char **argv);
 void bwrap_report_start(const struct config *cfg, pid_t child);
 void bwrap_report_exit(const struct config *cfg, int code);
-int parse_octal(const char *opt, const char *text, int *out); /* a mode, at most 07777 */
 
 /* embedded.c (generated from policy/ at build time) */
 struct embedded_file {
