@@ -229,13 +229,7 @@ static char *inside_path(const char *p)
 
 static struct mount_op *add_op(struct config *cfg, enum mount_kind kind, char *src, const char *dst)
 {
-	cfg->mounts = grow(cfg->mounts, &cfg->n_mounts, sizeof *cfg->mounts);
-	struct mount_op *op = &cfg->mounts[cfg->n_mounts - 1];
-	op->kind = kind;
-	op->src = src;
-	op->dst = inside_path(dst);
-	op->mode = -1;
-	return op;
+	return add_mount_op(cfg, kind, src, inside_path(dst));
 }
 
 /* Bind sources are host paths, symlinks followed (as bubblewrap does);
@@ -262,12 +256,6 @@ static int add_bind_op(struct config *cfg, enum mount_kind kind, bool optional, 
 	return 0;
 }
 
-static void add_int(int **list, size_t *n, int v)
-{
-	*list = grow(*list, n, sizeof **list);
-	(*list)[*n - 1] = v;
-}
-
 /* --bind-fd FD DEST: the source is the path the caller's fd names now; init
  * checks that it still is the same file when it opens it (ns.c), and the
  * fd itself does not reach the sandbox. */
@@ -284,7 +272,7 @@ static int add_bind_fd_op(struct config *cfg, enum mount_kind kind, const char *
 	struct mount_op *op = add_op(cfg, kind, src, a[1]);
 	op->by_fd = true;
 	op->src_fd = fd;
-	add_int(&cfg->close_fds, &cfg->n_close_fds, fd);
+	add_fd(&cfg->close_fds, &cfg->n_close_fds, fd);
 	return 0;
 }
 
@@ -352,15 +340,6 @@ static int parse_cap(const char *name, unsigned long long *mask)
 	return 0;
 }
 
-static void add_env_op(struct config *cfg, enum env_kind kind, const char *name, const char *value)
-{
-	cfg->env_ops = grow(cfg->env_ops, &cfg->n_env_ops, sizeof *cfg->env_ops);
-	struct env_op *op = &cfg->env_ops[cfg->n_env_ops - 1];
-	op->kind = kind;
-	op->name = name ? xstrdup(name) : NULL;
-	op->value = value ? xstrdup(value) : NULL;
-}
-
 static int add_seccomp_program(struct config *cfg, const char *opt, const char *fdtext)
 {
 	char *data;
@@ -385,20 +364,14 @@ static int add_seccomp_program(struct config *cfg, const char *opt, const char *
 	return 0;
 }
 
+/* The model's defaults (config.c), then bubblewrap's: the list at the top
+ * of this file.  The rootfs stays unused: the root is an empty tmpfs. */
 static void set_bwrap_defaults(struct config *cfg)
 {
-	char *cwd = getcwd(NULL, 0);
-	cfg->cwd = cwd ? cwd : xstrdup("/");
-	cfg->rootfs = xstrdup("/"); /* unused: the root is an empty tmpfs */
+	config_defaults(cfg);
 	set_program_name("bwrap");
-	cfg->outer_uid = cfg->uid = getuid();
-	cfg->outer_gid = cfg->gid = getgid();
 	cfg->net = NET_HOST;
 	cfg->seccomp = xstrdup("none");
-	cfg->kill_after = 2;
-	cfg->status_fd = -1;
-	cfg->block_fd = cfg->userns_block_fd = cfg->info_fd = cfg->json_status_fd = -1;
-	cfg->userns_fd = cfg->userns2_fd = cfg->pidns_fd = -1;
 	cfg->empty_root = cfg->no_std_mounts = true;
 	cfg->share_ns = CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
 	cfg->no_new_session = cfg->no_pty = true;
@@ -437,8 +410,7 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 		char *src = realpath(a[0], NULL);
 		if (!src)
 			return fail("Can't find source path %s", a[0]);
-		p->overlay_srcs = grow(p->overlay_srcs, &p->n_overlay_srcs, sizeof *p->overlay_srcs);
-		p->overlay_srcs[p->n_overlay_srcs - 1] = src;
+		add_string(&p->overlay_srcs, &p->n_overlay_srcs, src);
 		return 0;
 	}
 	if (is_overlay_option(o))
@@ -501,8 +473,7 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 		return 0;
 	}
 	if (!strcmp(o, "--lock-file")) {
-		cfg->lock_files = grow(cfg->lock_files, &cfg->n_lock_files, sizeof *cfg->lock_files);
-		cfg->lock_files[cfg->n_lock_files - 1] = inside_path(a[0]);
+		add_string(&cfg->lock_files, &cfg->n_lock_files, inside_path(a[0]));
 		return 0;
 	}
 
@@ -516,7 +487,7 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 		int *fd = o[2] == 'p' ? &cfg->pidns_fd : o[8] == '2' ? &cfg->userns2_fd : &cfg->userns_fd;
 		if (bwrap_fd(o, a[0], fd) < 0)
 			return -1;
-		add_int(&cfg->close_fds, &cfg->n_close_fds, *fd); /* used before the command starts */
+		add_fd(&cfg->close_fds, &cfg->n_close_fds, *fd); /* used before the command starts */
 		return 0;
 	}
 	if (!strcmp(o, "--unshare-ipc"))
@@ -625,7 +596,7 @@ static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
 		int fd;
 		if (bwrap_fd(o, a[0], &fd) < 0)
 			return -1;
-		add_int(&cfg->close_fds, &cfg->n_close_fds, fd);
+		add_fd(&cfg->close_fds, &cfg->n_close_fds, fd);
 		return 0;
 	}
 	if (!strcmp(o, "--block-fd"))

@@ -1,5 +1,9 @@
-/* config.c: the rest of a configuration's life after the options are
- * parsed: the environment the command gets, the configuration printed back
+/* config.c: the model both front ends fill, struct config (sbx.h): its
+ * defaults and the steps that add to it (a mount, an environment change, an
+ * fd, a string to a list, an rlimit), which options.c (sbx's options and
+ * policy files) and bwrap.c (bubblewrap's command line) share, neither
+ * calling the other; then the rest of a configuration's life after
+ * parsing: the environment the command gets, the configuration printed back
  * as a policy (--print-policy), and freeing it all. */
 #include "sbx.h"
 
@@ -7,8 +11,77 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 extern char **environ;
+
+/* ---- building a config ------------------------------------------------- */
+
+/* What every configuration starts from, whichever front end fills it: the
+ * caller's directory and ids, the host's root, no fd given (-1), the 2 s
+ * grace after a timeout.  Each front end then sets its own defaults. */
+void config_defaults(struct config *cfg)
+{
+	char *cwd = getcwd(NULL, 0);
+	cfg->cwd = cwd ? cwd : xstrdup("/");
+	cfg->rootfs = xstrdup("/");
+	cfg->outer_uid = cfg->uid = getuid();
+	cfg->outer_gid = cfg->gid = getgid();
+	cfg->kill_after = 2;
+	cfg->status_fd = -1;
+	cfg->block_fd = cfg->userns_block_fd = cfg->info_fd = cfg->json_status_fd = -1;
+	cfg->userns_fd = cfg->userns2_fd = cfg->pidns_fd = -1;
+}
+
+/* The next step of the mount plan; it takes src and dst (absolute). */
+struct mount_op *add_mount_op(struct config *cfg, enum mount_kind kind, char *src, char *dst)
+{
+	cfg->mounts = grow(cfg->mounts, &cfg->n_mounts, sizeof *cfg->mounts);
+	struct mount_op *op = &cfg->mounts[cfg->n_mounts - 1];
+	op->kind = kind;
+	op->src = src;
+	op->dst = dst;
+	op->mode = -1;
+	return op;
+}
+
+/* The next change to the environment; name and value are copied. */
+void add_env_op(struct config *cfg, enum env_kind kind, const char *name, const char *value)
+{
+	cfg->env_ops = grow(cfg->env_ops, &cfg->n_env_ops, sizeof *cfg->env_ops);
+	struct env_op *op = &cfg->env_ops[cfg->n_env_ops - 1];
+	op->kind = kind;
+	op->name = name ? xstrdup(name) : NULL;
+	op->value = value ? xstrdup(value) : NULL;
+}
+
+void add_fd(int **list, size_t *n, int fd)
+{
+	*list = grow(*list, n, sizeof **list);
+	(*list)[*n - 1] = fd;
+}
+
+void add_string(char ***list, size_t *n, char *s)
+{
+	*list = grow(*list, n, sizeof **list);
+	(*list)[*n - 1] = s;
+}
+
+/* One limit per resource: a later --rlimit (the command line after the
+ * policies, or after the default core=0) replaces the earlier one, since a
+ * hard limit, once lowered in the payload, could not be raised again. */
+void put_rlimit(struct config *cfg, struct rlimit_op op)
+{
+	for (size_t i = 0; i < cfg->n_rlimits; i++)
+		if (cfg->rlimits[i].resource == op.resource) {
+			cfg->rlimits[i] = op;
+			return;
+		}
+	cfg->rlimits = grow(cfg->rlimits, &cfg->n_rlimits, sizeof *cfg->rlimits);
+	cfg->rlimits[cfg->n_rlimits - 1] = op;
+}
+
+/* ---- --print-policy ---------------------------------------------------- */
 
 /* The shortest %g of v that reads back as v (plain %g keeps 6 digits:
  * --timeout 1234567 would print as 1.23457e+06). */

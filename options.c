@@ -44,16 +44,6 @@ char *lexical_abspath(const struct config *cfg, const char *path)
 	return out;
 }
 
-static void add_mount(struct config *cfg, enum mount_kind kind, char *src, char *dst)
-{
-	cfg->mounts = grow(cfg->mounts, &cfg->n_mounts, sizeof *cfg->mounts);
-	struct mount_op *op = &cfg->mounts[cfg->n_mounts - 1];
-	op->kind = kind;
-	op->src = src;
-	op->dst = dst;
-	op->mode = -1;
-}
-
 /* "/etc/hostname:etc/x", "a:" where "a" exists and "a:..." does not: SRC
  * with a DST that is not absolute, which sbx would otherwise take for one
  * source path and report missing. */
@@ -102,7 +92,7 @@ static int add_bind(struct config *cfg, enum mount_kind kind, const char *opt, c
 	if (!dst)
 		dst = lexical_abspath(cfg, given);
 	free(given);
-	add_mount(cfg, kind, src, dst);
+	add_mount_op(cfg, kind, src, dst);
 	return 0;
 }
 
@@ -140,7 +130,7 @@ static int opt_tmpfs(struct config *cfg, char **a)
 			 a[0], a[0]);
 		return failx("--tmpfs %s: not an absolute path", a[0]);
 	}
-	add_mount(cfg, MOUNT_TMPFS, NULL, lexical_abspath(cfg, a[0]));
+	add_mount_op(cfg, MOUNT_TMPFS, NULL, lexical_abspath(cfg, a[0]));
 	return 0;
 }
 
@@ -150,7 +140,7 @@ static int opt_bind_cwd(struct config *cfg, char **a)
 	/* Only a project's own directory: not /, /tmp, $HOME, /run... */
 	if (check_work_tree(cfg->cwd, cfg->outer_uid) < 0)
 		return -1;
-	add_mount(cfg, MOUNT_BIND, xstrdup(cfg->cwd), xstrdup(cfg->cwd));
+	add_mount_op(cfg, MOUNT_BIND, xstrdup(cfg->cwd), xstrdup(cfg->cwd));
 	free(cfg->chdir);
 	cfg->chdir = xstrdup(cfg->cwd);
 	return 0;
@@ -174,8 +164,7 @@ static int opt_home_ro(struct config *cfg, char **a)
 {
 	if (!a[0][0])
 		return failx("--home-ro: empty path");
-	cfg->home_ro = grow(cfg->home_ro, &cfg->n_home_ro, sizeof *cfg->home_ro);
-	cfg->home_ro[cfg->n_home_ro - 1] = xstrdup(a[0]);
+	add_string(&cfg->home_ro, &cfg->n_home_ro, xstrdup(a[0]));
 	return 0;
 }
 
@@ -228,11 +217,7 @@ static int add_env(struct config *cfg, enum env_kind kind, const char *opt, cons
 {
 	if (kind != ENV_CLEAR && !valid_env_name(name))
 		return failx("--%s: '%s' is not a valid variable name", opt, name);
-	cfg->env_ops = grow(cfg->env_ops, &cfg->n_env_ops, sizeof *cfg->env_ops);
-	struct env_op *op = &cfg->env_ops[cfg->n_env_ops - 1];
-	op->kind = kind;
-	op->name = name ? xstrdup(name) : NULL;
-	op->value = value ? xstrdup(value) : NULL;
+	add_env_op(cfg, kind, name, value);
 	return 0;
 }
 
@@ -287,8 +272,7 @@ static int add_syscall_name(char ***list, size_t *n, const char *opt, const char
 			return failx("--%s: '%s' is not a system call name", opt, name);
 	if (!name[0])
 		return failx("--%s: empty system call name", opt);
-	*list = grow(*list, n, sizeof **list);
-	(*list)[*n - 1] = xstrdup(name);
+	add_string(list, n, xstrdup(name));
 	return 0;
 }
 
@@ -415,20 +399,6 @@ static int opt_cgroup(struct config *cfg, char **a)
 	return 0;
 }
 
-/* One limit per resource: a later --rlimit (the command line after the
- * policies, or after the default core=0) replaces the earlier one, since a
- * hard limit, once lowered in the payload, could not be raised again. */
-static void put_rlimit(struct config *cfg, struct rlimit_op op)
-{
-	for (size_t i = 0; i < cfg->n_rlimits; i++)
-		if (cfg->rlimits[i].resource == op.resource) {
-			cfg->rlimits[i] = op;
-			return;
-		}
-	cfg->rlimits = grow(cfg->rlimits, &cfg->n_rlimits, sizeof *cfg->rlimits);
-	cfg->rlimits[cfg->n_rlimits - 1] = op;
-}
-
 static int opt_rlimit(struct config *cfg, char **a)
 {
 	struct rlimit_op op;
@@ -454,8 +424,7 @@ static int opt_keep_fd(struct config *cfg, char **a)
 	int fd;
 	if (parse_fd("--keep-fd", a[0], &fd) < 0)
 		return -1;
-	cfg->keep_fds = grow(cfg->keep_fds, &cfg->n_keep_fds, sizeof *cfg->keep_fds);
-	cfg->keep_fds[cfg->n_keep_fds - 1] = fd;
+	add_fd(&cfg->keep_fds, &cfg->n_keep_fds, fd);
 	return 0;
 }
 
@@ -469,8 +438,7 @@ static int opt_publish(struct config *cfg, char **a)
 		return failx("--publish: '%s': expected HOST_PORT:SANDBOX_PORT[/tcp|/udp]", a[0]);
 	if (a[0][used])
 		memcpy(proto, a[0] + used + 1, 3);
-	cfg->publish = grow(cfg->publish, &cfg->n_publish, sizeof *cfg->publish);
-	cfg->publish[cfg->n_publish - 1] = xasprintf("%u:%u/%s", host, inside, proto);
+	add_string(&cfg->publish, &cfg->n_publish, xasprintf("%u:%u/%s", host, inside, proto));
 	return 0;
 }
 
@@ -732,9 +700,8 @@ static int apply_policy(struct config *cfg, const char *name, bool system_only, 
 		free(origin);
 		return fail_context("policy %s", name);
 	}
-	cfg->policy_origins = grow(cfg->policy_origins, &cfg->n_policy_origins, sizeof *cfg->policy_origins);
-	cfg->policy_origins[cfg->n_policy_origins - 1] =
-		xasprintf("%s: %s", name, from.builtin ? "built in" : origin);
+	add_string(&cfg->policy_origins, &cfg->n_policy_origins,
+		   xasprintf("%s: %s", name, from.builtin ? "built in" : origin));
 	const char *chain[MAX_POLICY_DEPTH + 1] = { NULL };
 	for (int i = 0; i < depth; i++) {
 		chain[i] = stack[i];
@@ -766,22 +733,16 @@ static int apply_policy(struct config *cfg, const char *name, bool system_only, 
 
 /* ---- the command line -------------------------------------------------- */
 
+/* sbx's sandbox before any policy: the model's defaults (config.c), and a
+ * host name, loopback only, the default seccomp list, halved user quotas. */
 static void set_defaults(struct config *cfg)
 {
-	char *cwd = getcwd(NULL, 0);
-	cfg->cwd = cwd ? cwd : xstrdup("/");
-	cfg->rootfs = xstrdup("/");
+	config_defaults(cfg);
 	cfg->hostname = xstrdup("sbx");
-	cfg->outer_uid = cfg->uid = getuid();
-	cfg->outer_gid = cfg->gid = getgid();
 	cfg->net = NET_NONE;
 	cfg->seccomp = xstrdup("default");
 	cfg->seccomp_system = true;
-	cfg->kill_after = 2;
 	cfg->cap_user_quotas = true;
-	cfg->status_fd = -1;
-	cfg->block_fd = cfg->userns_block_fd = cfg->info_fd = cfg->json_status_fd = -1;
-	cfg->userns_fd = cfg->userns2_fd = cfg->pidns_fd = -1;
 	/* No core files: one would carry the sandbox's memory out of it
 	 * (where core_pattern pipes cores to a program, the kernel ignores
 	 * the limit and tells the program, which should keep nothing).

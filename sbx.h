@@ -162,7 +162,7 @@ struct config {
 	bool cwd_home_fallback; /* the caller's cwd missing inside: the command's HOME, then / */
 
 	/* Mostly for the bubblewrap front end (bwrap.c); any front end may set
-	 * them.  set_defaults (options.c) makes every fd here -1. */
+	 * them.  config_defaults (config.c) makes every fd here -1. */
 	bool empty_root;        /* the root starts as an empty tmpfs; rootfs unused */
 	bool no_std_mounts;     /* no built-in /proc, /dev, /tmp, /run */
 	unsigned long share_ns; /* CLONE_NEW* of namespaces kept from the caller (not user, mount) */
@@ -217,14 +217,23 @@ int parse_fd(const char *opt, const char *text, int *out); /* an open fd; opt as
 int parse_rlimit(const char *opt, const char *text, struct rlimit_op *out); /* NAME=SOFT[:HARD] */
 const char *rlimit_name(int resource);
 
+/* config.c: the model's builder, for the front ends; then the command's
+ * environment (build_environment), --print-policy, and freeing. */
+void config_defaults(struct config *cfg); /* every fd -1; the caller's cwd and ids */
+struct mount_op *add_mount_op(struct config *cfg, enum mount_kind kind, char *src, char *dst); /* takes both */
+void add_env_op(struct config *cfg, enum env_kind kind, const char *name, const char *value); /* copies */
+void add_fd(int **list, size_t *n, int fd);
+void add_string(char ***list, size_t *n, char *s); /* takes s */
+void put_rlimit(struct config *cfg, struct rlimit_op op); /* replaces one for the same resource */
+void print_policy(const struct config *cfg);
+void build_environment(struct config *cfg);
+void free_list(char **list, size_t n); /* free each string, then the array */
+void free_config(struct config *cfg);
+
 /* options.c */
 int parse_options(struct config *cfg, int argc, char **argv);
 void print_usage(void);
-void free_list(char **list, size_t n); /* free each string, then the array */
-void print_policy(const struct config *cfg);
 char *lexical_abspath(const struct config *cfg, const char *path);
-void build_environment(struct config *cfg);
-void free_config(struct config *cfg);
 
 /* workdir.c: dir (the caller's working directory) may be the work tree
  * that --bind-cwd makes writable: 0, or -1 with the error and a hint
