@@ -850,8 +850,6 @@ static int find_help_or_version(int argc, char **argv, bool *verbose)
  * --print-policy printed), -1 on error (recorded). */
 int parse_options(struct config *cfg, int argc, char **argv)
 {
-	if (bwrap_invoked(argc, argv))
-		return parse_bwrap(cfg, argc, argv);
 	bool verbose;
 	switch (find_help_or_version(argc, argv, &verbose)) {
 	case 'h':

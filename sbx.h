@@ -230,7 +230,10 @@ void build_environment(struct config *cfg);
 void free_list(char **list, size_t n); /* free each string, then the array */
 void free_config(struct config *cfg);
 
-/* options.c */
+/* options.c: sbx's own command line and policy files, one front end over
+ * config.c (bwrap.c is the other; main picks one).  Returns 0 to run a
+ * command, 1 when --help, --version or --print-policy was handled, -1 on
+ * an error (recorded). */
 int parse_options(struct config *cfg, int argc, char **argv);
 void print_usage(void);
 char *lexical_abspath(const struct config *cfg, const char *path);
@@ -269,7 +272,7 @@ void say_policy_notes(void); /* those notes, on stderr, once the run goes on */
 int split_policy_words(char *line, char **words, int max, int *count);
 
 /* bwrap.c: bubblewrap's command line (argv[0] "bwrap", or "sbx --bwrap
- * ARGS") translated into a config; the same return values as
+ * ARGS": bwrap_invoked) translated into a config; the same return values as
  * parse_options.  The JSON bubblewrap writes on --info-fd and
  * --json-status-fd, in its format. */
 bool bwrap_invoked(int argc, char **argv);
