@@ -213,7 +213,8 @@ int parse_id(const char *opt, const char *text, unsigned *out);
 int parse_size(const char *opt, const char *text, long long *out);     /* 512M, 2G: bytes */
 int parse_duration(const char *opt, const char *text, double *out);    /* 30s, 500ms: seconds */
 int parse_octal(const char *opt, const char *text, int *out);          /* a mode, at most 07777; opt as written */
-int parse_fd(const char *opt, const char *text, int *out); /* an open fd; opt as written: "--keep-fd" */
+int parse_fd_number(const char *opt, const char *text, int *out); /* opt as written: "--keep-fd" */
+int parse_fd(const char *opt, const char *text, int *out);        /* the same, and open */
 int parse_rlimit(const char *opt, const char *text, struct rlimit_op *out); /* NAME=SOFT[:HARD] */
 const char *rlimit_name(int resource);
 

@@ -91,17 +91,27 @@ int parse_octal(const char *opt, const char *text, int *out)
 	return 0;
 }
 
-/* An open file descriptor's number; opt is the option as written. */
-int parse_fd(const char *opt, const char *text, int *out)
+/* A file descriptor's number; opt is the option as written. */
+int parse_fd_number(const char *opt, const char *text, int *out)
 {
 	char *end;
 	errno = 0;
 	long fd = strtol(text, &end, 10);
 	if (!text[0] || *end || errno || fd < 0 || fd > INT_MAX)
 		return failx("%s: '%s' is not a file descriptor number", opt, text);
-	if (fcntl((int)fd, F_GETFD) < 0)
-		return fail("%s %ld", opt, fd);
 	*out = (int)fd;
+	return 0;
+}
+
+/* The number of an open file descriptor. */
+int parse_fd(const char *opt, const char *text, int *out)
+{
+	int fd;
+	if (parse_fd_number(opt, text, &fd) < 0)
+		return -1;
+	if (fcntl(fd, F_GETFD) < 0)
+		return fail("%s %d", opt, fd);
+	*out = fd;
 	return 0;
 }
 
