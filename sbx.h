@@ -274,10 +274,11 @@ int split_policy_words(char *line, char **words, int max, int *count);
 
 /* bwrap.c: bubblewrap's command line (argv[0] "bwrap", or "sbx --bwrap
  * ARGS": bwrap_invoked) translated into a config; the same return values as
- * parse_options.  The JSON bubblewrap writes on --info-fd and
- * --json-status-fd, in its format. */
+ * parse_options. */
 bool bwrap_invoked(int argc, char **argv);
 int parse_bwrap(struct config *cfg, int argc, char **argv);
+/* bwrapstatus.c: the JSON bubblewrap writes on --info-fd and
+ * --json-status-fd, in its format. */
 void bwrap_report_start(const struct config *cfg, pid_t child);
 void bwrap_report_exit(const struct config *cfg, int code);
 
