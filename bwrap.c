@@ -783,6 +783,60 @@ static void plan_user_namespaces(struct config *cfg)
 	cfg->nest_userns = ours && (cfg->outer_ids_root || cfg->disable_userns);
 }
 
+/* The option o, at ws->i, with its arguments; moves past them. */
+static int take_option(struct config *cfg, struct words *ws, struct pending *p, const char *o)
+{
+	const struct bwrap_option *def = find_bwrap_option(o);
+	if (!def)
+		return failx("Unknown option %s", o);
+	if ((def->flags & B_LAST_WINS) && p->seen[def - bwrap_options]++)
+		print_warning("Only the last %s option will take effect", o);
+	int nargs = def->nargs;
+	bool short_of_args = ws->n - ws->i - 1 < (size_t)nargs;
+	for (int k = 1; k <= nargs && !short_of_args; k++)
+		short_of_args = ws->w[ws->i + (size_t)k] == args_end;
+	if (short_of_args) {
+		static const char *const counts[] = { "", "one argument", "two arguments", "three arguments" };
+		return failx("%s takes %s", o, counts[nargs]);
+	}
+	/* A --perms or --size applies to the option right after it. */
+	bool modifier = def->flags & B_MODIFIER;
+	if (!modifier && (p->perms >= 0 || p->size) &&
+	    !((def->flags & B_PERMS) && (!p->size || (def->flags & B_SIZE))))
+		return failx("--perms and --size must be followed by an option that uses them, not %s", o);
+	if (p->n_overlay_srcs && !(def->flags & B_OVERLAY))
+		return failx("--overlay-src must be followed by another --overlay-src or one of --overlay, "
+			     "--tmp-overlay, or --ro-overlay");
+	if (def->apply(cfg, p, def, ws->w + ws->i + 1) < 0)
+		return -1;
+	if (!modifier)
+		p->perms = -1, p->size = 0;
+	ws->i += 1 + (size_t)nargs;
+	return 0;
+}
+
+/* Once every option is read: the checks that take them together, and the
+ * command. */
+static int finish_words(struct config *cfg, struct words *ws, struct pending *p)
+{
+	if (check_combinations(cfg, p) < 0)
+		return -1;
+	plan_user_namespaces(cfg);
+	/* With a session of its own the command cannot reach the caller's
+	 * terminal with TIOCSTI: no filter is needed then. */
+	cfg->block_tiocsti = cfg->no_new_session;
+	if (ws->i >= ws->n) {
+		print_bwrap_usage(stderr, ws->w[0]);
+		return failx("No command specified");
+	}
+	cfg->argv = xcalloc(ws->n - ws->i + 1, sizeof *cfg->argv);
+	for (size_t j = ws->i; j < ws->n; j++)
+		cfg->argv[j - ws->i] = xstrdup(ws->w[j]);
+	if (strcmp(cfg->argv[0], SELF_EXE) == 0)
+		add_env_op(cfg, ENV_SET, SELF_MARK, "1");
+	return 0;
+}
+
 static int parse_words(struct config *cfg, struct words *ws, struct pending *p)
 {
 	if (ws->n > 1 && strcmp(ws->w[1], "--bwrap") == 0)
@@ -822,49 +876,10 @@ static int parse_words(struct config *cfg, struct words *ws, struct pending *p)
 				return -1;
 			continue;
 		}
-		const struct bwrap_option *def = find_bwrap_option(o);
-		if (!def)
-			return failx("Unknown option %s", o);
-		if ((def->flags & B_LAST_WINS) && p->seen[def - bwrap_options]++)
-			print_warning("Only the last %s option will take effect", o);
-		int nargs = def->nargs;
-		bool short_of_args = ws->n - ws->i - 1 < (size_t)nargs;
-		for (int k = 1; k <= nargs && !short_of_args; k++)
-			short_of_args = ws->w[ws->i + (size_t)k] == args_end;
-		if (short_of_args) {
-			static const char *const counts[] = { "", "one argument", "two arguments", "three arguments" };
-			return failx("%s takes %s", o, counts[nargs]);
-		}
-		/* A --perms or --size applies to the option right after it. */
-		bool modifier = def->flags & B_MODIFIER;
-		if (!modifier && (p->perms >= 0 || p->size) &&
-		    !((def->flags & B_PERMS) && (!p->size || (def->flags & B_SIZE))))
-			return failx("--perms and --size must be followed by an option that uses them, not %s", o);
-		if (p->n_overlay_srcs && !(def->flags & B_OVERLAY))
-			return failx("--overlay-src must be followed by another --overlay-src or one of --overlay, "
-				     "--tmp-overlay, or --ro-overlay");
-		if (def->apply(cfg, p, def, ws->w + ws->i + 1) < 0)
+		if (take_option(cfg, ws, p, o) < 0)
 			return -1;
-		if (!modifier)
-			p->perms = -1, p->size = 0;
-		ws->i += 1 + (size_t)nargs;
 	}
-	if (check_combinations(cfg, p) < 0)
-		return -1;
-	plan_user_namespaces(cfg);
-	/* With a session of its own the command cannot reach the caller's
-	 * terminal with TIOCSTI: no filter is needed then. */
-	cfg->block_tiocsti = cfg->no_new_session;
-	if (ws->i >= ws->n) {
-		print_bwrap_usage(stderr, ws->w[0]);
-		return failx("No command specified");
-	}
-	cfg->argv = xcalloc(ws->n - ws->i + 1, sizeof *cfg->argv);
-	for (size_t j = ws->i; j < ws->n; j++)
-		cfg->argv[j - ws->i] = xstrdup(ws->w[j]);
-	if (strcmp(cfg->argv[0], SELF_EXE) == 0)
-		add_env_op(cfg, ENV_SET, SELF_MARK, "1");
-	return 0;
+	return finish_words(cfg, ws, p);
 }
 
 int parse_bwrap(struct config *cfg, int argc, char **argv)
