@@ -214,6 +214,8 @@ struct pending {
 	unsigned seen[MAX_BWRAP_OPTIONS]; /* how often each of bwrap_options was given */
 	char **overlay_srcs;  /* --overlay-src paths waiting for their overlay, in order */
 	size_t n_overlay_srcs;
+	size_t *unresolved;   /* the mount steps whose host paths are still as written */
+	size_t n_unresolved;
 };
 
 /* One of bubblewrap's options: its name, how many words follow it, and
@@ -254,30 +256,20 @@ static struct mount_op *add_op(struct config *cfg, enum mount_kind kind, char *s
 	return add_mount_op(cfg, kind, src, inside_path(dst));
 }
 
-/* --bind SRC DEST and its kin: bind sources are host paths, symlinks
- * followed (as bubblewrap does); the -try forms skip a source that does
- * not exist. */
+/* The mount step just added names host paths, to resolve once every
+ * option is read (resolve_sources). */
+static void note_unresolved(struct config *cfg, struct pending *p)
+{
+	p->unresolved = grow(p->unresolved, &p->n_unresolved, sizeof *p->unresolved);
+	p->unresolved[p->n_unresolved - 1] = cfg->n_mounts - 1;
+}
+
+/* --bind SRC DEST and its kin; the -try forms skip a source that does not
+ * exist.  The source is resolved after the last option (resolve_bind). */
 static int opt_bind(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
 {
-	(void)p;
-	bool optional = o->flags & B_TRY;
-	char *src = realpath(a[0], NULL);
-	bool follow = false;
-	if (!src && optional && errno == ENOENT && a[0][0] == '/') {
-		/* As bubblewrap: a -try source that does not resolve now is
-		 * tried again inside, where a magic link such as
-		 * /proc/self/ns/user names the sandbox's own namespace
-		 * (Flatpak binds it on /run/.userns). */
-		src = xstrdup(a[0]);
-		follow = true;
-	} else if (!src) {
-		if (optional && (errno == ENOENT || errno == ENOTDIR))
-			return 0;
-		return fail("Can't find source path %s", a[0]);
-	}
-	struct mount_op *op = add_op(cfg, o->arg, src, a[1]);
-	op->optional = optional;
-	op->follow = follow;
+	add_op(cfg, o->arg, xstrdup(a[0]), a[1])->optional = o->flags & B_TRY;
+	note_unresolved(cfg, p);
 	return 0;
 }
 
@@ -306,10 +298,7 @@ static int opt_overlay_src(struct config *cfg, struct pending *p, const struct b
 {
 	(void)cfg;
 	(void)o;
-	char *src = realpath(a[0], NULL);
-	if (!src)
-		return fail("Can't find source path %s", a[0]);
-	add_string(&p->overlay_srcs, &p->n_overlay_srcs, src);
+	add_string(&p->overlay_srcs, &p->n_overlay_srcs, xstrdup(a[0]));
 	return 0;
 }
 
@@ -317,21 +306,17 @@ static int opt_overlay_src(struct config *cfg, struct pending *p, const struct b
 enum overlay_kind { OVERLAY_RW, OVERLAY_TMP, OVERLAY_RO };
 
 /* The overlays take the --overlay-src paths right before them: the first
- * given is the bottom layer (overlayfs's lowerdir lists the top first). */
+ * given is the bottom layer (overlayfs's lowerdir lists the top first).
+ * Their host paths are resolved after the last option (resolve_overlay). */
 static int opt_overlay(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
 {
 	bool rw = o->arg == OVERLAY_RW, ro = o->arg == OVERLAY_RO;
 	size_t need = ro ? 2 : 1;
 	if (p->n_overlay_srcs < need)
 		return failx("%s requires at least %s --overlay-src", o->name, need == 2 ? "two" : "one");
-	char *upper = NULL, *work = NULL;
-	if (rw && (!(upper = realpath(a[0], NULL)) || !(work = realpath(a[1], NULL)))) {
-		fail("Can't find source path %s", upper ? a[1] : a[0]);
-		free(upper);
-		return -1;
-	}
-	struct mount_op *op = add_op(cfg, MOUNT_OVERLAY, upper, a[rw ? 2 : 0]);
-	op->work = work;
+	struct mount_op *op = add_op(cfg, MOUNT_OVERLAY, rw ? xstrdup(a[0]) : NULL, a[rw ? 2 : 0]);
+	note_unresolved(cfg, p);
+	op->work = rw ? xstrdup(a[1]) : NULL;
 	op->readonly = ro;
 	op->tmp_upper = !rw && !ro;
 	op->n_layers = p->n_overlay_srcs;
@@ -736,6 +721,82 @@ static const struct bwrap_option *find_bwrap_option(const char *name)
 	return NULL;
 }
 
+/* ---- resolving, once every option is read ----------------------------- */
+
+/* A host path as written, made absolute with symlinks followed. */
+static int resolve_path(char **path)
+{
+	char *real = realpath(*path, NULL);
+	if (!real)
+		return fail("Can't find source path %s", *path);
+	free(*path);
+	*path = real;
+	return 0;
+}
+
+/* A bind's source.  1: a -try source that is not there, whose step goes. */
+static int resolve_bind(struct mount_op *op)
+{
+	char *real = realpath(op->src, NULL);
+	if (!real && op->optional && errno == ENOENT && op->src[0] == '/') {
+		/* As bubblewrap: a -try source that does not resolve now is
+		 * tried again inside, where a magic link such as
+		 * /proc/self/ns/user names the sandbox's own namespace
+		 * (Flatpak binds it on /run/.userns). */
+		op->follow = true;
+		return 0;
+	}
+	if (!real) {
+		if (op->optional && (errno == ENOENT || errno == ENOTDIR))
+			return 1;
+		return fail("Can't find source path %s", op->src);
+	}
+	free(op->src);
+	op->src = real;
+	return 0;
+}
+
+/* An overlay's layers in the order given (the bottom one first), then its
+ * upper and work directories. */
+static int resolve_overlay(struct mount_op *op)
+{
+	for (size_t k = op->n_layers; k > 0; k--)
+		if (resolve_path(&op->layers[k - 1]) < 0)
+			return -1;
+	if (op->src && resolve_path(&op->src) < 0)
+		return -1;
+	return op->work ? resolve_path(&op->work) : 0;
+}
+
+static void drop_mount(struct config *cfg, size_t i)
+{
+	free(cfg->mounts[i].src);
+	free(cfg->mounts[i].dst);
+	memmove(&cfg->mounts[i], &cfg->mounts[i + 1], (cfg->n_mounts - i - 1) * sizeof *cfg->mounts);
+	cfg->n_mounts--;
+}
+
+/* The mount steps' host paths, in the order of the options, once every
+ * option is read and checked (bubblewrap's resolve_symlinks_in_ops). */
+static int resolve_sources(struct config *cfg, const struct pending *p)
+{
+	size_t dropped = 0;
+	for (size_t k = 0; k < p->n_unresolved; k++) {
+		size_t i = p->unresolved[k] - dropped;
+		struct mount_op *op = &cfg->mounts[i];
+		int r = op->kind == MOUNT_OVERLAY ? resolve_overlay(op) : resolve_bind(op);
+		if (r < 0)
+			return -1;
+		if (r > 0) {
+			drop_mount(cfg, i);
+			dropped++;
+		}
+	}
+	return 0;
+}
+
+/* ---- after the last option --------------------------------------------- */
+
 static int check_combinations(const struct config *cfg, const struct pending *p)
 {
 	if (p->perms >= 0 || p->size)
@@ -829,6 +890,8 @@ static int finish_words(struct config *cfg, struct words *ws, struct pending *p)
 		print_bwrap_usage(stderr, ws->w[0]);
 		return failx("No command specified");
 	}
+	if (resolve_sources(cfg, p) < 0)
+		return -1;
 	cfg->argv = xcalloc(ws->n - ws->i + 1, sizeof *cfg->argv);
 	for (size_t j = ws->i; j < ws->n; j++)
 		cfg->argv[j - ws->i] = xstrdup(ws->w[j]);
@@ -889,6 +952,7 @@ int parse_bwrap(struct config *cfg, int argc, char **argv)
 	struct pending p = { .perms = -1 };
 	int r = parse_words(cfg, &ws, &p);
 	free_list(p.overlay_srcs, p.n_overlay_srcs);
+	free(p.unresolved);
 	for (size_t k = 0; k < ws.n_owned; k++)
 		free(ws.owned[k]);
 	free(ws.owned);
