@@ -21,33 +21,6 @@
 
 extern char **environ;
 
-/* Make path absolute against the caller's cwd and fold "." and ".."
- * lexically (no symlinks followed: the path names a place inside the
- * sandbox, where the host's symlinks mean nothing). */
-char *lexical_abspath(const struct config *cfg, const char *path)
-{
-	char *joined = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", cfg->cwd, path);
-	char *out = xcalloc(1, strlen(joined) + 2);
-	size_t len = 0;
-	for (char *save, *part = strtok_r(joined, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
-		if (strcmp(part, ".") == 0)
-			continue;
-		if (strcmp(part, "..") == 0) {
-			while (len > 0 && out[len - 1] != '/')
-				len--;
-			if (len > 0)
-				len--;
-			out[len] = '\0';
-			continue;
-		}
-		len += (size_t)sprintf(out + len, "/%s", part);
-	}
-	if (len == 0)
-		strcpy(out, "/");
-	free(joined);
-	return out;
-}
-
 /* "/etc/hostname:etc/x", "a:" where "a" exists and "a:..." does not: SRC
  * with a DST that is not absolute, which sbx would otherwise take for one
  * source path and report missing. */

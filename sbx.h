@@ -207,8 +207,9 @@ struct config {
 };
 
 /* values.c: the option values' parsers, pure but for the error each
- * records (and tested alone: tests/unit).  opt is the option's name without
- * its dashes, except where said. */
+ * records and parse_fd's look at the fd (tested alone: tests/unit).  opt is
+ * the option's name without its dashes, except where said. */
+char *lexical_abspath(const struct config *cfg, const char *path); /* against cfg->cwd, no I/O */
 int parse_id(const char *opt, const char *text, unsigned *out);
 int parse_size(const char *opt, const char *text, long long *out);     /* 512M, 2G: bytes */
 int parse_duration(const char *opt, const char *text, double *out);    /* 30s, 500ms: seconds */
@@ -237,7 +238,6 @@ void free_config(struct config *cfg);
  * an error (recorded). */
 int parse_options(struct config *cfg, int argc, char **argv);
 void print_usage(void);
-char *lexical_abspath(const struct config *cfg, const char *path);
 
 /* workdir.c: dir (the caller's working directory) may be the work tree
  * that --bind-cwd makes writable: 0, or -1 with the error and a hint

@@ -1,6 +1,7 @@
 /* values.c: the parsers of option values, shared by both front ends and
- * the policy files: ids, sizes, durations, octal modes, fd numbers and
- * rlimits (with the table of rlimit names, which --print-policy uses too).
+ * the policy files: paths inside the sandbox, ids, sizes, durations, octal
+ * modes, fd numbers and rlimits (with the table of rlimit names, which
+ * --print-policy uses too).
  * Each records an error naming the option and stores nothing when it
  * refuses a value (tests/unit/parsers.c). */
 #include "sbx.h"
@@ -22,6 +23,33 @@ int parse_id(const char *opt, const char *text, unsigned *out)
 		return failx("--%s: '%s' is not a valid id", opt, text);
 	*out = (unsigned)v;
 	return 0;
+}
+
+/* Make path absolute against the caller's cwd and fold "." and ".."
+ * lexically (no symlinks followed: the path names a place inside the
+ * sandbox, where the host's symlinks mean nothing). */
+char *lexical_abspath(const struct config *cfg, const char *path)
+{
+	char *joined = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", cfg->cwd, path);
+	char *out = xcalloc(1, strlen(joined) + 2);
+	size_t len = 0;
+	for (char *save, *part = strtok_r(joined, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
+		if (strcmp(part, ".") == 0)
+			continue;
+		if (strcmp(part, "..") == 0) {
+			while (len > 0 && out[len - 1] != '/')
+				len--;
+			if (len > 0)
+				len--;
+			out[len] = '\0';
+			continue;
+		}
+		len += (size_t)sprintf(out + len, "/%s", part);
+	}
+	if (len == 0)
+		strcpy(out, "/");
+	free(joined);
+	return out;
 }
 
 /* 512M, 2G, 1.5GiB, 4096 (bytes); binary multiples. */
