@@ -35,11 +35,11 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -201,26 +201,50 @@ static int splice_args(struct words *ws, const char *fdtext)
 
 /* ---- building the config ----------------------------------------------- */
 
-/* Options that bubblewrap takes once: given again, it warns that only the
- * last one counts. */
-static const char *const last_wins[] = {
-	"--uid", "--gid", "--hostname", "--chdir", "--seccomp", "--sync-fd", "--block-fd",
-	"--userns-block-fd", "--info-fd", "--json-status-fd", "--exec-label", "--file-label",
-};
-#define N_LAST_WINS (sizeof last_wins / sizeof *last_wins)
-
+/* What parsing carries from one option to the next. */
+#define MAX_BWRAP_OPTIONS 80
 struct pending {
 	int perms;          /* --perms for the next operation, or -1 */
 	long long size;     /* --size for the next operation, or 0 */
 	bool have_seccomp;  /* --seccomp seen */
 	size_t seccomp_index; /* its program in cfg->bpf_programs */
 	bool have_add_seccomp;
-	bool unshare_user, unshare_user_try, unshare_uts, unshare_pid;
-	bool unshare_net_all; /* --unshare-all without --share-net */
-	unsigned seen[N_LAST_WINS]; /* how often each of last_wins was given */
+	bool unshare_user, unshare_user_try;
+	unsigned long unshared; /* CLONE_NEW* of the other namespaces asked for (--unshare-*) */
+	unsigned seen[MAX_BWRAP_OPTIONS]; /* how often each of bwrap_options was given */
 	char **overlay_srcs;  /* --overlay-src paths waiting for their overlay, in order */
 	size_t n_overlay_srcs;
+	size_t *unresolved;   /* the mount steps whose host paths are still as written */
+	size_t n_unresolved;
 };
+
+/* One of bubblewrap's options: its name, how many words follow it, and
+ * what it does (apply, told which variant by arg and flags). */
+struct bwrap_option {
+	const char *name;
+	int nargs;
+	int (*apply)(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a);
+	unsigned long arg; /* the variant: a mount kind, a CLONE_NEW* flag, an env_kind, a field's offset */
+	unsigned flags;
+};
+
+enum {
+	B_TRY = 1 << 0,       /* the -try form: what is not there is skipped */
+	B_PERMS = 1 << 1,     /* takes the --perms before it */
+	B_SIZE = 1 << 2,      /* takes the --size before it */
+	B_MODIFIER = 1 << 3,  /* --perms, --size: for the option right after it */
+	B_OVERLAY = 1 << 4,   /* --overlay-src, and the overlays that take its paths */
+	B_LAST_WINS = 1 << 5, /* taken once: given again, bubblewrap warns that only the last counts */
+	B_CLOSE = 1 << 6,     /* an fd used before the command starts: the command does not get it */
+	B_READONLY = 1 << 7,  /* --ro-bind-data */
+	B_OFF = 1 << 8,       /* opt_flag: the option clears its field */
+};
+
+/* The field of cfg an option's arg names (an offsetof). */
+static void *field(struct config *cfg, const struct bwrap_option *o)
+{
+	return (char *)cfg + o->arg;
+}
 
 static char *inside_path(const char *p)
 {
@@ -229,81 +253,70 @@ static char *inside_path(const char *p)
 
 static struct mount_op *add_op(struct config *cfg, enum mount_kind kind, char *src, const char *dst)
 {
-	cfg->mounts = grow(cfg->mounts, &cfg->n_mounts, sizeof *cfg->mounts);
-	struct mount_op *op = &cfg->mounts[cfg->n_mounts - 1];
-	op->kind = kind;
-	op->src = src;
-	op->dst = inside_path(dst);
-	op->mode = -1;
-	return op;
+	return add_mount_op(cfg, kind, src, inside_path(dst));
 }
 
-/* Bind sources are host paths, symlinks followed (as bubblewrap does);
- * the -try forms skip a source that does not exist. */
-static int add_bind_op(struct config *cfg, enum mount_kind kind, bool optional, char **a)
+/* The mount step just added names host paths, to resolve once every
+ * option is read (resolve_sources). */
+static void note_unresolved(struct config *cfg, struct pending *p)
 {
-	char *src = realpath(a[0], NULL);
-	bool follow = false;
-	if (!src && optional && errno == ENOENT && a[0][0] == '/') {
-		/* As bubblewrap: a -try source that does not resolve now is
-		 * tried again inside, where a magic link such as
-		 * /proc/self/ns/user names the sandbox's own namespace
-		 * (Flatpak binds it on /run/.userns). */
-		src = xstrdup(a[0]);
-		follow = true;
-	} else if (!src) {
-		if (optional && (errno == ENOENT || errno == ENOTDIR))
-			return 0;
-		return fail("Can't find source path %s", a[0]);
-	}
-	struct mount_op *op = add_op(cfg, kind, src, a[1]);
-	op->optional = optional;
-	op->follow = follow;
+	p->unresolved = grow(p->unresolved, &p->n_unresolved, sizeof *p->unresolved);
+	p->unresolved[p->n_unresolved - 1] = cfg->n_mounts - 1;
+}
+
+/* --bind SRC DEST and its kin; the -try forms skip a source that does not
+ * exist.  The source is resolved after the last option (resolve_bind). */
+static int opt_bind(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	add_op(cfg, o->arg, xstrdup(a[0]), a[1])->optional = o->flags & B_TRY;
+	note_unresolved(cfg, p);
 	return 0;
-}
-
-static void add_int(int **list, size_t *n, int v)
-{
-	*list = grow(*list, n, sizeof **list);
-	(*list)[*n - 1] = v;
 }
 
 /* --bind-fd FD DEST: the source is the path the caller's fd names now; init
  * checks that it still is the same file when it opens it (ns.c), and the
  * fd itself does not reach the sandbox. */
-static int add_bind_fd_op(struct config *cfg, enum mount_kind kind, const char *opt, char **a)
+static int opt_bind_fd(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
 {
+	(void)p;
 	int fd;
-	if (bwrap_fd(opt, a[0], &fd) < 0)
+	if (bwrap_fd(o->name, a[0], &fd) < 0)
 		return -1;
 	char link[64];
 	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
 	char *src = realpath(link, NULL);
 	if (!src)
 		return fail("Can't find source path %s", link);
-	struct mount_op *op = add_op(cfg, kind, src, a[1]);
+	struct mount_op *op = add_op(cfg, o->arg, src, a[1]);
 	op->by_fd = true;
 	op->src_fd = fd;
-	add_int(&cfg->close_fds, &cfg->n_close_fds, fd);
+	add_fd(&cfg->close_fds, &cfg->n_close_fds, fd);
 	return 0;
 }
 
-/* The overlays take the --overlay-src paths right before them: the first
- * given is the bottom layer (overlayfs's lowerdir lists the top first). */
-static int add_overlay_op(struct config *cfg, struct pending *p, const char *o, char **a)
+static int opt_overlay_src(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
 {
-	bool rw = !strcmp(o, "--overlay"), ro = !strcmp(o, "--ro-overlay");
+	(void)cfg;
+	(void)o;
+	add_string(&p->overlay_srcs, &p->n_overlay_srcs, xstrdup(a[0]));
+	return 0;
+}
+
+/* --overlay RWSRC WORKDIR DEST, --tmp-overlay DEST, --ro-overlay DEST */
+enum overlay_kind { OVERLAY_RW, OVERLAY_TMP, OVERLAY_RO };
+
+/* The overlays take the --overlay-src paths right before them: the first
+ * given is the bottom layer (overlayfs's lowerdir lists the top first).
+ * Their host paths are resolved after the last option (resolve_overlay). */
+static int opt_overlay(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	bool rw = o->arg == OVERLAY_RW, ro = o->arg == OVERLAY_RO;
 	size_t need = ro ? 2 : 1;
 	if (p->n_overlay_srcs < need)
-		return failx("%s requires at least %s --overlay-src", o, need == 2 ? "two" : "one");
-	char *upper = NULL, *work = NULL;
-	if (rw && (!(upper = realpath(a[0], NULL)) || !(work = realpath(a[1], NULL)))) {
-		fail("Can't find source path %s", upper ? a[1] : a[0]);
-		free(upper);
-		return -1;
-	}
-	struct mount_op *op = add_op(cfg, MOUNT_OVERLAY, upper, a[rw ? 2 : 0]);
-	op->work = work;
+		return failx("%s requires at least %s --overlay-src", o->name, need == 2 ? "two" : "one");
+	struct mount_op *op = add_op(cfg, MOUNT_OVERLAY, rw ? xstrdup(a[0]) : NULL, a[rw ? 2 : 0]);
+	note_unresolved(cfg, p);
+	op->work = rw ? xstrdup(a[1]) : NULL;
 	op->readonly = ro;
 	op->tmp_upper = !rw && !ro;
 	op->n_layers = p->n_overlay_srcs;
@@ -316,28 +329,180 @@ static int add_overlay_op(struct config *cfg, struct pending *p, const char *o, 
 	return 0;
 }
 
-static bool is_overlay_option(const char *o)
-{
-	return !strcmp(o, "--overlay-src") || !strcmp(o, "--overlay") || !strcmp(o, "--tmp-overlay") ||
-	       !strcmp(o, "--ro-overlay");
-}
-
 /* bubblewrap's labels are SELinux contexts. */
-static int refuse_label(const char *opt)
+static int opt_label(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
 {
+	(void)cfg;
+	(void)p;
+	(void)a;
 	if (access("/sys/fs/selinux/enforce", F_OK) != 0)
 		return failx("labeling not supported on this system");
-	return failx("%s: SELinux labels are not supported by sbx", opt);
+	return failx("%s: SELinux labels are not supported by sbx", o->name);
 }
 
-int parse_octal(const char *opt, const char *text, int *out)
+/* A mount of a kind that needs only DEST: --proc, --tmpfs, --dir... with
+ * the --perms and --size it takes. */
+static int opt_mount(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
 {
+	struct mount_op *op = add_op(cfg, o->arg, NULL, a[0]);
+	if (o->flags & B_PERMS)
+		op->mode = p->perms;
+	if (o->flags & B_SIZE)
+		op->size = p->size;
+	return 0;
+}
+
+static int opt_symlink(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	(void)p;
+	(void)o;
+	add_op(cfg, MOUNT_SYMLINK, xstrdup(a[0]), a[1]);
+	return 0;
+}
+
+static int opt_chmod(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	(void)p;
+	int mode;
+	if (parse_octal(o->name, a[0], &mode) < 0)
+		return -1;
+	add_op(cfg, MOUNT_CHMOD, NULL, a[1])->mode = mode;
+	return 0;
+}
+
+/* --file FD DEST, --bind-data FD DEST, --ro-bind-data FD DEST */
+static int opt_data(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	char *data;
+	size_t len;
+	if (slurp_fd(o->name, a[0], &data, &len) < 0)
+		return -1;
+	struct mount_op *op = add_op(cfg, o->arg, NULL, a[1]);
+	op->data = data;
+	op->data_len = len;
+	op->readonly = o->flags & B_READONLY;
+	op->mode = p->perms;
+	return 0;
+}
+
+static int opt_perms(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	(void)cfg;
+	if (p->perms >= 0)
+		return failx("--perms given twice for the same action");
+	return parse_octal(o->name, a[0], &p->perms);
+}
+
+static int opt_size(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	(void)cfg;
+	(void)o;
+	if (p->size)
+		return failx("--size given twice for the same action");
 	char *end;
 	errno = 0;
-	long v = strtol(text, &end, 8);
-	if (!text[0] || *end || errno || v < 0 || v > 07777)
-		return failx("%s: '%s' is not an octal mode", opt, text);
-	*out = (int)v;
+	long long v = strtoll(a[0], &end, 10);
+	if (!a[0][0] || *end || errno || v <= 0)
+		return failx("--size: '%s' is not a number of bytes", a[0]);
+	p->size = v;
+	return 0;
+}
+
+static int opt_lock_file(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	(void)p;
+	(void)o;
+	add_string(&cfg->lock_files, &cfg->n_lock_files, inside_path(a[0]));
+	return 0;
+}
+
+/* --unshare-NS.  The user and mount namespaces are always new, as they are
+ * for an unprivileged bubblewrap: --unshare-user[-try] is only noted, for
+ * the checks of check_combinations. */
+static int opt_unshare(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	(void)a;
+	if (o->arg == CLONE_NEWUSER)
+		*(o->flags & B_TRY ? &p->unshare_user_try : &p->unshare_user) = true;
+	else if (o->arg == CLONE_NEWNET)
+		cfg->net = NET_NONE;
+	else
+		cfg->share_ns &= ~o->arg;
+	p->unshared |= o->arg;
+	return 0;
+}
+
+static int opt_unshare_all(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	(void)o;
+	(void)a;
+	cfg->share_ns = 0;
+	cfg->net = NET_NONE;
+	p->unshare_user_try = true; /* -try: as bubblewrap */
+	p->unshared |= CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWCGROUP;
+	return 0;
+}
+
+static int opt_share_net(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	(void)p;
+	(void)o;
+	(void)a;
+	cfg->net = NET_HOST;
+	return 0;
+}
+
+/* A bool field of cfg, set (cleared with B_OFF). */
+static int opt_flag(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	(void)p;
+	(void)a;
+	*(bool *)field(cfg, o) = !(o->flags & B_OFF);
+	return 0;
+}
+
+static int opt_level_prefix(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	(void)cfg;
+	(void)p;
+	(void)o;
+	(void)a;
+	use_level_prefix();
+	return 0;
+}
+
+/* --uid, --gid */
+static int opt_id(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	(void)p;
+	return parse_id(o->name + 2, a[0], field(cfg, o));
+}
+
+/* A string field of cfg, copied as it is. */
+static int opt_string(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	(void)p;
+	char **s = field(cfg, o);
+	free(*s);
+	*s = xstrdup(a[0]);
+	return 0;
+}
+
+static int opt_chdir(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	(void)p;
+	(void)o;
+	free(cfg->chdir);
+	cfg->chdir = inside_path(a[0]);
+	return 0;
+}
+
+/* --setenv VAR VALUE, --unsetenv VAR, --clearenv (bubblewrap keeps PWD:
+ * it sets it again after chdir anyway). */
+static int opt_env(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	(void)p;
+	add_env_op(cfg, o->arg, o->nargs > 0 ? a[0] : NULL, o->nargs > 1 ? a[1] : NULL);
 	return 0;
 }
 
@@ -363,13 +528,18 @@ static int parse_cap(const char *name, unsigned long long *mask)
 	return 0;
 }
 
-static void add_env_op(struct config *cfg, enum env_kind kind, const char *name, const char *value)
+/* --cap-add CAP (arg 1), --cap-drop CAP (arg 0) */
+static int opt_cap(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
 {
-	cfg->env_ops = grow(cfg->env_ops, &cfg->n_env_ops, sizeof *cfg->env_ops);
-	struct env_op *op = &cfg->env_ops[cfg->n_env_ops - 1];
-	op->kind = kind;
-	op->name = name ? xstrdup(name) : NULL;
-	op->value = value ? xstrdup(value) : NULL;
+	(void)p;
+	unsigned long long mask = 0;
+	if (parse_cap(a[0], &mask) < 0)
+		return -1;
+	if (o->arg)
+		cfg->cap_add |= mask;
+	else
+		cfg->cap_add &= ~mask;
+	return 0;
 }
 
 static int add_seccomp_program(struct config *cfg, const char *opt, const char *fdtext)
@@ -396,20 +566,65 @@ static int add_seccomp_program(struct config *cfg, const char *opt, const char *
 	return 0;
 }
 
+static int opt_seccomp(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	if (p->have_add_seccomp)
+		return failx("--seccomp cannot be combined with --add-seccomp-fd");
+	if (add_seccomp_program(cfg, o->name, a[0]) < 0)
+		return -1;
+	if (p->have_seccomp) { /* as bubblewrap: the last one counts (parse_words warned) */
+		struct bpf_program *last = &cfg->bpf_programs[--cfg->n_bpf_programs];
+		free(cfg->bpf_programs[p->seccomp_index].insns);
+		cfg->bpf_programs[p->seccomp_index] = *last;
+		return 0;
+	}
+	p->have_seccomp = true;
+	p->seccomp_index = cfg->n_bpf_programs - 1;
+	return 0;
+}
+
+static int opt_add_seccomp_fd(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	if (p->have_seccomp)
+		return failx("--add-seccomp-fd cannot be combined with --seccomp");
+	p->have_add_seccomp = true;
+	return add_seccomp_program(cfg, o->name, a[0]);
+}
+
+/* --sync-fd FD: sbx holds it open until it exits; the sandbox does not get
+ * it, so its end is sbx's end, not the command's (as bubblewrap). */
+static int opt_sync_fd(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	(void)p;
+	int fd;
+	if (bwrap_fd(o->name, a[0], &fd) < 0)
+		return -1;
+	add_fd(&cfg->close_fds, &cfg->n_close_fds, fd);
+	return 0;
+}
+
+/* An fd field of cfg.  None of them reaches the command: init closes
+ * --info-fd and --json-status-fd first thing, and those marked B_CLOSE
+ * are used before the command starts. */
+static int opt_fd(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
+{
+	(void)p;
+	int *fd = field(cfg, o);
+	if (bwrap_fd(o->name, a[0], fd) < 0)
+		return -1;
+	if (o->flags & B_CLOSE)
+		add_fd(&cfg->close_fds, &cfg->n_close_fds, *fd);
+	return 0;
+}
+
+/* The model's defaults (config.c), then bubblewrap's: the list at the top
+ * of this file.  The rootfs stays unused: the root is an empty tmpfs. */
 static void set_bwrap_defaults(struct config *cfg)
 {
-	char *cwd = getcwd(NULL, 0);
-	cfg->cwd = cwd ? cwd : xstrdup("/");
-	cfg->rootfs = xstrdup("/"); /* unused: the root is an empty tmpfs */
+	config_defaults(cfg);
 	set_program_name("bwrap");
-	cfg->outer_uid = cfg->uid = getuid();
-	cfg->outer_gid = cfg->gid = getgid();
 	cfg->net = NET_HOST;
 	cfg->seccomp = xstrdup("none");
-	cfg->kill_after = 2;
-	cfg->status_fd = -1;
-	cfg->block_fd = cfg->userns_block_fd = cfg->info_fd = cfg->json_status_fd = -1;
-	cfg->userns_fd = cfg->userns2_fd = cfg->pidns_fd = -1;
 	cfg->empty_root = cfg->no_std_mounts = true;
 	cfg->share_ns = CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
 	cfg->no_new_session = cfg->no_pty = true;
@@ -422,259 +637,165 @@ static void set_bwrap_defaults(struct config *cfg)
 	set_failure_status(1);
 }
 
-/* Options that take the --perms / --size of the option before them. */
-static bool takes_perms(const char *name)
-{
-	static const char *const names[] = { "--tmpfs", "--dir", "--file", "--bind-data", "--ro-bind-data", NULL };
-	for (const char *const *n = names; *n; n++)
-		if (strcmp(name, *n) == 0)
-			return true;
-	return false;
-}
-
-/* One option; a[] holds its arguments.  Returns -1 on error. */
-static int apply(struct config *cfg, struct pending *p, const char *o, char **a)
-{
+#define FIELD(name) offsetof(struct config, name)
+/* Every option of bubblewrap's that sbx takes (--help, --version and --args
+ * aside: parse_words reads those itself). */
+static const struct bwrap_option bwrap_options[] = {
 	/* Mounts and files, in order. */
-	if (!strcmp(o, "--bind") || !strcmp(o, "--bind-try"))
-		return add_bind_op(cfg, MOUNT_BIND, o[6] == '-', a);
-	if (!strcmp(o, "--ro-bind") || !strcmp(o, "--ro-bind-try"))
-		return add_bind_op(cfg, MOUNT_RO_BIND, o[9] == '-', a);
-	if (!strcmp(o, "--dev-bind") || !strcmp(o, "--dev-bind-try"))
-		return add_bind_op(cfg, MOUNT_DEV_BIND, o[10] == '-', a);
-	if (!strcmp(o, "--bind-fd") || !strcmp(o, "--ro-bind-fd"))
-		return add_bind_fd_op(cfg, o[2] == 'r' ? MOUNT_RO_BIND : MOUNT_BIND, o, a);
-	if (!strcmp(o, "--overlay-src")) {
-		char *src = realpath(a[0], NULL);
-		if (!src)
-			return fail("Can't find source path %s", a[0]);
-		p->overlay_srcs = grow(p->overlay_srcs, &p->n_overlay_srcs, sizeof *p->overlay_srcs);
-		p->overlay_srcs[p->n_overlay_srcs - 1] = src;
-		return 0;
-	}
-	if (is_overlay_option(o))
-		return add_overlay_op(cfg, p, o, a);
-	if (!strcmp(o, "--exec-label") || !strcmp(o, "--file-label"))
-		return refuse_label(o);
-	if (!strcmp(o, "--remount-ro"))
-		return add_op(cfg, MOUNT_REMOUNT_RO, NULL, a[0]), 0;
-	if (!strcmp(o, "--proc"))
-		return add_op(cfg, MOUNT_PROC, NULL, a[0]), 0;
-	if (!strcmp(o, "--dev"))
-		return add_op(cfg, MOUNT_DEV, NULL, a[0]), 0;
-	if (!strcmp(o, "--mqueue"))
-		return add_op(cfg, MOUNT_MQUEUE, NULL, a[0]), 0;
-	if (!strcmp(o, "--tmpfs")) {
-		struct mount_op *op = add_op(cfg, MOUNT_TMPFS, NULL, a[0]);
-		op->mode = p->perms;
-		op->size = p->size;
-		return 0;
-	}
-	if (!strcmp(o, "--dir")) {
-		add_op(cfg, MOUNT_DIR, NULL, a[0])->mode = p->perms;
-		return 0;
-	}
-	if (!strcmp(o, "--symlink"))
-		return add_op(cfg, MOUNT_SYMLINK, xstrdup(a[0]), a[1]), 0;
-	if (!strcmp(o, "--chmod")) {
-		int mode;
-		if (parse_octal(o, a[0], &mode) < 0)
-			return -1;
-		add_op(cfg, MOUNT_CHMOD, NULL, a[1])->mode = mode;
-		return 0;
-	}
-	if (!strcmp(o, "--file") || !strcmp(o, "--bind-data") || !strcmp(o, "--ro-bind-data")) {
-		char *data;
-		size_t len;
-		if (slurp_fd(o, a[0], &data, &len) < 0)
-			return -1;
-		struct mount_op *op = add_op(cfg, o[2] == 'f' ? MOUNT_FILE : MOUNT_DATA, NULL, a[1]);
-		op->data = data;
-		op->data_len = len;
-		op->readonly = o[2] == 'r';
-		op->mode = p->perms;
-		return 0;
-	}
-	if (!strcmp(o, "--perms")) {
-		if (p->perms >= 0)
-			return failx("--perms given twice for the same action");
-		return parse_octal(o, a[0], &p->perms);
-	}
-	if (!strcmp(o, "--size")) {
-		if (p->size)
-			return failx("--size given twice for the same action");
-		char *end;
-		errno = 0;
-		long long v = strtoll(a[0], &end, 10);
-		if (!a[0][0] || *end || errno || v <= 0)
-			return failx("--size: '%s' is not a number of bytes", a[0]);
-		p->size = v;
-		return 0;
-	}
-	if (!strcmp(o, "--lock-file")) {
-		cfg->lock_files = grow(cfg->lock_files, &cfg->n_lock_files, sizeof *cfg->lock_files);
-		cfg->lock_files[cfg->n_lock_files - 1] = inside_path(a[0]);
-		return 0;
-	}
-
-	/* Namespaces and ids.  The user and mount namespaces are always new,
-	 * as they are for an unprivileged bubblewrap. */
-	if (!strcmp(o, "--unshare-user"))
-		return p->unshare_user = true, 0;
-	if (!strcmp(o, "--unshare-user-try"))
-		return p->unshare_user_try = true, 0;
-	if (!strcmp(o, "--userns") || !strcmp(o, "--userns2") || !strcmp(o, "--pidns")) {
-		int *fd = o[2] == 'p' ? &cfg->pidns_fd : o[8] == '2' ? &cfg->userns2_fd : &cfg->userns_fd;
-		if (bwrap_fd(o, a[0], fd) < 0)
-			return -1;
-		add_int(&cfg->close_fds, &cfg->n_close_fds, *fd); /* used before the command starts */
-		return 0;
-	}
-	if (!strcmp(o, "--unshare-ipc"))
-		return cfg->share_ns &= ~(unsigned long)CLONE_NEWIPC, 0;
-	if (!strcmp(o, "--unshare-pid"))
-		return cfg->share_ns &= ~(unsigned long)CLONE_NEWPID, p->unshare_pid = true, 0;
-	if (!strcmp(o, "--unshare-net"))
-		return cfg->net = NET_NONE, 0;
-	if (!strcmp(o, "--unshare-uts"))
-		return cfg->share_ns &= ~(unsigned long)CLONE_NEWUTS, p->unshare_uts = true, 0;
-	if (!strcmp(o, "--unshare-cgroup") || !strcmp(o, "--unshare-cgroup-try"))
-		return cfg->share_ns &= ~(unsigned long)CLONE_NEWCGROUP, 0;
-	if (!strcmp(o, "--unshare-all")) {
-		cfg->share_ns = 0;
-		cfg->net = NET_NONE;
-		p->unshare_user_try = p->unshare_uts = p->unshare_pid = true; /* -try: as bubblewrap */
-		return 0;
-	}
-	if (!strcmp(o, "--share-net"))
-		return cfg->net = NET_HOST, 0;
-	if (!strcmp(o, "--disable-userns"))
-		return cfg->disable_userns = true, 0;
-	if (!strcmp(o, "--assert-userns-disabled"))
-		return cfg->assert_userns_disabled = true, 0;
-	if (!strcmp(o, "--uid") || !strcmp(o, "--gid")) {
-		char *end;
-		errno = 0;
-		unsigned long v = strtoul(a[0], &end, 10);
-		if (!a[0][0] || *end || errno || a[0][0] == '-' || v >= UINT_MAX)
-			return failx("%s: '%s' is not a valid id", o, a[0]);
-		if (o[2] == 'u')
-			cfg->uid = (uid_t)v;
-		else
-			cfg->gid = (gid_t)v;
-		return 0;
-	}
-	if (!strcmp(o, "--hostname")) {
-		free(cfg->hostname);
-		cfg->hostname = xstrdup(a[0]);
-		return 0;
-	}
-
+	{ "--bind", 2, opt_bind, MOUNT_BIND, 0 },
+	{ "--bind-try", 2, opt_bind, MOUNT_BIND, B_TRY },
+	{ "--ro-bind", 2, opt_bind, MOUNT_RO_BIND, 0 },
+	{ "--ro-bind-try", 2, opt_bind, MOUNT_RO_BIND, B_TRY },
+	{ "--dev-bind", 2, opt_bind, MOUNT_DEV_BIND, 0 },
+	{ "--dev-bind-try", 2, opt_bind, MOUNT_DEV_BIND, B_TRY },
+	{ "--bind-fd", 2, opt_bind_fd, MOUNT_BIND, 0 },
+	{ "--ro-bind-fd", 2, opt_bind_fd, MOUNT_RO_BIND, 0 },
+	{ "--overlay-src", 1, opt_overlay_src, 0, B_OVERLAY },
+	{ "--overlay", 3, opt_overlay, OVERLAY_RW, B_OVERLAY },
+	{ "--tmp-overlay", 1, opt_overlay, OVERLAY_TMP, B_OVERLAY },
+	{ "--ro-overlay", 1, opt_overlay, OVERLAY_RO, B_OVERLAY },
+	{ "--exec-label", 1, opt_label, 0, B_LAST_WINS },
+	{ "--file-label", 1, opt_label, 0, B_LAST_WINS },
+	{ "--remount-ro", 1, opt_mount, MOUNT_REMOUNT_RO, 0 },
+	{ "--proc", 1, opt_mount, MOUNT_PROC, 0 },
+	{ "--dev", 1, opt_mount, MOUNT_DEV, 0 },
+	{ "--mqueue", 1, opt_mount, MOUNT_MQUEUE, 0 },
+	{ "--tmpfs", 1, opt_mount, MOUNT_TMPFS, B_PERMS | B_SIZE },
+	{ "--dir", 1, opt_mount, MOUNT_DIR, B_PERMS },
+	{ "--symlink", 2, opt_symlink, 0, 0 },
+	{ "--chmod", 2, opt_chmod, 0, 0 },
+	{ "--file", 2, opt_data, MOUNT_FILE, B_PERMS },
+	{ "--bind-data", 2, opt_data, MOUNT_DATA, B_PERMS },
+	{ "--ro-bind-data", 2, opt_data, MOUNT_DATA, B_PERMS | B_READONLY },
+	{ "--perms", 1, opt_perms, 0, B_MODIFIER },
+	{ "--size", 1, opt_size, 0, B_MODIFIER },
+	{ "--lock-file", 1, opt_lock_file, 0, 0 },
+	/* Namespaces and ids. */
+	{ "--unshare-user", 0, opt_unshare, CLONE_NEWUSER, 0 },
+	{ "--unshare-user-try", 0, opt_unshare, CLONE_NEWUSER, B_TRY },
+	{ "--unshare-ipc", 0, opt_unshare, CLONE_NEWIPC, 0 },
+	{ "--unshare-pid", 0, opt_unshare, CLONE_NEWPID, 0 },
+	{ "--unshare-net", 0, opt_unshare, CLONE_NEWNET, 0 },
+	{ "--unshare-uts", 0, opt_unshare, CLONE_NEWUTS, 0 },
+	{ "--unshare-cgroup", 0, opt_unshare, CLONE_NEWCGROUP, 0 },
+	{ "--unshare-cgroup-try", 0, opt_unshare, CLONE_NEWCGROUP, B_TRY },
+	{ "--unshare-all", 0, opt_unshare_all, 0, 0 },
+	{ "--share-net", 0, opt_share_net, 0, 0 },
+	{ "--userns", 1, opt_fd, FIELD(userns_fd), B_CLOSE },
+	{ "--userns2", 1, opt_fd, FIELD(userns2_fd), B_CLOSE },
+	{ "--pidns", 1, opt_fd, FIELD(pidns_fd), B_CLOSE },
+	{ "--disable-userns", 0, opt_flag, FIELD(disable_userns), 0 },
+	{ "--assert-userns-disabled", 0, opt_flag, FIELD(assert_userns_disabled), 0 },
+	{ "--uid", 1, opt_id, FIELD(uid), B_LAST_WINS },
+	{ "--gid", 1, opt_id, FIELD(gid), B_LAST_WINS },
+	{ "--hostname", 1, opt_string, FIELD(hostname), B_LAST_WINS },
 	/* The command's process. */
-	if (!strcmp(o, "--chdir")) {
-		free(cfg->chdir);
-		cfg->chdir = inside_path(a[0]);
-		return 0;
-	}
-	if (!strcmp(o, "--setenv"))
-		return add_env_op(cfg, ENV_SET, a[0], a[1]), 0;
-	if (!strcmp(o, "--unsetenv"))
-		return add_env_op(cfg, ENV_UNSET, a[0], NULL), 0;
-	if (!strcmp(o, "--clearenv")) {
-		/* bubblewrap keeps PWD (it sets it again after chdir anyway). */
-		add_env_op(cfg, ENV_CLEAR, NULL, NULL);
-		return 0;
-	}
-	if (!strcmp(o, "--argv0")) {
-		free(cfg->argv0);
-		cfg->argv0 = xstrdup(a[0]);
-		return 0;
-	}
-	if (!strcmp(o, "--cap-add") || !strcmp(o, "--cap-drop")) {
-		unsigned long long mask = 0;
-		if (parse_cap(a[0], &mask) < 0)
-			return -1;
-		if (o[6] == 'a')
-			cfg->cap_add |= mask;
-		else
-			cfg->cap_add &= ~mask;
-		return 0;
-	}
-	if (!strcmp(o, "--seccomp")) {
-		if (p->have_add_seccomp)
-			return failx("--seccomp cannot be combined with --add-seccomp-fd");
-		if (add_seccomp_program(cfg, o, a[0]) < 0)
-			return -1;
-		if (p->have_seccomp) { /* as bubblewrap: the last one counts (parse_words warned) */
-			struct bpf_program *last = &cfg->bpf_programs[--cfg->n_bpf_programs];
-			free(cfg->bpf_programs[p->seccomp_index].insns);
-			cfg->bpf_programs[p->seccomp_index] = *last;
-			return 0;
-		}
-		p->have_seccomp = true;
-		p->seccomp_index = cfg->n_bpf_programs - 1;
-		return 0;
-	}
-	if (!strcmp(o, "--add-seccomp-fd")) {
-		if (p->have_seccomp)
-			return failx("--add-seccomp-fd cannot be combined with --seccomp");
-		return p->have_add_seccomp = true, add_seccomp_program(cfg, o, a[0]);
-	}
-	if (!strcmp(o, "--new-session"))
-		return cfg->no_new_session = false, 0;
-	if (!strcmp(o, "--die-with-parent"))
-		return cfg->die_with_parent = true, 0;
-	if (!strcmp(o, "--as-pid-1"))
-		return cfg->as_pid_1 = true, 0;
-	if (!strcmp(o, "--level-prefix"))
-		return use_level_prefix(), 0;
-
+	{ "--chdir", 1, opt_chdir, 0, B_LAST_WINS },
+	{ "--setenv", 2, opt_env, ENV_SET, 0 },
+	{ "--unsetenv", 1, opt_env, ENV_UNSET, 0 },
+	{ "--clearenv", 0, opt_env, ENV_CLEAR, 0 },
+	{ "--argv0", 1, opt_string, FIELD(argv0), 0 },
+	{ "--cap-add", 1, opt_cap, 1, 0 },
+	{ "--cap-drop", 1, opt_cap, 0, 0 },
+	{ "--seccomp", 1, opt_seccomp, 0, B_LAST_WINS },
+	{ "--add-seccomp-fd", 1, opt_add_seccomp_fd, 0, 0 },
+	{ "--new-session", 0, opt_flag, FIELD(no_new_session), B_OFF },
+	{ "--die-with-parent", 0, opt_flag, FIELD(die_with_parent), 0 },
+	{ "--as-pid-1", 0, opt_flag, FIELD(as_pid_1), 0 },
+	{ "--level-prefix", 0, opt_level_prefix, 0, 0 },
 	/* File descriptors. */
-	if (!strcmp(o, "--sync-fd")) {
-		/* sbx holds it open until it exits; the sandbox does not get it,
-		 * so its end is sbx's end, not the command's (as bubblewrap). */
-		int fd;
-		if (bwrap_fd(o, a[0], &fd) < 0)
-			return -1;
-		add_int(&cfg->close_fds, &cfg->n_close_fds, fd);
-		return 0;
-	}
-	if (!strcmp(o, "--block-fd"))
-		return bwrap_fd(o, a[0], &cfg->block_fd);
-	if (!strcmp(o, "--userns-block-fd"))
-		return bwrap_fd(o, a[0], &cfg->userns_block_fd);
-	if (!strcmp(o, "--info-fd") || !strcmp(o, "--json-status-fd")) {
-		int fd;
-		if (bwrap_fd(o, a[0], &fd) < 0)
-			return -1;
-		/* Neither reaches the sandbox: init closes both first thing. */
-		*(o[2] == 'i' ? &cfg->info_fd : &cfg->json_status_fd) = fd;
-		return 0;
-	}
-	return failx("%s: not supported by sbx", o);
+	{ "--sync-fd", 1, opt_sync_fd, 0, B_LAST_WINS },
+	{ "--block-fd", 1, opt_fd, FIELD(block_fd), B_LAST_WINS },
+	{ "--userns-block-fd", 1, opt_fd, FIELD(userns_block_fd), B_LAST_WINS },
+	{ "--info-fd", 1, opt_fd, FIELD(info_fd), B_LAST_WINS },
+	{ "--json-status-fd", 1, opt_fd, FIELD(json_status_fd), B_LAST_WINS },
+};
+#define N_BWRAP_OPTIONS (sizeof bwrap_options / sizeof *bwrap_options)
+_Static_assert(N_BWRAP_OPTIONS <= MAX_BWRAP_OPTIONS, "struct pending counts each option in seen[]");
+
+static const struct bwrap_option *find_bwrap_option(const char *name)
+{
+	for (size_t k = 0; k < N_BWRAP_OPTIONS; k++)
+		if (strcmp(name, bwrap_options[k].name) == 0)
+			return &bwrap_options[k];
+	return NULL;
 }
 
-static const struct {
-	const char *name;
-	int nargs;
-} bwrap_options[] = {
-	{ "--bind", 2 }, { "--bind-try", 2 }, { "--ro-bind", 2 }, { "--ro-bind-try", 2 },
-	{ "--dev-bind", 2 }, { "--dev-bind-try", 2 }, { "--remount-ro", 1 }, { "--proc", 1 },
-	{ "--dev", 1 }, { "--mqueue", 1 }, { "--tmpfs", 1 }, { "--dir", 1 }, { "--symlink", 2 },
-	{ "--chmod", 2 }, { "--file", 2 }, { "--bind-data", 2 }, { "--ro-bind-data", 2 },
-	{ "--perms", 1 }, { "--size", 1 }, { "--lock-file", 1 }, { "--unshare-user", 0 },
-	{ "--unshare-user-try", 0 }, { "--unshare-ipc", 0 }, { "--unshare-pid", 0 }, { "--unshare-net", 0 },
-	{ "--unshare-uts", 0 }, { "--unshare-cgroup", 0 }, { "--unshare-cgroup-try", 0 },
-	{ "--unshare-all", 0 }, { "--share-net", 0 }, { "--disable-userns", 0 },
-	{ "--assert-userns-disabled", 0 }, { "--uid", 1 }, { "--gid", 1 }, { "--hostname", 1 },
-	{ "--chdir", 1 }, { "--setenv", 2 }, { "--unsetenv", 1 }, { "--clearenv", 0 }, { "--argv0", 1 },
-	{ "--cap-add", 1 }, { "--cap-drop", 1 }, { "--seccomp", 1 }, { "--add-seccomp-fd", 1 },
-	{ "--new-session", 0 }, { "--die-with-parent", 0 }, { "--as-pid-1", 0 }, { "--level-prefix", 0 },
-	{ "--sync-fd", 1 }, { "--block-fd", 1 }, { "--userns-block-fd", 1 }, { "--info-fd", 1 },
-	{ "--json-status-fd", 1 }, { "--userns", 1 }, { "--userns2", 1 }, { "--pidns", 1 }, { "--bind-fd", 2 },
-	{ "--ro-bind-fd", 2 }, { "--overlay-src", 1 }, { "--overlay", 3 }, { "--tmp-overlay", 1 },
-	{ "--ro-overlay", 1 }, { "--exec-label", 1 }, { "--file-label", 1 },
-};
+/* ---- resolving, once every option is read ----------------------------- */
+
+/* A host path as written, made absolute with symlinks followed. */
+static int resolve_path(char **path)
+{
+	char *real = realpath(*path, NULL);
+	if (!real)
+		return fail("Can't find source path %s", *path);
+	free(*path);
+	*path = real;
+	return 0;
+}
+
+/* A bind's source.  1: a -try source that is not there, whose step goes. */
+static int resolve_bind(struct mount_op *op)
+{
+	char *real = realpath(op->src, NULL);
+	if (!real && op->optional && errno == ENOENT && op->src[0] == '/') {
+		/* As bubblewrap: a -try source that does not resolve now is
+		 * tried again inside, where a magic link such as
+		 * /proc/self/ns/user names the sandbox's own namespace
+		 * (Flatpak binds it on /run/.userns). */
+		op->follow = true;
+		return 0;
+	}
+	if (!real) {
+		if (op->optional && (errno == ENOENT || errno == ENOTDIR))
+			return 1;
+		return fail("Can't find source path %s", op->src);
+	}
+	free(op->src);
+	op->src = real;
+	return 0;
+}
+
+/* An overlay's layers in the order given (the bottom one first), then its
+ * upper and work directories. */
+static int resolve_overlay(struct mount_op *op)
+{
+	for (size_t k = op->n_layers; k > 0; k--)
+		if (resolve_path(&op->layers[k - 1]) < 0)
+			return -1;
+	if (op->src && resolve_path(&op->src) < 0)
+		return -1;
+	return op->work ? resolve_path(&op->work) : 0;
+}
+
+static void drop_mount(struct config *cfg, size_t i)
+{
+	free(cfg->mounts[i].src);
+	free(cfg->mounts[i].dst);
+	memmove(&cfg->mounts[i], &cfg->mounts[i + 1], (cfg->n_mounts - i - 1) * sizeof *cfg->mounts);
+	cfg->n_mounts--;
+}
+
+/* The mount steps' host paths, in the order of the options, once every
+ * option is read and checked (bubblewrap's resolve_symlinks_in_ops). */
+static int resolve_sources(struct config *cfg, const struct pending *p)
+{
+	size_t dropped = 0;
+	for (size_t k = 0; k < p->n_unresolved; k++) {
+		size_t i = p->unresolved[k] - dropped;
+		struct mount_op *op = &cfg->mounts[i];
+		int r = op->kind == MOUNT_OVERLAY ? resolve_overlay(op) : resolve_bind(op);
+		if (r < 0)
+			return -1;
+		if (r > 0) {
+			drop_mount(cfg, i);
+			dropped++;
+		}
+	}
+	return 0;
+}
+
+/* ---- after the last option --------------------------------------------- */
 
 static int check_combinations(const struct config *cfg, const struct pending *p)
 {
@@ -683,9 +804,9 @@ static int check_combinations(const struct config *cfg, const struct pending *p)
 	if (p->n_overlay_srcs)
 		return failx("--overlay-src must be followed by another --overlay-src or one of --overlay, "
 			     "--tmp-overlay, or --ro-overlay");
-	if (cfg->as_pid_1 && !p->unshare_pid)
+	if (cfg->as_pid_1 && !(p->unshared & CLONE_NEWPID))
 		return failx("Specifying --as-pid-1 requires --unshare-pid");
-	if (cfg->hostname && !p->unshare_uts)
+	if (cfg->hostname && !(p->unshared & CLONE_NEWUTS))
 		return failx("Specifying --hostname requires --unshare-uts");
 	if (cfg->userns_block_fd >= 0 && !p->unshare_user)
 		return failx("--userns-block-fd requires --unshare-user");
@@ -721,6 +842,62 @@ static void plan_user_namespaces(struct config *cfg)
 	bool ours = cfg->userns_fd < 0 && cfg->userns_block_fd < 0; /* sbx makes it and writes its maps */
 	cfg->outer_ids_root = ours && dev && cfg->outer_uid != 0 && (cfg->uid != 0 || cfg->gid != 0);
 	cfg->nest_userns = ours && (cfg->outer_ids_root || cfg->disable_userns);
+}
+
+/* The option o, at ws->i, with its arguments; moves past them. */
+static int take_option(struct config *cfg, struct words *ws, struct pending *p, const char *o)
+{
+	const struct bwrap_option *def = find_bwrap_option(o);
+	if (!def)
+		return failx("Unknown option %s", o);
+	if ((def->flags & B_LAST_WINS) && p->seen[def - bwrap_options]++)
+		print_warning("Only the last %s option will take effect", o);
+	int nargs = def->nargs;
+	bool short_of_args = ws->n - ws->i - 1 < (size_t)nargs;
+	for (int k = 1; k <= nargs && !short_of_args; k++)
+		short_of_args = ws->w[ws->i + (size_t)k] == args_end;
+	if (short_of_args) {
+		static const char *const counts[] = { "", "one argument", "two arguments", "three arguments" };
+		return failx("%s takes %s", o, counts[nargs]);
+	}
+	/* A --perms or --size applies to the option right after it. */
+	bool modifier = def->flags & B_MODIFIER;
+	if (!modifier && (p->perms >= 0 || p->size) &&
+	    !((def->flags & B_PERMS) && (!p->size || (def->flags & B_SIZE))))
+		return failx("--perms and --size must be followed by an option that uses them, not %s", o);
+	if (p->n_overlay_srcs && !(def->flags & B_OVERLAY))
+		return failx("--overlay-src must be followed by another --overlay-src or one of --overlay, "
+			     "--tmp-overlay, or --ro-overlay");
+	if (def->apply(cfg, p, def, ws->w + ws->i + 1) < 0)
+		return -1;
+	if (!modifier)
+		p->perms = -1, p->size = 0;
+	ws->i += 1 + (size_t)nargs;
+	return 0;
+}
+
+/* Once every option is read: the checks that take them together, and the
+ * command. */
+static int finish_words(struct config *cfg, struct words *ws, struct pending *p)
+{
+	if (check_combinations(cfg, p) < 0)
+		return -1;
+	plan_user_namespaces(cfg);
+	/* With a session of its own the command cannot reach the caller's
+	 * terminal with TIOCSTI: no filter is needed then. */
+	cfg->block_tiocsti = cfg->no_new_session;
+	if (ws->i >= ws->n) {
+		print_bwrap_usage(stderr, ws->w[0]);
+		return failx("No command specified");
+	}
+	if (resolve_sources(cfg, p) < 0)
+		return -1;
+	cfg->argv = xcalloc(ws->n - ws->i + 1, sizeof *cfg->argv);
+	for (size_t j = ws->i; j < ws->n; j++)
+		cfg->argv[j - ws->i] = xstrdup(ws->w[j]);
+	if (strcmp(cfg->argv[0], SELF_EXE) == 0)
+		add_env_op(cfg, ENV_SET, SELF_MARK, "1");
+	return 0;
 }
 
 static int parse_words(struct config *cfg, struct words *ws, struct pending *p)
@@ -762,52 +939,10 @@ static int parse_words(struct config *cfg, struct words *ws, struct pending *p)
 				return -1;
 			continue;
 		}
-		int nargs = -1;
-		for (size_t k = 0; k < sizeof bwrap_options / sizeof *bwrap_options; k++)
-			if (strcmp(o, bwrap_options[k].name) == 0)
-				nargs = bwrap_options[k].nargs;
-		for (size_t k = 0; k < N_LAST_WINS && nargs >= 0; k++)
-			if (strcmp(o, last_wins[k]) == 0 && p->seen[k]++)
-				print_warning("Only the last %s option will take effect", o);
-		if (nargs < 0)
-			return failx("Unknown option %s", o);
-		bool short_of_args = ws->n - ws->i - 1 < (size_t)nargs;
-		for (int k = 1; k <= nargs && !short_of_args; k++)
-			short_of_args = ws->w[ws->i + (size_t)k] == args_end;
-		if (short_of_args) {
-			static const char *const counts[] = { "", "one argument", "two arguments", "three arguments" };
-			return failx("%s takes %s", o, counts[nargs]);
-		}
-		/* A --perms or --size applies to the option right after it. */
-		bool modifier = !strcmp(o, "--perms") || !strcmp(o, "--size");
-		if (!modifier && (p->perms >= 0 || p->size) &&
-		    !(takes_perms(o) && (!p->size || !strcmp(o, "--tmpfs"))))
-			return failx("--perms and --size must be followed by an option that uses them, not %s", o);
-		if (p->n_overlay_srcs && !is_overlay_option(o))
-			return failx("--overlay-src must be followed by another --overlay-src or one of --overlay, "
-				     "--tmp-overlay, or --ro-overlay");
-		if (apply(cfg, p, o, ws->w + ws->i + 1) < 0)
+		if (take_option(cfg, ws, p, o) < 0)
 			return -1;
-		if (!modifier)
-			p->perms = -1, p->size = 0;
-		ws->i += 1 + (size_t)nargs;
 	}
-	if (check_combinations(cfg, p) < 0)
-		return -1;
-	plan_user_namespaces(cfg);
-	/* With a session of its own the command cannot reach the caller's
-	 * terminal with TIOCSTI: no filter is needed then. */
-	cfg->block_tiocsti = cfg->no_new_session;
-	if (ws->i >= ws->n) {
-		print_bwrap_usage(stderr, ws->w[0]);
-		return failx("No command specified");
-	}
-	cfg->argv = xcalloc(ws->n - ws->i + 1, sizeof *cfg->argv);
-	for (size_t j = ws->i; j < ws->n; j++)
-		cfg->argv[j - ws->i] = xstrdup(ws->w[j]);
-	if (strcmp(cfg->argv[0], SELF_EXE) == 0)
-		add_env_op(cfg, ENV_SET, SELF_MARK, "1");
-	return 0;
+	return finish_words(cfg, ws, p);
 }
 
 int parse_bwrap(struct config *cfg, int argc, char **argv)
@@ -817,52 +952,9 @@ int parse_bwrap(struct config *cfg, int argc, char **argv)
 	struct pending p = { .perms = -1 };
 	int r = parse_words(cfg, &ws, &p);
 	free_list(p.overlay_srcs, p.n_overlay_srcs);
+	free(p.unresolved);
 	for (size_t k = 0; k < ws.n_owned; k++)
 		free(ws.owned[k]);
 	free(ws.owned);
 	return r;
-}
-
-/* ---- --info-fd and --json-status-fd ------------------------------------ */
-
-/* The namespaces bubblewrap reports: the new ones among these (it never
- * names the user namespace), in this order.  buf is a string even when no
- * namespace could be read (then ""). */
-static void namespace_members(const struct config *cfg, pid_t child, char *buf, size_t size, const char *sep)
-{
-	static const struct { const char *name; unsigned long flag; } ns[] = {
-		{ "cgroup", CLONE_NEWCGROUP }, { "ipc", CLONE_NEWIPC }, { "mnt", CLONE_NEWNS },
-		{ "net", CLONE_NEWNET }, { "pid", CLONE_NEWPID }, { "uts", CLONE_NEWUTS },
-	};
-	size_t len = 0;
-	buf[0] = '\0';
-	for (size_t k = 0; k < sizeof ns / sizeof *ns && len < size; k++) {
-		bool fresh = ns[k].flag == CLONE_NEWNET ? cfg->net != NET_HOST : !(cfg->share_ns & ns[k].flag);
-		char path[64];
-		struct stat st;
-		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)child, ns[k].name);
-		if (fresh && stat(path, &st) == 0)
-			len += (size_t)snprintf(buf + len, size - len, "%s\"%s-namespace\": %lu", sep, ns[k].name,
-						(unsigned long)st.st_ino);
-	}
-}
-
-void bwrap_report_start(const struct config *cfg, pid_t child)
-{
-	char members[512];
-	if (cfg->info_fd >= 0) {
-		namespace_members(cfg, child, members, sizeof members, ",\n    ");
-		dprintf(cfg->info_fd, "{\n    \"child-pid\": %d%s\n}\n", (int)child, members);
-		close(cfg->info_fd);
-	}
-	if (cfg->json_status_fd >= 0) {
-		namespace_members(cfg, child, members, sizeof members, ", ");
-		dprintf(cfg->json_status_fd, "{ \"child-pid\": %d%s }\n", (int)child, members);
-	}
-}
-
-void bwrap_report_exit(const struct config *cfg, int code)
-{
-	if (cfg->json_status_fd >= 0)
-		dprintf(cfg->json_status_fd, "{ \"exit-code\": %d }\n", code);
 }

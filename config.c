@@ -1,5 +1,9 @@
-/* config.c: the rest of a configuration's life after the options are
- * parsed: the environment the command gets, the configuration printed back
+/* config.c: the model both front ends fill, struct config (sbx.h): its
+ * defaults and the steps that add to it (a mount, an environment change, an
+ * fd, a string to a list, an rlimit), which options.c (sbx's options and
+ * policy files) and bwrap.c (bubblewrap's command line) share, neither
+ * calling the other; then the rest of a configuration's life after
+ * parsing: the environment the command gets, the configuration printed back
  * as a policy (--print-policy), and freeing it all. */
 #include "sbx.h"
 
@@ -7,8 +11,77 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 extern char **environ;
+
+/* ---- building a config ------------------------------------------------- */
+
+/* What every configuration starts from, whichever front end fills it: the
+ * caller's directory and ids, the host's root, no fd given (-1), the 2 s
+ * grace after a timeout.  Each front end then sets its own defaults. */
+void config_defaults(struct config *cfg)
+{
+	char *cwd = getcwd(NULL, 0);
+	cfg->cwd = cwd ? cwd : xstrdup("/");
+	cfg->rootfs = xstrdup("/");
+	cfg->outer_uid = cfg->uid = getuid();
+	cfg->outer_gid = cfg->gid = getgid();
+	cfg->kill_after = 2;
+	cfg->status_fd = -1;
+	cfg->block_fd = cfg->userns_block_fd = cfg->info_fd = cfg->json_status_fd = -1;
+	cfg->userns_fd = cfg->userns2_fd = cfg->pidns_fd = -1;
+}
+
+/* The next step of the mount plan; it takes src and dst (absolute). */
+struct mount_op *add_mount_op(struct config *cfg, enum mount_kind kind, char *src, char *dst)
+{
+	cfg->mounts = grow(cfg->mounts, &cfg->n_mounts, sizeof *cfg->mounts);
+	struct mount_op *op = &cfg->mounts[cfg->n_mounts - 1];
+	op->kind = kind;
+	op->src = src;
+	op->dst = dst;
+	op->mode = -1;
+	return op;
+}
+
+/* The next change to the environment; name and value are copied. */
+void add_env_op(struct config *cfg, enum env_kind kind, const char *name, const char *value)
+{
+	cfg->env_ops = grow(cfg->env_ops, &cfg->n_env_ops, sizeof *cfg->env_ops);
+	struct env_op *op = &cfg->env_ops[cfg->n_env_ops - 1];
+	op->kind = kind;
+	op->name = name ? xstrdup(name) : NULL;
+	op->value = value ? xstrdup(value) : NULL;
+}
+
+void add_fd(int **list, size_t *n, int fd)
+{
+	*list = grow(*list, n, sizeof **list);
+	(*list)[*n - 1] = fd;
+}
+
+void add_string(char ***list, size_t *n, char *s)
+{
+	*list = grow(*list, n, sizeof **list);
+	(*list)[*n - 1] = s;
+}
+
+/* One limit per resource: a later --rlimit (the command line after the
+ * policies, or after the default core=0) replaces the earlier one, since a
+ * hard limit, once lowered in the payload, could not be raised again. */
+void put_rlimit(struct config *cfg, struct rlimit_op op)
+{
+	for (size_t i = 0; i < cfg->n_rlimits; i++)
+		if (cfg->rlimits[i].resource == op.resource) {
+			cfg->rlimits[i] = op;
+			return;
+		}
+	cfg->rlimits = grow(cfg->rlimits, &cfg->n_rlimits, sizeof *cfg->rlimits);
+	cfg->rlimits[cfg->n_rlimits - 1] = op;
+}
+
+/* ---- --print-policy ---------------------------------------------------- */
 
 /* The shortest %g of v that reads back as v (plain %g keeps 6 digits:
  * --timeout 1234567 would print as 1.23457e+06). */
@@ -48,25 +121,30 @@ static void print_line(const char *name, const char *a, const char *b)
 	putchar('\n');
 }
 
-/* The effective configuration as a policy that, fed back, gives the same
- * sandbox (everything absolute, every default spelled out). */
-void print_policy(const struct config *cfg)
+static void print_number(const char *name, long long v)
 {
-	static const char *const mount_names[] = { "bind", "ro-bind", "tmpfs", "dev-bind", "proc", "dev", "mqueue",
-						   "dir", "symlink", "chmod", "file", "bind-data", "remount-ro", "overlay",
-						   "mask" };
-	static const char *const env_names[] = { "setenv", "unsetenv", "keep-env", "clearenv" };
 	char num[32];
-	/* Where each policy came from, as comments: a control character in a
-	 * path must not end the comment and start a line that reads back. */
+	snprintf(num, sizeof num, "%lld", v);
+	print_line(name, num, NULL);
+}
+
+/* Where each policy came from, as comments: a control character in a path
+ * must not end the comment and start a line that reads back. */
+static void print_origins(const struct config *cfg)
+{
 	for (size_t i = 0; i < cfg->n_policy_origins; i++) {
 		fputs("# policy ", stdout);
 		for (const unsigned char *c = (const unsigned char *)cfg->policy_origins[i]; *c; c++)
 			putchar(*c < 0x20 || *c == 0x7f ? '?' : *c);
 		putchar('\n');
 	}
-	printf("# sbx %s: effective policy\n", SBX_VERSION);
-	print_line("rootfs", cfg->rootfs, NULL);
+}
+
+static void print_mounts(const struct config *cfg)
+{
+	static const char *const mount_names[] = { "bind", "ro-bind", "tmpfs", "dev-bind", "proc", "dev", "mqueue",
+						   "dir", "symlink", "chmod", "file", "bind-data", "remount-ro", "overlay",
+						   "mask" };
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct mount_op *op = &cfg->mounts[i];
 		/* SRC alone when DST is the same path: SRC:DST would not read
@@ -78,18 +156,21 @@ void print_policy(const struct config *cfg)
 		print_line(mount_names[op->kind], arg, NULL);
 		free(arg);
 	}
+}
+
+/* The filesystem beyond the mount plan, the ids and the network. */
+static void print_namespaces(const struct config *cfg)
+{
+	static const char *const net_names[] = { "none", "host", "user" };
+	static const char *const map_names[] = { "none", "auto", "required" };
 	if (cfg->chdir)
 		print_line("chdir", cfg->chdir, NULL);
 	print_line("hostname", cfg->hostname, NULL);
-	snprintf(num, sizeof num, "%u", cfg->uid);
-	print_line("uid", num, NULL);
-	snprintf(num, sizeof num, "%u", cfg->gid);
-	print_line("gid", num, NULL);
-	static const char *const net_names[] = { "none", "host", "user" };
+	print_number("uid", cfg->uid);
+	print_number("gid", cfg->gid);
 	print_line("net", net_names[cfg->net], NULL);
 	for (size_t i = 0; i < cfg->n_publish; i++)
 		print_line("publish", cfg->publish[i], NULL);
-	static const char *const map_names[] = { "none", "auto", "required" };
 	if (cfg->map_users != MAP_USERS_NONE)
 		print_line("map-users", map_names[cfg->map_users], NULL);
 	if (cfg->hide_home)
@@ -102,33 +183,21 @@ void print_policy(const struct config *cfg)
 		print_line("overlay-upper", cfg->overlay_upper, NULL);
 	else if (cfg->overlay)
 		print_line("overlay", NULL, NULL);
-	if (cfg->tmpfs_size) {
-		snprintf(num, sizeof num, "%lld", cfg->tmpfs_size);
-		print_line("tmpfs-size", num, NULL);
-	}
-	if (cfg->overlay_size) {
-		snprintf(num, sizeof num, "%lld", cfg->overlay_size);
-		print_line("overlay-size", num, NULL);
-	}
-	for (size_t i = 0; i < cfg->n_env_ops; i++)
-		print_line(env_names[cfg->env_ops[i].kind], cfg->env_ops[i].name, cfg->env_ops[i].value);
-	for (size_t i = 0; i < cfg->n_keep_fds; i++) {
-		snprintf(num, sizeof num, "%d", cfg->keep_fds[i]);
-		print_line("keep-fd", num, NULL);
-	}
-	if (cfg->memory) {
-		snprintf(num, sizeof num, "%lld", cfg->memory);
-		print_line("memory", num, NULL);
-	}
-	if (cfg->memory_swap) {
-		/* -1 stands for "memory-swap 0" (no swap at all) */
-		snprintf(num, sizeof num, "%lld", cfg->memory_swap < 0 ? 0 : cfg->memory_swap);
-		print_line("memory-swap", num, NULL);
-	}
-	if (cfg->pids) {
-		snprintf(num, sizeof num, "%lld", cfg->pids);
-		print_line("pids", num, NULL);
-	}
+	if (cfg->tmpfs_size)
+		print_number("tmpfs-size", cfg->tmpfs_size);
+	if (cfg->overlay_size)
+		print_number("overlay-size", cfg->overlay_size);
+}
+
+static void print_limits(const struct config *cfg)
+{
+	char num[32];
+	if (cfg->memory)
+		print_number("memory", cfg->memory);
+	if (cfg->memory_swap) /* -1 stands for "memory-swap 0" (no swap at all) */
+		print_number("memory-swap", cfg->memory_swap < 0 ? 0 : cfg->memory_swap);
+	if (cfg->pids)
+		print_number("pids", cfg->pids);
 	if (cfg->cpus > 0) {
 		format_double(num, sizeof num, cfg->cpus, "");
 		print_line("cpus", num, NULL);
@@ -154,6 +223,23 @@ void print_policy(const struct config *cfg)
 		print_line("cgroup", cfg->cgroup, NULL);
 	if (cfg->limits_set)
 		print_line("limits", cfg->limits == LIMITS_STRICT ? "strict" : "best-effort", NULL);
+}
+
+/* The effective configuration as a policy that, fed back, gives the same
+ * sandbox (everything absolute, every default spelled out). */
+void print_policy(const struct config *cfg)
+{
+	static const char *const env_names[] = { "setenv", "unsetenv", "keep-env", "clearenv" };
+	print_origins(cfg);
+	printf("# sbx %s: effective policy\n", SBX_VERSION);
+	print_line("rootfs", cfg->rootfs, NULL);
+	print_mounts(cfg);
+	print_namespaces(cfg);
+	for (size_t i = 0; i < cfg->n_env_ops; i++)
+		print_line(env_names[cfg->env_ops[i].kind], cfg->env_ops[i].name, cfg->env_ops[i].value);
+	for (size_t i = 0; i < cfg->n_keep_fds; i++)
+		print_number("keep-fd", cfg->keep_fds[i]);
+	print_limits(cfg);
 	print_line("seccomp", cfg->seccomp, NULL);
 	for (size_t i = 0; i < cfg->n_seccomp_allow; i++)
 		print_line("seccomp-allow", cfg->seccomp_allow[i], NULL);

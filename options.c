@@ -1,12 +1,16 @@
 /* options.c: the option table, the command-line parser, and applying
  * policy files (found and read by policy.c) through the same table.  One
- * table serves every option so each is defined and documented once. */
+ * table serves every option so each is defined and documented once.
+ * Reading the options only records them in the config (config.c); what
+ * they name of the host (paths, fds) is looked at in one pass after the
+ * last option, in their order (resolve_options). */
 #include "sbx.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,54 +20,6 @@
 #include <unistd.h>
 
 extern char **environ;
-
-/* Make path absolute against the caller's cwd and fold "." and ".."
- * lexically (no symlinks followed: the path names a place inside the
- * sandbox, where the host's symlinks mean nothing). */
-char *lexical_abspath(const struct config *cfg, const char *path)
-{
-	char *joined = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", cfg->cwd, path);
-	char *out = xcalloc(1, strlen(joined) + 2);
-	size_t len = 0;
-	for (char *save, *part = strtok_r(joined, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
-		if (strcmp(part, ".") == 0)
-			continue;
-		if (strcmp(part, "..") == 0) {
-			while (len > 0 && out[len - 1] != '/')
-				len--;
-			if (len > 0)
-				len--;
-			out[len] = '\0';
-			continue;
-		}
-		len += (size_t)sprintf(out + len, "/%s", part);
-	}
-	if (len == 0)
-		strcpy(out, "/");
-	free(joined);
-	return out;
-}
-
-int parse_id(const char *opt, const char *text, unsigned *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long v = strtoul(text, &end, 10);
-	if (!*text || *end || errno || text[0] == '-' || v >= UINT_MAX)
-		return failx("--%s: '%s' is not a valid id", opt, text);
-	*out = (unsigned)v;
-	return 0;
-}
-
-static void add_mount(struct config *cfg, enum mount_kind kind, char *src, char *dst)
-{
-	cfg->mounts = grow(cfg->mounts, &cfg->n_mounts, sizeof *cfg->mounts);
-	struct mount_op *op = &cfg->mounts[cfg->n_mounts - 1];
-	op->kind = kind;
-	op->src = src;
-	op->dst = dst;
-	op->mode = -1;
-}
 
 /* "/etc/hostname:etc/x", "a:" where "a" exists and "a:..." does not: SRC
  * with a DST that is not absolute, which sbx would otherwise take for one
@@ -86,50 +42,71 @@ static int refuse_relative_dst(const char *opt, const char *arg)
 }
 
 /* SRC[:DST].  DST, when given, is absolute, so a ':' followed by '/' splits;
- * any other ':' belongs to the source path. */
-static int add_bind(struct config *cfg, enum mount_kind kind, const char *opt, const char *arg)
+ * any other ':' belongs to the source path.  The source as written (the
+ * destination when *dst is NULL), malloc'd. */
+static char *split_bind(const char *arg, const char **dst)
 {
-	char *given = xstrdup(arg), *dst = NULL;
-	char *colon = strrchr(given, ':');
+	char *src = xstrdup(arg);
+	char *colon = strrchr(src, ':');
+	*dst = NULL;
 	if (colon && colon[1] == '/') {
 		*colon = '\0';
-		dst = lexical_abspath(cfg, colon + 1);
-	} else if (refuse_relative_dst(opt, arg) < 0) {
-		free(given);
-		return -1;
+		*dst = arg + (colon - src) + 1;
 	}
+	return src;
+}
+
+/* The step goes into the mount plan now, in its place; its source, as
+ * written until then, is looked up by resolve_bind. */
+static int add_bind(struct config *cfg, enum mount_kind kind, const char *opt, const char *arg)
+{
+	const char *dst;
+	char *given = split_bind(arg, &dst);
 	if (!given[0]) {
 		free(given);
-		free(dst);
 		return failx("--%s: '%s': empty source", opt, arg);
 	}
-	char *src = realpath(given, NULL);
-	if (!src) {
-		fail("--%s: source %s", opt, given);
-		free(given);
-		free(dst);
-		return -1;
-	}
-	if (!dst)
-		dst = lexical_abspath(cfg, given);
-	free(given);
-	add_mount(cfg, kind, src, dst);
+	add_mount_op(cfg, kind, given, lexical_abspath(cfg, dst ? dst : given));
 	return 0;
 }
 
-static int opt_rootfs(struct config *cfg, char **a)
+/* The source of a --bind or --ro-bind step, made absolute with symlinks
+ * resolved; and a DST that is not absolute refused, now that the source
+ * can be looked at. */
+static int resolve_bind(struct config *cfg, const char *arg, struct mount_op *op)
 {
-	char *path = realpath(a[0], NULL);
+	(void)cfg;
+	const char *opt = op->kind == MOUNT_BIND ? "bind" : "ro-bind", *dst;
+	char *given = split_bind(arg, &dst);
+	if (!dst && refuse_relative_dst(opt, arg) < 0) {
+		free(given);
+		return -1;
+	}
+	char *src = realpath(given, NULL);
+	if (!src)
+		fail("--%s: source %s", opt, given);
+	free(given);
+	if (!src)
+		return -1;
+	free(op->src);
+	op->src = src;
+	return 0;
+}
+
+static int resolve_rootfs(struct config *cfg, const char *arg, struct mount_op *op)
+{
+	(void)op;
+	char *path = realpath(arg, NULL);
 	if (!path)
-		return fail("--rootfs %s", a[0]);
+		return fail("--rootfs %s", arg);
 	struct stat st;
 	if (stat(path, &st) < 0) {
 		free(path);
-		return fail("--rootfs %s", a[0]);
+		return fail("--rootfs %s", arg);
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		free(path);
-		return failx("--rootfs %s: not a directory", a[0]);
+		return failx("--rootfs %s: not a directory", arg);
 	}
 	free(cfg->rootfs);
 	cfg->rootfs = path;
@@ -151,20 +128,25 @@ static int opt_tmpfs(struct config *cfg, char **a)
 			 a[0], a[0]);
 		return failx("--tmpfs %s: not an absolute path", a[0]);
 	}
-	add_mount(cfg, MOUNT_TMPFS, NULL, lexical_abspath(cfg, a[0]));
+	add_mount_op(cfg, MOUNT_TMPFS, NULL, lexical_abspath(cfg, a[0]));
 	return 0;
 }
 
 static int opt_bind_cwd(struct config *cfg, char **a)
 {
 	(void)a;
-	/* Only a project's own directory: not /, /tmp, $HOME, /run... */
-	if (check_work_tree(cfg->cwd, cfg->outer_uid) < 0)
-		return -1;
-	add_mount(cfg, MOUNT_BIND, xstrdup(cfg->cwd), xstrdup(cfg->cwd));
+	add_mount_op(cfg, MOUNT_BIND, xstrdup(cfg->cwd), xstrdup(cfg->cwd));
 	free(cfg->chdir);
 	cfg->chdir = xstrdup(cfg->cwd);
 	return 0;
+}
+
+/* Only a project's own directory: not /, /tmp, $HOME, /run... */
+static int resolve_bind_cwd(struct config *cfg, const char *arg, struct mount_op *op)
+{
+	(void)arg;
+	(void)op;
+	return check_work_tree(cfg->cwd, cfg->outer_uid);
 }
 
 static int opt_hide_home(struct config *cfg, char **a)
@@ -185,8 +167,7 @@ static int opt_home_ro(struct config *cfg, char **a)
 {
 	if (!a[0][0])
 		return failx("--home-ro: empty path");
-	cfg->home_ro = grow(cfg->home_ro, &cfg->n_home_ro, sizeof *cfg->home_ro);
-	cfg->home_ro[cfg->n_home_ro - 1] = xstrdup(a[0]);
+	add_string(&cfg->home_ro, &cfg->n_home_ro, xstrdup(a[0]));
 	return 0;
 }
 
@@ -239,11 +220,7 @@ static int add_env(struct config *cfg, enum env_kind kind, const char *opt, cons
 {
 	if (kind != ENV_CLEAR && !valid_env_name(name))
 		return failx("--%s: '%s' is not a valid variable name", opt, name);
-	cfg->env_ops = grow(cfg->env_ops, &cfg->n_env_ops, sizeof *cfg->env_ops);
-	struct env_op *op = &cfg->env_ops[cfg->n_env_ops - 1];
-	op->kind = kind;
-	op->name = name ? xstrdup(name) : NULL;
-	op->value = value ? xstrdup(value) : NULL;
+	add_env_op(cfg, kind, name, value);
 	return 0;
 }
 
@@ -298,8 +275,7 @@ static int add_syscall_name(char ***list, size_t *n, const char *opt, const char
 			return failx("--%s: '%s' is not a system call name", opt, name);
 	if (!name[0])
 		return failx("--%s: empty system call name", opt);
-	*list = grow(*list, n, sizeof **list);
-	(*list)[*n - 1] = xstrdup(name);
+	add_string(list, n, xstrdup(name));
 	return 0;
 }
 
@@ -332,62 +308,6 @@ static int opt_print_policy(struct config *cfg, char **a)
 	(void)a;
 	cfg->print_policy = true;
 	return 0;
-}
-
-/* 512M, 2G, 1.5GiB, 4096 (bytes); binary multiples. */
-int parse_size(const char *opt, const char *text, long long *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(text, &end);
-	/* Digits and a point only: strtod also reads 0x10, 1e3, inf. */
-	if (end == text || strspn(text, "0123456789.") != (size_t)(end - text))
-		goto bad;
-	static const char units[] = "KMGT";
-	double mult = 1;
-	if (*end) {
-		const char *u = strchr(units, *end >= 'a' ? *end - 32 : *end);
-		if (!u)
-			goto bad;
-		for (const char *k = units; k <= u; k++)
-			mult *= 1024;
-		end++;
-		if (*end == 'i')
-			end++;
-		if (*end == 'B' || *end == 'b')
-			end++;
-	}
-	if (*end || errno || !(v * mult >= 1) || v * mult > 9e18)
-		goto bad;
-	*out = (long long)(v * mult);
-	return 0;
-bad:
-	return failx("--%s: '%s' is not a size (e.g. 512M, 2G)", opt, text);
-}
-
-/* 30, 30s, 500ms, 2m, 1.5h */
-int parse_duration(const char *opt, const char *text, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(text, &end);
-	double mult = 1, div = 1; /* v / 1000, not v * 0.001: 350ms is 0.35 exactly as "0.35" reads */
-	if (strcmp(end, "ms") == 0)
-		div = 1000;
-	else if (strcmp(end, "m") == 0)
-		mult = 60;
-	else if (strcmp(end, "h") == 0)
-		mult = 3600;
-	else if (strcmp(end, "d") == 0)
-		mult = 86400;
-	else if (*end && strcmp(end, "s") != 0)
-		goto bad;
-	if (end == text || errno || !(v >= 0) || v * mult / div > 1e9)
-		goto bad;
-	*out = v * mult / div;
-	return 0;
-bad:
-	return failx("--%s: '%s' is not a duration (e.g. 30s, 500ms, 2m)", opt, text);
 }
 
 /* A size that must be at least min bytes (a whole number of MiB): below
@@ -472,97 +392,23 @@ static int opt_limits(struct config *cfg, char **a)
 	return 0;
 }
 
-static int opt_cgroup(struct config *cfg, char **a)
+static int resolve_cgroup(struct config *cfg, const char *arg, struct mount_op *op)
 {
-	char *path = realpath(a[0], NULL);
+	(void)op;
+	char *path = realpath(arg, NULL);
 	if (!path)
-		return fail("--cgroup %s", a[0]);
+		return fail("--cgroup %s", arg);
 	free(cfg->cgroup);
 	cfg->cgroup = path;
 	return 0;
 }
 
-static const struct { const char *name; int resource; } rlimit_names[] = {
-	{ "as", RLIMIT_AS }, { "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU }, { "data", RLIMIT_DATA },
-	{ "fsize", RLIMIT_FSIZE }, { "locks", RLIMIT_LOCKS }, { "memlock", RLIMIT_MEMLOCK },
-	{ "msgqueue", RLIMIT_MSGQUEUE }, { "nice", RLIMIT_NICE }, { "nofile", RLIMIT_NOFILE },
-	{ "nproc", RLIMIT_NPROC }, { "rss", RLIMIT_RSS }, { "rtprio", RLIMIT_RTPRIO },
-	{ "rttime", RLIMIT_RTTIME }, { "sigpending", RLIMIT_SIGPENDING }, { "stack", RLIMIT_STACK },
-};
-
-const char *rlimit_name(int resource)
-{
-	for (size_t i = 0; i < sizeof rlimit_names / sizeof *rlimit_names; i++)
-		if (rlimit_names[i].resource == resource)
-			return rlimit_names[i].name;
-	return "?";
-}
-
-static int parse_rlimit_value(const char *text, unsigned long long *out)
-{
-	if (strcmp(text, "unlimited") == 0 || strcmp(text, "infinity") == 0) {
-		*out = RLIM_INFINITY;
-		return 0;
-	}
-	char *end;
-	errno = 0;
-	*out = strtoull(text, &end, 10);
-	return (!*text || *end || errno || text[0] == '-') ? -1 : 0;
-}
-
-/* One limit per resource: a later --rlimit (the command line after the
- * policies, or after the default core=0) replaces the earlier one, since a
- * hard limit, once lowered in the payload, could not be raised again. */
-static void put_rlimit(struct config *cfg, struct rlimit_op op)
-{
-	for (size_t i = 0; i < cfg->n_rlimits; i++)
-		if (cfg->rlimits[i].resource == op.resource) {
-			cfg->rlimits[i] = op;
-			return;
-		}
-	cfg->rlimits = grow(cfg->rlimits, &cfg->n_rlimits, sizeof *cfg->rlimits);
-	cfg->rlimits[cfg->n_rlimits - 1] = op;
-}
-
-/* NAME=SOFT[:HARD]; HARD defaults to SOFT. */
 static int opt_rlimit(struct config *cfg, char **a)
 {
-	char *copy = xstrdup(a[0]);
-	char *eq = strchr(copy, '='), *colon;
-	struct rlimit_op op = { .resource = -1 };
-	if (eq) {
-		*eq = '\0';
-		for (size_t i = 0; i < sizeof rlimit_names / sizeof *rlimit_names; i++)
-			if (strcasecmp(copy, rlimit_names[i].name) == 0 ||
-			    (strncasecmp(copy, "RLIMIT_", 7) == 0 && strcasecmp(copy + 7, rlimit_names[i].name) == 0))
-				op.resource = rlimit_names[i].resource;
-		colon = strchr(eq + 1, ':');
-		if (colon)
-			*colon = '\0';
-		if (op.resource >= 0 && parse_rlimit_value(eq + 1, &op.soft) == 0 &&
-		    parse_rlimit_value(colon ? colon + 1 : eq + 1, &op.hard) == 0 && op.soft <= op.hard) {
-			free(copy);
-			put_rlimit(cfg, op);
-			return 0;
-		}
-	}
-	free(copy);
-	return failx("--rlimit: '%s': expected NAME=SOFT[:HARD] with NAME one of as, core, cpu, data, fsize, "
-		     "locks, memlock, msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack "
-		     "and SOFT <= HARD (numbers or 'unlimited')", a[0]);
-}
-
-/* An open file descriptor's number; opt is the option as written. */
-int parse_fd(const char *opt, const char *text, int *out)
-{
-	char *end;
-	errno = 0;
-	long fd = strtol(text, &end, 10);
-	if (!text[0] || *end || errno || fd < 0 || fd > INT_MAX)
-		return failx("%s: '%s' is not a file descriptor number", opt, text);
-	if (fcntl((int)fd, F_GETFD) < 0)
-		return fail("%s %ld", opt, fd);
-	*out = (int)fd;
+	struct rlimit_op op;
+	if (parse_rlimit("rlimit", a[0], &op) < 0)
+		return -1;
+	put_rlimit(cfg, op);
 	return 0;
 }
 
@@ -575,16 +421,35 @@ static int opt_status_json(struct config *cfg, char **a)
 	return 0;
 }
 
-static int opt_status_fd(struct config *cfg, char **a) { return parse_fd("--status-fd", a[0], &cfg->status_fd); }
+static int opt_status_fd(struct config *cfg, char **a)
+{
+	return parse_fd_number("--status-fd", a[0], &cfg->status_fd);
+}
 
 static int opt_keep_fd(struct config *cfg, char **a)
 {
 	int fd;
-	if (parse_fd("--keep-fd", a[0], &fd) < 0)
+	if (parse_fd_number("--keep-fd", a[0], &fd) < 0)
 		return -1;
-	cfg->keep_fds = grow(cfg->keep_fds, &cfg->n_keep_fds, sizeof *cfg->keep_fds);
-	cfg->keep_fds[cfg->n_keep_fds - 1] = fd;
+	add_fd(&cfg->keep_fds, &cfg->n_keep_fds, fd);
 	return 0;
+}
+
+/* --status-fd and --keep-fd name fds that must be open. */
+static int resolve_status_fd(struct config *cfg, const char *arg, struct mount_op *op)
+{
+	(void)cfg;
+	(void)op;
+	int fd;
+	return parse_fd("--status-fd", arg, &fd);
+}
+
+static int resolve_keep_fd(struct config *cfg, const char *arg, struct mount_op *op)
+{
+	(void)cfg;
+	(void)op;
+	int fd;
+	return parse_fd("--keep-fd", arg, &fd);
 }
 
 static int opt_publish(struct config *cfg, char **a)
@@ -597,8 +462,7 @@ static int opt_publish(struct config *cfg, char **a)
 		return failx("--publish: '%s': expected HOST_PORT:SANDBOX_PORT[/tcp|/udp]", a[0]);
 	if (a[0][used])
 		memcpy(proto, a[0] + used + 1, 3);
-	cfg->publish = grow(cfg->publish, &cfg->n_publish, sizeof *cfg->publish);
-	cfg->publish[cfg->n_publish - 1] = xasprintf("%u:%u/%s", host, inside, proto);
+	add_string(&cfg->publish, &cfg->n_publish, xasprintf("%u:%u/%s", host, inside, proto));
 	return 0;
 }
 
@@ -657,15 +521,16 @@ static void resolve_tmpfs_sizes(struct config *cfg)
 	}
 }
 
-static int opt_overlay_upper(struct config *cfg, char **a)
+static int resolve_overlay_upper(struct config *cfg, const char *arg, struct mount_op *op)
 {
-	char *path = realpath(a[0], NULL);
+	(void)op;
+	char *path = realpath(arg, NULL);
 	if (!path)
-		return fail("--overlay-upper %s", a[0]);
+		return fail("--overlay-upper %s", arg);
 	struct stat st;
 	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		free(path);
-		return failx("--overlay-upper %s: not a directory", a[0]);
+		return failx("--overlay-upper %s: not a directory", arg);
 	}
 	free(cfg->overlay_upper);
 	cfg->overlay_upper = path;
@@ -687,24 +552,19 @@ static int opt_verbose(struct config *cfg, char **a)
 	return 0;
 }
 
-static int apply_policy(struct config *cfg, const char *name, bool system_only, int depth,
-			const char *const *stack);
-
-static int opt_policy(struct config *cfg, char **a)
-{
-	return apply_policy(cfg, a[0], false, 0, NULL);
-}
-
 enum group { G_FS, G_NS, G_ENV, G_SECCOMP, G_LIMITS, G_OUTPUT, G_POLICY };
 static const char *const group_names[] = {
 	"Filesystem", "Namespaces and ids", "Environment and file descriptors", "System calls",
 	"Resource limits", "Output", "Policies",
 };
 
+/* An option: what it records as it is read (apply), and what it checks of
+ * the host once every option is read (resolve: see resolve_options). */
 struct option_def {
 	const char *name;
 	int nargs;
 	int (*apply)(struct config *cfg, char **args);
+	int (*resolve)(struct config *cfg, const char *arg, struct mount_op *op);
 	enum group group;
 	const char *args_help;
 	const char *help;
@@ -712,53 +572,53 @@ struct option_def {
 
 /* Every option, for the command line and for policy files alike. */
 static const struct option_def options[] = {
-	{ "rootfs", 1, opt_rootfs, G_FS, "DIR", "use DIR as the root, read-only (default: the host's /)" },
-	{ "bind", 1, opt_bind, G_FS, "SRC[:DST]", "bind SRC read-write at DST (default: the same path)" },
-	{ "ro-bind", 1, opt_ro_bind, G_FS, "SRC[:DST]", "bind SRC read-only at DST" },
-	{ "tmpfs", 1, opt_tmpfs, G_FS, "DST", "mount a fresh tmpfs at DST" },
-	{ "tmpfs-size", 1, opt_tmpfs_size, G_FS, "SIZE", "what /tmp, /var/tmp, /dev/shm, /run, --tmpfs hold (RAM/4)" },
-	{ "overlay", 0, opt_overlay, G_FS, "", "a writable throwaway layer over the root" },
-	{ "overlay-size", 1, opt_overlay_size, G_FS, "SIZE", "size of the tmpfs holding that layer" },
-	{ "overlay-upper", 1, opt_overlay_upper, G_FS, "DIR", "keep the layer's changes in DIR" },
-	{ "bind-cwd", 0, opt_bind_cwd, G_FS, "", "bind the current directory read-write and start there" },
-	{ "hide-home", 0, opt_hide_home, G_FS, "", "a throwaway home; toolchains in it shown read-only" },
-	{ "home-ro", 1, opt_home_ro, G_FS, "PATH", "with --hide-home: show ~/PATH read-only too" },
-	{ "show-home", 0, opt_show_home, G_FS, "", "undo --hide-home (as in the build policy)" },
-	{ "protect-git", 0, opt_protect_git, G_FS, "", "the work tree's .git read-only (build policy)" },
-	{ "writable-git", 0, opt_writable_git, G_FS, "", "undo --protect-git" },
-	{ "chdir", 1, opt_chdir, G_FS, "DIR", "start the command in DIR" },
-	{ "hostname", 1, opt_hostname, G_NS, "NAME", "host name inside (default: sbx)" },
-	{ "uid", 1, opt_uid, G_NS, "N", "user id inside (default: yours; 0 is root in the namespace)" },
-	{ "gid", 1, opt_gid, G_NS, "N", "group id inside (default: yours)" },
-	{ "map-users", 1, opt_map_users, G_NS, "auto|required|none", "map 65536 ids from /etc/subuid (newuidmap)" },
-	{ "net", 1, opt_net, G_NS, "none|host|user", "none: loopback only (default); host: shared; user: pasta" },
-	{ "publish", 1, opt_publish, G_NS, "HPORT:SPORT", "with --net user: forward a host port inside" },
-	{ "setenv", 2, opt_setenv, G_ENV, "NAME VALUE", "set an environment variable" },
-	{ "unsetenv", 1, opt_unsetenv, G_ENV, "NAME", "remove an environment variable" },
-	{ "keep-env", 1, opt_keep_env, G_ENV, "NAME|PREFIX*", "pass the caller's NAME, or each PREFIX... name but secrets" },
-	{ "clearenv", 0, opt_clearenv, G_ENV, "", "start from an empty environment" },
-	{ "keep-fd", 1, opt_keep_fd, G_ENV, "N", "pass file descriptor N to the command" },
-	{ "seccomp", 1, opt_seccomp, G_SECCOMP, "NAME|FILE|none", "seccomp list to use (default: default)" },
-	{ "seccomp-allow", 1, opt_seccomp_allow, G_SECCOMP, "SYSCALL", "allow SYSCALL whatever the list says" },
-	{ "seccomp-deny", 1, opt_seccomp_deny, G_SECCOMP, "SYSCALL", "refuse SYSCALL with EPERM" },
-	{ "seccomp-log", 0, opt_seccomp_log, G_SECCOMP, "", "explain every refused system call on stderr" },
-	{ "seccomp-export", 1, opt_seccomp_export, G_SECCOMP, "FILE", "write the filter as raw BPF to FILE and exit" },
-	{ "memory", 1, opt_memory, G_LIMITS, "SIZE", "memory limit, e.g. 512M (no swap unless --memory-swap)" },
-	{ "memory-swap", 1, opt_memory_swap, G_LIMITS, "SIZE", "swap allowed on top of --memory" },
-	{ "pids", 1, opt_pids, G_LIMITS, "N", "at most N processes and threads" },
-	{ "cpus", 1, opt_cpus, G_LIMITS, "FLOAT", "CPU time as a number of CPUs, e.g. 0.5" },
-	{ "timeout", 1, opt_timeout, G_LIMITS, "DURATION", "SIGTERM after DURATION (30s, 5m), exit 124" },
-	{ "kill-after", 1, opt_kill_after, G_LIMITS, "DURATION", "then SIGKILL everything after this grace (2s)" },
-	{ "die-with-parent", 0, opt_die_with_parent, G_LIMITS, "", "end the sandbox when sbx's parent process dies" },
-	{ "rlimit", 1, opt_rlimit, G_LIMITS, "NAME=SOFT[:HARD]", "set an rlimit (nofile, core, fsize, ...)" },
-	{ "cgroup", 1, opt_cgroup, G_LIMITS, "DIR", "a delegated cgroup to create the sandbox's leaf in" },
-	{ "limits", 1, opt_limits, G_LIMITS, "strict|best-effort", "fail, or warn, when a limit cannot be enforced" },
-	{ "status-json", 1, opt_status_json, G_OUTPUT, "FILE", "write a JSON status report to FILE at the end" },
-	{ "status-fd", 1, opt_status_fd, G_OUTPUT, "FD", "JSON status on FD: child-pid first, report at the end" },
-	{ "verbose", 0, opt_verbose, G_OUTPUT, "", "say each setup step (with --version: the features found)" },
-	{ "trace", 0, opt_trace, G_OUTPUT, "", "print each setup step with its duration" },
-	{ "policy", 1, opt_policy, G_POLICY, "NAME|FILE", "apply a policy (default: the 'default' policy)" },
-	{ "print-policy", 0, opt_print_policy, G_POLICY, "", "print the effective policy and exit" },
+	{ "rootfs", 1, NULL, resolve_rootfs, G_FS, "DIR", "use DIR as the root, read-only (default: the host's /)" },
+	{ "bind", 1, opt_bind, resolve_bind, G_FS, "SRC[:DST]", "bind SRC read-write at DST (default: the same path)" },
+	{ "ro-bind", 1, opt_ro_bind, resolve_bind, G_FS, "SRC[:DST]", "bind SRC read-only at DST" },
+	{ "tmpfs", 1, opt_tmpfs, NULL, G_FS, "DST", "mount a fresh tmpfs at DST" },
+	{ "tmpfs-size", 1, opt_tmpfs_size, NULL, G_FS, "SIZE", "what /tmp, /var/tmp, /dev/shm, /run, --tmpfs hold (RAM/4)" },
+	{ "overlay", 0, opt_overlay, NULL, G_FS, "", "a writable throwaway layer over the root" },
+	{ "overlay-size", 1, opt_overlay_size, NULL, G_FS, "SIZE", "size of the tmpfs holding that layer" },
+	{ "overlay-upper", 1, NULL, resolve_overlay_upper, G_FS, "DIR", "keep the layer's changes in DIR" },
+	{ "bind-cwd", 0, opt_bind_cwd, resolve_bind_cwd, G_FS, "", "bind the current directory read-write and start there" },
+	{ "hide-home", 0, opt_hide_home, NULL, G_FS, "", "a throwaway home; toolchains in it shown read-only" },
+	{ "home-ro", 1, opt_home_ro, NULL, G_FS, "PATH", "with --hide-home: show ~/PATH read-only too" },
+	{ "show-home", 0, opt_show_home, NULL, G_FS, "", "undo --hide-home (as in the build policy)" },
+	{ "protect-git", 0, opt_protect_git, NULL, G_FS, "", "the work tree's .git read-only (build policy)" },
+	{ "writable-git", 0, opt_writable_git, NULL, G_FS, "", "undo --protect-git" },
+	{ "chdir", 1, opt_chdir, NULL, G_FS, "DIR", "start the command in DIR" },
+	{ "hostname", 1, opt_hostname, NULL, G_NS, "NAME", "host name inside (default: sbx)" },
+	{ "uid", 1, opt_uid, NULL, G_NS, "N", "user id inside (default: yours; 0 is root in the namespace)" },
+	{ "gid", 1, opt_gid, NULL, G_NS, "N", "group id inside (default: yours)" },
+	{ "map-users", 1, opt_map_users, NULL, G_NS, "auto|required|none", "map 65536 ids from /etc/subuid (newuidmap)" },
+	{ "net", 1, opt_net, NULL, G_NS, "none|host|user", "none: loopback only (default); host: shared; user: pasta" },
+	{ "publish", 1, opt_publish, NULL, G_NS, "HPORT:SPORT", "with --net user: forward a host port inside" },
+	{ "setenv", 2, opt_setenv, NULL, G_ENV, "NAME VALUE", "set an environment variable" },
+	{ "unsetenv", 1, opt_unsetenv, NULL, G_ENV, "NAME", "remove an environment variable" },
+	{ "keep-env", 1, opt_keep_env, NULL, G_ENV, "NAME|PREFIX*", "pass the caller's NAME, or each PREFIX... name but secrets" },
+	{ "clearenv", 0, opt_clearenv, NULL, G_ENV, "", "start from an empty environment" },
+	{ "keep-fd", 1, opt_keep_fd, resolve_keep_fd, G_ENV, "N", "pass file descriptor N to the command" },
+	{ "seccomp", 1, opt_seccomp, NULL, G_SECCOMP, "NAME|FILE|none", "seccomp list to use (default: default)" },
+	{ "seccomp-allow", 1, opt_seccomp_allow, NULL, G_SECCOMP, "SYSCALL", "allow SYSCALL whatever the list says" },
+	{ "seccomp-deny", 1, opt_seccomp_deny, NULL, G_SECCOMP, "SYSCALL", "refuse SYSCALL with EPERM" },
+	{ "seccomp-log", 0, opt_seccomp_log, NULL, G_SECCOMP, "", "explain every refused system call on stderr" },
+	{ "seccomp-export", 1, opt_seccomp_export, NULL, G_SECCOMP, "FILE", "write the filter as raw BPF to FILE and exit" },
+	{ "memory", 1, opt_memory, NULL, G_LIMITS, "SIZE", "memory limit, e.g. 512M (no swap unless --memory-swap)" },
+	{ "memory-swap", 1, opt_memory_swap, NULL, G_LIMITS, "SIZE", "swap allowed on top of --memory" },
+	{ "pids", 1, opt_pids, NULL, G_LIMITS, "N", "at most N processes and threads" },
+	{ "cpus", 1, opt_cpus, NULL, G_LIMITS, "FLOAT", "CPU time as a number of CPUs, e.g. 0.5" },
+	{ "timeout", 1, opt_timeout, NULL, G_LIMITS, "DURATION", "SIGTERM after DURATION (30s, 5m), exit 124" },
+	{ "kill-after", 1, opt_kill_after, NULL, G_LIMITS, "DURATION", "then SIGKILL everything after this grace (2s)" },
+	{ "die-with-parent", 0, opt_die_with_parent, NULL, G_LIMITS, "", "end the sandbox when sbx's parent process dies" },
+	{ "rlimit", 1, opt_rlimit, NULL, G_LIMITS, "NAME=SOFT[:HARD]", "set an rlimit (nofile, core, fsize, ...)" },
+	{ "cgroup", 1, NULL, resolve_cgroup, G_LIMITS, "DIR", "a delegated cgroup to create the sandbox's leaf in" },
+	{ "limits", 1, opt_limits, NULL, G_LIMITS, "strict|best-effort", "fail, or warn, when a limit cannot be enforced" },
+	{ "status-json", 1, opt_status_json, NULL, G_OUTPUT, "FILE", "write a JSON status report to FILE at the end" },
+	{ "status-fd", 1, opt_status_fd, resolve_status_fd, G_OUTPUT, "FD", "JSON status on FD: child-pid first, report at the end" },
+	{ "verbose", 0, opt_verbose, NULL, G_OUTPUT, "", "say each setup step (with --version: the features found)" },
+	{ "trace", 0, opt_trace, NULL, G_OUTPUT, "", "print each setup step with its duration" },
+	{ "policy", 1, NULL, NULL, G_POLICY, "NAME|FILE", "apply a policy (default: the 'default' policy)" },
+	{ "print-policy", 0, opt_print_policy, NULL, G_POLICY, "", "print the effective policy and exit" },
 };
 #define N_OPTIONS (sizeof options / sizeof *options)
 
@@ -813,13 +673,81 @@ static void hint_unknown_option(const char *given, const char *dashes)
 		set_hint("see 'sbx --help'");
 }
 
+/* ---- resolving, once every option is read ----------------------------- */
+
+/* An option that names something of the host (a path, an open fd) has it
+ * looked at only once every option is read: parsing records, and
+ * resolve_options checks what was recorded, in the order the options were
+ * applied (bubblewrap's resolve-after-parse).  An error from a policy line
+ * still names the line. */
+struct deferred {
+	const struct option_def *def;
+	char *arg;    /* its argument as written, or NULL */
+	char *where;  /* "FILE:LINE" of the policy line, or NULL: the command line */
+	size_t mount; /* the mount step it added, or SIZE_MAX */
+};
+
+/* The state of one parse_options. */
+struct parse {
+	struct config *cfg;
+	struct deferred *deferred;
+	size_t n_deferred;
+};
+
+static bool is_policy(const struct option_def *def)
+{
+	return strcmp(def->name, "policy") == 0;
+}
+
+/* One option (not "policy") with its arguments; origin and lineno say
+ * where, for a policy line (origin NULL: the command line). */
+static int apply_option(struct parse *ps, const struct option_def *def, char **args, const char *origin, int lineno)
+{
+	size_t mounts = ps->cfg->n_mounts;
+	if (def->apply && def->apply(ps->cfg, args) < 0)
+		return -1;
+	if (!def->resolve)
+		return 0;
+	ps->deferred = grow(ps->deferred, &ps->n_deferred, sizeof *ps->deferred);
+	struct deferred *d = &ps->deferred[ps->n_deferred - 1];
+	d->def = def;
+	d->arg = def->nargs ? xstrdup(args[0]) : NULL;
+	d->where = origin ? xasprintf("%s:%d", origin, lineno) : NULL;
+	d->mount = ps->cfg->n_mounts > mounts ? mounts : SIZE_MAX;
+	return 0;
+}
+
+static int resolve_options(struct parse *ps)
+{
+	for (size_t i = 0; i < ps->n_deferred; i++) {
+		const struct deferred *d = &ps->deferred[i];
+		struct mount_op *op = d->mount == SIZE_MAX ? NULL : &ps->cfg->mounts[d->mount];
+		if (d->def->resolve(ps->cfg, d->arg, op) < 0)
+			return d->where ? fail_context("%s", d->where) : -1;
+	}
+	return 0;
+}
+
+static void free_parse(struct parse *ps)
+{
+	for (size_t i = 0; i < ps->n_deferred; i++) {
+		free(ps->deferred[i].arg);
+		free(ps->deferred[i].where);
+	}
+	free(ps->deferred);
+}
+
 /* ---- policy files ------------------------------------------------------ */
+
+static int apply_policy(struct parse *ps, const char *name, bool system_only, int depth,
+			const char *const *stack);
 
 #define MAX_POLICY_DEPTH 8
 /* Returns -1 with the error recorded, -2 when the error is already located
  * (it came from a line of an included policy).  The names a system policy
  * uses (policy NAME, seccomp NAME) are system ones too. */
-static int apply_policy_line(struct config *cfg, char *line, bool system, int depth, const char *const *stack)
+static int apply_policy_line(struct parse *ps, char *line, int lineno, bool system, int depth,
+			     const char *const *stack)
 {
 	char *words[4];
 	int n = 0;
@@ -835,12 +763,12 @@ static int apply_policy_line(struct config *cfg, char *line, bool system, int de
 	if (n - 1 != def->nargs)
 		return failx("'%s' takes %d argument%s (%s), not %d", words[0], def->nargs, def->nargs == 1 ? "" : "s",
 			     def->nargs ? def->args_help : "none", n - 1);
-	if (def->apply == opt_policy)
-		return apply_policy(cfg, words[1], system, depth + 1, stack);
-	if (def->apply(cfg, words + 1) < 0)
+	if (is_policy(def))
+		return apply_policy(ps, words[1], system, depth + 1, stack);
+	if (apply_option(ps, def, words + 1, stack[depth], lineno) < 0)
 		return -1;
 	if (def->apply == opt_seccomp)
-		cfg->seccomp_system = system;
+		ps->cfg->seccomp_system = system;
 	return 0;
 }
 
@@ -848,9 +776,10 @@ static int apply_policy_line(struct config *cfg, char *line, bool system, int de
  * includes another.  stack holds the files being applied, to catch cycles.
  * Returns 0, -1 when the policy itself cannot be used, or -2 when one of its
  * lines failed (the message then starts with FILE:LINE). */
-static int apply_policy(struct config *cfg, const char *name, bool system_only, int depth,
+static int apply_policy(struct parse *ps, const char *name, bool system_only, int depth,
 			const char *const *stack)
 {
+	struct config *cfg = ps->cfg;
 	if (depth >= MAX_POLICY_DEPTH)
 		return failx("policy %s: includes nest deeper than %d", name, MAX_POLICY_DEPTH);
 	struct policy_origin from;
@@ -882,8 +811,7 @@ static int apply_policy(struct config *cfg, const char *name, bool system_only, 
 			return 0;
 		}
 	}
-	cfg->policy_origins = grow(cfg->policy_origins, &cfg->n_policy_origins, sizeof *cfg->policy_origins);
-	cfg->policy_origins[cfg->n_policy_origins - 1] = said;
+	add_string(&cfg->policy_origins, &cfg->n_policy_origins, said);
 
 	int r = 0, lineno = 0;
 	for (char *next, *line = text; line && r == 0; line = next) {
@@ -891,7 +819,7 @@ static int apply_policy(struct config *cfg, const char *name, bool system_only, 
 		if (next)
 			*next++ = '\0';
 		lineno++;
-		r = apply_policy_line(cfg, line, from.system, depth, chain);
+		r = apply_policy_line(ps, line, lineno, from.system, depth, chain);
 		if (r == -1) {
 			fail_context("%s:%d", origin, lineno);
 			r = -2;
@@ -904,22 +832,16 @@ static int apply_policy(struct config *cfg, const char *name, bool system_only, 
 
 /* ---- the command line -------------------------------------------------- */
 
+/* sbx's sandbox before any policy: the model's defaults (config.c), and a
+ * host name, loopback only, the default seccomp list, halved user quotas. */
 static void set_defaults(struct config *cfg)
 {
-	char *cwd = getcwd(NULL, 0);
-	cfg->cwd = cwd ? cwd : xstrdup("/");
-	cfg->rootfs = xstrdup("/");
+	config_defaults(cfg);
 	cfg->hostname = xstrdup("sbx");
-	cfg->outer_uid = cfg->uid = getuid();
-	cfg->outer_gid = cfg->gid = getgid();
 	cfg->net = NET_NONE;
 	cfg->seccomp = xstrdup("default");
 	cfg->seccomp_system = true;
-	cfg->kill_after = 2;
 	cfg->cap_user_quotas = true;
-	cfg->status_fd = -1;
-	cfg->block_fd = cfg->userns_block_fd = cfg->info_fd = cfg->json_status_fd = -1;
-	cfg->userns_fd = cfg->userns2_fd = cfg->pidns_fd = -1;
 	/* No core files: one would carry the sandbox's memory out of it
 	 * (where core_pattern pipes cores to a program, the kernel ignores
 	 * the limit and tells the program, which should keep nothing).
@@ -963,7 +885,7 @@ static int read_option(const char *word, const struct option_def **def, const ch
 /* Walk the options before the command.  Pass 0 applies the policies, pass 1
  * the other options, so the command line always wins over a policy.
  * Returns the index of the command, or -1. */
-static int walk_options(struct config *cfg, int argc, char **argv, int pass, bool *saw_policy)
+static int walk_options(struct parse *ps, int argc, char **argv, int pass, bool *saw_policy)
 {
 	int i = 1;
 	while (i < argc && argv[i][0] == '-') {
@@ -988,12 +910,14 @@ static int walk_options(struct config *cfg, int argc, char **argv, int pass, boo
 			if (argc - i - 1 < def->nargs)
 				return failx("--%s: missing argument (expected %s)", def->name, def->args_help);
 		}
-		bool is_policy = def->apply == opt_policy;
-		if (is_policy)
-			*saw_policy = true;
 		char **values = inline_value ? args : argv + i + 1;
-		if (is_policy == (pass == 0) && def->apply(cfg, values) < 0)
+		if (is_policy(def)) {
+			*saw_policy = true;
+			if (pass == 0 && apply_policy(ps, values[0], false, 0, NULL) < 0)
+				return -1;
+		} else if (pass == 1 && apply_option(ps, def, values, NULL, 0) < 0) {
 			return -1;
+		}
 		i += 1 + used;
 	}
 	return i;
@@ -1023,12 +947,25 @@ static int find_help_or_version(int argc, char **argv, bool *verbose)
 	return found;
 }
 
+/* The policies, the other options, then what they left to resolve:
+ * returns the index of the command, or -1. */
+static int read_options(struct parse *ps, int argc, char **argv)
+{
+	bool saw_policy = false;
+	if (walk_options(ps, argc, argv, 0, &saw_policy) < 0)
+		return -1;
+	if (!saw_policy && apply_policy(ps, "default", true, 0, NULL) < 0)
+		return -1;
+	int i = walk_options(ps, argc, argv, 1, &saw_policy);
+	if (i < 0 || resolve_options(ps) < 0)
+		return -1;
+	return i;
+}
+
 /* Returns 0 to run a command, 1 when --help or --version was handled (or
  * --print-policy printed), -1 on error (recorded). */
 int parse_options(struct config *cfg, int argc, char **argv)
 {
-	if (bwrap_invoked(argc, argv))
-		return parse_bwrap(cfg, argc, argv);
 	bool verbose;
 	switch (find_help_or_version(argc, argv, &verbose)) {
 	case 'h':
@@ -1041,12 +978,9 @@ int parse_options(struct config *cfg, int argc, char **argv)
 		return 1;
 	}
 	set_defaults(cfg);
-	bool saw_policy = false;
-	if (walk_options(cfg, argc, argv, 0, &saw_policy) < 0)
-		return -1;
-	if (!saw_policy && apply_policy(cfg, "default", true, 0, NULL) < 0)
-		return -1;
-	int i = walk_options(cfg, argc, argv, 1, &saw_policy);
+	struct parse ps = { .cfg = cfg };
+	int i = read_options(&ps, argc, argv);
+	free_parse(&ps);
 	if (i < 0)
 		return -1;
 	resolve_tmpfs_sizes(cfg);

@@ -701,7 +701,7 @@ int main(int argc, char **argv)
 	 * children unseen: no exit status, and init waiting forever. */
 	signal(SIGCHLD, SIG_DFL);
 	struct config cfg = { 0 };
-	int r = parse_options(&cfg, argc, argv);
+	int r = bwrap_invoked(argc, argv) ? parse_bwrap(&cfg, argc, argv) : parse_options(&cfg, argc, argv);
 	if (r > 0) {
 		say_policy_notes();
 		free_config(&cfg);

@@ -162,7 +162,7 @@ struct config {
 	bool cwd_home_fallback; /* the caller's cwd missing inside: the command's HOME, then / */
 
 	/* Mostly for the bubblewrap front end (bwrap.c); any front end may set
-	 * them.  set_defaults (options.c) makes every fd here -1. */
+	 * them.  config_defaults (config.c) makes every fd here -1. */
 	bool empty_root;        /* the root starts as an empty tmpfs; rootfs unused */
 	bool no_std_mounts;     /* no built-in /proc, /dev, /tmp, /run */
 	unsigned long share_ns; /* CLONE_NEW* of namespaces kept from the caller (not user, mount) */
@@ -206,21 +206,38 @@ struct config {
 	size_t n_user_quotas;
 };
 
-/* options.c */
+/* values.c: the option values' parsers, pure but for the error each
+ * records and parse_fd's look at the fd (tested alone: tests/unit).  opt is
+ * the option's name without its dashes, except where said. */
+char *lexical_abspath(const struct config *cfg, const char *path); /* against cfg->cwd, no I/O */
+int parse_id(const char *opt, const char *text, unsigned *out);
+int parse_size(const char *opt, const char *text, long long *out);     /* 512M, 2G: bytes */
+int parse_duration(const char *opt, const char *text, double *out);    /* 30s, 500ms: seconds */
+int parse_octal(const char *opt, const char *text, int *out);          /* a mode, at most 07777; opt as written */
+int parse_fd_number(const char *opt, const char *text, int *out); /* opt as written: "--keep-fd" */
+int parse_fd(const char *opt, const char *text, int *out);        /* the same, and open */
+int parse_rlimit(const char *opt, const char *text, struct rlimit_op *out); /* NAME=SOFT[:HARD] */
+const char *rlimit_name(int resource);
+
+/* config.c: the model's builder, for the front ends; then the command's
+ * environment (build_environment), --print-policy, and freeing. */
+void config_defaults(struct config *cfg); /* every fd -1; the caller's cwd and ids */
+struct mount_op *add_mount_op(struct config *cfg, enum mount_kind kind, char *src, char *dst); /* takes both */
+void add_env_op(struct config *cfg, enum env_kind kind, const char *name, const char *value); /* copies */
+void add_fd(int **list, size_t *n, int fd);
+void add_string(char ***list, size_t *n, char *s); /* takes s */
+void put_rlimit(struct config *cfg, struct rlimit_op op); /* replaces one for the same resource */
+void print_policy(const struct config *cfg);
+void build_environment(struct config *cfg);
+void free_list(char **list, size_t n); /* free each string, then the array */
+void free_config(struct config *cfg);
+
+/* options.c: sbx's own command line and policy files, one front end over
+ * config.c (bwrap.c is the other; main picks one).  Returns 0 to run a
+ * command, 1 when --help, --version or --print-policy was handled, -1 on
+ * an error (recorded). */
 int parse_options(struct config *cfg, int argc, char **argv);
 void print_usage(void);
-void free_list(char **list, size_t n); /* free each string, then the array */
-void print_policy(const struct config *cfg);
-const char *rlimit_name(int resource);
-int parse_fd(const char *opt, const char *text, int *out); /* opt as written: "--keep-fd" */
-/* The option values' parsers, pure but for the error each records (and
- * tested alone: tests/unit). */
-int parse_id(const char *opt, const char *text, unsigned *out);
-int parse_size(const char *opt, const char *text, long long *out);
-int parse_duration(const char *opt, const char *text, double *out);
-char *lexical_abspath(const struct config *cfg, const char *path);
-void build_environment(struct config *cfg);
-void free_config(struct config *cfg);
 
 /* workdir.c: dir (the caller's working directory) may be the work tree
  * that --bind-cwd makes writable: 0, or -1 with the error and a hint
@@ -256,14 +273,14 @@ void say_policy_notes(void); /* those notes, on stderr, once the run goes on */
 int split_policy_words(char *line, char **words, int max, int *count);
 
 /* bwrap.c: bubblewrap's command line (argv[0] "bwrap", or "sbx --bwrap
- * ARGS") translated into a config; the same return values as
- * parse_options.  The JSON bubblewrap writes on --info-fd and
- * --json-status-fd, in its format. */
+ * ARGS": bwrap_invoked) translated into a config; the same return values as
+ * parse_options. */
 bool bwrap_invoked(int argc, char **argv);
 int parse_bwrap(struct config *cfg, int argc, char **argv);
+/* bwrapstatus.c: the JSON bubblewrap writes on --info-fd and
+ * --json-status-fd, in its format. */
 void bwrap_report_start(const struct config *cfg, pid_t child);
 void bwrap_report_exit(const struct config *cfg, int code);
-int parse_octal(const char *opt, const char *text, int *out); /* a mode, at most 07777 */
 
 /* embedded.c (generated from policy/ at build time) */
 struct embedded_file {

@@ -1,4 +1,5 @@
-/* fuzz/fuzz_options.c: the command line (parse_options).
+/* fuzz/fuzz_options.c: the command line (parse_options, or parse_bwrap
+ * as main picks it).
  *
  * The input is the argument vector after "sbx", its arguments separated by
  * NUL bytes (at most 64).  Whatever it holds, parse_options must return
@@ -48,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	struct config cfg = { 0 };
 	harness_stdout_reset();
-	int r = parse_options(&cfg, argc, argv);
+	int r = bwrap_invoked(argc, argv) ? parse_bwrap(&cfg, argc, argv) : parse_options(&cfg, argc, argv);
 	harness_restore_fds();
 	if (r < 0 && !error_text()[0])
 		harness_fail("parse_options failed without a message");

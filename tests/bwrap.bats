@@ -147,6 +147,18 @@ R=(--ro-bind "$ROOTFS" / --dev /dev)
 	[[ $s_status == 0 && -z $s_output ]]
 }
 
+@test "bind sources are resolved after every option is read and checked, as with bubblewrap" {
+	both "${R[@]}" --bind /nonexistent /x --no-such-option /bin/true
+	assert_same
+	assert_output "bwrap: Unknown option --no-such-option"
+	both "${R[@]}" --bind /nonexistent /x --as-pid-1 /bin/true
+	assert_same
+	assert_output "bwrap: Specifying --as-pid-1 requires --unshare-pid"
+	both "${R[@]}" --bind /nonexistent /x --bind /nonexistent2 /y /bin/true
+	assert_same
+	assert_output "bwrap: Can't find source path /nonexistent: No such file or directory"
+}
+
 # --------------------------------------------------------- the file system ----
 
 # The listing of the root, with modes, sizes of regular files, link

@@ -178,6 +178,15 @@ setup() { sbx_setup; }
 	assert_equal "$output" ""
 }
 
+@test "host paths are looked at once every option is read: a malformed option is reported first" {
+	run -125 --separate-stderr sbx --bind "$SBX_HOSTDIR/nope" --net bogus -- /bin/echo RAN
+	assert_equal "$stderr" "sbx: --net: 'bogus': expected none, host or user"
+	# among the host checks, the order of the options
+	run -125 --separate-stderr sbx --keep-fd 97 --bind "$SBX_HOSTDIR/nope" -- /bin/echo RAN
+	assert_equal "$stderr" "sbx: --keep-fd 97: Bad file descriptor"
+	assert_equal "$output" ""
+}
+
 @test "invalid --net and --seccomp values are exit 125" {
 	run -125 --separate-stderr sbx --net bogus -- /bin/true
 	assert_sbx_error

@@ -1,14 +1,15 @@
-/* tests/unit/parsers.c: the parsers of option values — sizes (--memory),
- * ids (--uid), durations (--timeout), octal modes (bubblewrap's --perms,
- * --chmod) and fd numbers (--status-fd, --keep-fd).  Each accepts what the
- * man page promises, rejects the rest (out of range, overflowing, negative,
- * trailing junk, empty) with a message naming the option, and never stores
- * a value it rejected. */
+/* tests/unit/parsers.c: the parsers of option values (values.c) — sizes
+ * (--memory), ids (--uid), durations (--timeout), octal modes (bubblewrap's
+ * --perms, --chmod), fd numbers (--status-fd, --keep-fd) and rlimits
+ * (--rlimit).  Each accepts what the man page promises, rejects the rest
+ * (out of range, overflowing, negative, trailing junk, empty) with a
+ * message naming the option, and never stores a value it rejected. */
 #include "unit.h"
 
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #define UNTOUCHED 0x5eed
@@ -223,6 +224,65 @@ static void fd_rejects_negative_huge_and_junk(void **state)
 	assert_string_equal(error_text(), "--keep-fd: '0x1' is not a file descriptor number");
 }
 
+/* What the options record while they are read: the number, open or not
+ * (the open check comes once every option is read). */
+static void fd_number_need_not_be_open(void **state)
+{
+	(void)state;
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	assert_true(fd > 2);
+	close(fd);
+	char text[16];
+	snprintf(text, sizeof text, "%d", fd);
+	int v = UNTOUCHED;
+	assert_int_equal(parse_fd_number("--keep-fd", text, &v), 0);
+	assert_int_equal(v, fd);
+	v = UNTOUCHED;
+	assert_int_equal(parse_fd_number("--status-fd", "-1", &v), -1);
+	assert_int_equal(v, UNTOUCHED);
+	assert_string_equal(error_text(), "--status-fd: '-1' is not a file descriptor number");
+}
+
+static int rlimit_of(const char *text, struct rlimit_op *op)
+{
+	op->resource = UNTOUCHED;
+	if (parse_rlimit("rlimit", text, op) < 0) {
+		assert_int_equal(op->resource, UNTOUCHED);
+		assert_true(strncmp(error_text(), "--rlimit: '", 11) == 0);
+		return -1;
+	}
+	return 0;
+}
+
+static void rlimit_names_soft_and_hard(void **state)
+{
+	(void)state;
+	struct rlimit_op op;
+	assert_int_equal(rlimit_of("core=0", &op), 0);
+	assert_int_equal(op.resource, RLIMIT_CORE);
+	assert_true(op.soft == 0 && op.hard == 0);
+	assert_int_equal(rlimit_of("NOFILE=10:unlimited", &op), 0); /* any case; HARD defaults to SOFT */
+	assert_int_equal(op.resource, RLIMIT_NOFILE);
+	assert_true(op.soft == 10 && op.hard == RLIM_INFINITY);
+	assert_int_equal(rlimit_of("RLIMIT_stack=infinity", &op), 0);
+	assert_int_equal(op.resource, RLIMIT_STACK);
+	assert_true(op.soft == RLIM_INFINITY && op.hard == RLIM_INFINITY);
+	assert_string_equal(rlimit_name(RLIMIT_NPROC), "nproc");
+	assert_string_equal(rlimit_name(-5), "?");
+}
+
+static void rlimit_rejects_unknown_names_and_soft_above_hard(void **state)
+{
+	(void)state;
+	const char *bad[] = { "", "nofile", "nofile=", "bogus=1", "nofile=-1", "nofile=5:1", "nofile=1:2:3",
+			      "nofile=1x", "=1" };
+	struct rlimit_op op;
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		if (rlimit_of(bad[i], &op) != -1)
+			fail_msg("rlimit '%s' was accepted", bad[i]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +300,9 @@ int main(void)
 		cmocka_unit_test(octal_rejects_non_octal_digits_and_signs),
 		cmocka_unit_test(fd_must_be_open),
 		cmocka_unit_test(fd_rejects_negative_huge_and_junk),
+		cmocka_unit_test(fd_number_need_not_be_open),
+		cmocka_unit_test(rlimit_names_soft_and_hard),
+		cmocka_unit_test(rlimit_rejects_unknown_names_and_soft_above_hard),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
