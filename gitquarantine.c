@@ -9,16 +9,18 @@
  *
  * So once the command and all its processes are gone, the tree is walked
  * (nothing followed: every directory is opened O_NOFOLLOW from its parent's
- * descriptor, no other file is opened) and what the run made or changed is
- * moved aside, in place, where git does not look:
+ * descriptor, no other file is opened; nested .git directories and .git.*
+ * names included; a directory of the caller's that the command made
+ * unreadable or read-only gets its owner's rwx back first) and what the
+ * run made or changed is moved aside, in place, where git does not look:
  *
  *   - a .git (directory, file or link) made, replaced or whose
  *     configuration or hooks changed during the run is renamed
  *     .git.sbx-untrusted (.1, .2 ... when that is taken), and the HEAD in
  *     it HEAD.sbx-untrusted, so that it is not a bare repository either;
- *   - a directory that git would take for a bare repository (HEAD, and
- *     objects with refs or a commondir) made or changed likewise has its
- *     HEAD renamed.
+ *   - a directory that git would take for a bare repository (HEAD, a file
+ *     or a link, and objects with refs or a commondir, links too) made or
+ *     changed likewise has its HEAD renamed.
  *
  * Each is named on stderr, with how to put it back. */
 #include "sbx.h"
@@ -29,12 +31,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_SHOWN 5
 #define MAX_DIRS_LOOKED 200000
-#define MAX_DEPTH 64
+#define MAX_DEPTH 256
 #define MAX_SUFFIX 100
 #define MAX_GIT_NESTING 16
 #define SBX_STRINGIFY_(x) #x
@@ -47,7 +50,7 @@ struct walk {
 	const struct file_id *kept;
 	size_t n_kept;
 	dev_t dev;
-	size_t looked, n;
+	size_t looked, n, n_unlooked;
 	bool capped, too_deep;
 	char *shown[MAX_SHOWN];
 };
@@ -138,12 +141,41 @@ static bool config_changed(int gd, const struct timespec *since, int depth)
 	return found;
 }
 
-/* Renames dir/name to dir/name.sbx-untrusted[.N], never over anything;
- * returns the new name (to free) or NULL with errno set. */
+/* The caller's own directory that the command made unreadable or
+ * read-only (chmod 0111, 0555): given back its owner's rwx, so that
+ * nothing can be hidden from the look or kept from being moved.  Through
+ * an O_PATH descriptor, so a link is never followed; other owners' (under
+ * --map-users) are left as they are. */
+static void give_back(int dir, const char *name)
+{
+	int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && st.st_uid == geteuid() && (st.st_mode & 0700) != 0700) {
+		char self[64];
+		snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+		if (chmod(self, (st.st_mode & 07777) | 0700) < 0) {
+			/* as before: the look or the move says what failed */
+		}
+	}
+	close(fd);
+}
+
+/* Renames dir/name to dir/name.sbx-untrusted[.N], never over anything
+ * (then a random suffix, so a command that took every numbered name
+ * first cannot keep it in place); returns the new name (to free) or NULL
+ * with errno set. */
 static char *move_aside(int dir, const char *name)
 {
-	for (int i = 0; i < MAX_SUFFIX; i++) {
-		char *to = i ? xasprintf("%s%s.%d", name, untrusted, i) : xasprintf("%s%s", name, untrusted);
+	give_back(dir, ".");
+	for (int i = 0; i < MAX_SUFFIX + 8; i++) {
+		unsigned long long r = 0;
+		if (i >= MAX_SUFFIX && getrandom(&r, sizeof r, 0) != sizeof r)
+			r = (unsigned long long)i * 0x9e3779b97f4a7c15ULL ^ (unsigned long long)getpid();
+		char *to = i == 0 ? xasprintf("%s%s", name, untrusted)
+			   : i < MAX_SUFFIX ? xasprintf("%s%s.%d", name, untrusted, i)
+					     : xasprintf("%s%s.%016llx", name, untrusted, r);
 		if (renameat2(dir, name, dir, to, RENAME_NOREPLACE) == 0)
 			return to;
 		int e = errno;
@@ -191,12 +223,16 @@ static void behead(int gd)
 
 /* A .git made, replaced or reconfigured: a directory made during the run
  * or whose configuration or hooks changed; a file or link changed at all
- * (the .git file of a worktree or submodule names the git directory). */
-static void quarantine_dotgit(int dir, const char *path, struct walk *w, const struct stat *st)
+ * (the .git file of a worktree or submodule names the git directory).
+ * Returns the directory, open, to be looked through (what the command
+ * may have planted inside), or -1: a file, or read-only all along. */
+static int quarantine_dotgit(int dir, const char *path, struct walk *w, const struct stat *st)
 {
 	for (size_t i = 0; i < w->n_kept; i++)
 		if (w->kept[i].dev == st->st_dev && w->kept[i].ino == st->st_ino && !after(&st->st_ctim, &w->since))
-			return; /* read-only all along */
+			return -1; /* read-only all along */
+	if (S_ISDIR(st->st_mode) && st->st_uid == geteuid() && (st->st_mode & 0700) != 0700)
+		give_back(dir, ".git");
 	int gd = S_ISDIR(st->st_mode) ? openat(dir, ".git", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
 				       : -1;
 	bool bad = gd >= 0 ? made_at(dir, ".git", &w->since) || config_changed(gd, &w->since, 0)
@@ -209,63 +245,109 @@ static void quarantine_dotgit(int dir, const char *path, struct walk *w, const s
 		tell(w, path, ".git", to, err);
 		free(to);
 	}
-	if (gd >= 0)
-		close(gd);
+	return gd;
 }
 
-/* dir is not a .git: does git take it for one (a bare repository), and
- * was it made or changed during the run? */
-static void quarantine_bare(int dir, const char *path, struct walk *w, bool head, bool objects, bool refs, bool common)
+/* Whether git takes dir for a git directory (a bare repository), as git
+ * itself checks: a HEAD (a file, or a link, which git follows into
+ * refs/), and objects and refs (links too), or a commondir giving them;
+ * and whether it was made or changed during the run.  Inside a .git only
+ * what the run made counts: a linked worktree's HEAD changes with every
+ * checkout. */
+static void quarantine_bare(int dir, const char *path, struct walk *w, unsigned have, bool in_gitdir)
 {
-	if (!head || !((objects && refs) || common))
+	enum { HEAD = 1, OBJECTS = 2, REFS = 4, COMMON = 8 };
+	if (!(have & HEAD) || !((have & OBJECTS && have & REFS) || have & COMMON))
 		return;
-	if (!changed_at(dir, "HEAD", &w->since) && !made_at(dir, ".", &w->since) && !config_changed(dir, &w->since, 0))
+	bool made = made_at(dir, ".", &w->since);
+	if (!made && (in_gitdir || (!changed_at(dir, "HEAD", &w->since) && !config_changed(dir, &w->since, 0))))
 		return;
 	char *to = move_aside(dir, "HEAD");
 	tell(w, path, "HEAD", to, errno);
 	free(to);
 }
 
-static void walk(int dir, const char *path, struct walk *w, int depth)
+/* The names in d, read before anything in it is renamed (a renamed entry
+ * would otherwise be met again). */
+static char **read_names(DIR *d, size_t *n)
+{
+	char **names = NULL;
+	*n = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		names = grow(names, n, sizeof *names);
+		names[*n - 1] = xstrdup(e->d_name);
+	}
+	return names;
+}
+
+static void unlooked(struct walk *w, const char *path, const char *name, int err)
+{
+	if (w->n_unlooked++ < MAX_SHOWN) {
+		char shown[4096];
+		snprintf(shown, sizeof shown, "%s/%s", path, name);
+		escape_controls(shown, sizeof shown);
+		fprintf(stderr, "sbx: warning: --protect-git: cannot look in %s (%s): git metadata the command left "
+				"there was not checked\n", shown, strerror(err));
+	}
+}
+
+static void walk(int dir, const char *path, struct walk *w, int depth, bool in_gitdir);
+
+static void descend(int dir, const char *path, const char *name, struct walk *w, int depth, bool in_gitdir, int fd)
+{
+	if (depth >= MAX_DEPTH || w->looked >= MAX_DIRS_LOOKED) {
+		*(depth >= MAX_DEPTH ? &w->too_deep : &w->capped) = true;
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	w->looked++;
+	if (fd < 0)
+		fd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		unlooked(w, path, name, errno);
+		return;
+	}
+	char *sub = xasprintf("%s/%s", path, name);
+	walk(fd, sub, w, depth + 1, in_gitdir);
+	free(sub);
+}
+
+static void walk(int dir, const char *path, struct walk *w, int depth, bool in_gitdir)
 {
 	DIR *d = fdopendir(dir);
 	if (!d) {
 		close(dir);
 		return;
 	}
-	bool head = false, objects = false, refs = false, common = false;
-	for (struct dirent *e; (e = readdir(d));) {
-		const char *n = e->d_name;
+	size_t n;
+	char **names = read_names(d, &n);
+	unsigned have = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = names[i];
 		struct stat st;
-		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 || fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
-		head |= strcmp(n, "HEAD") == 0 && S_ISREG(st.st_mode);
-		objects |= strcmp(n, "objects") == 0 && S_ISDIR(st.st_mode);
-		refs |= strcmp(n, "refs") == 0 && S_ISDIR(st.st_mode);
-		common |= strcmp(n, "commondir") == 0 && S_ISREG(st.st_mode);
-		if (strcmp(n, ".git") == 0) { /* not descended into */
-			quarantine_dotgit(dirfd(d), path, w, &st);
-			continue;
-		}
-		if (!S_ISDIR(st.st_mode) || st.st_dev != w->dev || strncmp(n, ".git.", 5) == 0)
-			continue;
-		if (depth >= MAX_DEPTH) {
-			w->too_deep = true;
+		static const char *const marks[] = { "HEAD", "objects", "refs", "commondir" };
+		for (unsigned m = 0; m < 4; m++)
+			if (strcmp(name, marks[m]) == 0 && (m != 0 || S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
+				have |= 1u << m;
+		if (strcmp(name, ".git") == 0) {
+			int gd = quarantine_dotgit(dirfd(d), path, w, &st);
+			if (gd >= 0)
+				descend(dirfd(d), path, ".git", w, depth, true, gd);
 			continue;
 		}
-		if (w->looked >= MAX_DIRS_LOOKED) {
-			w->capped = true;
+		if (!S_ISDIR(st.st_mode) || st.st_dev != w->dev)
 			continue;
-		}
-		w->looked++;
-		int fd = openat(dirfd(d), n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-		if (fd >= 0) {
-			char *sub = xasprintf("%s/%s", path, n);
-			walk(fd, sub, w, depth + 1);
-			free(sub);
-		}
+		if (st.st_uid == geteuid() && (st.st_mode & 0700) != 0700)
+			give_back(dirfd(d), name);
+		descend(dirfd(d), path, name, w, depth, in_gitdir, -1);
 	}
-	quarantine_bare(dirfd(d), path, w, head, objects, refs, common);
+	quarantine_bare(dirfd(d), path, w, have, in_gitdir);
+	free_list(names, n);
 	closedir(d);
 }
 
@@ -275,14 +357,16 @@ void quarantine_git(const struct config *cfg, const struct timespec *since)
 		return;
 	struct walk w = { .since = *since, .kept = cfg->git_kept, .n_kept = cfg->n_git_kept };
 	struct stat st;
+	give_back(AT_FDCWD, cfg->git_work_tree);
 	int fd = open(cfg->git_work_tree, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
+		unlooked(&w, cfg->git_work_tree, ".", errno);
 		if (fd >= 0)
 			close(fd);
 		return;
 	}
 	w.dev = st.st_dev;
-	walk(fd, cfg->git_work_tree, &w, 0);
+	walk(fd, cfg->git_work_tree, &w, 0, false);
 	for (size_t i = 0; i < w.n && i < MAX_SHOWN; i++) {
 		fputs(w.shown[i], stderr);
 		free(w.shown[i]);

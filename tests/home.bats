@@ -441,6 +441,40 @@ git_after() {
 	git_after "$proj/fixtures/evil.git"
 }
 
+@test "build: a bare repository git would take through a linked HEAD, objects or refs, or one inside a .git.* or a nested .git, is no repository after the run" {
+	git -C "$proj" init -q
+	git -C "$proj" init -q vendor/n
+	in_home --policy build -- /bin/sh -c "
+		mk() { mkdir -p \$1/objects \$1/refs/heads && printf '[core]\\n\\tbare = false\\n\\tworktree = .\\n\\tfsmonitor = touch $fake/pwned\\n' >\$1/config; }
+		mk sub/A && ln -s refs/heads/main sub/A/HEAD
+		mk sub/B && rmdir sub/B/objects && ln -s /usr sub/B/objects && echo 'ref: refs/heads/main' >sub/B/HEAD
+		mkdir -p .git.cache && git init -q .git.cache/C && git -C .git.cache/C config core.fsmonitor 'touch $fake/pwned'
+		mk vendor/n/.git/stash/E && echo 'ref: refs/heads/main' >vendor/n/.git/stash/E/HEAD"
+	[[ $status == 0 ]] || fail "exit $status: $stderr"
+	local d
+	for d in sub/A sub/B .git.cache/C vendor/n/.git/stash/E; do
+		[[ $stderr == *"changed $proj/$d"* ]] || fail "no warning naming $d: $stderr"
+		git_after "$proj/$d"
+	done
+	[[ -d $proj/vendor/n/.git && -f $proj/vendor/n/.git/HEAD ]] || fail "the nested repository itself was moved: $stderr"
+}
+
+@test "build: what the command hides (a directory made unreadable or read-only, every quarantine name taken, 100 levels down) is still moved aside" {
+	git -C "$proj" init -q
+	in_home --policy build -- /bin/sh -c "
+		plant() { mkdir -p \$1 && git init -q \$1 && git -C \$1 config core.fsmonitor 'touch $fake/pwned'; }
+		plant ff && mkdir ff/.git.sbx-untrusted && for i in \$(seq 1 99); do mkdir ff/.git.sbx-untrusted.\$i; done
+		plant a/b && chmod 311 a
+		plant g && chmod 555 g
+		deep=\$(printf 'd/%.0s' \$(seq 100)) && plant \$deep/r"
+	[[ $status == 0 ]] || fail "exit $status: $stderr"
+	git_after "$proj/ff"
+	git_after "$proj/a/b"
+	git_after "$proj/g"
+	git_after "$proj/$(printf 'd/%.0s' $(seq 100))r"
+	[[ $stderr != *"could not be moved"* && $stderr != *"was not looked for"* ]] || fail "$stderr"
+}
+
 @test "build: a run that leaves git alone says nothing of it" {
 	git -C "$proj" init -q
 	in_home --policy build -- /bin/sh -c 'mkdir -p out && echo x >out/f'
