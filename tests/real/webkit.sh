@@ -91,6 +91,8 @@ def describe():
             except OSError as e:
                 d.append("root=" + e.strerror)
             out.append(" ".join(d))
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # ended between the listing and the read (any process on the machine)
         except OSError as e:
             out.append(f"cannot read a process: {e.strerror}")
     return sorted(out)
