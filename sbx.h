@@ -300,6 +300,7 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *grow(void *array, size_t *n, size_t size); /* append one zeroed slot */
 ssize_t read_all(int fd, void *buf, size_t len);
 int write_all(int fd, const void *buf, size_t len);
+void close_fd(int *fd); /* close it if open (>= 0), and make it -1 */
 void default_signals(void); /* a child about to exec: default actions, none blocked */
 int write_file(const char *path, const char *text);
 int read_small_file(const char *path, char *buf, size_t size);
@@ -343,16 +344,18 @@ int set_hostname(const char *name);
  * showing its own cgroups only; part of the standard mounts. */
 int mount_sysfs(int rootfd, const struct config *cfg);
 
+/* kernel.c: which kernel interfaces there are, asked once (errno kept). */
+bool kernel_has_syscall(long nr);
+bool mount_api_is_new(void);            /* open_tree ... mount_setattr all there (5.12) */
+bool kernel_has_openat2(void);          /* Linux 5.6 */
+void explain_missing_kernel_feature(void); /* errno ENOSYS: a hint naming the oldest kernel */
+
 /* mount.c: mount primitives.  The new mount API with paths in the new root
  * resolved by openat2 RESOLVE_IN_ROOT where the kernel has them (5.12), the
  * same guarantees with mount(2) and a walk of our own where it does not
  * (back to 5.4).  A detached mount is an fd either way.  All return -1 with
  * the error recorded. */
 struct open_how;
-void close_fd(int *fd);
-void explain_missing_kernel_feature(void);
-bool mount_api_is_new(void);                        /* open_tree ... mount_setattr all there */
-bool kernel_has_openat2(void);                      /* Linux 5.6 */
 bool same_inode(int a, int b);                      /* two fds on the same file (resolve.c) */
 int open_resolved(int dfd, const char *path, const struct open_how *how); /* openat2, O_PATH only */
 int resolve_by_steps(int dfd, const char *path, int flags, unsigned long long resolve); /* its stand-in */

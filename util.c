@@ -251,6 +251,13 @@ int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 /* For a child about to exec a helper: every signal back to its default
  * action, none blocked.  The supervisor blocks SIGCHLD and the forwarded
  * signals for its signalfd, and a caller may have left some ignored; the
