@@ -277,6 +277,10 @@ extern const size_t embedded_default_bpf_len;
 extern const unsigned char embedded_default_kept_bpf[]; /* with them */
 extern const size_t embedded_default_kept_bpf_len;
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof *(a))
+
+extern char **environ; /* the process's environment (unistd.h's, named once here) */
+
 /* util.c: errors as values.  A failing function records what failed and why
  * and returns -1; callers add context; the top prints one line. */
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -471,11 +475,25 @@ char *what_hides(const struct config *cfg, const char *path); /* malloc'd; NULL:
 void explain_hidden_command(const struct config *cfg, char *text, size_t size);
 void note_cwd_hidden(const struct config *cfg);
 
-/* sandbox.c: init and the payload.  The signals passed on to the command
- * (unless the caller ignores them). */
+/* init.c: PID 1 of the sandbox.  The signals passed on to the command
+ * (unless the caller ignores them); main notes where the caller's argv and
+ * environment strings are, for init to wipe. */
 extern const int forwarded_signals[];
-#define N_FORWARDED 7
+extern const size_t n_forwarded_signals;
+void note_caller_memory(char **argv, char **env);
 void __attribute__((noreturn)) run_init(const struct config *cfg, const struct limits *limits, int sock, int sync_fd);
+
+/* payload.c: the command's process, started by init (or, with --as-pid-1,
+ * init itself becoming it); it ends in exec or _exit. */
+pid_t start_payload(const struct config *cfg, const struct limits *limits, int sock, int pty_slave);
+void __attribute__((noreturn)) run_payload(const struct config *cfg, const struct limits *limits, int sock,
+					   int pty_slave);
+
+/* message.c: from inside, one message (kind, code, the error and hint
+ * recorded as its text, and fd when >= 0) to the supervisor;
+ * report_and_exit sends it and _exits with code. */
+int send_msg(int sock, int kind, int code, int fd);
+void __attribute__((noreturn)) report_and_exit(int sock, int kind, int code);
 
 /* Messages from the sandbox to the supervisor, on one socket. */
 enum msg_kind {

@@ -426,7 +426,7 @@ static void block_signals(struct supervisor *s)
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
-	for (size_t i = 0; i < N_FORWARDED; i++) {
+	for (size_t i = 0; i < n_forwarded_signals; i++) {
 		struct sigaction old;
 		/* A signal the caller ignores stays ignored: not forwarded. */
 		if (sigaction(forwarded_signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
