@@ -1,4 +1,4 @@
-/* mount.c: mount primitives for ns.c and overlay.c (paths in the new root
+/* mount.c: mount primitives for rootfs.c and overlay.c (paths in the new root
  * are resolved by resolve.c; which calls the kernel has, kernel.c asks).
  *
  * Where the kernel has them (Linux 5.12), the new mount API (open_tree,
@@ -379,7 +379,7 @@ static int hold_new_fs(const char *type, const char *const *opts, unsigned long 
 	return open_held(name, type);
 }
 
-/* The scratch tmpfs at path (ns.c's staging area), which also serves as the
+/* The scratch tmpfs at path (rootfs.c's staging area), which also serves as the
  * holding area for mount(2); returns an fd of its root. */
 int mount_staging(const char *path, const char *const *opts)
 {

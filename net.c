@@ -16,7 +16,7 @@
  *   10.0.2.2   the host's loopback (a server on the host's 127.0.0.1:PORT is
  *              10.0.2.2:PORT inside); the helper maps it
  *   10.0.2.3   DNS: the helper forwards it to the host's first resolver;
- *              a generated /etc/resolv.conf names it (ns.c binds it)
+ *              a generated /etc/resolv.conf names it (rootfs.c binds it)
  *
  * The sandbox's own 127.0.0.1 stays its own: pasta forwards no port from
  * the namespace's loopback to the host's (-T none -U none) and none from

@@ -3,7 +3,7 @@
  * root are resolved as if the root were "/" (openat2 RESOLVE_IN_ROOT, or a
  * walk of our own on kernels before 5.6), so that a symlink in a hostile
  * rootfs can neither send a mount onto a host path nor make sbx create
- * anything outside the root.  Used by mount.c, ns.c and overlay.c. */
+ * anything outside the root.  Used by mount.c, rootfs.c and overlay.c. */
 #include "sbx.h"
 
 #include <errno.h>

@@ -339,7 +339,8 @@ int enter_payload_ids(const struct config *cfg); /* payload: setgroups, setresgi
 void user_quotas_read(struct config *cfg);
 int user_quotas_apply(const struct config *cfg);
 
-/* ns.c: child side, the mount tree, hostname. */
+/* rootfs.c: in init, the new root built from the mount plan and entered
+ * (pivot_root); the host name. */
 int build_root(const struct config *cfg);
 int set_hostname(const char *name);
 
@@ -387,7 +388,7 @@ struct overlay_keep *overlay_keep_lock(const struct config *cfg);
 void overlay_keep_finish(struct overlay_keep *k);
 void overlay_keep_release(struct overlay_keep *k);
 /* bubblewrap's overlays (MOUNT_OVERLAY) at op->dst; fds: upper, work, then
- * the layers top first, opened before anything was mounted (ns.c). */
+ * the layers top first, opened before anything was mounted (rootfs.c). */
 int mount_overlay_op(const struct config *cfg, int rootfd, int scratch, const struct mount_op *op, const int *fds,
 		     size_t index);
 

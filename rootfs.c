@@ -1,5 +1,7 @@
-/* ns.c: the child side of the mount namespace (the new root and everything
- * mounted in it) and of the UTS namespace.
+/* rootfs.c: the sandbox's root, built by init in its new mount namespace:
+ * the mount plan (the config's list of mount steps, after sbx's standard
+ * mounts) executed in order, then pivot_root into it.  And, for now, the
+ * UTS namespace's host name.
  *
  * Everything goes through mount.c: the new mount API (open_tree, move_mount,
  * mount_setattr, fsopen/fsmount) with every destination resolved inside the
