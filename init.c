@@ -94,80 +94,6 @@ static int block_on(int fd, const char *what)
 	return 0;
 }
 
-/* bubblewrap's nested user namespace (cfg->nest_userns): once the root is
- * built (the mount namespace belongs to the sandbox's user namespace),
- * init moves into a new user namespace, nested in the sandbox's, where the
- * command's ids map to init's, alone, as the kernel lets a process map
- * itself (and so setgroups is denied there).  bubblewrap does so where its
- * first namespace had to map the caller to 0 (for --dev), and for
- * --disable-userns: then the sandbox's limit goes to 1 first, which the
- * nested namespace uses up, so that the command, even with capabilities
- * there (--cap-add), can raise only the nested namespace's own limit,
- * while every namespace it would create counts against the sandbox's as
- * well.  /proc may be gone from the new root by then: the files are
- * opened before. */
-struct userns_files {
-	int limit; /* /proc/sys/user/max_user_namespaces */
-	int self;  /* /proc/self, for the nested namespace's maps */
-};
-
-static int open_userns_files(const struct config *cfg, struct userns_files *f)
-{
-	f->limit = f->self = -1;
-	if (!cfg->nest_userns)
-		return 0;
-	if (cfg->disable_userns && (f->limit = open("/proc/sys/user/max_user_namespaces", O_WRONLY | O_CLOEXEC)) < 0)
-		return fail("disable user namespaces: open /proc/sys/user/max_user_namespaces");
-	f->self = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (f->self < 0)
-		return fail("nested user namespace: open /proc/self");
-	return 0;
-}
-
-static int write_proc(int dir, const char *name, const char *text)
-{
-	int fd = openat(dir, name, O_WRONLY | O_CLOEXEC);
-	int r = fd < 0 ? -1 : write_all(fd, text, strlen(text));
-	if (r < 0)
-		fail("nested user namespace: write %s", name);
-	if (fd >= 0)
-		close(fd);
-	return r;
-}
-
-static int nest_user_namespace(const struct config *cfg, struct userns_files *f)
-{
-	if (!cfg->nest_userns)
-		return 0;
-	char uid_map[64], gid_map[64];
-	snprintf(uid_map, sizeof uid_map, "%u %u 1", (unsigned)cfg->uid, (unsigned)geteuid());
-	snprintf(gid_map, sizeof gid_map, "%u %u 1", (unsigned)cfg->gid, (unsigned)getegid());
-	int r = 0;
-	if (f->limit >= 0 && write_all(f->limit, "1", 1) < 0)
-		r = fail("disable user namespaces: write max_user_namespaces");
-	if (r == 0 && unshare(CLONE_NEWUSER) < 0)
-		r = fail("create the nested user namespace");
-	if (r == 0 && (write_proc(f->self, "uid_map", uid_map) < 0 || write_proc(f->self, "setgroups", "deny") < 0 ||
-		       write_proc(f->self, "gid_map", gid_map) < 0))
-		r = -1;
-	close_fd(&f->limit);
-	close_fd(&f->self);
-	return r;
-}
-
-/* bubblewrap's --userns2: once the root is built, move into this user
- * namespace (a child of the one the sandbox was made in); and its
- * --assert-userns-disabled with a joined namespace: check that a new one
- * cannot be made (if it can, init is in it now, and sbx stops). */
-static int enter_userns2(const struct config *cfg)
-{
-	if (cfg->userns2_fd >= 0 && setns(cfg->userns2_fd, CLONE_NEWUSER) < 0)
-		return fail("Setting userns2 failed");
-	if (cfg->assert_userns_disabled && !cfg->disable_userns && unshare(CLONE_NEWUSER) == 0)
-		return failx("creation of new user namespaces was not disabled as requested");
-	return 0;
-}
-
 /* A read lock on each file, held by init for the sandbox's life (with
  * --as-pid-1 the command inherits none: they close at exec). */
 static int hold_lock_files(const struct config *cfg)
@@ -204,7 +130,7 @@ static int setup_sandbox(const struct config *cfg, int sock, int *pty_slave)
 	if (cfg->hostname && set_hostname(cfg->hostname) < 0)
 		return -1;
 	trace_step("hostname set");
-	if (enter_userns2(cfg) < 0 || nest_user_namespace(cfg, &userns) < 0)
+	if (enter_late_user_namespaces(cfg, &userns) < 0)
 		return -1;
 	if (hold_lock_files(cfg) < 0)
 		return -2;

@@ -1,7 +1,6 @@
 /* rootfs.c: the sandbox's root, built by init in its new mount namespace:
  * the mount plan (the config's list of mount steps, after sbx's standard
- * mounts) executed in order, then pivot_root into it.  And, for now, the
- * UTS namespace's host name.
+ * mounts) executed in order, then pivot_root into it.
  *
  * Everything goes through mount.c: the new mount API (open_tree, move_mount,
  * mount_setattr, fsopen/fsmount) with every destination resolved inside the
@@ -931,11 +930,4 @@ out:
 	close_fd(&scratch);
 	close_fd(&rootfd);
 	return r;
-}
-
-int set_hostname(const char *name)
-{
-	if (sethostname(name, strlen(name)) < 0)
-		return fail("set hostname %s", name);
-	return 0;
 }
