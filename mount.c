@@ -170,7 +170,7 @@ static int remount_one(int fd, unsigned long attrs, const char *shown)
 	if (fstatvfs(fd, &sv) < 0)
 		return fail("statvfs %s", shown);
 	unsigned long flags = MS_REMOUNT | MS_BIND | ms_flags(attrs);
-	for (size_t i = 0; i < sizeof kept / sizeof *kept; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(kept); i++)
 		if (sv.f_flag & kept[i].st)
 			flags |= kept[i].ms;
 	/* nodiratime alone means strictatime with it; without this the kernel

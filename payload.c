@@ -169,7 +169,7 @@ static int drop_capabilities(bool keep_userns_root, unsigned long long cap_add)
 			capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE | CAPNG_BOUNDING_SET,
 				     cap);
 		}
-	for (size_t i = 0; keep_userns_root && i < sizeof userns_root_caps / sizeof *userns_root_caps; i++) {
+	for (size_t i = 0; keep_userns_root && i < ARRAY_SIZE(userns_root_caps); i++) {
 		keep |= 1ULL << userns_root_caps[i];
 		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET, userns_root_caps[i]);
 	}

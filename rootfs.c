@@ -91,7 +91,7 @@ static int mount_proc(int rootfd, const char *path)
 }
 
 static const char *const device_names[] = { "null", "zero", "full", "random", "urandom", "tty" };
-#define N_DEVICES (sizeof device_names / sizeof *device_names)
+#define N_DEVICES ARRAY_SIZE(device_names)
 
 /* With a tmpfs bound (cfg->tmpfs_size, set by sbx's own front end), /tmp,
  * /dev/shm, /run and each --tmpfs are directories of one tmpfs of that
@@ -192,7 +192,7 @@ static int mount_dev(int rootfd, const char *at, const int *devices, bool writab
 	for (size_t i = 0; i < N_DEVICES && r == 0; i++)
 		if (devices[i] >= 0)
 			r = attach_at(devdir, devices[i], device_names[i], false);
-	for (size_t i = 0; i < sizeof links / sizeof *links && r == 0; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(links) && r == 0; i++)
 		if (symlinkat(links[i].target, devdir, links[i].name) < 0)
 			r = fail("create %s/%s", at, links[i].name);
 	int pts = r == 0 ? new_fs("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) : -1;
@@ -622,7 +622,7 @@ static int mask_kernel_paths(int rootfd, int scratch)
 	if (empty < 0)
 		return fail("create the empty file for masking");
 	int r = 0;
-	for (size_t i = 0; i < sizeof masked_paths / sizeof *masked_paths && r == 0; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(masked_paths) && r == 0; i++)
 		r = mask_path(rootfd, empty, masked_paths[i]);
 	close(empty);
 	return r;

@@ -302,6 +302,7 @@ void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *grow(void *array, size_t *n, size_t size); /* append one zeroed slot */
+void free_argv(char **argv); /* each string of a NULL-terminated array, then it (NULL: nothing) */
 ssize_t read_all(int fd, void *buf, size_t len);
 int write_all(int fd, const void *buf, size_t len);
 void close_fd(int *fd); /* close it if open (>= 0), and make it -1 */

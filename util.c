@@ -251,6 +251,13 @@ int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+void free_argv(char **argv)
+{
+	for (char **a = argv; a && *a; a++)
+		free(*a);
+	free(argv);
+}
+
 void close_fd(int *fd)
 {
 	if (*fd >= 0)
