@@ -509,32 +509,29 @@ int new_fs(const char *type, const char *const *opts, unsigned long attrs)
 {
 	if (!mount_api_is_new())
 		return hold_new_fs(type, opts, attrs);
-	int fs = (int)syscall(SYS_fsopen, type, FSOPEN_CLOEXEC);
+	AUTO_CLOSE int fs = (int)syscall(SYS_fsopen, type, FSOPEN_CLOEXEC);
 	if (fs < 0) {
 		explain_missing_kernel_feature();
 		return fail("create %s", type);
 	}
 	for (const char *const *o = opts; o && *o; o++) {
 		const char *eq = strchr(*o, '=');
-		char *key = xasprintf("%.*s", (int)(eq ? eq - *o : (int)strlen(*o)), *o);
+		AUTO_FREE char *key = xasprintf("%.*s", (int)(eq ? eq - *o : (int)strlen(*o)), *o);
 		int r = eq ? (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, key, eq + 1, 0)
 			   : (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, key, NULL, 0);
-		free(key);
 		if (r < 0) {
 			fail("%s option %s", type, *o);
 			add_fs_log(fs);
-			close(fs);
 			return -1;
 		}
 	}
 	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
 		fail("create %s", type);
 		add_fs_log(fs);
-		close(fs);
 		return -1;
 	}
 	int mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs);
-	close(fs);
+	close_fd(&fs);
 	if (mnt < 0)
 		return fail("mount %s", type);
 	return mnt;

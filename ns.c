@@ -204,13 +204,10 @@ int open_userns_files(const struct config *cfg, struct userns_files *f)
 
 static int write_proc(int dir, const char *name, const char *text)
 {
-	int fd = openat(dir, name, O_WRONLY | O_CLOEXEC);
-	int r = fd < 0 ? -1 : write_all(fd, text, strlen(text));
-	if (r < 0)
-		fail("nested user namespace: write %s", name);
-	if (fd >= 0)
-		close(fd);
-	return r;
+	AUTO_CLOSE int fd = openat(dir, name, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write_all(fd, text, strlen(text)) < 0)
+		return fail("nested user namespace: write %s", name);
+	return 0;
 }
 
 static int nest_user_namespace(const struct config *cfg, struct userns_files *f)

@@ -65,7 +65,7 @@ static int close_stray_fds(const struct config *cfg, int sock)
 		return 0;
 	}
 	size_t n = cfg->n_keep_fds + 1;
-	int *keep = xcalloc(n, sizeof *keep);
+	AUTO_FREE int *keep = xcalloc(n, sizeof *keep);
 	if (cfg->n_keep_fds)
 		memcpy(keep, cfg->keep_fds, cfg->n_keep_fds * sizeof *keep);
 	keep[n - 1] = sock;
@@ -74,13 +74,10 @@ static int close_stray_fds(const struct config *cfg, int sock)
 	for (size_t i = 0; i < n; i++) {
 		if (keep[i] < 3)
 			continue;
-		if ((unsigned)keep[i] > from && close_fds_between(from, (unsigned)keep[i] - 1) < 0) {
-			free(keep);
+		if ((unsigned)keep[i] > from && close_fds_between(from, (unsigned)keep[i] - 1) < 0)
 			return fail("close inherited file descriptors");
-		}
 		from = (unsigned)keep[i] + 1;
 	}
-	free(keep);
 	if (close_fds_between(from, ~0U) < 0)
 		return fail("close inherited file descriptors");
 	for (size_t i = 0; i < cfg->n_keep_fds; i++)

@@ -182,7 +182,7 @@ static int mount_dev(int rootfd, const char *at, const int *devices, bool writab
 	int dev = open_in_root(rootfd, at);
 	if (dev < 0)
 		return fail("open %s", at);
-	int devdir = openat(dev, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	AUTO_CLOSE int devdir = openat(dev, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	close(dev);
 	if (devdir < 0)
 		return fail("open %s", at);
@@ -195,19 +195,16 @@ static int mount_dev(int rootfd, const char *at, const int *devices, bool writab
 	for (size_t i = 0; i < ARRAY_SIZE(links) && r == 0; i++)
 		if (symlinkat(links[i].target, devdir, links[i].name) < 0)
 			r = fail("create %s/%s", at, links[i].name);
-	int pts = r == 0 ? new_fs("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) : -1;
-	int shm = pts < 0 ? -1
+	AUTO_CLOSE int pts = r == 0 ? new_fs("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) : -1;
+	AUTO_CLOSE int shm = pts < 0 ? -1
 		  : pool >= 0 ? pool_dir(pool, "shm", 01777, NULL)
 			      : new_fs("tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 	if (r == 0 && (pts < 0 || shm < 0))
 		r = fail_context("%s", at);
 	if (r == 0)
 		r = attach_at(devdir, pts, "pts", true) < 0 || attach_at(devdir, shm, "shm", true) < 0 ? -1 : 0;
-	close_fd(&pts);
-	close_fd(&shm);
 	if (r == 0 && !writable)
 		r = set_mount_attrs(devdir, MOUNT_ATTR_RDONLY, false, at);
-	close(devdir);
 	return r;
 }
 
@@ -280,22 +277,20 @@ static int make_dir(int rootfd, const struct mount_op *op)
 	close_fd(&last);
 	if (link)
 		return 0;
-	char *path = xstrdup(op->dst);
+	AUTO_FREE char *path = xstrdup(op->dst);
 	int r = 0;
 	for (char *next = path; r == 0 && next;) {
 		next = strchr(next + 1, '/');
 		if (next)
 			*next = '\0';
-		int fd = open_in_root(rootfd, path);
+		AUTO_CLOSE int fd = open_in_root(rootfd, path);
 		if (fd < 0 && (fd = open_mount_point(rootfd, path, true)) >= 0)
 			r = chmod_fd(fd, next ? parent_mode : mode, path);
 		else if (fd < 0)
 			r = -1;
-		close_fd(&fd);
 		if (next)
 			*next = '/';
 	}
-	free(path);
 	return r;
 }
 
@@ -372,12 +367,10 @@ static int bind_data(int rootfd, int scratch, const struct mount_op *op, size_t 
 	if (r < 0)
 		return -1;
 	unsigned long attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (op->readonly ? MOUNT_ATTR_RDONLY : 0);
-	int mnt = clone_scratch_file(scratch, name, attrs, op->dst);
+	AUTO_CLOSE int mnt = clone_scratch_file(scratch, name, attrs, op->dst);
 	if (mnt < 0)
 		return -1;
-	r = attach(rootfd, mnt, op->dst);
-	close(mnt);
-	return r;
+	return attach(rootfd, mnt, op->dst);
 }
 
 /* Only the mount that holds path, not the ones below it (bubblewrap's
@@ -542,15 +535,12 @@ static int bind_resolv_conf(int scratch, int rootfd, const char *text)
 	int dir = openat(scratch, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0)
 		return fail("open the staging area");
-	int f = openat(dir, "resolv.conf", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	AUTO_CLOSE int f = openat(dir, "resolv.conf", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	close(dir);
-	if (f < 0 || write_all(f, text, strlen(text)) < 0) {
-		fail("write resolv.conf");
-		close_fd(&f);
-		return -1;
-	}
-	close(f);
-	int mnt = clone_scratch_file(scratch, "resolv.conf",
+	if (f < 0 || write_all(f, text, strlen(text)) < 0)
+		return fail("write resolv.conf");
+	close_fd(&f);
+	AUTO_CLOSE int mnt = clone_scratch_file(scratch, "resolv.conf",
 				     MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
 				     "resolv.conf");
 	if (mnt < 0)
@@ -563,7 +553,6 @@ static int bind_resolv_conf(int scratch, int rootfd, const char *text)
 		else
 			set_hint("%s", ""); /* missing and cannot be created: go without */
 	}
-	close(mnt);
 	return r;
 }
 

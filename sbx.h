@@ -305,7 +305,14 @@ void *grow(void *array, size_t *n, size_t size); /* append one zeroed slot */
 void free_argv(char **argv); /* each string of a NULL-terminated array, then it (NULL: nothing) */
 ssize_t read_all(int fd, void *buf, size_t len);
 int write_all(int fd, const void *buf, size_t len);
-void close_fd(int *fd); /* close it if open (>= 0), and make it -1 */
+void close_fd(int *fd); /* close it if open (>= 0), and make it -1; errno kept */
+void free_ptr(void *p); /* free(*(void **)p) */
+/* Closed or freed when the variable goes out of scope, on every path
+ * (bubblewrap's autofd and autofree): AUTO_CLOSE int fd = open(...);
+ * AUTO_FREE char *s = xstrdup(...).  To keep the fd or the memory past the
+ * scope, copy it out and set the variable to -1 or NULL. */
+#define AUTO_CLOSE __attribute__((cleanup(close_fd)))
+#define AUTO_FREE __attribute__((cleanup(free_ptr)))
 void default_signals(void); /* a child about to exec: default actions, none blocked */
 int write_file(const char *path, const char *text);
 int read_small_file(const char *path, char *buf, size_t size);

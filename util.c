@@ -260,9 +260,17 @@ void free_argv(char **argv)
 
 void close_fd(int *fd)
 {
-	if (*fd >= 0)
+	if (*fd >= 0) {
+		int saved = errno;
 		close(*fd);
+		errno = saved;
+	}
 	*fd = -1;
+}
+
+void free_ptr(void *p)
+{
+	free(*(void **)p);
 }
 
 /* For a child about to exec a helper: every signal back to its default
