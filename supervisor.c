@@ -381,6 +381,46 @@ static int finish(struct supervisor *s, int status)
 	return code;
 }
 
+/* bubblewrap's --die-with-parent: sbx dies with its parent, and the
+ * sandbox with sbx. */
+static void die_with_parent(void)
+{
+	pid_t parent = getppid();
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		raise(SIGKILL);
+}
+
+/* Init (s->init), cloned and waiting on go_fd: into the limits' cgroup if
+ * the clone did not place it, its id maps written, its network started;
+ * then the go-ahead. */
+static void release_init(struct supervisor *s, bool placed, int go_fd)
+{
+	const struct config *cfg = s->cfg;
+	pid_t pid = s->init;
+	/* The network helper joins init's namespaces once the id maps are
+	 * written, and has configured the network before init goes on. */
+	/* No id maps to write in a joined user namespace, nor with bubblewrap's
+	 * --userns-block-fd: the caller writes them (newuidmap, say) once it
+	 * has read init's pid from the info fd, then writes to that fd. */
+	bool maps = cfg->userns_fd < 0 && cfg->userns_block_fd < 0;
+	if ((!placed && limits_attach(s->limits, pid) < 0) || (maps && write_id_maps(pid, cfg) < 0) ||
+	    net_start(pid) < 0)
+		abandon(s, pid);
+	if (cfg->status_fd >= 0)
+		dprintf(cfg->status_fd, "{\"child-pid\": %d}\n", (int)pid);
+	bwrap_report_start(cfg, pid);
+	if (cfg->timeout > 0)
+		s->deadline = now() + cfg->timeout;
+	/* Init is waiting for this byte: its id maps are in place. */
+	if (write_all(go_fd, "g", 1) < 0) {
+		fail("start the sandbox");
+		abandon(s, pid);
+	}
+	close(go_fd);
+	trace_step("id maps written, init released");
+}
+
 int supervise(struct config *cfg)
 {
 	struct supervisor s = { .cfg = cfg, .seccomp_listener = -1, .sock = -1, .sigfd = -1, .started = now(),
@@ -388,14 +428,8 @@ int supervise(struct config *cfg)
 	clock_gettime(CLOCK_REALTIME_COARSE, &s.started_real); /* the clock of file times */
 	int sv[2], sync[2];
 	prepare(&s, cfg, sv, sync);
-	/* bubblewrap's --die-with-parent: sbx dies with its parent, and the
-	 * sandbox with sbx. */
-	if (cfg->die_with_parent) {
-		pid_t parent = getppid();
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			raise(SIGKILL);
-	}
+	if (cfg->die_with_parent)
+		die_with_parent();
 	fflush(NULL);
 	bool placed;
 	pid_t pid = clone_init(cfg, limits_cgroup_fd(s.limits), &placed, sv[0], &sv[1]);
@@ -419,27 +453,7 @@ int supervise(struct config *cfg)
 	guard_stderr();
 	s.init = pid;
 	s.sock = sv[0];
-	/* The network helper joins init's namespaces once the id maps are
-	 * written, and has configured the network before init goes on. */
-	/* No id maps to write in a joined user namespace, nor with bubblewrap's
-	 * --userns-block-fd: the caller writes them (newuidmap, say) once it
-	 * has read init's pid from the info fd, then writes to that fd. */
-	bool maps = cfg->userns_fd < 0 && cfg->userns_block_fd < 0;
-	if ((!placed && limits_attach(s.limits, pid) < 0) || (maps && write_id_maps(pid, cfg) < 0) ||
-	    net_start(pid) < 0)
-		abandon(&s, pid);
-	if (cfg->status_fd >= 0)
-		dprintf(cfg->status_fd, "{\"child-pid\": %d}\n", (int)pid);
-	bwrap_report_start(cfg, pid);
-	if (cfg->timeout > 0)
-		s.deadline = now() + cfg->timeout;
-	/* Init is waiting for this byte: its id maps are in place. */
-	if (write_all(sync[1], "g", 1) < 0) {
-		fail("start the sandbox");
-		abandon(&s, pid);
-	}
-	close(sync[1]);
-	trace_step("id maps written, init released");
+	release_init(&s, placed, sync[1]);
 
 	int status = supervise_loop(&s);
 	trace_step("init exited");
