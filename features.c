@@ -1,12 +1,11 @@
 /* features.c: `sbx --version --verbose`: which kernel and system features
  * sbx found, so a user (or a bug report) can tell at a glance why something
  * does or does not work here.  Every probe is harmless: a system call with
- * arguments the kernel rejects before doing anything, or a look at a file. */
+ * arguments the kernel rejects before doing anything (kernel.c asks, and
+ * mount.c and resolve.c act on the same answers), or a look at a file. */
 #include "sbx.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/openat2.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <stdlib.h>
@@ -15,23 +14,6 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-/* A system call exists when calling it with bad arguments fails with
- * anything but ENOSYS. */
-static bool syscall_exists(long nr)
-{
-	long r = syscall(nr, -1, NULL, 0, NULL, 0);
-	return r >= 0 || errno != ENOSYS;
-}
-
-static bool has_openat2(void)
-{
-	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
-	int fd = (int)syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof how);
-	if (fd >= 0)
-		close(fd);
-	return fd >= 0;
-}
 
 /* Whether this user may create a user namespace: try it in a child. */
 static const char *userns_status(void)
@@ -109,10 +91,10 @@ void print_features(void)
 	printf("precompiled default seccomp filter: %s\n", yes(embedded_default_bpf_len > 0));
 	printf("features:\n");
 	printf("  %-26s %s\n", "unprivileged user ns", userns_status());
-	printf("  %-26s %s\n", "openat2", yes(has_openat2()));
-	printf("  %-26s %s\n", "mount_setattr", yes(syscall_exists(SYS_mount_setattr)));
-	printf("  %-26s %s\n", "open_tree/move_mount", yes(syscall_exists(SYS_open_tree)));
-	printf("  %-26s %s\n", "clone3", yes(syscall_exists(SYS_clone3)));
+	printf("  %-26s %s\n", "openat2", yes(kernel_has_openat2()));
+	printf("  %-26s %s\n", "mount_setattr", yes(kernel_has_syscall(SYS_mount_setattr)));
+	printf("  %-26s %s\n", "open_tree/move_mount", yes(kernel_has_syscall(SYS_open_tree)));
+	printf("  %-26s %s\n", "clone3", yes(kernel_has_syscall(SYS_clone3)));
 	printf("  %-26s %s\n", "seccomp user notification", yes(seccomp_api_get() >= 5));
 	printf("  %-26s %s\n", "overlayfs", yes(filesystem_known("overlay")));
 	print_cgroup("memory", "RLIMIT_AS, per process");

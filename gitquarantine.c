@@ -121,12 +121,12 @@ static bool below_changed(DIR *d, const struct timespec *since, int depth)
 static bool config_changed(int gd, const struct timespec *since, int depth)
 {
 	static const char *const watched[] = { "config", "config.worktree", "commondir", "hooks", "gitdir" };
-	for (size_t i = 0; i < sizeof watched / sizeof *watched; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(watched); i++)
 		if (changed_at(gd, watched[i], since))
 			return true;
 	static const char *const subs[] = { "hooks", "worktrees", "modules" };
 	bool found = false;
-	for (size_t s = 0; s < sizeof subs / sizeof *subs && !found; s++) {
+	for (size_t s = 0; s < ARRAY_SIZE(subs) && !found; s++) {
 		DIR *d = open_dir_at(gd, subs[s]);
 		if (!d)
 			continue;

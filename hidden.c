@@ -107,7 +107,7 @@ char *what_hides(const struct config *cfg, const char *path)
 		{ "/dev", "the sandbox's own /dev" },     { "/tmp", "the sandbox's private /tmp" },
 		{ "/var/tmp", "the sandbox's private /var/tmp" }, { "/run", "the sandbox's empty /run" },
 	};
-	for (size_t i = 0; !cfg->no_std_mounts && i < sizeof standard / sizeof *standard; i++)
+	for (size_t i = 0; !cfg->no_std_mounts && i < ARRAY_SIZE(standard); i++)
 		if (within(path, standard[i].dir)) {
 			free(why);
 			why = xstrdup(standard[i].what);

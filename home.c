@@ -148,7 +148,7 @@ static char *tree_for_entry(const char *home, const char *entry)
 	const char *rel = entry + strlen(home) + 1;
 	size_t top_len = strcspn(rel, "/");
 	bool shared = rel[0] != '.';
-	for (size_t i = 0; i < sizeof shared_tops / sizeof *shared_tops; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(shared_tops); i++)
 		shared |= strlen(shared_tops[i]) == top_len && strncmp(rel, shared_tops[i], top_len) == 0;
 	if (!shared)
 		return xasprintf("%s/%.*s", home, (int)top_len, rel);
@@ -232,7 +232,7 @@ static void find_toolchains(struct plan *p)
 				free(real);
 				continue;
 			}
-			for (size_t i = 0; i < sizeof companions / sizeof *companions; i++) {
+			for (size_t i = 0; i < ARRAY_SIZE(companions); i++) {
 				char *tool = xasprintf("%s/%s", home, companions[i].tool);
 				if (strcmp(tool, tree) == 0) {
 					char *needs = xasprintf("%s/%s", home, companions[i].needs);
@@ -278,7 +278,7 @@ static int add_named_tree(struct plan *p, const char *home, const char *name)
 static bool is_credential(const struct plan *p, const char *path, const char **which)
 {
 	const char *home = home_of(p, path);
-	for (size_t i = 0; home && i < sizeof credential_paths / sizeof *credential_paths; i++) {
+	for (size_t i = 0; home && i < ARRAY_SIZE(credential_paths); i++) {
 		char *cred = xasprintf("%s/%s", home, credential_paths[i]);
 		bool inside = !strchr(cred, '*') && is_within(path, cred);
 		free(cred);
@@ -315,13 +315,13 @@ static int show_trees(struct plan *p)
 		}
 		push_op(p, MOUNT_RO_BIND, xstrdup(tree), xstrdup(tree));
 		const char *home = home_of(p, tree);
-		for (size_t i = 0; i < sizeof credential_paths / sizeof *credential_paths; i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(credential_paths); i++) {
 			char *cred = xasprintf("%s/%s", home, credential_paths[i]);
 			if (is_within(cred, tree) && strcmp(cred, tree) != 0)
 				mask_matches(p, tree, cred);
 			free(cred);
 		}
-		for (size_t i = 0; i < sizeof credential_names / sizeof *credential_names; i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(credential_names); i++) {
 			char *cred = xasprintf("%s/%s", tree, credential_names[i]);
 			mask_matches(p, tree, cred);
 			free(cred);

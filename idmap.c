@@ -124,7 +124,7 @@ static char **split_words(char **argv)
 static char *find_helper(const char *name)
 {
 	static const char *const dirs[] = { "/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin" };
-	for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
 		char *p = xasprintf("%s/%s", dirs[i], name);
 		struct stat st;
 		if (stat(p, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & S_ISUID))
@@ -167,13 +167,6 @@ static int run_map_helper(char **argv)
 	return failx("%s failed%s%s", argv[0], msg[0] ? ": " : "", msg);
 }
 
-static void free_words(char **argv)
-{
-	for (char **a = argv; a && *a; a++)
-		free(*a);
-	free(argv);
-}
-
 /* Returns 0 when both maps are written; -1 when neither is (the one-line
  * map can still be written); -2 when only the uid map is. */
 /* The caller's login name from /etc/passwd, which is where /etc/subuid's
@@ -209,8 +202,8 @@ static int write_subid_maps(pid_t child, const struct config *cfg)
 		goto out;
 	r = 0;
 out:
-	free_words(uid_argv);
-	free_words(gid_argv);
+	free_argv(uid_argv);
+	free_argv(gid_argv);
 	free(newuidmap);
 	free(newgidmap);
 	free(name);

@@ -1,5 +1,5 @@
-/* mount.c: mount primitives for ns.c and overlay.c (paths in the new root
- * are resolved by resolve.c).
+/* mount.c: mount primitives for rootfs.c and overlay.c (paths in the new root
+ * are resolved by resolve.c; which calls the kernel has, kernel.c asks).
  *
  * Where the kernel has them (Linux 5.12), the new mount API (open_tree,
  * move_mount, mount_setattr, fsopen/fsconfig/fsmount), with every path
@@ -8,8 +8,8 @@
  * make sbx create anything outside the root.
  *
  * On older kernels (back to 5.4) the same guarantees by older means, chosen
- * per feature from what the kernel answers ENOSYS to (any other error stays
- * an error):
+ * per feature from what the kernel answers ENOSYS to (kernel.c; any other
+ * error stays an error):
  *
  *   no openat2 (< 5.6)   paths are resolved one component at a time from
  *                        the root fd with O_PATH|O_NOFOLLOW, following
@@ -51,46 +51,6 @@
 #define MS_NOSYMFOLLOW 256
 #endif
 
-/* Which kernel interfaces this kernel offers, asked once.  The mount calls
- * go together: a detached tree from open_tree is of no use if its flags
- * cannot be set (mount_setattr, 5.12), so below 5.12 all of it is mount(2). */
-struct mount_api {
-	bool probed;
-	bool openat2;  /* Linux 5.6 */
-	bool new_api;  /* open_tree, move_mount, fsopen, fsconfig, fsmount (5.2) and mount_setattr (5.12) */
-};
-
-/* A call with arguments no kernel accepts: ENOSYS only if it is missing. */
-static bool syscall_missing(long nr)
-{
-	return syscall(nr, -1, NULL, 0, NULL, 0) < 0 && errno == ENOSYS;
-}
-
-static const struct mount_api *mount_api(void)
-{
-	static struct mount_api api;
-	if (!api.probed) {
-		int saved = errno;
-		api.openat2 = !syscall_missing(SYS_openat2);
-		api.new_api = !syscall_missing(SYS_open_tree) && !syscall_missing(SYS_move_mount) &&
-			      !syscall_missing(SYS_fsopen) && !syscall_missing(SYS_fsconfig) &&
-			      !syscall_missing(SYS_fsmount) && !syscall_missing(SYS_mount_setattr);
-		api.probed = true;
-		errno = saved;
-	}
-	return &api;
-}
-
-bool mount_api_is_new(void)
-{
-	return mount_api()->new_api;
-}
-
-bool kernel_has_openat2(void)
-{
-	return mount_api()->openat2;
-}
-
 static int sys_open_tree(int dfd, const char *path, unsigned flags)
 {
 	return (int)syscall(SYS_open_tree, dfd, path, flags);
@@ -105,19 +65,6 @@ static int sys_mount_setattr(int dfd, const char *path, unsigned flags, unsigned
 {
 	struct mount_attr attr = { .attr_set = attr_set };
 	return (int)syscall(SYS_mount_setattr, dfd, path, flags, &attr, sizeof attr);
-}
-
-void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
-void explain_missing_kernel_feature(void)
-{
-	if (errno == ENOSYS)
-		set_hint("sbx needs Linux 5.4 or newer; this kernel lacks a system call it uses");
 }
 
 /* /proc/self/fd/N, naming what fd is open on for the path-based calls
@@ -223,7 +170,7 @@ static int remount_one(int fd, unsigned long attrs, const char *shown)
 	if (fstatvfs(fd, &sv) < 0)
 		return fail("statvfs %s", shown);
 	unsigned long flags = MS_REMOUNT | MS_BIND | ms_flags(attrs);
-	for (size_t i = 0; i < sizeof kept / sizeof *kept; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(kept); i++)
 		if (sv.f_flag & kept[i].st)
 			flags |= kept[i].ms;
 	/* nodiratime alone means strictatime with it; without this the kernel
@@ -432,11 +379,11 @@ static int hold_new_fs(const char *type, const char *const *opts, unsigned long 
 	return open_held(name, type);
 }
 
-/* The scratch tmpfs at path (ns.c's staging area), which also serves as the
+/* The scratch tmpfs at path (rootfs.c's staging area), which also serves as the
  * holding area for mount(2); returns an fd of its root. */
 int mount_staging(const char *path, const char *const *opts)
 {
-	if (mount_api()->new_api) {
+	if (mount_api_is_new()) {
 		int mnt = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 		if (mnt >= 0 && sys_move_mount(mnt, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
 			fail("mount the staging area on %s", path);
@@ -469,7 +416,7 @@ int mount_staging(const char *path, const char *const *opts)
  * itself): move_mount, or MS_MOVE out of the holding area. */
 int move_mount_to(int mnt, int to_dfd, const char *to)
 {
-	if (mount_api()->new_api)
+	if (mount_api_is_new())
 		return sys_move_mount(mnt, "", to_dfd, to,
 				      MOVE_MOUNT_F_EMPTY_PATH | (to[0] ? 0 : MOVE_MOUNT_T_EMPTY_PATH));
 	struct fd_path src, dst;
@@ -479,7 +426,7 @@ int move_mount_to(int mnt, int to_dfd, const char *to)
 /* Add attrs to the mount fd is on (and with recursive, to all below it). */
 int set_mount_attrs(int fd, unsigned long attrs, bool recursive, const char *shown)
 {
-	if (!mount_api()->new_api)
+	if (!mount_api_is_new())
 		return remount_tree(fd, attrs, recursive, shown);
 	if (sys_mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), attrs) < 0)
 		return fail("set mount flags on %s", shown);
@@ -514,7 +461,7 @@ int attach(int rootfd, int mnt, const char *path)
  * only be tightened, never loosened, so this is safe on locked mounts too. */
 int clone_fd(int fd, const char *path, unsigned long attrs)
 {
-	if (!mount_api()->new_api)
+	if (!mount_api_is_new())
 		return hold_bind(fd, path, attrs);
 	int tree = sys_open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
 	if (tree < 0) {
@@ -560,34 +507,31 @@ static void add_fs_log(int fs)
  * options given as "key=value" or "flag" strings (NULL-terminated). */
 int new_fs(const char *type, const char *const *opts, unsigned long attrs)
 {
-	if (!mount_api()->new_api)
+	if (!mount_api_is_new())
 		return hold_new_fs(type, opts, attrs);
-	int fs = (int)syscall(SYS_fsopen, type, FSOPEN_CLOEXEC);
+	AUTO_CLOSE int fs = (int)syscall(SYS_fsopen, type, FSOPEN_CLOEXEC);
 	if (fs < 0) {
 		explain_missing_kernel_feature();
 		return fail("create %s", type);
 	}
 	for (const char *const *o = opts; o && *o; o++) {
 		const char *eq = strchr(*o, '=');
-		char *key = xasprintf("%.*s", (int)(eq ? eq - *o : (int)strlen(*o)), *o);
+		AUTO_FREE char *key = xasprintf("%.*s", (int)(eq ? eq - *o : (int)strlen(*o)), *o);
 		int r = eq ? (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, key, eq + 1, 0)
 			   : (int)syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, key, NULL, 0);
-		free(key);
 		if (r < 0) {
 			fail("%s option %s", type, *o);
 			add_fs_log(fs);
-			close(fs);
 			return -1;
 		}
 	}
 	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
 		fail("create %s", type);
 		add_fs_log(fs);
-		close(fs);
 		return -1;
 	}
 	int mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs);
-	close(fs);
+	close_fd(&fs);
 	if (mnt < 0)
 		return fail("mount %s", type);
 	return mnt;

@@ -16,7 +16,7 @@
  *   10.0.2.2   the host's loopback (a server on the host's 127.0.0.1:PORT is
  *              10.0.2.2:PORT inside); the helper maps it
  *   10.0.2.3   DNS: the helper forwards it to the host's first resolver;
- *              a generated /etc/resolv.conf names it (ns.c binds it)
+ *              a generated /etc/resolv.conf names it (rootfs.c binds it)
  *
  * The sandbox's own 127.0.0.1 stays its own: pasta forwards no port from
  * the namespace's loopback to the host's (-T none -U none) and none from
@@ -132,7 +132,7 @@ static char **helper_argv(pid_t child, int ready_fd)
 		"--address", SANDBOX_ADDR, "--netmask", "24", "--gateway", HOST_LOOPBACK_ADDR,
 		"--dns-forward", DNS_ADDR, "--tcp-ns", "none", "--udp-ns", "none",
 	};
-	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
 		add_arg(&argv, &n, xstrdup(fixed[i]));
 	/* Started by root, pasta would become nobody, who may not join the
 	 * namespaces of root's sandbox: it stays the caller, as for anyone. */
@@ -164,13 +164,6 @@ static char **helper_argv(pid_t child, int ready_fd)
 	add_arg(&argv, &n, xasprintf("%d", (int)child));
 	add_arg(&argv, &n, NULL);
 	return argv;
-}
-
-static void free_argv(char **argv)
-{
-	for (char **a = argv; *a; a++)
-		free(*a);
-	free(argv);
 }
 
 /* In the forked child: the helper gets /dev/null for stdin and stdout, the

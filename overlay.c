@@ -323,13 +323,6 @@ static bool in_list(char **list, const char *name)
 	return false;
 }
 
-static void free_names(char **list)
-{
-	for (char **p = list; p && *p; p++)
-		free(*p);
-	free(list);
-}
-
 /* An overlay of the directory lower (an O_PATH fd) with layers upper/name
  * and work/name (name NULL: upper and work themselves), mounted on top of
  * lower itself. */
@@ -369,7 +362,7 @@ out:
 static bool replaced_anyway(const char *name)
 {
 	static const char *const names[] = { "proc", "dev", "tmp", "run", "sys" };
-	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (strcmp(name, names[i]) == 0)
 			return true;
 	return false;
@@ -449,7 +442,7 @@ int mount_overlay(const struct config *cfg, int scratch, const char *staging, in
 		fail("open the new root");
 	trace_step("overlay mounted");
 out:
-	free_names(busy);
+	free_argv(busy);
 	close_fd(&upper);
 	close_fd(&work);
 	return rootfd;

@@ -3,7 +3,7 @@
  * root are resolved as if the root were "/" (openat2 RESOLVE_IN_ROOT, or a
  * walk of our own on kernels before 5.6), so that a symlink in a hostile
  * rootfs can neither send a mount onto a host path nor make sbx create
- * anything outside the root.  Used by mount.c, ns.c and overlay.c. */
+ * anything outside the root.  Used by mount.c, rootfs.c and overlay.c. */
 #include "sbx.h"
 
 #include <errno.h>
@@ -100,7 +100,7 @@ int resolve_by_steps(int dfd, const char *path, int flags, unsigned long long re
 		return -1;
 	struct walk w = { 0 };
 	walk_push(&w, start);
-	char *todo = xstrdup(path);
+	AUTO_FREE char *todo = xstrdup(path);
 	size_t pos = 0;
 	int links = 0, result = -1, err = 0;
 	bool dir_only = flags & O_DIRECTORY;
@@ -109,7 +109,7 @@ int resolve_by_steps(int dfd, const char *path, int flags, unsigned long long re
 		if (!todo[pos])
 			break;
 		size_t len = strcspn(todo + pos, "/");
-		char *name = xasprintf("%.*s", (int)len, todo + pos);
+		AUTO_FREE char *name = xasprintf("%.*s", (int)len, todo + pos);
 		pos += len;
 		bool last = todo[pos + strspn(todo + pos, "/")] == '\0';
 		/* A trailing slash, as the kernel reads it: the last component
@@ -117,7 +117,7 @@ int resolve_by_steps(int dfd, const char *path, int flags, unsigned long long re
 		bool slash = last && todo[pos] == '/';
 		dir_only |= slash;
 		struct stat st;
-		int fd = -1;
+		AUTO_CLOSE int fd = -1;
 		if (strcmp(name, ".") == 0) {
 			/* stays */
 		} else if (strcmp(name, "..") == 0) {
@@ -149,15 +149,12 @@ int resolve_by_steps(int dfd, const char *path, int flags, unsigned long long re
 			walk_push(&w, fd);
 			fd = -1;
 		}
-		close_fd(&fd);
-		free(name);
 	}
 	if (!err && result < 0 && (result = fcntl(w.dirs[w.n - 1], F_DUPFD_CLOEXEC, 0)) < 0)
 		err = errno;
 	struct stat st;
 	if (!err && dir_only && (fstat(result, &st) < 0 || !S_ISDIR(st.st_mode)))
 		err = ENOTDIR;
-	free(todo);
 	walk_pop_to(&w, 0);
 	free(w.dirs);
 	if (err) {
@@ -279,33 +276,25 @@ int open_mount_point(int rootfd, const char *path, bool dir)
 		return explain_unresolvable(rootfd, path);
 	}
 
-	char *parent = slash == path ? xstrdup("/") : xasprintf("%.*s", (int)(slash - path), path);
+	AUTO_FREE char *parent = slash == path ? xstrdup("/") : xasprintf("%.*s", (int)(slash - path), path);
 	const char *base = slash + 1;
-	int pfd = open_mount_point(rootfd, parent, true);
-	if (pfd < 0) {
-		free(parent);
+	AUTO_CLOSE int pfd = open_mount_point(rootfd, parent, true);
+	if (pfd < 0)
 		return -1;
-	}
 	int r = dir ? mkdirat(pfd, base, 0755) : -1;
 	if (!dir) {
 		/* O_PATH fds cannot be used to create; reopen the directory. */
-		int dirfd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		AUTO_CLOSE int dirfd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (dirfd >= 0) {
 			int f = openat(dirfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444); /* as bubblewrap makes them */
 			r = f < 0 ? -1 : close(f);
-			close(dirfd);
 		}
 	}
 	if (r < 0 && errno != EEXIST) {
 		if (errno == EROFS || errno == EACCES || errno == EPERM)
 			set_hint("create %s in the root filesystem, or mount a --tmpfs on %s first", path, parent);
-		fail("mount point %s is missing and cannot be created", path);
-		free(parent);
-		close(pfd);
-		return -1;
+		return fail("mount point %s is missing and cannot be created", path);
 	}
-	free(parent);
-	close(pfd);
 	fd = open_in_root(rootfd, path);
 	if (fd < 0)
 		return fail("mount point %s", path);

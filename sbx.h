@@ -294,6 +294,10 @@ extern const size_t embedded_default_bpf_len;
 extern const unsigned char embedded_default_kept_bpf[]; /* with them */
 extern const size_t embedded_default_kept_bpf_len;
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof *(a))
+
+extern char **environ; /* the process's environment (unistd.h's, named once here) */
+
 /* util.c: errors as values.  A failing function records what failed and why
  * and returns -1; callers add context; the top prints one line. */
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -315,8 +319,17 @@ void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *grow(void *array, size_t *n, size_t size); /* append one zeroed slot */
+void free_argv(char **argv); /* each string of a NULL-terminated array, then it (NULL: nothing) */
 ssize_t read_all(int fd, void *buf, size_t len);
 int write_all(int fd, const void *buf, size_t len);
+void close_fd(int *fd); /* close it if open (>= 0), and make it -1; errno kept */
+void free_ptr(void *p); /* free(*(void **)p) */
+/* Closed or freed when the variable goes out of scope, on every path
+ * (bubblewrap's autofd and autofree): AUTO_CLOSE int fd = open(...);
+ * AUTO_FREE char *s = xstrdup(...).  To keep the fd or the memory past the
+ * scope, copy it out and set the variable to -1 or NULL. */
+#define AUTO_CLOSE __attribute__((cleanup(close_fd)))
+#define AUTO_FREE __attribute__((cleanup(free_ptr)))
 void default_signals(void); /* a child about to exec: default actions, none blocked */
 int write_file(const char *path, const char *text);
 int read_small_file(const char *path, char *buf, size_t size);
@@ -351,14 +364,36 @@ int enter_payload_ids(const struct config *cfg); /* payload: setgroups, setresgi
 void user_quotas_read(struct config *cfg);
 int user_quotas_apply(const struct config *cfg);
 
-/* ns.c: child side, the mount tree, hostname. */
-int build_root(const struct config *cfg);
+/* ns.c: the namespaces.  clone_init (supervisor): init, cloned into new
+ * namespaces (joining those bubblewrap's --userns and --pidns name first)
+ * and into the limits' cgroup when cgroup_fd >= 0 (*placed: it is); sock
+ * and *child_end are the supervisor's and init's ends of the socket.  0 in
+ * init, its pid in the supervisor, -1 with the error recorded.  In init:
+ * open_userns_files before the root is built, enter_late_user_namespaces
+ * (bubblewrap's --userns2 and nested user namespace) after. */
+struct userns_files {
+	int limit; /* /proc/sys/user/max_user_namespaces */
+	int self;  /* /proc/self, for the nested namespace's maps */
+};
+pid_t clone_init(const struct config *cfg, int cgroup_fd, bool *placed, int sock, int *child_end);
+int open_userns_files(const struct config *cfg, struct userns_files *f);
+int enter_late_user_namespaces(const struct config *cfg, struct userns_files *f);
 int set_hostname(const char *name);
+
+/* rootfs.c: in init, the new root built from the mount plan and entered
+ * (pivot_root). */
+int build_root(const struct config *cfg);
 
 /* sysfs.c: /sys for the sandbox's own network namespace (a fresh sysfs,
  * or the root's with the network's entries covered) and /sys/fs/cgroup
  * showing its own cgroups only; part of the standard mounts. */
 int mount_sysfs(int rootfd, const struct config *cfg);
+
+/* kernel.c: which kernel interfaces there are, asked once (errno kept). */
+bool kernel_has_syscall(long nr);
+bool mount_api_is_new(void);            /* open_tree ... mount_setattr all there (5.12) */
+bool kernel_has_openat2(void);          /* Linux 5.6 */
+void explain_missing_kernel_feature(void); /* errno ENOSYS: a hint naming the oldest kernel */
 
 /* mount.c: mount primitives.  The new mount API with paths in the new root
  * resolved by openat2 RESOLVE_IN_ROOT where the kernel has them (5.12), the
@@ -366,10 +401,6 @@ int mount_sysfs(int rootfd, const struct config *cfg);
  * (back to 5.4).  A detached mount is an fd either way.  All return -1 with
  * the error recorded. */
 struct open_how;
-void close_fd(int *fd);
-void explain_missing_kernel_feature(void);
-bool mount_api_is_new(void);                        /* open_tree ... mount_setattr all there */
-bool kernel_has_openat2(void);                      /* Linux 5.6 */
 bool same_inode(int a, int b);                      /* two fds on the same file (resolve.c) */
 int open_resolved(int dfd, const char *path, const struct open_how *how); /* openat2, O_PATH only */
 int resolve_by_steps(int dfd, const char *path, int flags, unsigned long long resolve); /* its stand-in */
@@ -397,7 +428,7 @@ struct overlay_keep *overlay_keep_lock(const struct config *cfg);
 void overlay_keep_finish(struct overlay_keep *k);
 void overlay_keep_release(struct overlay_keep *k);
 /* bubblewrap's overlays (MOUNT_OVERLAY) at op->dst; fds: upper, work, then
- * the layers top first, opened before anything was mounted (ns.c). */
+ * the layers top first, opened before anything was mounted (rootfs.c). */
 int mount_overlay_op(const struct config *cfg, int rootfd, int scratch, const struct mount_op *op, const int *fds,
 		     size_t index);
 
@@ -485,11 +516,25 @@ char *what_hides(const struct config *cfg, const char *path); /* malloc'd; NULL:
 void explain_hidden_command(const struct config *cfg, char *text, size_t size);
 void note_cwd_hidden(const struct config *cfg);
 
-/* sandbox.c: init and the payload.  The signals passed on to the command
- * (unless the caller ignores them). */
+/* init.c: PID 1 of the sandbox.  The signals passed on to the command
+ * (unless the caller ignores them); main notes where the caller's argv and
+ * environment strings are, for init to wipe. */
 extern const int forwarded_signals[];
-#define N_FORWARDED 7
+extern const size_t n_forwarded_signals;
+void note_caller_memory(char **argv, char **env);
 void __attribute__((noreturn)) run_init(const struct config *cfg, const struct limits *limits, int sock, int sync_fd);
+
+/* payload.c: the command's process, started by init (or, with --as-pid-1,
+ * init itself becoming it); it ends in exec or _exit. */
+pid_t start_payload(const struct config *cfg, const struct limits *limits, int sock, int pty_slave);
+void __attribute__((noreturn)) run_payload(const struct config *cfg, const struct limits *limits, int sock,
+					   int pty_slave);
+
+/* message.c: from inside, one message (kind, code, the error and hint
+ * recorded as its text, and fd when >= 0) to the supervisor;
+ * report_and_exit sends it and _exits with code. */
+int send_msg(int sock, int kind, int code, int fd);
+void __attribute__((noreturn)) report_and_exit(int sock, int kind, int code);
 
 /* Messages from the sandbox to the supervisor, on one socket. */
 enum msg_kind {

@@ -572,7 +572,7 @@ int prepare_seccomp(const struct config *cfg)
 {
 	if (cfg->block_tiocsti) {
 		tty_filter[1].k = seccomp_arch_native();
-		if (add_extra_program(tty_filter, sizeof tty_filter / sizeof *tty_filter) < 0)
+		if (add_extra_program(tty_filter, ARRAY_SIZE(tty_filter)) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < cfg->n_bpf_programs; i++)
@@ -728,7 +728,7 @@ static const struct {
  * the set-user-ID and set-group-ID bits (default.seccomp); else "". */
 static const char *why_refused(const struct atom *rule, const struct seccomp_data *d, char *buf, size_t size)
 {
-	for (size_t i = 0; rule && i < N_OF(mode_args); i++) {
+	for (size_t i = 0; rule && i < ARRAY_SIZE(mode_args); i++) {
 		if (strcmp(rule->from->name, mode_args[i].name) != 0)
 			continue;
 		uint64_t mode = d->args[mode_args[i].arg] & INT32_MASK;

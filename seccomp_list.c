@@ -154,17 +154,17 @@ static bool in_names(const char *name, const char *const *names, size_t n)
 
 bool args_hidden_on_i386(const char *name)
 {
-	return in_names(name, socketcall_names, N_OF(socketcall_names)) || in_names(name, ipc_names, N_OF(ipc_names));
+	return in_names(name, socketcall_names, ARRAY_SIZE(socketcall_names)) || in_names(name, ipc_names, ARRAY_SIZE(ipc_names));
 }
 
 const char *socketcall_name(uint64_t call)
 {
-	return call >= 1 && call <= N_OF(socketcall_names) ? socketcall_names[call - 1] : NULL;
+	return call >= 1 && call <= ARRAY_SIZE(socketcall_names) ? socketcall_names[call - 1] : NULL;
 }
 
 bool is_int_arg(const char *name, unsigned arg)
 {
-	for (size_t i = 0; i < N_OF(int_args); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(int_args); i++)
 		if (strcmp(int_args[i].name, name) == 0)
 			return int_args[i].args >> arg & 1;
 	return false;
@@ -232,9 +232,9 @@ static int parse_value(const char *where, const char *text, uint64_t *out)
 				r = failx("%s: '%s' is not a number", where, term);
 		} else {
 			size_t i = 0;
-			while (i < N_OF(constants) && strcmp(constants[i].name, term) != 0)
+			while (i < ARRAY_SIZE(constants) && strcmp(constants[i].name, term) != 0)
 				i++;
-			if (i == N_OF(constants))
+			if (i == ARRAY_SIZE(constants))
 				r = failx("%s: unknown constant '%s'", where, term);
 			else
 				v = constants[i].value;
@@ -282,9 +282,9 @@ static int parse_cond(const char *where, const char *sys, char **w, int n, int *
 		return failx("%s: '%s' is not an argument (arg0 to arg5)", where, arg);
 	c->arg = (unsigned)(arg[3] - '0');
 	size_t k = 0;
-	while (k < N_OF(op_names) && strcmp(op_names[k], op) != 0)
+	while (k < ARRAY_SIZE(op_names) && strcmp(op_names[k], op) != 0)
 		k++;
-	if (k == N_OF(op_names))
+	if (k == ARRAY_SIZE(op_names))
 		return failx("%s: unknown operator '%s' (expected == != < <= > >= &)", where, op);
 	c->op = (enum sc_op)k;
 	if (parse_value(where, w[*i + 2], &c->value) < 0)

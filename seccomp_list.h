@@ -10,7 +10,6 @@
 
 #define SC_MAX_CONDS 8
 #define INT32_MASK 0xffffffffULL
-#define N_OF(a) (sizeof(a) / sizeof *(a))
 
 /* argN OP VALUE; OP_ANY is '&': any of these bits set */
 enum sc_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_ANY };

@@ -1,14 +1,13 @@
 /* supervisor.c: the part of sbx that stays outside.  It creates the sandbox
  * (one clone into every namespace, and into the limits' cgroup when there is
- * one), writes the id maps, releases init, and then waits: forwarding
- * signals, relaying the terminal, answering --seccomp-log, enforcing
- * --timeout, and at the end turning what it heard into one exit status and,
- * if asked, a JSON report. */
+ * one: ns.c), writes the id maps (idmap.c), releases init, and then waits:
+ * forwarding signals, relaying the terminal, answering --seccomp-log,
+ * enforcing --timeout, and at the end turning what it heard into one exit
+ * status and, if asked, a JSON report. */
 #include "sbx.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/sched.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,7 +17,6 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -297,136 +295,12 @@ static void report(const struct supervisor *s, int code, int init_status)
 	}
 }
 
-/* ---- creating the sandbox ---------------------------------------------- */
-
-/* A fork-like clone (no new stack: the child continues in this function's
- * caller) into every namespace at once.  With a cgroup, clone3 places the
- * child in it atomically (CLONE_INTO_CGROUP); *placed says whether it did. */
-static pid_t clone_sandbox(unsigned long flags, int cgroup_fd, bool *placed)
-{
-	*placed = false;
-	if (cgroup_fd >= 0) {
-		struct clone_args args = {
-			.flags = flags | CLONE_INTO_CGROUP,
-			.exit_signal = SIGCHLD,
-			.cgroup = (unsigned long long)cgroup_fd,
-		};
-		pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
-		if (pid >= 0) {
-			*placed = true;
-			return pid;
-		}
-		if (errno != ENOSYS && errno != E2BIG && errno != EINVAL)
-			return -1;
-	}
-	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
-}
-
-/* bubblewrap's --userns and --pidns: the sandbox is made inside the
- * namespaces given.  As bubblewrap does, the supervisor joins them itself
- * right before the clone: setns(CLONE_NEWUSER) makes it and its children
- * members (with every capability there, so no id maps to write), and
- * setns(CLONE_NEWPID) makes its children members of that PID namespace. */
-#ifdef __SANITIZE_ADDRESS__
-/* LeakSanitizer's check at exit stops the process with a helper task it
- * clones; once we have joined a PID namespace the helper is born there (or
- * cannot be, when that namespace is dying) and the check waits for it
- * forever.  The sanitizer build skips the check then (this hook is
- * LeakSanitizer's own way to be turned off at run time). */
-static int leak_check_off;
-int __lsan_is_turned_off(void);
-int __lsan_is_turned_off(void)
-{
-	return leak_check_off;
-}
-#define SKIP_LEAK_CHECK() (leak_check_off = 1)
-#else
-#define SKIP_LEAK_CHECK() ((void)0)
-#endif
-
-static int join_namespaces(const struct config *cfg, unsigned long *flags)
-{
-	if (cfg->userns_fd >= 0) {
-		if (setns(cfg->userns_fd, CLONE_NEWUSER) < 0) {
-			if (errno == EINVAL)
-				return failx("Joining the specified user namespace failed, it might not be a "
-					     "descendant of the current user namespace.");
-			return fail("Joining specified user namespace failed");
-		}
-		*flags &= ~(unsigned long)CLONE_NEWUSER;
-	}
-	if (cfg->pidns_fd >= 0) {
-		SKIP_LEAK_CHECK();
-		if (setns(cfg->pidns_fd, CLONE_NEWPID) < 0)
-			return fail("Setting pidns failed");
-	}
-	return 0;
-}
-
-/* After setns(CLONE_NEWPID) the kernel refuses CLONE_NEWPID to us (a new
- * PID namespace must be a child of the creator's own, and ours is still
- * the caller's).  So for --pidns with --unshare-pid a helper, born in the
- * joined namespace, makes the clone with CLONE_PARENT: init is still our
- * child, to wait for and to signal.  The helper's pid numbers are of the
- * joined namespace, so init's pid in ours comes from init itself: its first
- * message, whose sender the kernel names for us (SO_PASSCRED). */
-static pid_t clone_nested(unsigned long flags, int cgroup_fd, bool *placed, int sock, int *child_end)
-{
-	int on = 1;
-	if (setsockopt(sock, SOL_SOCKET, SO_PASSCRED, &on, sizeof on) < 0)
-		return -1;
-	pid_t helper = (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, 0);
-	if (helper < 0)
-		return -1;
-	if (helper == 0) {
-		pid_t pid = clone_sandbox(flags | CLONE_PARENT, cgroup_fd, placed);
-		if (pid == 0)
-			return 0; /* init, the supervisor's child */
-		_exit(pid < 0 ? 2 + (errno & 0xff) % 250 : *placed ? 0 : 1);
-	}
-	int status;
-	while (waitpid(helper, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) {
-		errno = WIFEXITED(status) ? WEXITSTATUS(status) - 2 : ECHILD;
-		return -1;
-	}
-	*placed = WEXITSTATUS(status) == 0;
-	/* Init has its own copy of the other end now: with ours closed, an
-	 * init that dies before it says hello reads as end of file here, not
-	 * as a wait for ever. */
-	close(*child_end);
-	*child_end = -1;
-	struct msg m;
-	struct iovec iov = { .iov_base = &m, .iov_len = sizeof m };
-	union {
-		char buf[CMSG_SPACE(sizeof(struct ucred))];
-		struct cmsghdr align;
-	} control;
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
-			     .msg_controllen = sizeof control.buf };
-	ssize_t n;
-	while ((n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
-		;
-	struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
-	on = 0;
-	setsockopt(sock, SOL_SOCKET, SO_PASSCRED, &on, sizeof on);
-	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_CREDENTIALS || m.kind != MSG_HELLO) {
-		errno = ECHILD;
-		return -1;
-	}
-	struct ucred cred;
-	memcpy(&cred, CMSG_DATA(c), sizeof cred);
-	return cred.pid;
-}
-
 static void block_signals(struct supervisor *s)
 {
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
-	for (size_t i = 0; i < N_FORWARDED; i++) {
+	for (size_t i = 0; i < n_forwarded_signals; i++) {
 		struct sigaction old;
 		/* A signal the caller ignores stays ignored: not forwarded. */
 		if (sigaction(forwarded_signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
@@ -481,16 +355,6 @@ static void prepare(struct supervisor *s, struct config *cfg, int sv[2], int syn
 	user_quotas_read(cfg);
 }
 
-static unsigned long namespace_flags(const struct config *cfg)
-{
-	unsigned long flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWCGROUP;
-	if (cfg->net != NET_HOST)
-		flags |= CLONE_NEWNET;
-	/* The user and mount namespaces are always new; others may be kept
-	 * (bubblewrap mode without its --unshare-* options). */
-	return flags & ~(cfg->share_ns & ~(unsigned long)(CLONE_NEWUSER | CLONE_NEWNS));
-}
-
 /* The end: what is left to relay, the messages, the report. */
 static int finish(struct supervisor *s, int status)
 {
@@ -517,6 +381,46 @@ static int finish(struct supervisor *s, int status)
 	return code;
 }
 
+/* bubblewrap's --die-with-parent: sbx dies with its parent, and the
+ * sandbox with sbx. */
+static void die_with_parent(void)
+{
+	pid_t parent = getppid();
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		raise(SIGKILL);
+}
+
+/* Init (s->init), cloned and waiting on go_fd: into the limits' cgroup if
+ * the clone did not place it, its id maps written, its network started;
+ * then the go-ahead. */
+static void release_init(struct supervisor *s, bool placed, int go_fd)
+{
+	const struct config *cfg = s->cfg;
+	pid_t pid = s->init;
+	/* The network helper joins init's namespaces once the id maps are
+	 * written, and has configured the network before init goes on. */
+	/* No id maps to write in a joined user namespace, nor with bubblewrap's
+	 * --userns-block-fd: the caller writes them (newuidmap, say) once it
+	 * has read init's pid from the info fd, then writes to that fd. */
+	bool maps = cfg->userns_fd < 0 && cfg->userns_block_fd < 0;
+	if ((!placed && limits_attach(s->limits, pid) < 0) || (maps && write_id_maps(pid, cfg) < 0) ||
+	    net_start(pid) < 0)
+		abandon(s, pid);
+	if (cfg->status_fd >= 0)
+		dprintf(cfg->status_fd, "{\"child-pid\": %d}\n", (int)pid);
+	bwrap_report_start(cfg, pid);
+	if (cfg->timeout > 0)
+		s->deadline = now() + cfg->timeout;
+	/* Init is waiting for this byte: its id maps are in place. */
+	if (write_all(go_fd, "g", 1) < 0) {
+		fail("start the sandbox");
+		abandon(s, pid);
+	}
+	close(go_fd);
+	trace_step("id maps written, init released");
+}
+
 int supervise(struct config *cfg)
 {
 	struct supervisor s = { .cfg = cfg, .seccomp_listener = -1, .sock = -1, .sigfd = -1, .started = now(),
@@ -524,28 +428,13 @@ int supervise(struct config *cfg)
 	clock_gettime(CLOCK_REALTIME_COARSE, &s.started_real); /* the clock of file times */
 	int sv[2], sync[2];
 	prepare(&s, cfg, sv, sync);
-	unsigned long flags = namespace_flags(cfg);
-	/* bubblewrap's --die-with-parent: sbx dies with its parent, and the
-	 * sandbox with sbx. */
-	if (cfg->die_with_parent) {
-		pid_t parent = getppid();
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			raise(SIGKILL);
-	}
+	if (cfg->die_with_parent)
+		die_with_parent();
 	fflush(NULL);
-	if (join_namespaces(cfg, &flags) < 0)
-		abandon(&s, -1);
 	bool placed;
-	pid_t pid = init_in_nested_pidns(cfg)
-			    ? clone_nested(flags, limits_cgroup_fd(s.limits), &placed, sv[0], &sv[1])
-			    : clone_sandbox(flags, limits_cgroup_fd(s.limits), &placed);
-	if (pid < 0) {
-		int err = errno;
-		fail("create the sandbox namespaces");
-		explain_userns_failure(err);
+	pid_t pid = clone_init(cfg, limits_cgroup_fd(s.limits), &placed, sv[0], &sv[1]);
+	if (pid < 0)
 		abandon(&s, -1);
-	}
 	if (pid == 0) {
 		trace_step(placed ? "cloned into the cgroup" : "cloned");
 		close(sv[0]);
@@ -564,27 +453,7 @@ int supervise(struct config *cfg)
 	guard_stderr();
 	s.init = pid;
 	s.sock = sv[0];
-	/* The network helper joins init's namespaces once the id maps are
-	 * written, and has configured the network before init goes on. */
-	/* No id maps to write in a joined user namespace, nor with bubblewrap's
-	 * --userns-block-fd: the caller writes them (newuidmap, say) once it
-	 * has read init's pid from the info fd, then writes to that fd. */
-	bool maps = cfg->userns_fd < 0 && cfg->userns_block_fd < 0;
-	if ((!placed && limits_attach(s.limits, pid) < 0) || (maps && write_id_maps(pid, cfg) < 0) ||
-	    net_start(pid) < 0)
-		abandon(&s, pid);
-	if (cfg->status_fd >= 0)
-		dprintf(cfg->status_fd, "{\"child-pid\": %d}\n", (int)pid);
-	bwrap_report_start(cfg, pid);
-	if (cfg->timeout > 0)
-		s.deadline = now() + cfg->timeout;
-	/* Init is waiting for this byte: its id maps are in place. */
-	if (write_all(sync[1], "g", 1) < 0) {
-		fail("start the sandbox");
-		abandon(&s, pid);
-	}
-	close(sync[1]);
-	trace_step("id maps written, init released");
+	release_init(&s, placed, sync[1]);
 
 	int status = supervise_loop(&s);
 	trace_step("init exited");

@@ -1,4 +1,4 @@
-/* sysfs.c: /sys in the sandbox (for ns.c, with sbx's standard mounts).
+/* sysfs.c: /sys in the sandbox (for rootfs.c, with sbx's standard mounts).
  *
  * The host's /sys, part of the read-only copy of its root, shows the host's
  * network interfaces (/sys/class/net, /sys/devices/virtual/net, ...) and

@@ -251,6 +251,28 @@ int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+void free_argv(char **argv)
+{
+	for (char **a = argv; a && *a; a++)
+		free(*a);
+	free(argv);
+}
+
+void close_fd(int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+		close(*fd);
+		errno = saved;
+	}
+	*fd = -1;
+}
+
+void free_ptr(void *p)
+{
+	free(*(void **)p);
+}
+
 /* For a child about to exec a helper: every signal back to its default
  * action, none blocked.  The supervisor blocks SIGCHLD and the forwarded
  * signals for its signalfd, and a caller may have left some ignored; the

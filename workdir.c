@@ -37,7 +37,7 @@ static const struct shared_dir fixed_dirs[] = {
 	{ "/home", "every user's home directory", false },
 };
 
-#define N_FIXED (sizeof fixed_dirs / sizeof *fixed_dirs)
+#define N_FIXED ARRAY_SIZE(fixed_dirs)
 #define N_DYNAMIC 3 /* /run/user/UID, and the home directory from /etc/passwd and from $HOME */
 #define HOME_WHY "your home directory: the files your shells and tools read and run"
 

@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *const readers[] = { "--args", "--file", "--bind-data", "--ro-bind-data",
 					       "--seccomp", "--add-seccomp-fd" };
 	for (int i = 1; i + 1 < argc; i++)
-		for (size_t k = 0; k < sizeof readers / sizeof *readers; k++)
+		for (size_t k = 0; k < ARRAY_SIZE(readers); k++)
 			if (strcmp(argv[i], readers[k]) == 0 && strcmp(argv[i + 1], "1") != 0)
 				argv[i + 1] = (char *)"0";
 

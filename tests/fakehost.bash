@@ -25,8 +25,7 @@ fakehost_setup() {
 		skip "/dev/net/tun is not usable by $(id -un) (as root: tests/host-setup $(id -un))"
 	fakehost_unshare true 2>/dev/null || skip "unshare of network and mount namespaces fails"
 	command -v pasta >/dev/null || command -v slirp4netns >/dev/null || skip "neither pasta nor slirp4netns installed"
-	R="$BATS_TEST_TMPDIR/rootfs"
-	cp -a "$ROOTFS" "$R"
+	R=$(rootfs_copy)
 	echo "nameserver 192.0.2.1" >"$R/etc/resolv.conf"
 	WWW="$BATS_TEST_TMPDIR/www"
 	mkdir -p "$WWW" "$R/www"

@@ -158,6 +158,24 @@ need_probe() {
 	done
 }
 
+# need_root: skip unless the caller is root (the suites of tests/root/).
+need_root() {
+	[[ $EUID == 0 ]] || skip "needs root (run tests/run as root)"
+}
+
+# rootfs_copy: a copy of the busybox rootfs in the test's own directory, for
+# a test that changes it; prints its path (R=$(rootfs_copy)).
+rootfs_copy() {
+	local r="$BATS_TEST_TMPDIR/rootfs"
+	cp -a "$ROOTFS" "$r" && echo "$r"
+}
+
+# kill_bg_pid: in teardown, a test's background helper ($bg_pid, if set)
+# never outlives it.
+kill_bg_pid() {
+	if [[ -n ${bg_pid:-} ]]; then kill "$bg_pid" 2>/dev/null || true; fi
+}
+
 # hostdir: a fresh directory visible from a sandbox over the host root.
 hostdir() {
 	mktemp -d "$SBX_HOSTDIR/d.XXXXXX"

@@ -19,8 +19,7 @@ setup() {
 	fi
 	[[ -u /usr/bin/newuidmap && -u /usr/bin/newgidmap ]] || skip "newuidmap/newgidmap missing (package uidmap)"
 	[[ $EUID != 0 ]] || skip "runs as the unprivileged test user"
-	R="$BATS_TEST_TMPDIR/rootfs"
-	cp -a "$ROOTFS" "$R"
+	R=$(rootfs_copy)
 }
 
 teardown() {

@@ -7,10 +7,8 @@ load helpers
 setup_file() { sbx_setup_file; }
 teardown_file() { sbx_teardown_file; }
 setup() { sbx_setup; }
-teardown() {
-	# a test's background helper (a listening socket) never outlives it
-	if [[ -n ${bg_pid:-} ]]; then kill "$bg_pid" 2>/dev/null || true; fi
-}
+# a test's background helper (a listening socket) never outlives it
+teardown() { kill_bg_pid; }
 
 # The rootfs's own mounts: everything but the kernel-provided trees and the
 # fresh tmpfs mounts sbx adds.
@@ -262,7 +260,7 @@ except OSError as e:
 	assert_equal "$(echo $output)" "2 dev tmp run"
 }
 
-# The kernel paths sbx masks (ns.c's masked_paths).
+# The kernel paths sbx masks (rootfs.c's masked_paths).
 MASKED_PATHS=(/proc/keys /proc/key-users /proc/kcore /proc/timer_list /proc/timer_stats
 	/proc/sched_debug /proc/latency_stats /proc/acpi /proc/asound /proc/scsi
 	/sys/firmware /sys/devices/virtual/powercap)

@@ -10,8 +10,7 @@ teardown_file() { sbx_teardown_file; }
 
 setup() {
 	sbx_setup
-	R="$BATS_TEST_TMPDIR/rootfs"
-	cp -a "$ROOTFS" "$R"
+	R=$(rootfs_copy)
 	mkdir -p "$R/usr/local" "$R/opt"
 	KEEP="$BATS_TEST_TMPDIR/keep"
 	mkdir "$KEEP"

@@ -11,9 +11,7 @@ load helpers
 setup_file() { sbx_setup_file; }
 teardown_file() { sbx_teardown_file; }
 setup() { sbx_setup; }
-teardown() {
-	if [[ -n ${bg_pid:-} ]]; then kill "$bg_pid" 2>/dev/null || true; fi
-}
+teardown() { kill_bg_pid; }
 
 # fs_size PATH...: inside, "PATH BYTES DEVICE" for each (statfs and stat)
 fs_sizes='for p; do echo "$p $(($(stat -f -c "%b * %S" "$p"))) $(stat -c %d "$p")"; done'

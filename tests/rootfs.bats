@@ -13,8 +13,7 @@ teardown_file() { sbx_teardown_file; }
 
 setup() {
 	sbx_setup
-	R="$BATS_TEST_TMPDIR/rootfs"
-	cp -a "$ROOTFS" "$R"
+	R=$(rootfs_copy)
 	CANARY=$(hostdir)
 	echo canary >"$CANARY/file"
 	mkdir "$CANARY/dir"

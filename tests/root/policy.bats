@@ -12,7 +12,7 @@ setup_file() { sbx_setup_file; }
 teardown_file() { sbx_teardown_file; }
 
 setup() {
-	[[ $EUID == 0 ]] || skip "needs root (run tests/run as root)"
+	need_root
 	sbx_setup
 	local n
 	for n in /etc/sbx/policy /usr/local/share/sbx/policy /usr/share/sbx/policy; do

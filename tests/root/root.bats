@@ -6,7 +6,7 @@ load ../helpers
 setup_file() { sbx_setup_file; }
 teardown_file() { sbx_teardown_file; }
 setup() {
-	[[ $EUID == 0 ]] || skip "needs root (run tests/run as root)"
+	need_root
 	sbx_setup
 }
 

@@ -9,7 +9,7 @@ load ../helpers
 setup_file() { sbx_setup_file; }
 teardown_file() { sbx_teardown_file; }
 setup() {
-	[[ $EUID == 0 ]] || skip "needs root (run tests/run as root)"
+	need_root
 	command -v unshare >/dev/null || skip "unshare not installed"
 	sbx_setup
 	CG=

@@ -60,7 +60,7 @@ static void size_rejects_junk_and_unknown_units(void **state)
 	(void)state;
 	const char *bad[] = { "", "G", "K1", "1X", "1E", "1P", "1KK", "1GiBx", "1 G", "1G ", "0x", "abc", "1iB", "0x10", "1e3",
 				"1e3K", " 1G", "+1G", "0.1" };
-	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		if (size_of(bad[i]) != -1)
 			fail_msg("size '%s' was accepted", bad[i]);
 	}
@@ -70,7 +70,7 @@ static void size_rejects_zero_negative_and_non_numbers(void **state)
 {
 	(void)state;
 	const char *bad[] = { "0", "0G", "-1", "-1G", "0.5", "inf", "infG", "nan", "-0" };
-	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		if (size_of(bad[i]) != -1)
 			fail_msg("size '%s' was accepted", bad[i]);
 	}
@@ -115,7 +115,7 @@ static void id_rejects_negative_empty_and_junk(void **state)
 {
 	(void)state;
 	const char *bad[] = { "", "-1", "-0", "-4294967295", "1a", "0x10", "1.0", "root" };
-	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		if (id_of(bad[i]) != -1)
 			fail_msg("id '%s' was accepted", bad[i]);
 	}
@@ -149,7 +149,7 @@ static void duration_rejects_negative_huge_and_junk(void **state)
 {
 	(void)state;
 	const char *bad[] = { "", "s", "ms", "-1", "-1s", "1e10", "20000000d", "5x", "5 s", "5sec", "nan", "inf" };
-	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		if (duration_of(bad[i]) != -1)
 			fail_msg("duration '%s' was accepted", bad[i]);
 	}
@@ -182,7 +182,7 @@ static void octal_rejects_non_octal_digits_and_signs(void **state)
 {
 	(void)state;
 	const char *bad[] = { "", "8", "0789", "-1", "-0755", "0x1ff", "755 ", "u+x" };
-	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		if (mode_of(bad[i]) != -1)
 			fail_msg("mode '%s' was accepted", bad[i]);
 	}
@@ -217,7 +217,7 @@ static void fd_rejects_negative_huge_and_junk(void **state)
 {
 	(void)state;
 	const char *bad[] = { "", "-1", "2147483648", "99999999999999999999", "1x", "one", "0x1" };
-	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		if (fd_of(bad[i]) != -1)
 			fail_msg("fd '%s' was accepted", bad[i]);
 	}

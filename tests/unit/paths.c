@@ -288,7 +288,7 @@ static void steps_agree_with_openat2(void **state)
 		skip(); /* before Linux 5.6: the walk is all there is */
 	close(fd);
 	int differ = 0;
-	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct open_how how = { .flags = O_PATH | O_CLOEXEC | cases[i].flags, .resolve = cases[i].resolve };
 		errno = 0;
 		int kernel = (int)syscall(SYS_openat2, tree.fd, cases[i].path, &how, sizeof how);
