@@ -7,6 +7,7 @@
  * as a policy (--print-policy), and freeing it all. */
 #include "sbx.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -312,27 +313,70 @@ static bool is_env_pattern(const char *name)
 	return len > 0 && name[len - 1] == '*';
 }
 
+/* Whether NAME[at..at+wlen) is a word part: no letter on either side
+ * (GH_PAT, PAT_2, but not PATH or DISPATCH). */
+static bool whole_word(const char *name, size_t len, size_t at, size_t wlen)
+{
+	return (at == 0 || !isalpha((unsigned char)name[at - 1])) &&
+	       (at + wlen == len || !isalpha((unsigned char)name[at + wlen]));
+}
+
 /* Whether a variable's name says it holds a secret.  A --keep-env pattern
  * (RBENV_*) passes a suite's own settings, which can include its tokens
  * (RBENV_GITHUB_TOKEN): such a name passes only when named exactly.  Case
- * does not matter (npm_config__auth). */
+ * does not matter (npm_config__auth).  Most words count anywhere in the
+ * name (MYSQL_PWD, CI_JOB_JWT, SENTRY_DSN); PAT (a personal access token:
+ * GH_PAT) only as a word part of its own, so that PATH passes.  PWD and
+ * OLDPWD are the shell's directories, not passwords. */
 static bool looks_secret(const char *name, size_t len)
 {
 	static const char *const words[] = {
 		"TOKEN", "SECRET", "PASS", "KEY", "CRED", "AUTH", "COOKIE", "SESSION", "PRIVATE",
+		"PWD", "JWT", "DSN", "WEBHOOK", "LOGIN", "CERT", "SIGNING",
 	};
+	static const char *const whole_words[] = { "PAT" };
+	if ((len == 3 && strncmp(name, "PWD", 3) == 0) || (len == 6 && strncmp(name, "OLDPWD", 6) == 0))
+		return false;
 	for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
 		size_t wlen = strlen(words[i]);
 		for (size_t at = 0; at + wlen <= len; at++)
 			if (strncasecmp(name + at, words[i], wlen) == 0)
 				return true;
 	}
+	for (size_t i = 0; i < sizeof whole_words / sizeof *whole_words; i++) {
+		size_t wlen = strlen(whole_words[i]);
+		for (size_t at = 0; at + wlen <= len; at++)
+			if (strncasecmp(name + at, whole_words[i], wlen) == 0 && whole_word(name, len, at, wlen))
+				return true;
+	}
+	return false;
+}
+
+/* Whether a variable's value holds a URL with a password in it
+ * (https://gitlab-ci-token:TOKEN@host/, postgres://user:pw@db/): anywhere
+ * in the value, a "://" whose authority (up to the next '/', '?', '#',
+ * blank or the end) has a userinfo part, before its last '@', with a ':'
+ * in it, even an empty password.  A user alone (ssh://git@host/) is no
+ * password. */
+static bool value_has_password(const char *value)
+{
+	for (const char *p = strstr(value, "://"); p; p = strstr(p, "://")) {
+		p += 3;
+		size_t alen = strcspn(p, "/?# \t\n\r\v\f");
+		const char *at = NULL;
+		for (size_t i = 0; i < alen; i++)
+			if (p[i] == '@')
+				at = p + i;
+		if (at && memchr(p, ':', (size_t)(at - p)))
+			return true;
+	}
 	return false;
 }
 
 /* The caller's variables whose names start with PATTERN's prefix (PATTERN
- * less its trailing '*'), into env; those that look like secrets are left
- * out, and said so under --verbose. */
+ * less its trailing '*'), into env; those whose name looks like a secret's
+ * or whose value holds a password are left out, and said so (never with
+ * the value) under --verbose. */
 static void keep_env_pattern(char ***env, size_t *n, const char *pattern, bool verbose)
 {
 	size_t plen = strlen(pattern) - 1;
@@ -340,12 +384,15 @@ static void keep_env_pattern(char ***env, size_t *n, const char *pattern, bool v
 		size_t len = strcspn(*e, "=");
 		if (len < plen || strncmp(*e, pattern, plen) != 0 || !(*e)[len])
 			continue;
-		if (looks_secret(*e, len)) {
+		const char *why = NULL;
+		if (looks_secret(*e, len))
+			why = "whose name looks like a secret's";
+		else if (value_has_password(*e + len + 1))
+			why = "whose value holds a URL with a password";
+		if (why) {
 			if (verbose)
-				fprintf(stderr,
-					"sbx: --keep-env '%s': not passing %.*s, whose name looks like a secret's "
-					"(--keep-env %.*s passes it)\n",
-					pattern, (int)len, *e, (int)len, *e);
+				fprintf(stderr, "sbx: --keep-env '%s': not passing %.*s, %s (--keep-env %.*s passes it)\n",
+					pattern, (int)len, *e, why, (int)len, *e);
 			continue;
 		}
 		env_put(env, n, xstrdup(*e));

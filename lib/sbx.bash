@@ -71,7 +71,8 @@
 #   SBX_RUN_KEEP_ENV  names of the test's exported variables to pass in,
 #                 separated by blanks; NAME* for all with that prefix
 #                 (sbx --keep-env: never a name with TOKEN, SECRET,
-#                 PASS, KEY... in it unless named in full):
+#                 PASS, KEY, PWD... in it, nor a value with a
+#                 user:password@ URL, unless named in full):
 #                 SBX_RUN_KEEP_ENV='RBENV_* GEM_HOME'
 #   SBX_RUN_TMPDIRS   which of the suite's temporary directories are
 #                 visible, read-only: test (none but $BATS_TEST_TMPDIR),

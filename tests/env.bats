@@ -113,6 +113,53 @@ setup() { sbx_setup; }
 	refute_line RBENV_API_KEY=secret-RBENV_API_KEY
 }
 
+@test "--keep-env PREFIX* leaves out the other credential names: PWD, JWT, DSN, WEBHOOK, PAT, LOGIN, CERT, SIGNING" {
+	local names=(MYAPP_DB_PWD CI_JOB_JWT MYAPP_SENTRY_DSN MYAPP_WEBHOOK_URL MYAPP_GH_PAT MYAPP_PAT
+		MYAPP_PAT_2 myapp_pat MYAPP_SONAR_LOGIN MYAPP_CLIENT_CERT MYAPP_SIGNING_ID)
+	local vars=() n
+	for n in "${names[@]}"; do vars+=("$n=secret-$n"); done
+	run env "${vars[@]}" MYAPP_PATH=/p MYAPP_PATTERN=x MYAPP_DISPATCH=y MYAPP_ROOT=/r CI_JOB_ID=7 \
+		timeout 20 "$SBX" --keep-env 'MYAPP_*' --keep-env 'myapp_*' --keep-env 'CI_*' -- /usr/bin/env
+	assert_success
+	assert_line MYAPP_ROOT=/r
+	assert_line CI_JOB_ID=7
+	assert_line MYAPP_PATH=/p
+	assert_line MYAPP_PATTERN=x
+	assert_line MYAPP_DISPATCH=y
+	refute_output --partial secret-
+	run env "${vars[@]}" timeout 20 "$SBX" --keep-env 'MYAPP_*' --keep-env MYAPP_DB_PWD --keep-env MYAPP_GH_PAT -- /usr/bin/env
+	assert_success
+	assert_line MYAPP_DB_PWD=secret-MYAPP_DB_PWD
+	assert_line MYAPP_GH_PAT=secret-MYAPP_GH_PAT
+	refute_line MYAPP_SENTRY_DSN=secret-MYAPP_SENTRY_DSN
+}
+
+@test "--keep-env PREFIX* leaves out a value holding a URL with a password, which passes only when named" {
+	local vars=(
+		'CI_REPOSITORY_URL=https://gitlab-ci-token:glcbt-secret1@gitlab.example.com/g/p.git'
+		'MYAPP_DATABASE_URL=postgres://u:secret2@db/x'
+		'MYAPP_MIRRORS=http://a.example/ git+ssh://u:secret3@b.example:22/r'
+		'MYAPP_RAW=redis://:secret4@cache:6379/0'
+		'MYAPP_AT=https://u:p@ss-secret5@h.example/'
+	)
+	run --separate-stderr env "${vars[@]}" MYAPP_HOME=https://example.com:8443/a@b MYAPP_GIT=ssh://git@github.com/o/r \
+		MYAPP_MAIL='mailto:a@b' MYAPP_Q='https://h.example/?u=a:b@c' CI_SERVER_URL=https://gitlab.example.com \
+		timeout 20 "$SBX" --verbose --keep-env 'MYAPP_*' --keep-env 'CI_*' -- /usr/bin/env
+	assert_success
+	assert_line MYAPP_HOME=https://example.com:8443/a@b
+	assert_line MYAPP_GIT=ssh://git@github.com/o/r
+	assert_line 'MYAPP_MAIL=mailto:a@b'
+	assert_line 'MYAPP_Q=https://h.example/?u=a:b@c'
+	assert_line CI_SERVER_URL=https://gitlab.example.com
+	refute_output --partial secret
+	[[ $stderr == *"--keep-env 'CI_*': not passing CI_REPOSITORY_URL"*"--keep-env CI_REPOSITORY_URL passes it"* ]] ||
+		fail "no note on stderr: $stderr"
+	[[ $stderr != *secret* ]] || fail "a value on stderr: $stderr"
+	run env "${vars[@]}" timeout 20 "$SBX" --keep-env 'CI_*' --keep-env CI_REPOSITORY_URL -- /usr/bin/env
+	assert_success
+	assert_line 'CI_REPOSITORY_URL=https://gitlab-ci-token:glcbt-secret1@gitlab.example.com/g/p.git'
+}
+
 @test "--verbose names each variable a pattern left out as a secret" {
 	run --separate-stderr env RBENV_GITHUB_TOKEN=t RBENV_ROOT=/r \
 		timeout 20 "$SBX" --verbose --keep-env 'RBENV_*' -- /usr/bin/env

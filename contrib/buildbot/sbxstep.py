@@ -58,26 +58,55 @@ def _describe_limits(report):
     return ', '.join(parts)
 
 
-def sbx_result(rc, report, stderr, output):
-    """Map sbx's exit status (and its report and the command's output) to a
+def _report_message(report):
+    """sbx's own message from its report: 'sbx: ERROR (hint: HINT)'."""
+    text = 'sbx: ' + str(report['error'])
+    if report.get('hint'):
+        text += ' (hint: ' + str(report['hint']) + ')'
+    return text
+
+
+def sbx_result(rc, report, stderr, output, before_run=False):
+    """Map sbx's exit status, its status report and the command's output to a
     Buildbot result and a one-line summary.  A function of its own so that it
-    can be tested without a master."""
-    report = report or {}
-    limits = report.get('limits', {})
+    can be tested without a master.
+
+    The command's exit status passes through sbx, so a hostile step can exit
+    124 or 125 itself, and print a fake `sbx: ` line: the status alone says
+    nothing of who failed.  So, when this run's report is there (`report`,
+    its exit-code the step's), its fields decide: `sbx-failed` (EXCEPTION,
+    with its `error` and `hint`), `timed-out`, `oom-killed`, `signal`; the
+    command's stderr is never the summary.  Without a report, sbx's own
+    failure is believed only when sbx stopped before the command could run
+    (`before_run`: the report file was never created, and no banner came
+    from inside); then everything on stderr is sbx's.  Anything else without
+    a report is the command's FAILURE, by its status alone."""
     if rc == 0:
         return SUCCESS, None
-    if rc == 124 or report.get('timed-out'):
+    if report is None:
+        if before_run:
+            msgs = [ln for ln in stderr.splitlines() if ln.startswith('sbx: ') and 'warning:' not in ln]
+            hint = [ln for ln in stderr.splitlines() if ln.startswith('hint: ')]
+            text = msgs[-1] if msgs else 'sbx: failed (status %s) before the command ran, without a message' % rc
+            if hint:
+                text += ' (' + hint[-1] + ')'
+            return EXCEPTION, text
+        if rc in (124, 125):
+            return FAILURE, 'failed with status %d (no status report for this run)' % rc
+        report = {}
+    if report.get('sbx-failed'):
+        if report.get('error'):
+            return EXCEPTION, _report_message(report)
+        return EXCEPTION, 'sbx: failed (status %s) without a message' % rc
+    if report.get('timed-out'):
         return FAILURE, 'timed out after %.0f s (sbx --timeout)' % report.get('wall-time', 0)
-    if rc == 125:
-        msgs = [ln for ln in stderr.splitlines() if ln.startswith('sbx: ') and 'warning:' not in ln]
-        hint = [ln for ln in stderr.splitlines() if ln.startswith('hint: ')]
-        text = msgs[-1] if msgs else 'sbx: failed (status 125) without a message'
-        if hint:
-            text += ' (' + hint[-1] + ')'
-        return EXCEPTION, text
+    limits = report.get('limits', {})
     if report.get('oom-killed'):
         return FAILURE, 'killed by the memory limit (%s; the out-of-memory killer in its cgroup)' % (
             _describe_limits(report))
+    # These two are read from the command's output (an rlimit leaves no
+    # other trace), so the command can claim them; they never change the
+    # result, only its summary.
     if 'memory' in limits and _MEMORY_MSG.search(output):
         how = limits['memory'].get('how')
         note = ('RLIMIT_AS per process: no cgroup delegated' if how == 'rlimit'
@@ -91,14 +120,18 @@ def sbx_result(rc, report, stderr, output):
                 else 'enforced by ' + str(how))
         return FAILURE, 'stopped by the pids limit: fork refused (%s; %s)' % (
             _describe_limits(report), note)
-    if rc > 128:
-        sig = rc - 128
+    # A report names the signal that killed the command (null when it
+    # exited, even with 128+N); without one, 128+N is taken for a signal.
+    sig = report['signal'] if 'signal' in report else (rc - 128 if rc > 128 else None)
+    if isinstance(sig, int) and sig > 0:
         return FAILURE, 'killed by signal %d (%s)' % (sig, _SIGNALS.get(sig, '?'))
+    # An exec failure: sbx's message is in the report.
+    why = ': ' + _report_message(report) if report.get('error') else ''
     if rc == 126:
-        return FAILURE, 'command could not be executed (status 126)'
+        return FAILURE, 'command could not be executed (status 126)' + why
     if rc == 127:
-        return FAILURE, 'command not found (status 127)'
-    return FAILURE, 'failed with status %d' % rc
+        return FAILURE, 'command not found (status 127)' + why
+    return FAILURE, 'failed with status %d' % rc + why
 
 
 class SbxShellCommand(buildstep.ShellMixin, CompositeStepMixin, buildstep.BuildStep):
@@ -108,7 +141,8 @@ class SbxShellCommand(buildstep.ShellMixin, CompositeStepMixin, buildstep.BuildS
     memory ('512M'), pids, cpus, net (None: loopback only; 'user', 'host'),
     limits ('strict' or 'best-effort'), sbx_args (more sbx options), sbx (the
     binary on the worker, 'sbx'), banner (True: print the sandbox's host name,
-    CapEff, Seccomp and NoNewPrivs first; needs /bin/sh in the sandbox),
+    CapEff, Seccomp and NoNewPrivs first; needs /bin/sh in the sandbox; its
+    line in the output also says that the command started),
     die_with_parent (True: sbx --die-with-parent, so that the sandbox ends
     with the worker) and status_log ('sbx-status': the name of the log
     holding sbx's report).
@@ -173,6 +207,11 @@ class SbxShellCommand(buildstep.ShellMixin, CompositeStepMixin, buildstep.BuildS
                      if self.banner else command)
         argv = self._sbx_argv(status_file, env) + ['--'] + inner
 
+        # An earlier step's report is removed first, so that after the run
+        # a missing file means sbx stopped before opening it, which it does
+        # before the command starts (and an empty one, that it opened it).
+        if builddir:
+            yield self.runRmFile(status_file, abandonOnFailure=False)
         cmd = yield self.makeRemoteShellCommand(command=argv, collectStdout=True,
                                                 collectStderr=True)
         yield self.runCommand(cmd)
@@ -189,18 +228,25 @@ class SbxShellCommand(buildstep.ShellMixin, CompositeStepMixin, buildstep.BuildS
                 report = json.loads(text)
             except ValueError:
                 report = None
-            # A report left by an earlier step (sbx failed before opening
-            # the file) is not this run's.
-            if report is not None and report.get('exit-code') != cmd.rc:
+            # Not this run's, or not a report.
+            if not isinstance(report, dict) or report.get('exit-code') != cmd.rc:
                 report = None
+        # sbx stopped before the command ran: no report file, and no banner
+        # from inside (the banner is printed before the command starts, so a
+        # command cannot take it back).
+        before_run = (report is None and text is None and
+                      not (self.banner and re.search(r'^sbx-step: hostname ', cmd.stdout or '', re.M)))
         if report is not None:
             yield self.addCompleteLog(self.status_log, json.dumps(report, indent=2, sort_keys=True) + '\n')
+        elif before_run:
+            yield stdio.addHeader('sbx-step: sbx stopped before the command ran (no status report)\n')
         else:
-            yield stdio.addHeader('sbx-step: no status report from sbx for this run\n')
+            yield stdio.addHeader('sbx-step: no status report from sbx for this run: the result is from the '
+                                  'exit status alone, and a 124 or 125 counts as the command\'s own\n')
         yield stdio.finish()
 
         results, why = sbx_result(cmd.rc, report, cmd.stderr or '',
-                                  (cmd.stdout or '') + (cmd.stderr or ''))
+                                  (cmd.stdout or '') + (cmd.stderr or ''), before_run)
         self.sbx_report = report
         self.setProperty('sbx_status', report, 'SbxShellCommand')
         name = shlex.join(command) if isinstance(command, list) else command

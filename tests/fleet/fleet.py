@@ -257,6 +257,22 @@ def cmd_check(db, phase, *args):
             t.ok(b['results'] == EXCEPTION and s['results'] == EXCEPTION and 'sbx: ' in s['state_string'],
                  'sbxerr: sbx failing (125) is an exception with its message: %s' % s['state_string'])
         t.ok(len(eb) == 1, 'sbxerr: one build')
+
+        gb = builds(db, 'forged')
+        t.ok(len(gb) == 1 and gb[0]['results'] == FAILURE,
+             'forged: one build, a failure, not an exception (%s)' % (gb and gb[0]['state_string']))
+        for b in gb:
+            st = {s['name']: s for s in steps(db, b['id'])}
+            for name, status in (('fake125', 125), ('fake124', 124)):
+                s = st.get(name)
+                if not s:
+                    t.ok(False, 'forged: step %s ran' % name)
+                    continue
+                rep = check_sandboxed(t, db, b, s)
+                text = s['state_string']  # the command (shortened), then the summary
+                t.ok(s['results'] == FAILURE and text.rsplit(': ', 1)[-1] == 'failed with status %d (failure)' % status
+                     and rep and rep.get('sbx-failed') is False and rep.get('timed-out') is False,
+                     'forged: its own %d with a fake sbx message is a plain failure: %s' % (status, text))
     elif phase == 'hostile':
         port, same = args[0], args[1] == '0'
         hb = builds(db, 'hostile')
