@@ -55,11 +55,13 @@ struct walk {
 	char *shown[MAX_SHOWN];
 };
 
-/* since was read from the coarse clock file times come from, before the
- * command started: a time equal to it is the run's too. */
+/* since was read from the coarse clock file times come from, and the
+ * command started only once that clock had moved past it (supervisor.c):
+ * the run's changes are strictly later, the caller's own before the start
+ * are not. */
 static bool after(const struct timespec *t, const struct timespec *since)
 {
-	return t->tv_sec > since->tv_sec || (t->tv_sec == since->tv_sec && t->tv_nsec >= since->tv_nsec);
+	return t->tv_sec > since->tv_sec || (t->tv_sec == since->tv_sec && t->tv_nsec > since->tv_nsec);
 }
 
 /* name in dir (not followed) was changed (its inode: made, written,

@@ -237,6 +237,10 @@ void run_payload(const struct config *cfg, const struct limits *limits, int sock
 		fail("set no_new_privs");
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
 	}
+	/* --protect-git tells the run's changes by their times: the command
+	 * starts only once they can no longer equal the caller's own. */
+	if (cfg->protect_git)
+		wait_past(&cfg->git_since);
 	/* Last: after this, only what the filter allows. */
 	int listener = -1;
 	trace_step("capabilities dropped, no_new_privs");

@@ -124,6 +124,7 @@ struct config {
 	char **home_ro;        /* --home-ro PATH: more of the home shown read-only */
 	size_t n_home_ro;
 	bool protect_git;      /* --protect-git: the work tree's .git read-only */
+	struct timespec git_since; /* when the run began (supervisor.c), for quarantine_git */
 	char *git_work_tree;   /* with it: the work tree, looked over after the run (gitquarantine.c) */
 	struct file_id *git_kept; /* the .git (and git dirs) bound read-only: left alone after the run */
 	size_t n_git_kept;
@@ -335,6 +336,7 @@ int write_file(const char *path, const char *text);
 int read_small_file(const char *path, char *buf, size_t size);
 int read_small_file_at(int dirfd, const char *path, char *buf, size_t size);
 char *find_program(const char *name);
+void wait_past(const struct timespec *t); /* until the coarse clock, file times', is past t */
 const char *closest_name(const char *word, const char *const *names, size_t n); /* a near miss, or NULL */
 void json_string(FILE *out, const char *s); /* a quoted, escaped JSON string */
 char *passwd_name(uid_t uid); /* from /etc/passwd, malloc'd, or NULL */

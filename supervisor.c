@@ -32,7 +32,6 @@ struct supervisor {
 
 	double started, deadline; /* monotonic seconds; deadline 0: none */
 	time_t started_at;        /* wall clock, for report_foreign_dirs */
-	struct timespec started_real; /* the same, as file times have it, for quarantine_git */
 	int timeout_stage;        /* 0, 1 after SIGTERM, 2 after SIGKILL */
 
 	bool have_exit;
@@ -377,7 +376,7 @@ static int finish(struct supervisor *s, int status)
 	overlay_keep_finish(s->keep);
 	overlay_keep_release(s->keep);
 	report_foreign_dirs(cfg, s->started_at);
-	quarantine_git(cfg, &s->started_real);
+	quarantine_git(cfg, &cfg->git_since);
 	return code;
 }
 
@@ -425,7 +424,10 @@ int supervise(struct config *cfg)
 {
 	struct supervisor s = { .cfg = cfg, .seccomp_listener = -1, .sock = -1, .sigfd = -1, .started = now(),
 				.started_at = time(NULL) };
-	clock_gettime(CLOCK_REALTIME_COARSE, &s.started_real); /* the clock of file times */
+	/* For --protect-git: the fine clock, never behind a file time already
+	 * set; the command starts once the coarse clock has passed it too
+	 * (payload.c), so what it changes is strictly later. */
+	clock_gettime(CLOCK_REALTIME, &cfg->git_since);
 	int sv[2], sync[2];
 	prepare(&s, cfg, sv, sync);
 	if (cfg->die_with_parent)

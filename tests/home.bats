@@ -475,6 +475,18 @@ git_after() {
 	[[ $stderr != *"could not be moved"* && $stderr != *"was not looked for"* ]] || fail "$stderr"
 }
 
+@test "build: a .git the caller changed just before sbx started is not taken for the command's (file times and the clock's ticks)" {
+	local i
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		rm -rf "$proj/.git"
+		git -C "$proj" init -q
+		# the change and the start as close together as a script has them
+		run --separate-stderr env -C "$proj" HOME="$fake" SBX="$SBX" \
+			sh -c 'git config user.name x && exec "$SBX" --policy build -- /bin/true' </dev/null
+		[[ $status == 0 && -d $proj/.git && $stderr != *".git"* ]] || fail "round $i: $stderr"
+	done
+}
+
 @test "build: a run that leaves git alone says nothing of it" {
 	git -C "$proj" init -q
 	in_home --policy build -- /bin/sh -c 'mkdir -p out && echo x >out/f'
