@@ -391,6 +391,45 @@ static bool mqueue_mounted_at(int rootfd, const char *path)
 	return there;
 }
 
+/* MOUNT_TMPFS: a directory of the tmpfs pool when there is one and the
+ * step asks no size of its own, else a tmpfs; over the whole root, it
+ * covers it (*rootp). */
+static int mount_tmpfs_op(int *rootp, int scratch, const struct sources *s, size_t index, bool on_root)
+{
+	const struct mount_op *op = &s->cfg->mounts[index];
+	const unsigned long fs_attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+	if (s->pool >= 0 && !op->size && !on_root) {
+		char name[32];
+		snprintf(name, sizeof name, "tmpfs%zu", index);
+		return mount_pool_dir(*rootp, s->pool, name, op->mode >= 0 ? op->mode : 0755, op->owner ? s->cfg : NULL,
+				      op->dst);
+	}
+	char mode[32], size[48], uid[32], gid[32];
+	snprintf(mode, sizeof mode, "mode=%04o", op->mode >= 0 ? op->mode : 0755);
+	snprintf(size, sizeof size, "size=%lld", op->size);
+	snprintf(uid, sizeof uid, "uid=%u", (unsigned)s->cfg->uid);
+	snprintf(gid, sizeof gid, "gid=%u", (unsigned)s->cfg->gid);
+	const char *o[5] = { mode }, **next = o + 1;
+	if (op->size)
+		*next++ = size;
+	if (op->owner) { /* a home of the command's own */
+		*next++ = uid;
+		*next++ = gid;
+	}
+	if (!on_root)
+		return mount_new_fs(*rootp, op->dst, "tmpfs", o, fs_attrs);
+	AUTO_CLOSE int mnt = new_fs("tmpfs", o, fs_attrs);
+	return mnt < 0 ? -1 : cover_root(rootp, scratch, mnt, "tmpfs");
+}
+
+static int chmod_op(int rootfd, const struct mount_op *op)
+{
+	AUTO_CLOSE int fd = open_in_root(rootfd, op->dst);
+	if (fd < 0)
+		return fail("chmod %s", op->dst);
+	return chmod_fd(fd, op->mode, op->dst);
+}
+
 static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_t index)
 {
 	const struct mount_op *op = &s->cfg->mounts[index];
@@ -404,34 +443,9 @@ static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_
 	bool skipped = op->optional && s->trees[index] < 0; /* a -try bind whose source is missing */
 	if (s->cfg->empty_root && private_parents && !on_root && !skipped && make_private_parents(rootfd, op->dst) < 0)
 		return -1;
-	const unsigned long fs_attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 	switch (op->kind) {
-	case MOUNT_TMPFS: {
-		if (s->pool >= 0 && !op->size && !on_root) {
-			char name[32];
-			snprintf(name, sizeof name, "tmpfs%zu", index);
-			return mount_pool_dir(rootfd, s->pool, name, op->mode >= 0 ? op->mode : 0755, op->owner ? s->cfg : NULL,
-					      op->dst);
-		}
-		char mode[32], size[48], uid[32], gid[32];
-		snprintf(mode, sizeof mode, "mode=%04o", op->mode >= 0 ? op->mode : 0755);
-		snprintf(size, sizeof size, "size=%lld", op->size);
-		snprintf(uid, sizeof uid, "uid=%u", (unsigned)s->cfg->uid);
-		snprintf(gid, sizeof gid, "gid=%u", (unsigned)s->cfg->gid);
-		const char *o[5] = { mode }, **next = o + 1;
-		if (op->size)
-			*next++ = size;
-		if (op->owner) { /* a home of the command's own */
-			*next++ = uid;
-			*next++ = gid;
-		}
-		if (!on_root)
-			return mount_new_fs(rootfd, op->dst, "tmpfs", o, fs_attrs);
-		int mnt = new_fs("tmpfs", o, fs_attrs);
-		int r = mnt < 0 ? -1 : cover_root(rootp, scratch, mnt, "tmpfs");
-		close_fd(&mnt);
-		return r;
-	}
+	case MOUNT_TMPFS:
+		return mount_tmpfs_op(rootp, scratch, s, index, on_root);
 	case MOUNT_PROC:
 		if (s->host_proc < 0)
 			return mount_proc(rootfd, op->dst);
@@ -446,19 +460,14 @@ static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_
 			errno = EBUSY;
 			return fail("Can't mount mqueue on %s", op->dst);
 		}
-		return mount_new_fs(rootfd, op->dst, "mqueue", NULL, fs_attrs | MOUNT_ATTR_NOEXEC);
+		return mount_new_fs(rootfd, op->dst, "mqueue", NULL,
+				    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 	case MOUNT_DIR:
 		return make_dir(rootfd, op);
 	case MOUNT_SYMLINK:
 		return make_symlink(rootfd, op);
-	case MOUNT_CHMOD: {
-		int fd = open_in_root(rootfd, op->dst);
-		if (fd < 0)
-			return fail("chmod %s", op->dst);
-		int r = chmod_fd(fd, op->mode, op->dst);
-		close(fd);
-		return r;
-	}
+	case MOUNT_CHMOD:
+		return chmod_op(rootfd, op);
 	case MOUNT_FILE:
 		return make_file(rootfd, op);
 	case MOUNT_DATA:
