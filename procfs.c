@@ -17,16 +17,15 @@
  * out of reach even if some later bug gave the command a capability. */
 static int remount_readonly(int rootfd, const char *path)
 {
-	int fd = open_in_root(rootfd, path);
+	AUTO_CLOSE int fd = open_in_root(rootfd, path);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : fail("open %s", path);
-	int mnt = clone_fd(fd, path, MOUNT_ATTR_RDONLY);
-	int r = mnt < 0 ? -1 : move_mount_to(mnt, fd, "");
-	if (mnt >= 0 && r < 0)
-		fail("mount on %s", path);
-	close_fd(&mnt);
-	close(fd);
-	return r;
+	AUTO_CLOSE int mnt = clone_fd(fd, path, MOUNT_ATTR_RDONLY);
+	if (mnt < 0)
+		return -1;
+	if (move_mount_to(mnt, fd, "") < 0)
+		return fail("mount on %s", path);
+	return 0;
 }
 
 /* ---- /proc ------------------------------------------------------------- */
@@ -86,24 +85,24 @@ static int mask_path(int rootfd, int empty, const char *path)
 	const unsigned long attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
 				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-	int fd = open_resolved(rootfd, path, &how);
+	AUTO_CLOSE int fd = open_resolved(rootfd, path, &how);
 	if (fd < 0)
 		return errno == ENOENT || errno == ENOTDIR || errno == EACCES ? 0 : fail("open %s", path);
 	struct stat st;
-	int r = fstat(fd, &st) < 0 ? fail("stat %s", path) : 0;
-	bool dir = r == 0 && S_ISDIR(st.st_mode), file = r == 0 && S_ISREG(st.st_mode);
-	int mnt = -1;
-	if (dir)
+	if (fstat(fd, &st) < 0)
+		return fail("stat %s", path);
+	AUTO_CLOSE int mnt = -1;
+	if (S_ISDIR(st.st_mode))
 		mnt = new_fs("tmpfs", tmpfs_opts, attrs);
-	else if (file)
+	else if (S_ISREG(st.st_mode))
 		mnt = clone_fd(empty, path, attrs);
-	if ((dir || file) && mnt < 0)
-		r = fail_context("mask %s", path);
-	else if (mnt >= 0 && move_mount_to(mnt, fd, "") < 0)
-		r = fail("mask %s", path);
-	close_fd(&mnt);
-	close(fd);
-	return r;
+	else
+		return 0;
+	if (mnt < 0)
+		return fail_context("mask %s", path);
+	if (move_mount_to(mnt, fd, "") < 0)
+		return fail("mask %s", path);
+	return 0;
 }
 
 int mask_kernel_paths(int rootfd, int scratch)
