@@ -1,6 +1,8 @@
 /* rootfs.c: the sandbox's root, built by init in its new mount namespace:
  * the mount plan (the config's list of mount steps, after sbx's standard
- * mounts) executed in order, then pivot_root into it.
+ * mounts) executed in order, then pivot_root into it.  /proc and the
+ * masks over kernel paths are procfs.c's, /sys is sysfs.c's, overlays are
+ * overlay.c's.
  *
  * Everything goes through mount.c: the new mount API (open_tree, move_mount,
  * mount_setattr, fsopen/fsmount) with every destination resolved inside the
@@ -46,49 +48,7 @@ static int sys_pivot_root(const char *new_root, const char *put_old)
 	return (int)syscall(SYS_pivot_root, new_root, put_old);
 }
 
-/* Bind path over itself read-only: /proc/sys and /proc/sysrq-trigger stay
- * out of reach even if some later bug gave the command a capability. */
-static int remount_readonly(int rootfd, const char *path)
-{
-	int fd = open_in_root(rootfd, path);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : fail("open %s", path);
-	int mnt = clone_fd(fd, path, MOUNT_ATTR_RDONLY);
-	int r = mnt < 0 ? -1 : move_mount_to(mnt, fd, "");
-	if (mnt >= 0 && r < 0)
-		fail("mount on %s", path);
-	close_fd(&mnt);
-	close(fd);
-	return r;
-}
-
 /* ---- the standard mounts ----------------------------------------------- */
-
-static int protect_proc(int rootfd, const char *path)
-{
-	char *sys = xasprintf("%s/sys", path), *sysrq = xasprintf("%s/sysrq-trigger", path);
-	int r = remount_readonly(rootfd, sys) < 0 || remount_readonly(rootfd, sysrq) < 0 ? -1 : 0;
-	free(sys);
-	free(sysrq);
-	return r;
-}
-
-static int bind_host_proc(int rootfd, int host_proc, const char *path)
-{
-	int tree = clone_fd(host_proc, "/proc", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-	if (tree < 0)
-		return -1;
-	int r = attach(rootfd, tree, path);
-	close(tree);
-	return r < 0 ? -1 : protect_proc(rootfd, path);
-}
-
-static int mount_proc(int rootfd, const char *path)
-{
-	if (mount_new_fs(rootfd, path, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC) < 0)
-		return -1;
-	return protect_proc(rootfd, path);
-}
 
 static const char *const device_names[] = { "null", "zero", "full", "random", "urandom", "tty" };
 #define N_DEVICES ARRAY_SIZE(device_names)
@@ -145,12 +105,6 @@ static int mount_pool_dir(int rootfd, int pool, const char *name, int mode, cons
 	return r;
 }
 
-/* A minimal /dev: a small tmpfs holding bind mounts of a few harmless host
- * devices (a user namespace cannot mknod), a private devpts instance, a
- * fresh /dev/shm (a directory of the tmpfs pool when there is one) and the
- * usual links; then the tmpfs itself is made read-only so nothing new can
- * be planted there (unless writable: a /dev asked for in the mount plan,
- * which later steps may add to, as with bubblewrap's --dev). */
 /* Make NAME (a directory, or an empty file) in a directory of our own fresh
  * tmpfs and attach the detached mount mnt on it. */
 static int attach_at(int dirfd, int mnt, const char *name, bool dir)
@@ -166,6 +120,12 @@ static int attach_at(int dirfd, int mnt, const char *name, bool dir)
 	return 0;
 }
 
+/* A minimal /dev: a small tmpfs holding bind mounts of a few harmless host
+ * devices (a user namespace cannot mknod), a private devpts instance, a
+ * fresh /dev/shm (a directory of the tmpfs pool when there is one) and the
+ * usual links; then the tmpfs itself is made read-only so nothing new can
+ * be planted there (unless writable: a /dev asked for in the mount plan,
+ * which later steps may add to, as with bubblewrap's --dev). */
 static int mount_dev(int rootfd, const char *at, const int *devices, bool writable, int pool)
 {
 	static const char *const dev_opts[] = { "mode=0755", "size=64k", NULL };
@@ -416,8 +376,6 @@ static int make_private_parents(int rootfd, const char *path)
 	return r;
 }
 
-static int mask_user_path(int rootfd, int scratch, const char *path);
-
 /* An IPC namespace has one mqueue filesystem: mount(2) refuses it twice on
  * one mount point (EBUSY), which bubblewrap's --mqueue twice shows; the
  * new mount API does not check, so sbx does. */
@@ -433,6 +391,45 @@ static bool mqueue_mounted_at(int rootfd, const char *path)
 	return there;
 }
 
+/* MOUNT_TMPFS: a directory of the tmpfs pool when there is one and the
+ * step asks no size of its own, else a tmpfs; over the whole root, it
+ * covers it (*rootp). */
+static int mount_tmpfs_op(int *rootp, int scratch, const struct sources *s, size_t index, bool on_root)
+{
+	const struct mount_op *op = &s->cfg->mounts[index];
+	const unsigned long fs_attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+	if (s->pool >= 0 && !op->size && !on_root) {
+		char name[32];
+		snprintf(name, sizeof name, "tmpfs%zu", index);
+		return mount_pool_dir(*rootp, s->pool, name, op->mode >= 0 ? op->mode : 0755, op->owner ? s->cfg : NULL,
+				      op->dst);
+	}
+	char mode[32], size[48], uid[32], gid[32];
+	snprintf(mode, sizeof mode, "mode=%04o", op->mode >= 0 ? op->mode : 0755);
+	snprintf(size, sizeof size, "size=%lld", op->size);
+	snprintf(uid, sizeof uid, "uid=%u", (unsigned)s->cfg->uid);
+	snprintf(gid, sizeof gid, "gid=%u", (unsigned)s->cfg->gid);
+	const char *o[5] = { mode }, **next = o + 1;
+	if (op->size)
+		*next++ = size;
+	if (op->owner) { /* a home of the command's own */
+		*next++ = uid;
+		*next++ = gid;
+	}
+	if (!on_root)
+		return mount_new_fs(*rootp, op->dst, "tmpfs", o, fs_attrs);
+	AUTO_CLOSE int mnt = new_fs("tmpfs", o, fs_attrs);
+	return mnt < 0 ? -1 : cover_root(rootp, scratch, mnt, "tmpfs");
+}
+
+static int chmod_op(int rootfd, const struct mount_op *op)
+{
+	AUTO_CLOSE int fd = open_in_root(rootfd, op->dst);
+	if (fd < 0)
+		return fail("chmod %s", op->dst);
+	return chmod_fd(fd, op->mode, op->dst);
+}
+
 static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_t index)
 {
 	const struct mount_op *op = &s->cfg->mounts[index];
@@ -446,34 +443,9 @@ static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_
 	bool skipped = op->optional && s->trees[index] < 0; /* a -try bind whose source is missing */
 	if (s->cfg->empty_root && private_parents && !on_root && !skipped && make_private_parents(rootfd, op->dst) < 0)
 		return -1;
-	const unsigned long fs_attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
 	switch (op->kind) {
-	case MOUNT_TMPFS: {
-		if (s->pool >= 0 && !op->size && !on_root) {
-			char name[32];
-			snprintf(name, sizeof name, "tmpfs%zu", index);
-			return mount_pool_dir(rootfd, s->pool, name, op->mode >= 0 ? op->mode : 0755, op->owner ? s->cfg : NULL,
-					      op->dst);
-		}
-		char mode[32], size[48], uid[32], gid[32];
-		snprintf(mode, sizeof mode, "mode=%04o", op->mode >= 0 ? op->mode : 0755);
-		snprintf(size, sizeof size, "size=%lld", op->size);
-		snprintf(uid, sizeof uid, "uid=%u", (unsigned)s->cfg->uid);
-		snprintf(gid, sizeof gid, "gid=%u", (unsigned)s->cfg->gid);
-		const char *o[5] = { mode }, **next = o + 1;
-		if (op->size)
-			*next++ = size;
-		if (op->owner) { /* a home of the command's own */
-			*next++ = uid;
-			*next++ = gid;
-		}
-		if (!on_root)
-			return mount_new_fs(rootfd, op->dst, "tmpfs", o, fs_attrs);
-		int mnt = new_fs("tmpfs", o, fs_attrs);
-		int r = mnt < 0 ? -1 : cover_root(rootp, scratch, mnt, "tmpfs");
-		close_fd(&mnt);
-		return r;
-	}
+	case MOUNT_TMPFS:
+		return mount_tmpfs_op(rootp, scratch, s, index, on_root);
 	case MOUNT_PROC:
 		if (s->host_proc < 0)
 			return mount_proc(rootfd, op->dst);
@@ -488,19 +460,14 @@ static int mount_user_op(int *rootp, int scratch, const struct sources *s, size_
 			errno = EBUSY;
 			return fail("Can't mount mqueue on %s", op->dst);
 		}
-		return mount_new_fs(rootfd, op->dst, "mqueue", NULL, fs_attrs | MOUNT_ATTR_NOEXEC);
+		return mount_new_fs(rootfd, op->dst, "mqueue", NULL,
+				    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 	case MOUNT_DIR:
 		return make_dir(rootfd, op);
 	case MOUNT_SYMLINK:
 		return make_symlink(rootfd, op);
-	case MOUNT_CHMOD: {
-		int fd = open_in_root(rootfd, op->dst);
-		if (fd < 0)
-			return fail("chmod %s", op->dst);
-		int r = chmod_fd(fd, op->mode, op->dst);
-		close(fd);
-		return r;
-	}
+	case MOUNT_CHMOD:
+		return chmod_op(rootfd, op);
 	case MOUNT_FILE:
 		return make_file(rootfd, op);
 	case MOUNT_DATA:
@@ -553,79 +520,6 @@ static int bind_resolv_conf(int scratch, int rootfd, const char *text)
 		else
 			set_hint("%s", ""); /* missing and cannot be created: go without */
 	}
-	return r;
-}
-
-/* ---- masked kernel paths ----------------------------------------------- */
-
-/* Kernel state that is none of the command's business, covered in sbx's
- * own /proc and /sys: runc's and Docker's default maskedPaths, and
- * /proc/key-users next to /proc/keys, which lists the keys the caller may
- * view by description (the user keyring, tokens kept in it).  Bubblewrap
- * masks nothing, and so neither does its front end (no standard mounts). */
-static const char *const masked_paths[] = {
-	"/proc/keys", "/proc/key-users",
-	"/proc/kcore",                              /* the kernel's memory */
-	"/proc/timer_list", "/proc/timer_stats",    /* kernel addresses and */
-	"/proc/sched_debug", "/proc/latency_stats", /* other tasks' activity */
-	"/proc/acpi", "/proc/asound", "/proc/scsi", /* hardware, partly writable */
-	"/sys/firmware",                            /* ACPI tables, EFI variables */
-	"/sys/devices/virtual/powercap",            /* energy counters: a side channel */
-};
-#define MASK_FILE "masked"
-
-/* An empty read-only file (empty: an fd of it) over a file, an
- * empty read-only tmpfs over a directory: reading gives nothing, writing
- * EROFS.  What this kernel or the rootfs lacks is left alone, and so is a
- * symlink (in a rootfs, it is not the kernel's file).  Each is one mount,
- * which is most of the cost: no more options than needed. */
-static int mask_path(int rootfd, int empty, const char *path)
-{
-	static const char *const tmpfs_opts[] = { "mode=0555", NULL };
-	const unsigned long attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
-	struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
-				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-	int fd = open_resolved(rootfd, path, &how);
-	if (fd < 0)
-		return errno == ENOENT || errno == ENOTDIR || errno == EACCES ? 0 : fail("open %s", path);
-	struct stat st;
-	int r = fstat(fd, &st) < 0 ? fail("stat %s", path) : 0;
-	bool dir = r == 0 && S_ISDIR(st.st_mode), file = r == 0 && S_ISREG(st.st_mode);
-	int mnt = -1;
-	if (dir)
-		mnt = new_fs("tmpfs", tmpfs_opts, attrs);
-	else if (file)
-		mnt = clone_fd(empty, path, attrs);
-	if ((dir || file) && mnt < 0)
-		r = fail_context("mask %s", path);
-	else if (mnt >= 0 && move_mount_to(mnt, fd, "") < 0)
-		r = fail("mask %s", path);
-	close_fd(&mnt);
-	close(fd);
-	return r;
-}
-
-static int mask_kernel_paths(int rootfd, int scratch)
-{
-	int empty = openat(scratch, MASK_FILE, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
-	if (empty < 0)
-		return fail("create the empty file for masking");
-	int r = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(masked_paths) && r == 0; i++)
-		r = mask_path(rootfd, empty, masked_paths[i]);
-	close(empty);
-	return r;
-}
-
-/* MOUNT_MASK: as above, with the empty file made on first use (the
- * standard mounts may not have made it). */
-static int mask_user_path(int rootfd, int scratch, const char *path)
-{
-	int empty = openat(scratch, MASK_FILE, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0444);
-	if (empty < 0)
-		return fail("create the empty file for masking");
-	int r = mask_path(rootfd, empty, path);
-	close(empty);
 	return r;
 }
 

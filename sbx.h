@@ -386,6 +386,15 @@ int set_hostname(const char *name);
  * (pivot_root). */
 int build_root(const struct config *cfg);
 
+/* procfs.c: for rootfs.c, /proc at path (new, or the host's host_proc
+ * bound), with sys/ and sysrq-trigger read-only; the kernel paths sbx
+ * masks, and one path of a MOUNT_MASK step, covered with an empty file
+ * (made in the staging tmpfs, scratch) or directory. */
+int mount_proc(int rootfd, const char *path);
+int bind_host_proc(int rootfd, int host_proc, const char *path);
+int mask_kernel_paths(int rootfd, int scratch);
+int mask_user_path(int rootfd, int scratch, const char *path);
+
 /* sysfs.c: /sys for the sandbox's own network namespace (a fresh sysfs,
  * or the root's with the network's entries covered) and /sys/fs/cgroup
  * showing its own cgroups only; part of the standard mounts. */

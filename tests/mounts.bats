@@ -260,7 +260,7 @@ except OSError as e:
 	assert_equal "$(echo $output)" "2 dev tmp run"
 }
 
-# The kernel paths sbx masks (rootfs.c's masked_paths).
+# The kernel paths sbx masks (procfs.c's masked_paths).
 MASKED_PATHS=(/proc/keys /proc/key-users /proc/kcore /proc/timer_list /proc/timer_stats
 	/proc/sched_debug /proc/latency_stats /proc/acpi /proc/asound /proc/scsi
 	/sys/firmware /sys/devices/virtual/powercap)

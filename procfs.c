@@ -1,0 +1,130 @@
+/* procfs.c: /proc in the sandbox (for rootfs.c): a new procfs, or with no
+ * PID namespace of its own the host's bound, either way with sys/ and
+ * sysrq-trigger read-only; and the masks over kernel state that is none of
+ * the command's business, in /proc and /sys (sysfs.c makes /sys itself),
+ * and over the paths of the mount plan's MOUNT_MASK steps (home.c's). */
+#include "sbx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <linux/openat2.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Bind path over itself read-only: /proc/sys and /proc/sysrq-trigger stay
+ * out of reach even if some later bug gave the command a capability. */
+static int remount_readonly(int rootfd, const char *path)
+{
+	AUTO_CLOSE int fd = open_in_root(rootfd, path);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : fail("open %s", path);
+	AUTO_CLOSE int mnt = clone_fd(fd, path, MOUNT_ATTR_RDONLY);
+	if (mnt < 0)
+		return -1;
+	if (move_mount_to(mnt, fd, "") < 0)
+		return fail("mount on %s", path);
+	return 0;
+}
+
+/* ---- /proc ------------------------------------------------------------- */
+
+static int protect_proc(int rootfd, const char *path)
+{
+	char *sys = xasprintf("%s/sys", path), *sysrq = xasprintf("%s/sysrq-trigger", path);
+	int r = remount_readonly(rootfd, sys) < 0 || remount_readonly(rootfd, sysrq) < 0 ? -1 : 0;
+	free(sys);
+	free(sysrq);
+	return r;
+}
+
+int bind_host_proc(int rootfd, int host_proc, const char *path)
+{
+	int tree = clone_fd(host_proc, "/proc", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (tree < 0)
+		return -1;
+	int r = attach(rootfd, tree, path);
+	close(tree);
+	return r < 0 ? -1 : protect_proc(rootfd, path);
+}
+
+int mount_proc(int rootfd, const char *path)
+{
+	if (mount_new_fs(rootfd, path, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC) < 0)
+		return -1;
+	return protect_proc(rootfd, path);
+}
+
+/* ---- masked kernel paths ----------------------------------------------- */
+
+/* Kernel state that is none of the command's business, covered in sbx's
+ * own /proc and /sys: runc's and Docker's default maskedPaths, and
+ * /proc/key-users next to /proc/keys, which lists the keys the caller may
+ * view by description (the user keyring, tokens kept in it).  Bubblewrap
+ * masks nothing, and so neither does its front end (no standard mounts). */
+static const char *const masked_paths[] = {
+	"/proc/keys", "/proc/key-users",
+	"/proc/kcore",                              /* the kernel's memory */
+	"/proc/timer_list", "/proc/timer_stats",    /* kernel addresses and */
+	"/proc/sched_debug", "/proc/latency_stats", /* other tasks' activity */
+	"/proc/acpi", "/proc/asound", "/proc/scsi", /* hardware, partly writable */
+	"/sys/firmware",                            /* ACPI tables, EFI variables */
+	"/sys/devices/virtual/powercap",            /* energy counters: a side channel */
+};
+#define MASK_FILE "masked"
+
+/* An empty read-only file (empty: an fd of it) over a file, an
+ * empty read-only tmpfs over a directory: reading gives nothing, writing
+ * EROFS.  What this kernel or the rootfs lacks is left alone, and so is a
+ * symlink (in a rootfs, it is not the kernel's file).  Each is one mount,
+ * which is most of the cost: no more options than needed. */
+static int mask_path(int rootfd, int empty, const char *path)
+{
+	static const char *const tmpfs_opts[] = { "mode=0555", NULL };
+	const unsigned long attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	AUTO_CLOSE int fd = open_resolved(rootfd, path, &how);
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR || errno == EACCES ? 0 : fail("open %s", path);
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return fail("stat %s", path);
+	AUTO_CLOSE int mnt = -1;
+	if (S_ISDIR(st.st_mode))
+		mnt = new_fs("tmpfs", tmpfs_opts, attrs);
+	else if (S_ISREG(st.st_mode))
+		mnt = clone_fd(empty, path, attrs);
+	else
+		return 0;
+	if (mnt < 0)
+		return fail_context("mask %s", path);
+	if (move_mount_to(mnt, fd, "") < 0)
+		return fail("mask %s", path);
+	return 0;
+}
+
+int mask_kernel_paths(int rootfd, int scratch)
+{
+	int empty = openat(scratch, MASK_FILE, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (empty < 0)
+		return fail("create the empty file for masking");
+	int r = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(masked_paths) && r == 0; i++)
+		r = mask_path(rootfd, empty, masked_paths[i]);
+	close(empty);
+	return r;
+}
+
+/* MOUNT_MASK: as above, with the empty file made on first use (the
+ * standard mounts may not have made it). */
+int mask_user_path(int rootfd, int scratch, const char *path)
+{
+	int empty = openat(scratch, MASK_FILE, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (empty < 0)
+		return fail("create the empty file for masking");
+	int r = mask_path(rootfd, empty, path);
+	close(empty);
+	return r;
+}
