@@ -186,14 +186,21 @@ assert_own_ns() {
 }
 
 @test "network: a TCP connection to 127.0.0.1 works inside" {
-	# busybox nc: listen, connect, exchange a line
+	# busybox nc: listen, connect, exchange a line.  The listener's input
+	# never ends (at the end of /dev/null it could quit before it had read
+	# the line); the line is looked for in what it wrote.
 	run sbx --rootfs "$ROOTFS" -- /bin/sh -c '
-		nc -l -p 4711 >/tmp/got &
+		mkfifo /tmp/in && exec 3<>/tmp/in
+		nc -l -p 4711 >/tmp/got <&3 &
 		i=0
 		until echo hello | nc 127.0.0.1 4711 2>/dev/null; do
 			i=$((i + 1)); [ $i -gt 100 ] && exit 9; sleep 0.1
 		done
-		wait; cat /tmp/got'
+		i=0
+		until grep -q hello /tmp/got; do
+			i=$((i + 1)); [ $i -gt 100 ] && break; sleep 0.05
+		done
+		kill $! 2>/dev/null; cat /tmp/got'
 	assert_success
 	assert_output hello
 }
