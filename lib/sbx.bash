@@ -247,7 +247,7 @@ _sbx_run_shown() {
 _sbx_run_aside() {
 	local path=$1 new=$1.sbx-untrusted n=0 _sbx_run_name shown
 	while [[ -e $new || -L $new ]] && ((n++ < 20)); do
-		new=$path.sbx-untrusted.$SRANDOM
+		new=$path.sbx-untrusted.${SRANDOM:-$RANDOM$RANDOM}
 	done
 	_sbx_run_shown "$path"
 	shown=$_sbx_run_name
