@@ -214,13 +214,24 @@ _sbx_run_mounts() {
 # an error only hides what is then taken for new.
 _sbx_run_odd() {
 	local -n _sbx_run_into=$1
-	local key path
+	local key path lastpipe='' ended='' status
 	if [[ ${2-} == after ]]; then
-		while IFS= read -r -d '' key && IFS= read -r -d '' path; do
-			_sbx_run_into["$path"]=$key
-		done < <(find -P "$BATS_TEST_TMPDIR" \( -type d ! -perm -u=rwx -exec chmod u+rwx -- {} \; -false \) -o \
-			\( -type l -o -type p -o -type s \) -printf '%D %i %C@ %y %l\0%p\0')
-		wait "$!" && return 0
+		# a pipe into this shell (lastpipe), for find's status: wait on a
+		# process substitution loses it now and then (bash 5.2)
+		shopt -q lastpipe && lastpipe=1
+		shopt -s lastpipe
+		find -P "$BATS_TEST_TMPDIR" \( -type d ! -perm -u=rwx -exec chmod u+rwx -- {} \; -false \) -o \
+			\( -type l -o -type p -o -type s \) -printf '%D %i %C@ %y %l\0%p\0' |
+			{
+				while IFS= read -r -d '' key && IFS= read -r -d '' path; do
+					_sbx_run_into["$path"]=$key
+				done
+				ended=1
+			}
+		status=${PIPESTATUS[0]}
+		[[ -n $lastpipe ]] || shopt -u lastpipe
+		# (ended unset: the loop ran in a subshell, as under set -m)
+		[[ $status == 0 && -n $ended ]] && return 0
 		echo "sbx_run: could not look through $BATS_TEST_TMPDIR for what the command planted there: do not trust its files" >&2
 		return 1
 	fi
