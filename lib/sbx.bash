@@ -53,9 +53,16 @@
 #   and read and write what the command left.  So that they do not follow
 #   what it planted, after each call every symlink the command made in
 #   $BATS_TEST_TMPDIR that leads out of it, and every FIFO or socket it
-#   made there, is renamed NAME.sbx-untrusted, and said so on stderr.  Any
-#   file there may still be a directory where a file should be: check
-#   before reading ([ -f "$f" ] && [ ! -L "$f" ]).
+#   made there, is renamed NAME.sbx-untrusted (NAME.sbx-untrusted.RANDOM
+#   when that name is taken), and said so on stderr.  Made means not the
+#   very file the test had there before the call: same device, inode,
+#   ctime and target.  First every directory there gets rwx for the test
+#   user back (the command can chmod what it made).  When a directory
+#   cannot be looked through or a name cannot be renamed (it is then
+#   removed), the call fails.  The renamed names stay in their directory,
+#   where a glob (dir/*) or a walk still finds them; and any file there
+#   may still be a directory where a file should be: check before reading
+#   ([ -f "$f" ] && [ ! -L "$f" ]).
 #
 #   RUN_FLAGS are those of `run' itself, first: `!', `-N' (expect status
 #   N), --separate-stderr, --keep-empty-lines (they need
@@ -197,35 +204,123 @@ _sbx_run_mounts() {
 	_sbx_run_chdir=$PWD
 }
 
-# _sbx_run_odd NAME: the symlinks, FIFOs and sockets in $BATS_TEST_TMPDIR,
-# into the associative array NAME, path -> inode.
+# _sbx_run_odd NAME [after]: the symlinks, FIFOs and sockets in
+# $BATS_TEST_TMPDIR, into the associative array NAME: path -> "DEV INODE
+# CTIME TYPE TARGET", what tells the same file changed by no one (an inode
+# number alone can be freed and given to a new link).  Names are read
+# NUL-separated, whole.  With `after': first every directory there is made
+# rwx for the test user again (the command owns what it made and can chmod
+# it; find gives each directory its chmod before reading it), and an error
+# of find fails (what it could not read may hide a link); before the call
+# an error only hides what is then taken for new.
 _sbx_run_odd() {
 	local -n _sbx_run_into=$1
-	local inode path
-	while IFS=' ' read -r -d '' inode path; do
-		_sbx_run_into["$path"]=$inode
-	done < <(find "$BATS_TEST_TMPDIR" \( -type l -o -type p -o -type s \) -printf '%i %p\0' 2>/dev/null)
+	local key path lastpipe='' ended='' status
+	if [[ ${2-} == after ]]; then
+		# a pipe into this shell (lastpipe), for find's status: wait on a
+		# process substitution loses it now and then (bash 5.2)
+		shopt -q lastpipe && lastpipe=1
+		shopt -s lastpipe
+		find -P "$BATS_TEST_TMPDIR" \( -type d ! -perm -u=rwx -exec chmod u+rwx -- {} \; -false \) -o \
+			\( -type l -o -type p -o -type s \) -printf '%D %i %C@ %y %l\0%p\0' |
+			{
+				while IFS= read -r -d '' key && IFS= read -r -d '' path; do
+					_sbx_run_into["$path"]=$key
+				done
+				ended=1
+			}
+		status=${PIPESTATUS[0]}
+		[[ -n $lastpipe ]] || shopt -u lastpipe
+		# (ended unset: the loop ran in a subshell, as under set -m)
+		[[ $status == 0 && -n $ended ]] && return 0
+		echo "sbx_run: could not look through $BATS_TEST_TMPDIR for what the command planted there: do not trust its files" >&2
+		return 1
+	fi
+	while IFS= read -r -d '' key && IFS= read -r -d '' path; do
+		_sbx_run_into["$path"]=$key
+	done < <(find -P "$BATS_TEST_TMPDIR" \( -type l -o -type p -o -type s \) -printf '%D %i %C@ %y %l\0%p\0' 2>/dev/null)
+}
+
+# _sbx_run_shown NAME: NAME as it can be printed, in _sbx_run_name: with
+# %q's quoting when it holds a character that is not printable (the
+# command chose it: no escape sequence reaches the terminal).
+_sbx_run_shown() {
+	if [[ $1 == *[![:print:]]* ]]; then
+		printf -v _sbx_run_name %q "$1"
+	else
+		_sbx_run_name=$1
+	fi
+}
+
+# _sbx_run_aside PATH: rename PATH to PATH.sbx-untrusted, or to
+# PATH.sbx-untrusted.RANDOM when that name is taken; the new name goes in
+# the caller's aside.  When it cannot be renamed it is removed, and the
+# status is 1 all the same.
+_sbx_run_aside() {
+	local path=$1 new=$1.sbx-untrusted n=0 _sbx_run_name shown
+	while [[ -e $new || -L $new ]] && ((n++ < 20)); do
+		new=$path.sbx-untrusted.${SRANDOM:-$RANDOM$RANDOM}
+	done
+	_sbx_run_shown "$path"
+	shown=$_sbx_run_name
+	if mv -T -- "$path" "$new"; then
+		aside[$new]=1
+		_sbx_run_shown "$new"
+		echo "sbx_run: $shown: made by the command inside, leads out of \$BATS_TEST_TMPDIR or is no plain file: renamed $_sbx_run_name" >&2
+		return 0
+	fi
+	aside[$path]=1
+	if rm -f -- "$path" && [[ ! -e $path && ! -L $path ]]; then
+		echo "sbx_run: $shown: made by the command inside, leads out of \$BATS_TEST_TMPDIR or is no plain file, and could not be renamed: removed" >&2
+	else
+		echo "sbx_run: $shown: made by the command inside, leads out of \$BATS_TEST_TMPDIR or is no plain file, and could neither be renamed nor removed: do not use it" >&2
+	fi
+	return 1
 }
 
 # _sbx_run_quarantine BEFORE: rename what the command planted in
-# $BATS_TEST_TMPDIR (not in the associative array BEFORE, or another
-# inode) that the test's next steps could follow: a symlink out of it, a
-# FIFO (a read that never ends) or a socket.
+# $BATS_TEST_TMPDIR (not in the associative array BEFORE, or not the same)
+# that the test's next steps could follow: a symlink out of it, a FIFO (a
+# read that never ends) or a socket.  Again after a rename, until nothing
+# is left: a link can lead out through a name just given.  1 when
+# something could not be looked at or renamed.
 _sbx_run_quarantine() {
 	local -n _sbx_run_before=$1
-	local -A after=()
-	local path target
-	_sbx_run_odd after
-	for path in "${!after[@]}"; do
-		[[ ${_sbx_run_before[$path]-} == "${after[$path]}" ]] && continue
-		if [[ -L $path ]]; then
-			target=$(readlink -m -- "$path") || target=/
-			_sbx_run_under "$target" "$BATS_TEST_TMPDIR" && continue
+	local -A after=() aside=()
+	local -a links=() targets=() odd=()
+	local path type i rc=0 again=1
+	while ((again)); do
+		again=0 after=() links=() odd=()
+		_sbx_run_odd after after || return 1
+		for path in "${!after[@]}"; do
+			[[ -z ${aside[$path]-} && ${_sbx_run_before[$path]-} != "${after[$path]}" ]] || continue
+			type=${after[$path]#* * * }
+			case ${type:0:1} in
+			l) links+=("$path") ;;
+			*) odd+=("$path") ;;
+			esac
+		done
+		if ((${#links[@]})); then
+			# one readlink for all, one each when one fails
+			targets=()
+			mapfile -t -d '' targets < <(readlink -zm -- "${links[@]}")
+			if ((${#targets[@]} != ${#links[@]})); then
+				targets=()
+				for path in "${links[@]}"; do
+					targets+=("$(readlink -m -- "$path")")
+				done
+			fi
+			for i in "${!links[@]}"; do
+				# (none, when readlink failed: out)
+				_sbx_run_under "${targets[i]:-/}" "$BATS_TEST_TMPDIR" || odd+=("${links[i]}")
+			done
 		fi
-		[[ -L $path || -p $path || -S $path ]] || continue
-		mv -T -- "$path" "$path.sbx-untrusted" &&
-			echo "sbx_run: $path: made by the command inside, leads out of \$BATS_TEST_TMPDIR or is no plain file: renamed $path.sbx-untrusted" >&2
+		for path in "${odd[@]}"; do
+			again=1
+			_sbx_run_aside "$path" || rc=1
+		done
 	done
+	return "$rc"
 }
 
 # _sbx_run_prepare ARGS...: sbx_run's arguments into its run_flags and
@@ -298,7 +393,10 @@ sbx_run() {
 		run "${run_flags[@]}" "${cmd[@]}" || rc=$?
 	fi
 	set +T
-	_sbx_run_quarantine before
+	if ! _sbx_run_quarantine before; then
+		echo "sbx_run: what the command left in \$BATS_TEST_TMPDIR could not all be put aside: failing" >&2
+		((rc)) || rc=1
+	fi
 	[[ -z $functrace ]] || set -T
 	return "$rc"
 }

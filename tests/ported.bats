@@ -156,6 +156,91 @@ run_sample() {
 	[ -L mine ]
 }
 
+# The command owns what it made in $BATS_TEST_TMPDIR and can chmod it: a
+# directory it left unreadable is made readable again before the look.
+@test "a link or FIFO in a directory the command made unreadable is renamed all the same" {
+	echo precious >"$SBX_HOSTDIR/host-file"
+	cd "$BATS_TEST_TMPDIR"
+	sbx_run sh -c "mkdir -p d/e; ln -s '$SBX_HOSTDIR/host-file' d/e/out; mkfifo d/pipe; chmod 111 d/e d
+		ln -s '$SBX_HOSTDIR/host-file' top; chmod 311 ."
+	assert_success
+	[ ! -L d/e/out ] && [ ! -e d/pipe ] && [ ! -L top ]
+	[ -L d/e/out.sbx-untrusted ] && [ -p d/pipe.sbx-untrusted ]
+	echo data >top
+	assert_equal "$(cat "$SBX_HOSTDIR/host-file")" precious
+}
+
+@test "sbx_run fails when it cannot look through \$BATS_TEST_TMPDIR" {
+	mkdir "$BATS_TEST_TMPDIR/bin"
+	printf '%s\n' '#!/bin/sh' 'echo "find: a directory: Permission denied" >&2; exit 1' >"$BATS_TEST_TMPDIR/bin/find"
+	chmod +x "$BATS_TEST_TMPDIR/bin/find"
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH run sbx_run true
+	assert_failure
+	assert_line --partial "sbx_run: could not look through $BATS_TEST_TMPDIR"
+}
+
+# Renaming can fail: the name is taken by a directory that is not empty, the
+# directory is read-only, the name is too long.  Whatever the order the
+# entries come in, the link is then removed and the call fails.
+@test "a link is taken out of the way even when its new name is taken or its directory is read-only" {
+	echo precious >"$SBX_HOSTDIR/host-file"
+	cd "$BATS_TEST_TMPDIR"
+	sbx_run sh -c "ln -s '$SBX_HOSTDIR/host-file' out; mkdir out.sbx-untrusted; touch out.sbx-untrusted/x
+		mkdir d; ln -s '$SBX_HOSTDIR/host-file' d/report.txt; chmod 555 d
+		mkdir in; for i in 1 2 3 4 5 6 7 8 9; do ln -s in decoy\$i; done"
+	assert_success
+	[ ! -L out ] && [ ! -L d/report.txt ]
+	[ -d out.sbx-untrusted ] && [ -L d/report.txt.sbx-untrusted ]
+	echo data >out
+	assert_equal "$(cat "$SBX_HOSTDIR/host-file")" precious
+}
+
+@test "a link that cannot be renamed is removed, and the call fails" {
+	echo precious >"$SBX_HOSTDIR/host-file"
+	cd "$BATS_TEST_TMPDIR"
+	long=$(printf 'n%.0s' {1..250})
+	run sbx_run sh -c "ln -s '$SBX_HOSTDIR/host-file' $long"
+	assert_failure
+	assert_line --partial "sbx_run: $BATS_TEST_TMPDIR/$long: made by the command inside"
+	[ ! -e "$long" ] && [ ! -L "$long" ]
+}
+
+# A link is the test's own when the file system says it is the same file,
+# changed by no one: device, inode, ctime, target.  (An inode number alone
+# can be freed and handed to a new link.)
+@test "a link of the test's that the command moved away and back is renamed" {
+	cd "$BATS_TEST_TMPDIR"
+	ln -s /usr/bin/true tool
+	sbx_run sh -c 'mv tool t2; sleep 0.05; mv t2 tool'
+	assert_success
+	[ ! -L tool ] && [ -L tool.sbx-untrusted ]
+}
+
+@test "a link whose name ends in blanks is renamed" {
+	echo precious >"$SBX_HOSTDIR/host-file"
+	cd "$BATS_TEST_TMPDIR"
+	sbx_run sh -c "mkdir res; ln -s '$SBX_HOSTDIR/host-file' 'res/a.txt '; ln -s '$SBX_HOSTDIR/host-file' 'res/ b'"
+	assert_success
+	[ ! -L "res/a.txt " ] && [ ! -L "res/ b" ]
+}
+
+@test "a link that leads out only once another is renamed is renamed too" {
+	cd "$BATS_TEST_TMPDIR"
+	sbx_run sh -c "ln -s '$SBX_HOSTDIR' out; ln -s out.sbx-untrusted inner"
+	assert_success
+	[ ! -L out ] && [ ! -L inner ]
+}
+
+@test "the names sbx_run says it renamed are escaped" {
+	cd "$BATS_TEST_TMPDIR"
+	sbx_run sh -c 'ln -s /etc/passwd "$(printf "x\033]0;TITLE\007")"' 2>"$BATS_TEST_TMPDIR/err"
+	assert_success
+	run cat "$BATS_TEST_TMPDIR/err"
+	refute_output --partial $'\e'
+	printf -v want %q "$BATS_TEST_TMPDIR/"$'x\e]0;TITLE\a'
+	assert_output --partial "sbx_run: $want: made by the command inside"
+}
+
 @test "sbx_run refuses a shell function, with a hint" {
 	assert_equal() { :; }
 	run sbx_run assert_equal 1 1
