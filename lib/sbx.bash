@@ -53,16 +53,14 @@
 #   and read and write what the command left.  So that they do not follow
 #   what it planted, after each call every symlink the command made in
 #   $BATS_TEST_TMPDIR that leads out of it, and every FIFO or socket it
-#   made there, is renamed NAME.sbx-untrusted (NAME.sbx-untrusted.RANDOM
-#   when that name is taken), and said so on stderr.  Made means not the
-#   very file the test had there before the call: same device, inode,
-#   ctime and target.  First every directory there gets rwx for the test
-#   user back (the command can chmod what it made).  When a directory
-#   cannot be looked through or a name cannot be renamed (it is then
-#   removed), the call fails.  The renamed names stay in their directory,
-#   where a glob (dir/*) or a walk still finds them; and any file there
-#   may still be a directory where a file should be: check before reading
-#   ([ -f "$f" ] && [ ! -L "$f" ]).
+#   made there, is removed, and said so on stderr (removed, not renamed:
+#   a glob or a walk of its directory would still find a renamed one).
+#   Made means not the very file the test had there before the call: same
+#   device, inode, ctime and target.  First every directory there gets rwx
+#   for the test user back (the command can chmod what it made).  When a
+#   directory cannot be looked through or a name cannot be removed, the
+#   call fails.  Any file there may still be a directory where a file
+#   should be: check before reading ([ -f "$f" ] && [ ! -L "$f" ]).
 #
 #   RUN_FLAGS are those of `run' itself, first: `!', `-N' (expect status
 #   N), --separate-stderr, --keep-empty-lines (they need
@@ -252,33 +250,22 @@ _sbx_run_shown() {
 	fi
 }
 
-# _sbx_run_aside PATH: rename PATH to PATH.sbx-untrusted, or to
-# PATH.sbx-untrusted.RANDOM when that name is taken; the new name goes in
-# the caller's aside.  When it cannot be renamed it is removed, and the
-# status is 1 all the same.
+# _sbx_run_aside PATH: remove PATH, a link, FIFO or socket the command
+# made (a renamed one would still be found by a glob or a walk of its
+# directory); 1 when it cannot be removed.
 _sbx_run_aside() {
-	local path=$1 new=$1.sbx-untrusted n=0 _sbx_run_name shown
-	while [[ -e $new || -L $new ]] && ((n++ < 20)); do
-		new=$path.sbx-untrusted.${SRANDOM:-$RANDOM$RANDOM}
-	done
+	local path=$1 _sbx_run_name
 	_sbx_run_shown "$path"
-	shown=$_sbx_run_name
-	if mv -T -- "$path" "$new"; then
-		aside[$new]=1
-		_sbx_run_shown "$new"
-		echo "sbx_run: $shown: made by the command inside, leads out of \$BATS_TEST_TMPDIR or is no plain file: renamed $_sbx_run_name" >&2
-		return 0
-	fi
 	aside[$path]=1
 	if rm -f -- "$path" && [[ ! -e $path && ! -L $path ]]; then
-		echo "sbx_run: $shown: made by the command inside, leads out of \$BATS_TEST_TMPDIR or is no plain file, and could not be renamed: removed" >&2
-	else
-		echo "sbx_run: $shown: made by the command inside, leads out of \$BATS_TEST_TMPDIR or is no plain file, and could neither be renamed nor removed: do not use it" >&2
+		echo "sbx_run: $_sbx_run_name: made by the command inside, leads out of \$BATS_TEST_TMPDIR or is no plain file: removed" >&2
+		return 0
 	fi
+	echo "sbx_run: $_sbx_run_name: made by the command inside, leads out of \$BATS_TEST_TMPDIR or is no plain file, and could not be removed: do not use it" >&2
 	return 1
 }
 
-# _sbx_run_quarantine BEFORE: rename what the command planted in
+# _sbx_run_quarantine BEFORE: remove what the command planted in
 # $BATS_TEST_TMPDIR (not in the associative array BEFORE, or not the same)
 # that the test's next steps could follow: a symlink out of it, a FIFO (a
 # read that never ends) or a socket.  Again after a rename, until nothing

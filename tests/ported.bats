@@ -136,13 +136,13 @@ run_sample() {
 	refute_output --partial ci-secret
 }
 
-@test "a symlink the command plants out of the test's directory is renamed before the test's next step" {
+@test "a symlink the command plants out of the test's directory is removed before the test's next step" {
 	echo precious >"$SBX_HOSTDIR/host-file"
 	cd "$BATS_TEST_TMPDIR"
 	sbx_run sh -c "ln -s '$SBX_HOSTDIR/host-file' input.txt; ln -s sbx.1 inner; mkfifo pipe"
 	assert_success
 	[ ! -e input.txt ] && [ ! -L input.txt ] && [ ! -e pipe ]
-	[ -L input.txt.sbx-untrusted ] && [ -p pipe.sbx-untrusted ]
+	[ ! -e input.txt.sbx-untrusted ] && [ ! -e pipe.sbx-untrusted ]
 	# a link that stays inside is the test's to use
 	[ -L inner ]
 	echo data >input.txt
@@ -158,14 +158,14 @@ run_sample() {
 
 # The command owns what it made in $BATS_TEST_TMPDIR and can chmod it: a
 # directory it left unreadable is made readable again before the look.
-@test "a link or FIFO in a directory the command made unreadable is renamed all the same" {
+@test "a link or FIFO in a directory the command made unreadable is removed all the same" {
 	echo precious >"$SBX_HOSTDIR/host-file"
 	cd "$BATS_TEST_TMPDIR"
 	sbx_run sh -c "mkdir -p d/e; ln -s '$SBX_HOSTDIR/host-file' d/e/out; mkfifo d/pipe; chmod 111 d/e d
 		ln -s '$SBX_HOSTDIR/host-file' top; chmod 311 ."
 	assert_success
 	[ ! -L d/e/out ] && [ ! -e d/pipe ] && [ ! -L top ]
-	[ -L d/e/out.sbx-untrusted ] && [ -p d/pipe.sbx-untrusted ]
+	[ -z "$(ls -A d/e)" ] && [ "$(ls -A d)" = e ]
 	echo data >top
 	assert_equal "$(cat "$SBX_HOSTDIR/host-file")" precious
 }
@@ -179,10 +179,9 @@ run_sample() {
 	assert_line --partial "sbx_run: could not look through $BATS_TEST_TMPDIR"
 }
 
-# Renaming can fail: the name is taken by a directory that is not empty, the
-# directory is read-only, the name is too long.  Whatever the order the
-# entries come in, the link is then removed and the call fails.
-@test "a link is taken out of the way even when its new name is taken or its directory is read-only" {
+# A name the command took first or a directory it left read-only does not
+# keep its link in place, whatever the order the entries come in.
+@test "a link is taken out of the way even when its directory is read-only or names like it are taken" {
 	echo precious >"$SBX_HOSTDIR/host-file"
 	cd "$BATS_TEST_TMPDIR"
 	sbx_run sh -c "ln -s '$SBX_HOSTDIR/host-file' out; mkdir out.sbx-untrusted; touch out.sbx-untrusted/x
@@ -190,17 +189,17 @@ run_sample() {
 		mkdir in; for i in 1 2 3 4 5 6 7 8 9; do ln -s in decoy\$i; done"
 	assert_success
 	[ ! -L out ] && [ ! -L d/report.txt ]
-	[ -d out.sbx-untrusted ] && [ -L d/report.txt.sbx-untrusted ]
+	[ -d out.sbx-untrusted ] && [ -z "$(ls -A d)" ]
 	echo data >out
 	assert_equal "$(cat "$SBX_HOSTDIR/host-file")" precious
 }
 
-@test "a link that cannot be renamed is removed, and the call fails" {
+@test "a link with a name too long to rename is removed" {
 	echo precious >"$SBX_HOSTDIR/host-file"
 	cd "$BATS_TEST_TMPDIR"
 	long=$(printf 'n%.0s' {1..250})
 	run sbx_run sh -c "ln -s '$SBX_HOSTDIR/host-file' $long"
-	assert_failure
+	assert_success
 	assert_line --partial "sbx_run: $BATS_TEST_TMPDIR/$long: made by the command inside"
 	[ ! -e "$long" ] && [ ! -L "$long" ]
 }
@@ -208,30 +207,38 @@ run_sample() {
 # A link is the test's own when the file system says it is the same file,
 # changed by no one: device, inode, ctime, target.  (An inode number alone
 # can be freed and handed to a new link.)
-@test "a link of the test's that the command moved away and back is renamed" {
+@test "a link of the test's that the command moved away and back is removed" {
 	cd "$BATS_TEST_TMPDIR"
 	ln -s /usr/bin/true tool
 	sbx_run sh -c 'mv tool t2; sleep 0.05; mv t2 tool'
 	assert_success
-	[ ! -L tool ] && [ -L tool.sbx-untrusted ]
+	[ ! -L tool ] && [ ! -e tool.sbx-untrusted ]
 }
 
-@test "a link whose name ends in blanks is renamed" {
+@test "a link whose name ends in blanks is removed, and a glob of its directory finds nothing of it" {
 	echo precious >"$SBX_HOSTDIR/host-file"
 	cd "$BATS_TEST_TMPDIR"
 	sbx_run sh -c "mkdir res; ln -s '$SBX_HOSTDIR/host-file' 'res/a.txt '; ln -s '$SBX_HOSTDIR/host-file' 'res/ b'"
 	assert_success
 	[ ! -L "res/a.txt " ] && [ ! -L "res/ b" ]
+	local f
+	for f in res/*; do
+		[ ! -e "$f" ] || fail "left in res: $f"
+	done
 }
 
-@test "a link that leads out only once another is renamed is renamed too" {
+@test "a link that leads out through another link is removed with it" {
+	mkdir "$SBX_HOSTDIR/away"
 	cd "$BATS_TEST_TMPDIR"
-	sbx_run sh -c "ln -s '$SBX_HOSTDIR' out; ln -s out.sbx-untrusted inner"
+	sbx_run sh -c "ln -s '$SBX_HOSTDIR/away' out; ln -s out inner; ln -s out.sbx-untrusted inner2"
 	assert_success
 	[ ! -L out ] && [ ! -L inner ]
+	# a link to a name that is not there (any more) leads nowhere outside
+	echo data >inner2
+	[ -f out.sbx-untrusted ] && [ -z "$(ls -A "$SBX_HOSTDIR/away")" ]
 }
 
-@test "the names sbx_run says it renamed are escaped" {
+@test "the names sbx_run says it removed are escaped" {
 	cd "$BATS_TEST_TMPDIR"
 	sbx_run sh -c 'ln -s /etc/passwd "$(printf "x\033]0;TITLE\007")"' 2>"$BATS_TEST_TMPDIR/err"
 	assert_success
