@@ -357,6 +357,18 @@ make_toolchains() {
 	assert_output done
 }
 
+@test "build: core.hooksPath from the caller's own configuration, and from a submodule's, is read-only too" {
+	git -C "$proj" init -q
+	mkdir -p "$proj/.githooks" "$proj/mod/.subhooks" "$proj/.git/modules/mod"
+	git init -q --separate-git-dir "$proj/.git/modules/mod" "$proj/mod"
+	printf '[submodule "mod"]\n\tpath = mod\n' >"$proj/.gitmodules"
+	git -C "$proj/mod" config core.hooksPath .subhooks
+	printf '[Core] HooksPath = .githooks\n' >"$fake/.gitconfig"
+	in_home --policy build -- /bin/sh -c 'for d in .githooks mod/.subhooks; do echo evil >$d/pre-commit 2>/dev/null && echo WROTE $d; done; echo done'
+	assert_success
+	assert_output done
+}
+
 @test "build: husky's layout (core.hooksPath .husky/_, whose hooks run .husky/pre-commit): a script planted in .husky is refused" {
 	git -C "$proj" init -q
 	mkdir -p "$proj/.husky/_"
