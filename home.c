@@ -555,34 +555,36 @@ static int protect_git_target(struct gitconf *g, const char *path, const char *w
 	const char *tree = g->tree;
 	char *lex = lexical_abspath(p->cfg, path), *real = realpath(path, NULL);
 	char *err = NULL, *hint = NULL;
-	if (is_within(lex, tree) && strcmp(lex, tree) == 0) {
+	if (strcmp(lex, tree) == 0) {
 		err = xasprintf("%s is the work tree itself", what);
 		hint = xstrdup("name a directory in it, or let the command write it: --writable-git");
 	} else if (is_within(lex, tree)) {
+		/* Down from the work tree, one name at a time. */
 		size_t len = strlen(lex);
-		for (size_t i = strlen(tree) + 1; i <= len; i++) {
+		for (size_t i = strlen(tree) + 1; i <= len && !err; i++) {
 			if (lex[i] != '/' && lex[i] != '\0')
 				continue;
-			char *prefix = xasprintf("%.*s", (int)i, lex), *above = xasprintf("%.*s", (int)(strrchr(prefix, '/') - prefix), prefix);
+			char *prefix = xasprintf("%.*s", (int)i, lex);
+			char *above = xasprintf("%.*s", (int)(strrchr(prefix, '/') - prefix), prefix);
 			struct stat st;
-			bool stop = true;
+			bool there = lstat(prefix, &st) == 0, done = true;
 			if (is_protected(p, prefix))
 				;
-			else if (lstat(prefix, &st) == 0 && S_ISLNK(st.st_mode)) {
+			else if (there && S_ISLNK(st.st_mode)) {
 				err = xasprintf("%s: %s is a symbolic link, which cannot be kept read-only", what, prefix);
 				hint = xasprintf("make %s what it leads to, or let the command write it: --writable-git", prefix);
-			} else if (lstat(prefix, &st) < 0 && strcmp(above, tree) == 0) {
+			} else if (!there && strcmp(above, tree) == 0) {
 				err = xasprintf("%s: %s is not there, and the command could make it", what, lex);
-				hint = xasprintf("make it, or let the command write it: --writable-git");
-			} else if (lstat(prefix, &st) < 0)
+				hint = xstrdup("make it, or let the command write it: --writable-git");
+			} else if (!there)
 				protect_path(p, above);
 			else if (i == len)
 				protect_path(p, lex);
 			else
-				stop = false;
+				done = false;
 			free(prefix);
 			free(above);
-			if (stop)
+			if (done)
 				break;
 		}
 	}
