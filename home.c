@@ -699,19 +699,12 @@ static int protect_hooks(struct plan *p, const char *tree, const char *dir, cons
 		files[n++] = xasprintf("%s/.config/git/config", home);
 		files[n++] = xasprintf("%s/.gitconfig", home);
 	}
-	char *path = xasprintf("%s/commondir", gitdir);
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	ssize_t len = fd < 0 ? -1 : read_all(fd, common, sizeof common - 1);
-	if (fd >= 0)
-		close(fd);
-	free(path);
-	if (len > 0) {
-		common[len] = '\0';
+	char *path = xasprintf("%s/commondir", gitdir); /* a linked worktree's */
+	if (read_tree_file(path, common, sizeof common) && common[0] && common[0] != '\n') {
 		common[strcspn(common, "\n")] = '\0';
-		if (common[0])
-			files[n++] = common[0] == '/' ? xasprintf("%s/config", common)
-						      : xasprintf("%s/%s/config", gitdir, common);
+		files[n++] = common[0] == '/' ? xasprintf("%s/config", common) : xasprintf("%s/%s/config", gitdir, common);
 	}
+	free(path);
 	files[n++] = xasprintf("%s/config", gitdir);
 	files[n++] = xasprintf("%s/config.worktree", gitdir);
 	for (size_t i = 0; i < n; i++) {

@@ -369,6 +369,19 @@ make_toolchains() {
 	assert_output done
 }
 
+@test "build: core.hooksPath of a linked worktree (in the main repository's configuration) is read-only too" {
+	local main=$fake/src/main
+	git init -q "$main"
+	git -C "$main" -c user.name=t -c user.email=t@e commit -q --allow-empty -m init
+	rmdir "$proj"
+	git -C "$main" worktree add -q "$proj"
+	mkdir -p "$proj/.githooks"
+	git -C "$proj" config core.hooksPath .githooks
+	in_home --policy build -- /bin/sh -c 'echo evil >.githooks/pre-commit 2>/dev/null && echo WROTE; echo done'
+	assert_success
+	assert_output done
+}
+
 @test "build: husky's layout (core.hooksPath .husky/_, whose hooks run .husky/pre-commit): a script planted in .husky is refused" {
 	git -C "$proj" init -q
 	mkdir -p "$proj/.husky/_"
