@@ -23,7 +23,11 @@
  * --protect-git (in the build policy): the work tree's .git, bound
  * read-only over the writable work tree, so that the command cannot leave
  * hooks or configuration (core.fsmonitor, core.pager ...) that git would
- * run outside; likewise the .git of each submodule .gitmodules names.
+ * run outside; likewise the .git of each submodule .gitmodules names,
+ * and what each repository's configuration (read as git reads it,
+ * gitconfig.c, with what it includes) has git run or read from the work
+ * tree: the hooks directory of core.hooksPath (all of .husky for husky's
+ * .husky/_, whose hooks run the scripts above them) and included files.
  * What the command makes of its own is moved aside after the run
  * (gitquarantine.c). */
 #include "sbx.h"
@@ -467,6 +471,8 @@ static void protect_git_path(struct plan *p, const char *path, const struct stat
 	protect_path(p, path);
 }
 
+static int protect_hooks(struct plan *p, const char *tree, const char *dir, const char *gitdir);
+
 /* dir/.git read-only, and the git directory it leads to when that is in the
  * work tree too (a symlink, or a "gitdir:" file).  Only what a bind can
  * take: real paths, no symlink on the way (open_source). */
@@ -477,6 +483,7 @@ static int protect_repo(struct plan *p, const char *tree, const char *dir)
 	int r = 0;
 	if (lstat(git, &st) < 0)
 		goto out;
+	bool is_git_dir = S_ISDIR(st.st_mode);
 	if (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode))
 		protect_git_path(p, git, &st);
 	if (S_ISLNK(st.st_mode)) {
@@ -493,39 +500,219 @@ static int protect_repo(struct plan *p, const char *tree, const char *dir)
 	}
 	if (real && is_within(real, tree) && strcmp(real, tree) != 0 && is_dir(real, false) && stat(real, &st) == 0)
 		protect_git_path(p, real, &st);
+	if (r == 0 && (is_git_dir || real))
+		r = protect_hooks(p, tree, dir, is_git_dir ? git : real);
 out:
 	free(real);
 	free(git);
 	return r;
 }
 
-/* core.hooksPath in the work tree's git configuration (husky's .husky, a
- * repository's own hooks directory): git runs what is there. */
-static void protect_hooks_path(struct plan *p, const char *tree)
+/* Is path on or below what the plan already makes read-only? */
+static bool is_protected(const struct plan *p, const char *path)
 {
-	static char text[1 << 16];
-	char *config = xasprintf("%s/.git/config", tree);
-	bool found = read_tree_file(config, text, sizeof text);
-	free(config);
-	for (char *save, *line = found ? strtok_r(text, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
-		char *s = line + strspn(line, " \t");
-		if (strncasecmp(s, "hookspath", 9) != 0)
-			continue;
-		char *to = line_value(s + 9, "", '=');
-		if (to && to[0] == '"' && to[strlen(to) - 1] == '"' && strlen(to) > 1) { /* "a quoted value" */
-			to[strlen(to) - 1] = '\0';
-			to++;
+	for (size_t i = 0; i < p->n_ops; i++)
+		if (p->ops[i].kind == MOUNT_RO_BIND && is_within(path, p->ops[i].dst))
+			return true;
+	return false;
+}
+
+#define MAX_INCLUDE_DEPTH 10  /* git's own */
+#define MAX_CONFIG_SIZE (1 << 20)
+
+/* What git will obey in one repository after the run, as its configuration
+ * says: the hooks directory (core.hooksPath) and the files it includes. */
+struct gitconf {
+	struct plan *p;
+	const char *tree; /* the work tree */
+	const char *dir;  /* the repository's: where git runs hooks, so a relative core.hooksPath is from it */
+	const char *file; /* the file being read: a relative include is from its directory */
+	int depth;
+	int r;
+};
+
+/* A path in git's configuration: "~/" is the caller's home; relative to
+ * base.  NULL for what cannot name the work tree here (~user/, %(prefix)/). */
+static char *git_config_path(const char *base, const char *path)
+{
+	const char *home = getenv("HOME");
+	if (strcmp(path, "~") == 0 || strncmp(path, "~/", 2) == 0)
+		return home && home[0] == '/' ? xasprintf("%s%s", home, path + 1) : NULL;
+	if (path[0] == '~' || strncmp(path, "%(prefix)/", 10) == 0)
+		return NULL;
+	return path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", base, path);
+}
+
+/* What git will read or run from after the run (path, absolute), made
+ * read-only during it when it is in the work tree.  A symbolic link on the
+ * way there, in the work tree, the command could point elsewhere; a path
+ * not there yet, it could make: then the nearest directory above that is
+ * there, unless that is the work tree itself.  Both of those are refused,
+ * as a .git that is a link is. */
+static int protect_git_target(struct gitconf *g, const char *path, const char *what)
+{
+	struct plan *p = g->p;
+	const char *tree = g->tree;
+	char *lex = lexical_abspath(p->cfg, path), *real = realpath(path, NULL);
+	char *err = NULL, *hint = NULL;
+	if (strcmp(lex, tree) == 0) {
+		err = xasprintf("%s is the work tree itself", what);
+		hint = xstrdup("name a directory in it, or let the command write it: --writable-git");
+	} else if (is_within(lex, tree)) {
+		/* Down from the work tree, one name at a time. */
+		size_t len = strlen(lex);
+		for (size_t i = strlen(tree) + 1; i <= len && !err; i++) {
+			if (lex[i] != '/' && lex[i] != '\0')
+				continue;
+			char *prefix = xasprintf("%.*s", (int)i, lex);
+			char *above = xasprintf("%.*s", (int)(strrchr(prefix, '/') - prefix), prefix);
+			struct stat st;
+			bool there = lstat(prefix, &st) == 0, done = true;
+			if (is_protected(p, prefix))
+				;
+			else if (there && S_ISLNK(st.st_mode)) {
+				err = xasprintf("%s: %s is a symbolic link, which cannot be kept read-only", what, prefix);
+				hint = xasprintf("make %s what it leads to, or let the command write it: --writable-git", prefix);
+			} else if (!there && strcmp(above, tree) == 0) {
+				err = xasprintf("%s: %s is not there, and the command could make it", what, lex);
+				hint = xstrdup("make it, or let the command write it: --writable-git");
+			} else if (!there)
+				protect_path(p, above);
+			else if (i == len)
+				protect_path(p, lex);
+			else
+				done = false;
+			free(prefix);
+			free(above);
+			if (done)
+				break;
 		}
-		if (!to || !to[0])
-			continue;
-		char *dir = to[0] == '/' ? xstrdup(to) : xasprintf("%s/%s", tree, to);
-		char *real = realpath(dir, NULL);
-		if (real && strcmp(real, dir) == 0 && is_within(real, tree) && strcmp(real, tree) != 0 &&
-		    is_dir(real, false))
-			protect_path(p, real);
-		free(dir);
-		free(real);
 	}
+	if (!err && real && is_within(real, tree) && !is_protected(p, real)) {
+		if (strcmp(real, tree) == 0) {
+			err = xasprintf("%s leads to the work tree itself", what);
+			hint = xstrdup("name a directory in it, or let the command write it: --writable-git");
+		} else
+			protect_path(p, real);
+	}
+	if (err) {
+		set_hint("%s", hint);
+		g->r = failx("--protect-git: %s", err);
+	}
+	free(err);
+	free(hint);
+	free(lex);
+	free(real);
+	return g->r;
+}
+
+static void read_git_config(struct gitconf *g, const char *path);
+
+static void git_config_var(void *data, const char *section, const char *sub, const char *name, const char *value)
+{
+	struct gitconf *g = data;
+	bool hooks = strcmp(section, "core") == 0 && !sub && strcmp(name, "hookspath") == 0;
+	bool include = strcmp(name, "path") == 0 &&
+		       ((strcmp(section, "include") == 0 && !sub) || (strcmp(section, "includeif") == 0 && sub));
+	if (!value || !value[0] || (!hooks && !include) || g->r < 0)
+		return;
+	const char *slash = strrchr(g->file, '/'); /* there is one: every file read is absolute */
+	char *base = xasprintf("%.*s", slash ? (int)(slash - g->file) : 0, g->file);
+	char *path = git_config_path(hooks ? g->dir : base, value);
+	char *key = hooks ? xstrdup("core.hooksPath") : sub ? xasprintf("includeIf.%s.path", sub) : xstrdup("include.path");
+	char *what = xasprintf("%s %s (%s in %s)", hooks ? "the hooks directory" : "the included file", value, key,
+			       g->file);
+	if (path && hooks) {
+		/* husky 9's hooks (.husky/_/pre-commit) run the scripts
+		 * one level up (.husky/pre-commit), which git itself does
+		 * not know of: all of .husky. */
+		char *lex = lexical_abspath(g->p->cfg, path), *up = xasprintf("%.*s", (int)(strrchr(lex, '/') - lex), lex);
+		if (strcmp(strrchr(lex, '/'), "/_") == 0 && is_within(up, g->tree) && strcmp(up, g->tree) != 0)
+			protect_git_target(g, up, what);
+		else
+			protect_git_target(g, lex, what);
+		free(lex);
+		free(up);
+	} else if (path) {
+		/* Conditions or not: one that does not hold now may later. */
+		protect_git_target(g, path, what);
+		if (g->depth < MAX_INCLUDE_DEPTH) {
+			const char *file = g->file;
+			g->depth++;
+			read_git_config(g, path);
+			g->depth--;
+			g->file = file;
+		}
+	}
+	free(what);
+	free(key);
+	free(path);
+	free(base);
+}
+
+/* One configuration file and what it includes, following links as git
+ * does: before the run what they lead to is still the caller's own. */
+static void read_git_config(struct gitconf *g, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	char *text = NULL;
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		size_t size = st.st_size < MAX_CONFIG_SIZE ? (size_t)st.st_size + 1 : MAX_CONFIG_SIZE;
+		text = xcalloc(1, size);
+		ssize_t n = read_all(fd, text, size - 1);
+		text[n < 0 ? 0 : n] = '\0';
+	}
+	if (fd >= 0)
+		close(fd);
+	if (text) {
+		g->file = path;
+		parse_gitconfig(text, git_config_var, g);
+	}
+	free(text);
+}
+
+/* core.hooksPath for the repository at dir, whose git directory is gitdir,
+ * in every file git reads for it: the system's, the caller's, the
+ * repository's (a linked worktree's common one too) and what they
+ * include.  Every value, not only the one git takes now: an includeIf that
+ * does not hold today may tomorrow (onbranch: after a checkout), and an
+ * unread one costs nothing.  Not `git config --get`, though before the
+ * run the repository is still the caller's own: it answers with the one
+ * value of today, through the caller's GIT_DIR and GIT_CONFIG_* and
+ * safe.directory, and not at all where git is not installed. */
+static int protect_hooks(struct plan *p, const char *tree, const char *dir, const char *gitdir)
+{
+	struct gitconf g = { .p = p, .tree = tree, .dir = dir };
+	const char *home = getenv("HOME"), *xdg = getenv("XDG_CONFIG_HOME");
+	char *files[12], common[4096];
+	size_t n = 0;
+	const char *system = getenv("GIT_CONFIG_SYSTEM"), *global = getenv("GIT_CONFIG_GLOBAL");
+	files[n++] = xstrdup("/etc/gitconfig");
+	if (system && system[0] == '/')
+		files[n++] = xstrdup(system);
+	if (global && global[0] == '/')
+		files[n++] = xstrdup(global);
+	if (xdg && xdg[0] == '/')
+		files[n++] = xasprintf("%s/git/config", xdg);
+	if (home && home[0] == '/') {
+		files[n++] = xasprintf("%s/.config/git/config", home);
+		files[n++] = xasprintf("%s/.gitconfig", home);
+	}
+	char *path = xasprintf("%s/commondir", gitdir); /* a linked worktree's */
+	if (read_tree_file(path, common, sizeof common) && common[0] && common[0] != '\n') {
+		common[strcspn(common, "\n")] = '\0';
+		files[n++] = common[0] == '/' ? xasprintf("%s/config", common) : xasprintf("%s/%s/config", gitdir, common);
+	}
+	free(path);
+	files[n++] = xasprintf("%s/config", gitdir);
+	files[n++] = xasprintf("%s/config.worktree", gitdir);
+	for (size_t i = 0; i < n; i++) {
+		if (g.r == 0)
+			read_git_config(&g, files[i]);
+		free(files[i]);
+	}
+	return g.r;
 }
 
 #define MAX_SUBMODULES 256
@@ -547,7 +734,6 @@ static int plan_git(struct plan *p)
 	p->cfg->git_work_tree = xstrdup(tree);
 	if (protect_repo(p, tree, tree) < 0)
 		return -1;
-	protect_hooks_path(p, tree);
 	static char text[1 << 16];
 	char *modules = xasprintf("%s/.gitmodules", tree);
 	bool found = read_tree_file(modules, text, sizeof text);

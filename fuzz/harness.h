@@ -1,4 +1,4 @@
-/* fuzz/harness.h: what the three libFuzzer targets share.
+/* fuzz/harness.h: what the libFuzzer targets share.
  *
  * The parsers touch the file system (realpath for bind sources, stat for
  * --rootfs, open for policy files and seccomp lists, fcntl for --keep-fd),

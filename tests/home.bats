@@ -329,6 +329,93 @@ make_toolchains() {
 	[[ ! -e $proj/.husky/pre-commit ]] || fail "a hook was written"
 }
 
+@test "build: core.hooksPath however git's syntax writes it (on the header's line, any case, quoted, continued) is read-only" {
+	git -C "$proj" init -q
+	mkdir -p "$proj/.h1" "$proj/.h2" "$proj/.h3" "$proj/.h4"
+	printf '[core] hooksPath = .h1\n[CORE]\n\tHooksPath = ".h"2 ; a comment\n' >>"$proj/.git/config"
+	printf '[core]\n\thookspath = .h\\\n3\n[core] ; comment\n\thooksPath=.h4#c\n' >>"$proj/.git/config"
+	run git -C "$proj" config --get-all core.hooksPath
+	assert_output $'.h1\n.h2\n.h3\n.h4'
+	in_home --policy build -- /bin/sh -c 'for d in .h1 .h2 .h3 .h4; do echo evil >$d/pre-commit 2>/dev/null && echo WROTE $d; done; echo done'
+	assert_success
+	assert_output done
+}
+
+@test "build: core.hooksPath in a file the configuration includes (include.path, includeIf.*.path) is read-only, and an included file in the work tree too" {
+	git -C "$proj" init -q
+	mkdir -p "$proj/.h1" "$proj/.h2" "$proj/.h3" "$proj/.git/more"
+	printf '[core]\n\thooksPath = .h1\n[includeIf "onbranch:release"]\n\tpath = more/branch.cfg\n' >"$proj/.git/hooks.cfg"
+	printf '[core]\n\thooksPath = .h2\n' >"$proj/.git/more/branch.cfg"
+	printf '[alias]\n\tst = status\n' >"$proj/.gitconfig"
+	git -C "$proj" config include.path hooks.cfg
+	git -C "$proj" config --add include.path ../.gitconfig
+	run git -C "$proj" config --get core.hooksPath
+	assert_output .h1
+	in_home --policy build -- /bin/sh -c 'for d in .h1 .h2; do echo evil >$d/pre-commit 2>/dev/null && echo WROTE $d; done
+		printf "[core]\\n\\thooksPath = .h3\\n" >>.gitconfig 2>/dev/null && echo WROTE .gitconfig; echo done'
+	assert_success
+	assert_output done
+}
+
+@test "build: core.hooksPath from the caller's own configuration, and from a submodule's, is read-only too" {
+	git -C "$proj" init -q
+	mkdir -p "$proj/.githooks" "$proj/mod/.subhooks" "$proj/.git/modules/mod"
+	git init -q --separate-git-dir "$proj/.git/modules/mod" "$proj/mod"
+	printf '[submodule "mod"]\n\tpath = mod\n' >"$proj/.gitmodules"
+	git -C "$proj/mod" config core.hooksPath .subhooks
+	printf '[Core] HooksPath = .githooks\n' >"$fake/.gitconfig"
+	in_home --policy build -- /bin/sh -c 'for d in .githooks mod/.subhooks; do echo evil >$d/pre-commit 2>/dev/null && echo WROTE $d; done; echo done'
+	assert_success
+	assert_output done
+}
+
+@test "build: core.hooksPath of a linked worktree (in the main repository's configuration) is read-only too" {
+	local main=$fake/src/main
+	git init -q "$main"
+	git -C "$main" -c user.name=t -c user.email=t@e commit -q --allow-empty -m init
+	rmdir "$proj"
+	git -C "$main" worktree add -q "$proj"
+	mkdir -p "$proj/.githooks"
+	git -C "$proj" config core.hooksPath .githooks
+	in_home --policy build -- /bin/sh -c 'echo evil >.githooks/pre-commit 2>/dev/null && echo WROTE; echo done'
+	assert_success
+	assert_output done
+}
+
+@test "build: husky's layout (core.hooksPath .husky/_, whose hooks run .husky/pre-commit): a script planted in .husky is refused" {
+	git -C "$proj" init -q
+	mkdir -p "$proj/.husky/_"
+	printf '#!/usr/bin/env sh\n. "$(dirname "$0")/h"\n' >"$proj/.husky/_/pre-commit"
+	printf '#!/usr/bin/env sh\ns=$(dirname "$(dirname "$0")")/$(basename "$0")\n[ -f "$s" ] || exit 0\nsh -e "$s"\n' >"$proj/.husky/_/h"
+	chmod +x "$proj/.husky/_/pre-commit" "$proj/.husky/_/h"
+	git -C "$proj" config core.hooksPath .husky/_
+	in_home --policy build -- /bin/sh -c "echo 'touch $fake/pwned' >.husky/pre-commit; echo done"
+	assert_success
+	assert_output done
+	[[ $stderr == *".husky/pre-commit: Read-only file system"* ]] || fail "not refused with EROFS: $stderr"
+	[[ ! -e $proj/.husky/pre-commit ]] || fail "a script was planted"
+}
+
+@test "--protect-git refuses a core.hooksPath that is a symbolic link in the work tree, or not there yet" {
+	git -C "$proj" init -q
+	mkdir -p "$proj/tools/hooks"
+	ln -s tools/hooks "$proj/.githooks"
+	git -C "$proj" config core.hooksPath .githooks
+	in_home --policy build -- /bin/true
+	[[ $status == 125 ]] || fail "exit $status, want 125: $stderr"
+	assert_equal "${stderr_lines[0]}" "sbx: --protect-git: the hooks directory .githooks (core.hooksPath in $proj/.git/config): $proj/.githooks is a symbolic link, which cannot be kept read-only"
+	git -C "$proj" config core.hooksPath .missing
+	in_home --policy build -- /bin/true
+	[[ $status == 125 ]] || fail "exit $status, want 125: $stderr"
+	assert_equal "${stderr_lines[0]}" "sbx: --protect-git: the hooks directory .missing (core.hooksPath in $proj/.git/config): $proj/.missing is not there, and the command could make it"
+	git -C "$proj" config core.hooksPath tools/hooks/none
+	in_home --policy build -- /bin/sh -c 'mkdir tools/hooks/none 2>/dev/null && echo MADE; echo done'
+	assert_success
+	assert_output done
+	in_home --policy build --writable-git -- /bin/true
+	assert_success
+}
+
 @test "bats: the work tree's .git is read-only too" {
 	git -C "$proj" init -q
 	in_home --policy bats -- /bin/sh -c 'echo "[core] fsmonitor = evil" >>.git/config 2>/dev/null && echo WROTE; echo done'
