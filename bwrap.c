@@ -42,8 +42,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-extern char **environ;
-
 /* The version of bubblewrap whose command line this follows. */
 #define BWRAP_VERSION "0.8.0"
 
@@ -274,7 +272,7 @@ static int opt_bind(struct config *cfg, struct pending *p, const struct bwrap_op
 }
 
 /* --bind-fd FD DEST: the source is the path the caller's fd names now; init
- * checks that it still is the same file when it opens it (ns.c), and the
+ * checks that it still is the same file when it opens it (rootfs.c), and the
  * fd itself does not reach the sandbox. */
 static int opt_bind_fd(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
 {
@@ -710,7 +708,7 @@ static const struct bwrap_option bwrap_options[] = {
 	{ "--info-fd", 1, opt_fd, FIELD(info_fd), B_LAST_WINS },
 	{ "--json-status-fd", 1, opt_fd, FIELD(json_status_fd), B_LAST_WINS },
 };
-#define N_BWRAP_OPTIONS (sizeof bwrap_options / sizeof *bwrap_options)
+#define N_BWRAP_OPTIONS ARRAY_SIZE(bwrap_options)
 _Static_assert(N_BWRAP_OPTIONS <= MAX_BWRAP_OPTIONS, "struct pending counts each option in seen[]");
 
 static const struct bwrap_option *find_bwrap_option(const char *name)

@@ -14,8 +14,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-extern char **environ;
-
 /* ---- building a config ------------------------------------------------- */
 
 /* What every configuration starts from, whichever front end fills it: the
@@ -265,7 +263,7 @@ static bool allowed_by_default(const char *entry)
 		"LC_TELEPHONE", "LC_MEASUREMENT", "LC_IDENTIFICATION",
 	};
 	size_t len = strcspn(entry, "=");
-	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (strlen(names[i]) == len && strncmp(entry, names[i], len) == 0)
 			return true;
 	return false;
@@ -337,13 +335,13 @@ static bool looks_secret(const char *name, size_t len)
 	static const char *const whole_words[] = { "PAT" };
 	if ((len == 3 && strncmp(name, "PWD", 3) == 0) || (len == 6 && strncmp(name, "OLDPWD", 6) == 0))
 		return false;
-	for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++) {
 		size_t wlen = strlen(words[i]);
 		for (size_t at = 0; at + wlen <= len; at++)
 			if (strncasecmp(name + at, words[i], wlen) == 0)
 				return true;
 	}
-	for (size_t i = 0; i < sizeof whole_words / sizeof *whole_words; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(whole_words); i++) {
 		size_t wlen = strlen(whole_words[i]);
 		for (size_t at = 0; at + wlen <= len; at++)
 			if (strncasecmp(name + at, whole_words[i], wlen) == 0 && whole_word(name, len, at, wlen))

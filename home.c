@@ -122,7 +122,7 @@ static bool is_dir(const char *path, bool follow)
 
 static void add_home(struct plan *p, const char *path)
 {
-	if (!path || path[0] != '/' || p->n_homes + 2 > sizeof p->homes / sizeof *p->homes)
+	if (!path || path[0] != '/' || p->n_homes + 2 > ARRAY_SIZE(p->homes))
 		return;
 	char *real = realpath(path, NULL);
 	/* A home of "/" (or a system directory by some accident) is not one

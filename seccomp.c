@@ -562,8 +562,8 @@ static struct sock_filter tty_filter[] = {
 
 static int add_extra_program(void *insns, size_t len)
 {
-	if (sc.n_extra == sizeof sc.extra / sizeof *sc.extra)
-		return failx("seccomp: more than %zu filters", sizeof sc.extra / sizeof *sc.extra);
+	if (sc.n_extra == ARRAY_SIZE(sc.extra))
+		return failx("seccomp: more than %zu filters", ARRAY_SIZE(sc.extra));
 	sc.extra[sc.n_extra++] = (struct sock_fprog){ .len = (unsigned short)len, .filter = insns };
 	return 0;
 }
