@@ -1,7 +1,7 @@
 /* bwrap.c: bubblewrap compatibility.  When sbx is run as "bwrap" (a
  * symlink) or as "sbx --bwrap ARGS...", it reads bubblewrap's command line
  * and fills the same struct config its own options fill: the mount
- * operations become the same ordered mount plan (sbx.h, struct mount_op),
+ * operations become the same ordered mount plan (config.h, struct mount_op),
  * executed in argument order inside the new root.  This file only
  * translates; it builds no sandbox of its own.
  *
@@ -28,7 +28,9 @@
  * Not supported: --exec-label and --file-label (SELinux); on a system
  * without SELinux sbx fails as bubblewrap does there, elsewhere it says that
  * sbx does not do labels. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "bwrap.h"
 
 #include <cap-ng.h>
 #include <errno.h>

@@ -3,7 +3,9 @@
  * options): the child's pid and its new namespaces once it is started, the
  * exit code at the end.  The supervisor calls these; they are apart from
  * bwrap.c so that the supervisor does not depend on a front end. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "bwrap.h"
 
 #include <sched.h>
 #include <stdio.h>

@@ -1,11 +1,12 @@
-/* config.c: the model both front ends fill, struct config (sbx.h): its
+/* config.c: the model both front ends fill, struct config (config.h): its
  * defaults and the steps that add to it (a mount, an environment change, an
  * fd, a string to a list, an rlimit), which options.c (sbx's options and
  * policy files) and bwrap.c (bubblewrap's command line) share, neither
  * calling the other; then the rest of a configuration's life after
  * parsing: the environment the command gets, the configuration printed back
  * as a policy (--print-policy), and freeing it all. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
 
 #include <ctype.h>
 #include <stdlib.h>

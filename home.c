@@ -30,7 +30,10 @@
  * .husky/_, whose hooks run the scripts above them) and included files.
  * What the command makes of its own is moved aside after the run
  * (gitquarantine.c). */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "home.h"
+#include "git.h"
 
 #include <dirent.h>
 #include <errno.h>

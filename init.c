@@ -5,7 +5,16 @@
  * order), starts the payload (payload.c), then reaps orphans and forwards
  * signals until the payload ends, and sends its wait status to the
  * supervisor (message.c). */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "idmap.h"
+#include "ns.h"
+#include "rootfs.h"
+#include "cgroup.h"
+#include "net.h"
+#include "relay.h"
+#include "init.h"
+#include "protocol.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -28,7 +28,9 @@
  * network is up before the command runs.  The helper dies with the
  * supervisor (PR_SET_PDEATHSIG) and is killed and reaped when the sandbox
  * ends. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "net.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,11 @@
  * Reading the options only records them in the config (config.c); what
  * they name of the host (paths, fds) is looked at in one pass after the
  * last option, in their order (resolve_options). */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "options.h"
+#include "policy.h"
+#include "home.h"
 
 #include <errno.h>
 #include <fcntl.h>

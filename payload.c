@@ -5,7 +5,13 @@
  * seccomp filter last, and execs; what fails goes to the supervisor as one
  * message (message.c), told apart as sbx's failure (125), a command that
  * cannot run (126) or is not there (127). */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "idmap.h"
+#include "filter.h"
+#include "cgroup.h"
+#include "init.h"
+#include "protocol.h"
 
 #include <cap-ng.h>
 #include <dirent.h>

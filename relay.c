@@ -25,7 +25,9 @@
  * and a side is read only while its buffer has room.  A command that stops
  * reading, floods its terminal, or has its output answered by the terminal
  * (ESC[6n) only fills a buffer; deadlines and signals go on being served. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "relay.h"
 
 #include <errno.h>
 #include <fcntl.h>

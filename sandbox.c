@@ -11,7 +11,15 @@
  * payload (payload.c) drops the last privileges and execs the command.
  * Everything that goes wrong inside travels to the supervisor as a message
  * on one socket (message.c), so the user sees a single clear line. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "options.h"
+#include "bwrap.h"
+#include "policy.h"
+#include "filter.h"
+#include "relay.h"
+#include "supervisor.h"
+#include "init.h"
 
 #include <signal.h>
 

@@ -11,6 +11,10 @@
  * as the kernel reads them, so TIOCSTI | 1 << 32 is still TIOCSTI.  The
  * filter covers x86_64 and i386 with the same rules; x32 and every other
  * architecture are killed. */
+#include "util.h"
+#include "config.h"
+#include "policy.h"
+#include "filter.h"
 #include "seccomp_list.h"
 
 #include <errno.h>

@@ -4,7 +4,21 @@
  * forwarding signals, relaying the terminal, answering --seccomp-log,
  * enforcing --timeout, and at the end turning what it heard into one exit
  * status and, if asked, a JSON report. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "bwrap.h"
+#include "git.h"
+#include "idmap.h"
+#include "ns.h"
+#include "rootfs.h"
+#include "filter.h"
+#include "cgroup.h"
+#include "net.h"
+#include "relay.h"
+#include "statusfile.h"
+#include "supervisor.h"
+#include "init.h"
+#include "protocol.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -16,7 +16,9 @@
  * raise them (they read as 0444 to it), and a namespace it might make
  * itself is checked against ours as well.  The counts inside are per uid:
  * with --map-users each uid of the sandbox has its own half. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "idmap.h"
 
 #include <dirent.h>
 #include <errno.h>

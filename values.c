@@ -4,7 +4,8 @@
  * --print-policy uses too).
  * Each records an error naming the option and stores nothing when it
  * refuses a value (tests/unit/parsers.c). */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>

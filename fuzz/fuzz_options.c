@@ -9,7 +9,10 @@
  * first argument --bwrap takes the bubblewrap command line (bwrap.c), whose
  * --args, --file and --bind-data read file descriptors to their end and
  * close them: stdin and stdout are put back after each input. */
-#include "../sbx.h"
+#include "../util.h"
+#include "../config.h"
+#include "../options.h"
+#include "../bwrap.h"
 #include "harness.h"
 
 #include <stdlib.h>
