@@ -7,6 +7,7 @@
  * as a policy (--print-policy), and freeing it all. */
 #include "util.h"
 #include "config.h"
+#include "launch.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -402,7 +403,7 @@ static void keep_env_pattern(char ***env, size_t *n, const char *pattern, bool v
  * --setenv/--unsetenv/--keep-env/--clearenv operations in order, then a
  * standard PATH if the caller had none (unless --clearenv asked for nothing).
  * Everything is copied. */
-void build_environment(struct config *cfg)
+void build_environment(const struct config *cfg, struct launch *l)
 {
 	char **env = NULL;
 	size_t n = 0;
@@ -440,7 +441,7 @@ void build_environment(struct config *cfg)
 	if (!cleared && !cfg->inherit_env && !env_find(env, n, "PATH"))
 		env_put(&env, &n, xstrdup("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
 	env = grow(env, &n, sizeof *env); /* NULL terminator */
-	cfg->envp = env;
+	l->envp = env;
 }
 
 void free_list(char **list, size_t n)
@@ -450,7 +451,7 @@ void free_list(char **list, size_t n)
 	free(list);
 }
 
-/* Everything parse_options and build_environment allocated. */
+/* Everything parse_options allocated. */
 void free_config(struct config *cfg)
 {
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
@@ -481,12 +482,6 @@ void free_config(struct config *cfg)
 	free(cfg->git_work_tree);
 	free(cfg->git_kept);
 	free_list(cfg->seccomp_deny, cfg->n_seccomp_deny);
-	if (cfg->envp) {
-		size_t n = 0;
-		while (cfg->envp[n])
-			n++;
-		free_list(cfg->envp, n);
-	}
 	if (cfg->argv) {
 		size_t n = 0;
 		while (cfg->argv[n])
@@ -505,4 +500,10 @@ void free_config(struct config *cfg)
 	free(cfg->status_json);
 	free(cfg->seccomp_export);
 	memset(cfg, 0, sizeof *cfg);
+}
+
+void free_launch(struct launch *l)
+{
+	free_argv(l->envp);
+	l->envp = NULL;
 }

@@ -11,10 +11,7 @@
 #include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <sys/ioctl.h>
 #include <sys/types.h>
-#include <termios.h>
-#include <time.h>
 
 /* One step of the mount plan.  The command line becomes an ordered list of
  * these; the child executes them in order inside the new root. */
@@ -82,13 +79,6 @@ struct rlimit_op {
 	unsigned long long soft, hard; /* RLIM_INFINITY for unlimited */
 };
 
-/* A /proc/sys/user limit to set in the sandbox's user namespace. */
-#define MAX_USER_QUOTAS 32
-struct user_quota {
-	char name[40];         /* max_inotify_instances, ... */
-	long long max;
-};
-
 /* A file, by device and inode. */
 struct file_id {
 	dev_t dev;
@@ -120,7 +110,6 @@ struct config {
 	char **home_ro;        /* --home-ro PATH: more of the home shown read-only */
 	size_t n_home_ro;
 	bool protect_git;      /* --protect-git: the work tree's .git read-only */
-	struct timespec git_since; /* when the run began (supervisor.c), for quarantine_git */
 	char *git_work_tree;   /* with it: the work tree, looked over after the run (gitquarantine.c) */
 	struct file_id *git_kept; /* the .git (and git dirs) bound read-only: left alone after the run */
 	size_t n_git_kept;
@@ -191,16 +180,6 @@ struct config {
 	size_t n_bpf_programs;
 	bool block_tiocsti;     /* with no filter of sbx's own: still refuse TIOCSTI, TIOCLINUX */
 	int error_exit;         /* exit status for sbx's failures and failed execs; 0: 125/126/127 */
-
-	/* Computed by the supervisor before clone. */
-	char **envp;           /* the command's environment */
-	unsigned tty_fds;      /* bit n: the caller's fd n is a terminal */
-	bool use_pty;          /* in the foreground: the command gets a pty for those fds */
-	int stdio_pipe[3];     /* in the background: the command's end of a pipe for terminal fd n, or -1 */
-	struct termios termios;
-	struct winsize winsize;
-	struct user_quota user_quotas[MAX_USER_QUOTAS]; /* to write inside */
-	size_t n_user_quotas;
 };
 
 /* bubblewrap's --pidns with --unshare-pid: init is PID 1 of a new namespace
@@ -223,8 +202,11 @@ int parse_fd(const char *opt, const char *text, int *out);        /* the same, a
 int parse_rlimit(const char *opt, const char *text, struct rlimit_op *out); /* NAME=SOFT[:HARD] */
 const char *rlimit_name(int resource);
 
+struct launch;
+
 /* config.c: the model's builder, for the front ends; then the command's
- * environment (build_environment), --print-policy, and freeing. */
+ * environment (build_environment, into the launch state), --print-policy,
+ * and freeing. */
 void config_defaults(struct config *cfg); /* every fd -1; the caller's cwd and ids */
 struct mount_op *add_mount_op(struct config *cfg, enum mount_kind kind, char *src, char *dst); /* takes both */
 void add_env_op(struct config *cfg, enum env_kind kind, const char *name, const char *value); /* copies */
@@ -232,8 +214,9 @@ void add_fd(int **list, size_t *n, int fd);
 void add_string(char ***list, size_t *n, char *s); /* takes s */
 void put_rlimit(struct config *cfg, struct rlimit_op op); /* replaces one for the same resource */
 void print_policy(const struct config *cfg);
-void build_environment(struct config *cfg);
+void build_environment(const struct config *cfg, struct launch *l);
 void free_list(char **list, size_t n); /* free each string, then the array */
 void free_config(struct config *cfg);
+void free_launch(struct launch *l); /* what build_environment allocated */
 
 #endif

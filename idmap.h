@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 struct config;
+struct launch;
 
 /* idmap.c: the user namespace's id maps.  The supervisor writes them (one
  * id, or with --map-users the caller's subordinate ranges through
@@ -28,7 +29,7 @@ int enter_payload_ids(const struct config *cfg); /* payload: setgroups, setresgi
  * (inotify, fanotify, namespaces): the supervisor reads the caller's
  * /proc/sys/user limits before the clone, init writes half of each in the
  * sandbox's user namespace. */
-void user_quotas_read(struct config *cfg);
-int user_quotas_apply(const struct config *cfg);
+void user_quotas_read(const struct config *cfg, struct launch *l);
+int user_quotas_apply(const struct launch *l);
 
 #endif

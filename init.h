@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 struct config;
+struct launch;
 struct limits;
 
 /* init.c: PID 1 of the sandbox.  The signals passed on to the command
@@ -19,12 +20,14 @@ struct limits;
 extern const int forwarded_signals[];
 extern const size_t n_forwarded_signals;
 void note_caller_memory(char **argv, char **env);
-void __attribute__((noreturn)) run_init(const struct config *cfg, const struct limits *limits, int sock, int sync_fd);
+void __attribute__((noreturn)) run_init(const struct config *cfg, const struct launch *l, const struct limits *limits,
+					int sock, int sync_fd);
 
 /* payload.c: the command's process, started by init (or, with --as-pid-1,
  * init itself becoming it); it ends in exec or _exit. */
-pid_t start_payload(const struct config *cfg, const struct limits *limits, int sock, int pty_slave);
-void __attribute__((noreturn)) run_payload(const struct config *cfg, const struct limits *limits, int sock,
-					   int pty_slave);
+pid_t start_payload(const struct config *cfg, const struct launch *l, const struct limits *limits, int sock,
+		    int pty_slave);
+void __attribute__((noreturn)) run_payload(const struct config *cfg, const struct launch *l,
+					   const struct limits *limits, int sock, int pty_slave);
 
 #endif

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 struct config;
+struct launch;
 
 /* relay.c: what the command gets in place of the caller's terminal (a pty
  * of its own in the foreground, pipes in the background, never the terminal
@@ -22,9 +23,9 @@ struct config;
  * own messages never block on a stopped terminal either. */
 struct relay;
 struct pollfd;
-void prepare_terminal(struct config *cfg);
-struct relay *relay_open(struct config *cfg); /* NULL: error recorded */
-void close_command_stdio(const struct config *cfg); /* this process's copies of the command's pipe ends */
+void prepare_terminal(const struct config *cfg, struct launch *l);
+struct relay *relay_open(const struct config *cfg, struct launch *l); /* NULL: error recorded */
+void close_command_stdio(const struct launch *l); /* this process's copies of the command's pipe ends */
 void relay_take_pty(struct relay *r, int master);
 bool relay_resize(struct relay *r);           /* SIGWINCH; false: no pty */
 size_t relay_poll_fds(struct relay *r, struct pollfd *fds, size_t max, int *timeout_ms);

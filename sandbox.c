@@ -19,6 +19,7 @@
 #include "filter.h"
 #include "relay.h"
 #include "supervisor.h"
+#include "launch.h"
 #include "init.h"
 
 #include <signal.h>
@@ -42,20 +43,25 @@ int main(int argc, char **argv)
 		trace_enable(cfg.trace);
 		trace_step("options parsed");
 	}
-	build_environment(&cfg);
+	/* The configuration is frozen from here on; what the run works out
+	 * goes to the launch state. */
+	struct launch launch = { 0 };
+	build_environment(&cfg, &launch);
 	if (prepare_seccomp(&cfg) < 0)
 		die(failure_status());
 	say_policy_notes();
 	trace_step("seccomp filter compiled");
 	if (cfg.seccomp_export) {
 		int failed = export_seccomp(cfg.seccomp_export) < 0;
+		free_launch(&launch);
 		free_config(&cfg);
 		if (failed)
 			die(failure_status());
 		return 0;
 	}
-	prepare_terminal(&cfg);
-	int code = supervise(&cfg);
+	prepare_terminal(&cfg, &launch);
+	int code = supervise(&cfg, &launch);
+	free_launch(&launch);
 	free_config(&cfg);
 	return code;
 }

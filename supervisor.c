@@ -17,6 +17,7 @@
 #include "relay.h"
 #include "statusfile.h"
 #include "supervisor.h"
+#include "launch.h"
 #include "init.h"
 #include "protocol.h"
 
@@ -37,6 +38,7 @@
 
 struct supervisor {
 	const struct config *cfg;
+	const struct launch *launch;
 	struct limits *limits;
 	struct relay *relay;
 	struct status_file *status;
@@ -351,7 +353,7 @@ static void __attribute__((noreturn)) abandon(struct supervisor *s, pid_t pid)
 
 /* Everything the supervisor needs before the clone, and every host path it
  * will write, opened now: what fails here fails before anything runs. */
-static void prepare(struct supervisor *s, struct config *cfg, int sv[2], int sync[2])
+static void prepare(struct supervisor *s, const struct config *cfg, struct launch *l, int sv[2], int sync[2])
 {
 	block_signals(s);
 	if (s->sigfd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
@@ -361,11 +363,11 @@ static void prepare(struct supervisor *s, struct config *cfg, int sv[2], int syn
 	}
 	if (cfg->status_json && !(s->status = status_file_open(cfg->status_json)))
 		abandon(s, -1);
-	if (!(s->limits = limits_prepare(cfg)) || net_prepare(cfg) < 0 || !(s->relay = relay_open(cfg)))
+	if (!(s->limits = limits_prepare(cfg)) || net_prepare(cfg) < 0 || !(s->relay = relay_open(cfg, l)))
 		abandon(s, -1);
 	if (!(s->keep = overlay_keep_lock(cfg)))
 		abandon(s, -1);
-	user_quotas_read(cfg);
+	user_quotas_read(cfg, l);
 }
 
 /* The end: what is left to relay, the messages, the report. */
@@ -390,7 +392,7 @@ static int finish(struct supervisor *s, int status)
 	overlay_keep_finish(s->keep);
 	overlay_keep_release(s->keep);
 	report_foreign_dirs(cfg, s->started_at);
-	quarantine_git(cfg, &cfg->git_since);
+	quarantine_git(cfg, &s->launch->git_since);
 	return code;
 }
 
@@ -434,16 +436,16 @@ static void release_init(struct supervisor *s, bool placed, int go_fd)
 	trace_step("id maps written, init released");
 }
 
-int supervise(struct config *cfg)
+int supervise(const struct config *cfg, struct launch *l)
 {
-	struct supervisor s = { .cfg = cfg, .seccomp_listener = -1, .sock = -1, .sigfd = -1, .started = now(),
+	struct supervisor s = { .cfg = cfg, .launch = l, .seccomp_listener = -1, .sock = -1, .sigfd = -1, .started = now(),
 				.started_at = time(NULL) };
 	/* For --protect-git: the fine clock, never behind a file time already
 	 * set; the command starts once the coarse clock has passed it too
 	 * (payload.c), so what it changes is strictly later. */
-	clock_gettime(CLOCK_REALTIME, &cfg->git_since);
+	clock_gettime(CLOCK_REALTIME, &l->git_since);
 	int sv[2], sync[2];
-	prepare(&s, cfg, sv, sync);
+	prepare(&s, cfg, l, sv, sync);
 	if (cfg->die_with_parent)
 		die_with_parent();
 	fflush(NULL);
@@ -456,12 +458,12 @@ int supervise(struct config *cfg)
 		close(sv[0]);
 		close(sync[1]);
 		close(s.sigfd);
-		run_init(cfg, s.limits, sv[1], sync[0]);
+		run_init(cfg, l, s.limits, sv[1], sync[0]);
 	}
 	if (sv[1] >= 0)
 		close(sv[1]);
 	close(sync[0]);
-	close_command_stdio(cfg);
+	close_command_stdio(l);
 	/* From here on a reader of our stderr, status fd or info fd that went
 	 * away is an error to report, not our death (init has its own
 	 * dispositions already). */
