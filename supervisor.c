@@ -41,6 +41,7 @@ struct supervisor {
 	const struct launch *launch;
 	struct limits *limits;
 	struct relay *relay;
+	struct net_helper *net; /* --net user */
 	struct status_file *status;
 	struct overlay_keep *keep; /* --overlay-upper DIR, locked */
 	pid_t init;
@@ -342,7 +343,7 @@ static void __attribute__((noreturn)) abandon(struct supervisor *s, pid_t pid)
 			snprintf(s->error_msg, sizeof s->error_msg, "%s", error_text());
 		report(s, failure_status(), 0);
 	}
-	net_stop();
+	net_free(s->net);
 	relay_free(s->relay);
 	status_file_close(s->status);
 	limits_cleanup(s->limits);
@@ -363,7 +364,7 @@ static void prepare(struct supervisor *s, const struct config *cfg, struct launc
 	}
 	if (cfg->status_json && !(s->status = status_file_open(cfg->status_json)))
 		abandon(s, -1);
-	if (!(s->limits = limits_prepare(cfg)) || net_prepare(cfg) < 0 || !(s->relay = relay_open(cfg, l)))
+	if (!(s->limits = limits_prepare(cfg)) || !(s->net = net_prepare(cfg)) || !(s->relay = relay_open(cfg, l)))
 		abandon(s, -1);
 	if (!(s->keep = overlay_keep_lock(cfg)))
 		abandon(s, -1);
@@ -388,6 +389,7 @@ static int finish(struct supervisor *s, int status)
 	if (!s->error_code || s->exit_reported_anyway)
 		bwrap_report_exit(cfg, code);
 	limits_cleanup(s->limits);
+	net_free(s->net);
 	status_file_close(s->status);
 	overlay_keep_finish(s->keep);
 	overlay_keep_release(s->keep);
@@ -420,7 +422,7 @@ static void release_init(struct supervisor *s, bool placed, int go_fd)
 	 * has read init's pid from the info fd, then writes to that fd. */
 	bool maps = cfg->userns_fd < 0 && cfg->userns_block_fd < 0;
 	if ((!placed && limits_attach(s->limits, pid) < 0) || (maps && write_id_maps(pid, cfg) < 0) ||
-	    net_start(pid) < 0)
+	    net_start(s->net, pid) < 0)
 		abandon(s, pid);
 	if (cfg->status_fd >= 0)
 		dprintf(cfg->status_fd, "{\"child-pid\": %d}\n", (int)pid);
@@ -475,7 +477,7 @@ int supervise(const struct config *cfg, struct launch *l)
 
 	int status = supervise_loop(&s);
 	trace_step("init exited");
-	net_stop();
+	net_stop(s.net);
 	if (status == -1)
 		abandon(&s, pid);
 	return finish(&s, status);
