@@ -25,7 +25,10 @@ struct user_quota {
 	long long max;
 };
 
+struct seccomp_filter;
+
 struct launch {
+	const struct seccomp_filter *seccomp; /* compiled (prepare_seccomp) */
 	char **envp;           /* the command's environment */
 	unsigned tty_fds;      /* bit n: the caller's fd n is a terminal */
 	bool use_pty;          /* in the foreground: the command gets a pty for those fds */

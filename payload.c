@@ -252,7 +252,7 @@ void run_payload(const struct config *cfg, const struct launch *l, const struct 
 	/* Last: after this, only what the filter allows. */
 	int listener = -1;
 	trace_step("capabilities dropped, no_new_privs");
-	if (install_seccomp(&listener) < 0)
+	if (install_seccomp(l->seccomp, &listener) < 0)
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
 	trace_step("seccomp loaded, exec");
 	if (listener >= 0) {

@@ -47,12 +47,15 @@ int main(int argc, char **argv)
 	 * goes to the launch state. */
 	struct launch launch = { 0 };
 	build_environment(&cfg, &launch);
-	if (prepare_seccomp(&cfg) < 0)
+	struct seccomp_filter *filter = prepare_seccomp(&cfg);
+	if (!filter)
 		die(failure_status());
+	launch.seccomp = filter;
 	say_policy_notes();
 	trace_step("seccomp filter compiled");
 	if (cfg.seccomp_export) {
-		int failed = export_seccomp(cfg.seccomp_export) < 0;
+		int failed = export_seccomp(filter, cfg.seccomp_export) < 0;
+		seccomp_free(filter);
 		free_launch(&launch);
 		free_config(&cfg);
 		if (failed)
@@ -61,6 +64,7 @@ int main(int argc, char **argv)
 	}
 	prepare_terminal(&cfg, &launch);
 	int code = supervise(&cfg, &launch);
+	seccomp_free(filter);
 	free_launch(&launch);
 	free_config(&cfg);
 	return code;

@@ -207,7 +207,7 @@ static int supervise_loop(struct supervisor *s)
 			on_deadline(s);
 		if (ready <= 0)
 			continue;
-		if (fds[2].revents && handle_seccomp_notification(s->seccomp_listener) < 0) {
+		if (fds[2].revents && handle_seccomp_notification(s->launch->seccomp, s->seccomp_listener) < 0) {
 			close(s->seccomp_listener);
 			s->seccomp_listener = -1;
 		}
@@ -235,7 +235,7 @@ static int exit_code(const struct supervisor *s, int init_status)
 	int st = s->have_exit ? s->exit_status : init_status;
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);
-	explain_seccomp_kill(s->cfg, st);
+	explain_seccomp_kill(s->launch->seccomp, s->cfg, st);
 	if (WIFSIGNALED(st))
 		return 128 + WTERMSIG(st);
 	return failure_status();
