@@ -688,7 +688,8 @@ static bool cmp_matches(const struct scmp_arg_cmp *c, uint64_t x)
 /* The errno the list gives this call: the first rule that matches, else
  * the default.  *allow_name is what --seccomp-allow would need; *rule the
  * atom that matched, or NULL for the default. */
-static int refusal_errno(const struct seccomp_filter *sc, const struct seccomp_data *d, const char **allow_name, const struct atom **rule)
+static int refusal_errno(const struct seccomp_filter *sc, const struct seccomp_data *d, const char **allow_name,
+			 const struct atom **rule)
 {
 	*rule = NULL;
 	const struct arch_rules *ar = NULL;
