@@ -13,7 +13,7 @@
  * followed, nothing opened), to tell "hidden" from "missing everywhere". */
 #include "util.h"
 #include "config.h"
-#include "rootfs.h"
+#include "hidden.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,5 @@
 /* rootfs.h: the new root: built from the mount plan (rootfs.c) with /proc
- * (procfs.c), /sys (sysfs.c) and overlays (overlay.c); and what the plan
- * hides of the host (hidden.c). */
+ * (procfs.c), /sys (sysfs.c) and overlays (overlay.c). */
 #ifndef SBX_ROOTFS_H
 #define SBX_ROOTFS_H
 
@@ -45,12 +44,5 @@ void overlay_keep_release(struct overlay_keep *k);
  * the layers top first, opened before anything was mounted (rootfs.c). */
 int mount_overlay_op(const struct config *cfg, int rootfd, int scratch, const struct mount_op *op, const int *fds,
 		     size_t index);
-
-/* hidden.c: what covers a host path inside (the private /tmp, the hidden
- * home, a --tmpfs ...), from the mount plan; said when a command named by
- * path, or the current directory, is not there inside. */
-char *what_hides(const struct config *cfg, const char *path); /* malloc'd; NULL: shown as on the host */
-void explain_hidden_command(const struct config *cfg, char *text, size_t size);
-void note_cwd_hidden(const struct config *cfg);
 
 #endif

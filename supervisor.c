@@ -8,6 +8,7 @@
 #include "config.h"
 #include "bwrap.h"
 #include "git.h"
+#include "hidden.h"
 #include "idmap.h"
 #include "ns.h"
 #include "rootfs.h"
