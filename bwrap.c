@@ -1,7 +1,7 @@
 /* bwrap.c: bubblewrap compatibility.  When sbx is run as "bwrap" (a
  * symlink) or as "sbx --bwrap ARGS...", it reads bubblewrap's command line
  * and fills the same struct config its own options fill: the mount
- * operations become the same ordered mount plan (sbx.h, struct mount_op),
+ * operations become the same ordered mount plan (config.h, struct mount_op),
  * executed in argument order inside the new root.  This file only
  * translates; it builds no sandbox of its own.
  *
@@ -28,7 +28,9 @@
  * Not supported: --exec-label and --file-label (SELinux); on a system
  * without SELinux sbx fails as bubblewrap does there, elsewhere it says that
  * sbx does not do labels. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "bwrap.h"
 
 #include <cap-ng.h>
 #include <errno.h>
@@ -41,8 +43,6 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-
-extern char **environ;
 
 /* The version of bubblewrap whose command line this follows. */
 #define BWRAP_VERSION "0.8.0"
@@ -274,7 +274,7 @@ static int opt_bind(struct config *cfg, struct pending *p, const struct bwrap_op
 }
 
 /* --bind-fd FD DEST: the source is the path the caller's fd names now; init
- * checks that it still is the same file when it opens it (ns.c), and the
+ * checks that it still is the same file when it opens it (rootfs.c), and the
  * fd itself does not reach the sandbox. */
 static int opt_bind_fd(struct config *cfg, struct pending *p, const struct bwrap_option *o, char **a)
 {
@@ -710,7 +710,7 @@ static const struct bwrap_option bwrap_options[] = {
 	{ "--info-fd", 1, opt_fd, FIELD(info_fd), B_LAST_WINS },
 	{ "--json-status-fd", 1, opt_fd, FIELD(json_status_fd), B_LAST_WINS },
 };
-#define N_BWRAP_OPTIONS (sizeof bwrap_options / sizeof *bwrap_options)
+#define N_BWRAP_OPTIONS ARRAY_SIZE(bwrap_options)
 _Static_assert(N_BWRAP_OPTIONS <= MAX_BWRAP_OPTIONS, "struct pending counts each option in seen[]");
 
 static const struct bwrap_option *find_bwrap_option(const char *name)

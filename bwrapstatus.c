@@ -3,7 +3,9 @@
  * options): the child's pid and its new namespaces once it is started, the
  * exit code at the end.  The supervisor calls these; they are apart from
  * bwrap.c so that the supervisor does not depend on a front end. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "bwrap.h"
 
 #include <sched.h>
 #include <stdio.h>
@@ -21,7 +23,7 @@ static void namespace_members(const struct config *cfg, pid_t child, char *buf, 
 	};
 	size_t len = 0;
 	buf[0] = '\0';
-	for (size_t k = 0; k < sizeof ns / sizeof *ns && len < size; k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(ns) && len < size; k++) {
 		bool fresh = ns[k].flag == CLONE_NEWNET ? cfg->net != NET_HOST : !(cfg->share_ns & ns[k].flag);
 		char path[64];
 		struct stat st;

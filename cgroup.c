@@ -15,7 +15,9 @@
  * --memory) and says in one line what was and was not enforced; --limits
  * strict (the default when a limit is asked for) refuses to run instead.
  * --rlimit values are always applied as given. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "cgroup.h"
 
 #include <ctype.h>
 #include <dirent.h>

@@ -1,11 +1,13 @@
-/* config.c: the model both front ends fill, struct config (sbx.h): its
+/* config.c: the model both front ends fill, struct config (config.h): its
  * defaults and the steps that add to it (a mount, an environment change, an
  * fd, a string to a list, an rlimit), which options.c (sbx's options and
  * policy files) and bwrap.c (bubblewrap's command line) share, neither
  * calling the other; then the rest of a configuration's life after
  * parsing: the environment the command gets, the configuration printed back
  * as a policy (--print-policy), and freeing it all. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "launch.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -13,8 +15,6 @@
 #include <strings.h>
 #include <sys/resource.h>
 #include <unistd.h>
-
-extern char **environ;
 
 /* ---- building a config ------------------------------------------------- */
 
@@ -265,7 +265,7 @@ static bool allowed_by_default(const char *entry)
 		"LC_TELEPHONE", "LC_MEASUREMENT", "LC_IDENTIFICATION",
 	};
 	size_t len = strcspn(entry, "=");
-	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		if (strlen(names[i]) == len && strncmp(entry, names[i], len) == 0)
 			return true;
 	return false;
@@ -337,13 +337,13 @@ static bool looks_secret(const char *name, size_t len)
 	static const char *const whole_words[] = { "PAT" };
 	if ((len == 3 && strncmp(name, "PWD", 3) == 0) || (len == 6 && strncmp(name, "OLDPWD", 6) == 0))
 		return false;
-	for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++) {
 		size_t wlen = strlen(words[i]);
 		for (size_t at = 0; at + wlen <= len; at++)
 			if (strncasecmp(name + at, words[i], wlen) == 0)
 				return true;
 	}
-	for (size_t i = 0; i < sizeof whole_words / sizeof *whole_words; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(whole_words); i++) {
 		size_t wlen = strlen(whole_words[i]);
 		for (size_t at = 0; at + wlen <= len; at++)
 			if (strncasecmp(name + at, whole_words[i], wlen) == 0 && whole_word(name, len, at, wlen))
@@ -403,7 +403,7 @@ static void keep_env_pattern(char ***env, size_t *n, const char *pattern, bool v
  * --setenv/--unsetenv/--keep-env/--clearenv operations in order, then a
  * standard PATH if the caller had none (unless --clearenv asked for nothing).
  * Everything is copied. */
-void build_environment(struct config *cfg)
+void build_environment(const struct config *cfg, struct launch *l)
 {
 	char **env = NULL;
 	size_t n = 0;
@@ -441,7 +441,7 @@ void build_environment(struct config *cfg)
 	if (!cleared && !cfg->inherit_env && !env_find(env, n, "PATH"))
 		env_put(&env, &n, xstrdup("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
 	env = grow(env, &n, sizeof *env); /* NULL terminator */
-	cfg->envp = env;
+	l->envp = env;
 }
 
 void free_list(char **list, size_t n)
@@ -451,7 +451,7 @@ void free_list(char **list, size_t n)
 	free(list);
 }
 
-/* Everything parse_options and build_environment allocated. */
+/* Everything parse_options allocated. */
 void free_config(struct config *cfg)
 {
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
@@ -482,12 +482,6 @@ void free_config(struct config *cfg)
 	free(cfg->git_work_tree);
 	free(cfg->git_kept);
 	free_list(cfg->seccomp_deny, cfg->n_seccomp_deny);
-	if (cfg->envp) {
-		size_t n = 0;
-		while (cfg->envp[n])
-			n++;
-		free_list(cfg->envp, n);
-	}
 	if (cfg->argv) {
 		size_t n = 0;
 		while (cfg->argv[n])
@@ -506,4 +500,10 @@ void free_config(struct config *cfg)
 	free(cfg->status_json);
 	free(cfg->seccomp_export);
 	memset(cfg, 0, sizeof *cfg);
+}
+
+void free_launch(struct launch *l)
+{
+	free_argv(l->envp);
+	l->envp = NULL;
 }

@@ -12,7 +12,8 @@
  *      write it, else its child "sbx" when we may write that (an
  *      administrator created and chowned it: cgcreate -a USER -t USER).
  * Nothing here writes anything. */
-#include "sbx.h"
+#include "util.h"
+#include "cgroup.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -3,7 +3,11 @@
  * does or does not work here.  Every probe is harmless: a system call with
  * arguments the kernel rejects before doing anything (kernel.c asks, and
  * mount.c and resolve.c act on the same answers), or a look at a file. */
-#include "sbx.h"
+#include "util.h"
+#include "options.h"
+#include "mount.h"
+#include "filter.h"
+#include "cgroup.h"
 
 #include <errno.h>
 #include <sched.h>

@@ -12,7 +12,8 @@
  * line; # and ; start a comment outside quotes; CRLF as LF.  git refuses a
  * whole file at the first line it cannot read, and so runs nothing of it:
  * the reading stops there too. */
-#include "sbx.h"
+#include "util.h"
+#include "git.h"
 
 #include <stdlib.h>
 #include <string.h>

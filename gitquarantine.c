@@ -23,7 +23,9 @@
  *     changed likewise has its HEAD renamed.
  *
  * Each is named on stderr, with how to put it back. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "git.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -11,7 +11,9 @@
  * It runs in the supervisor, on the host, with the caller's rights, after
  * the fact: the only file system access is one lstat of the path (no link
  * followed, nothing opened), to tell "hidden" from "missing everywhere". */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "hidden.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -30,7 +30,10 @@
  * .husky/_, whose hooks run the scripts above them) and included files.
  * What the command makes of its own is moved aside after the run
  * (gitquarantine.c). */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "home.h"
+#include "git.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -122,7 +125,7 @@ static bool is_dir(const char *path, bool follow)
 
 static void add_home(struct plan *p, const char *path)
 {
-	if (!path || path[0] != '/' || p->n_homes + 2 > sizeof p->homes / sizeof *p->homes)
+	if (!path || path[0] != '/' || p->n_homes + 2 > ARRAY_SIZE(p->homes))
 		return;
 	char *real = realpath(path, NULL);
 	/* A home of "/" (or a system directory by some accident) is not one

@@ -15,7 +15,9 @@
  * Child side (the payload): with the full map the command takes its ids for
  * real: --uid/--gid (default: the caller, which is 0 inside), no
  * supplementary groups. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "idmap.h"
 
 #include <dirent.h>
 #include <errno.h>

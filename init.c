@@ -5,7 +5,17 @@
  * order), starts the payload (payload.c), then reaps orphans and forwards
  * signals until the payload ends, and sends its wait status to the
  * supervisor (message.c). */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "idmap.h"
+#include "ns.h"
+#include "rootfs.h"
+#include "cgroup.h"
+#include "net.h"
+#include "relay.h"
+#include "init.h"
+#include "launch.h"
+#include "protocol.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -59,7 +69,7 @@ static void scrub_caller_memory(void)
 /* A pty from the sandbox's own devpts: its master goes to the supervisor,
  * which relays the caller's terminal; the slave becomes the command's
  * terminal with the caller's settings and window size. */
-static int open_pty(const struct config *cfg, int sock)
+static int open_pty(const struct launch *l, int sock)
 {
 	int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (master < 0)
@@ -69,7 +79,7 @@ static int open_pty(const struct config *cfg, int sock)
 		fail("unlock the pty");
 	else if ((slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
 		fail("open the pty");
-	else if (tcsetattr(slave, TCSANOW, &cfg->termios) < 0 || ioctl(slave, TIOCSWINSZ, &cfg->winsize) < 0) {
+	else if (tcsetattr(slave, TCSANOW, &l->termios) < 0 || ioctl(slave, TIOCSWINSZ, &l->winsize) < 0) {
 		/* A pty nobody relays would swallow the command's output. */
 		fail("set up the pty");
 		close(slave);
@@ -115,10 +125,10 @@ static int hold_lock_files(const struct config *cfg)
  * all capabilities in the new user namespace and none outside it.  -1 on
  * failure, -2 when it was a lock file (see run_init).
  * (Resource limits and network helpers plug in here as they arrive.) */
-static int setup_sandbox(const struct config *cfg, int sock, int *pty_slave)
+static int setup_sandbox(const struct config *cfg, const struct launch *l, int sock, int *pty_slave)
 {
 	struct userns_files userns;
-	if (block_on(cfg->userns_block_fd, "wait on the userns block fd") < 0 || user_quotas_apply(cfg) < 0 ||
+	if (block_on(cfg->userns_block_fd, "wait on the userns block fd") < 0 || user_quotas_apply(l) < 0 ||
 	    open_userns_files(cfg, &userns) < 0)
 		return -1;
 	if (setup_network(cfg) < 0)
@@ -134,7 +144,7 @@ static int setup_sandbox(const struct config *cfg, int sock, int *pty_slave)
 		return -1;
 	if (hold_lock_files(cfg) < 0)
 		return -2;
-	if (cfg->use_pty && (*pty_slave = open_pty(cfg, sock)) < 0)
+	if (l->use_pty && (*pty_slave = open_pty(l, sock)) < 0)
 		return -1;
 	if (block_on(cfg->block_fd, "wait on the block fd") < 0)
 		return -1;
@@ -200,7 +210,7 @@ static void __attribute__((noreturn)) init_loop(pid_t payload, int sock, const s
 	}
 }
 
-void run_init(const struct config *cfg, const struct limits *limits, int sock, int sync_fd)
+void run_init(const struct config *cfg, const struct launch *l, const struct limits *limits, int sock, int sync_fd)
 {
 	/* Every forwarded signal is blocked and taken with sigwaitinfo, also
 	 * one the caller ignores: blocked signals are queued, not dropped. */
@@ -248,7 +258,7 @@ void run_init(const struct config *cfg, const struct limits *limits, int sock, i
 		children_fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
 	}
 	int pty_slave = -1;
-	int setup = setup_sandbox(cfg, sock, &pty_slave);
+	int setup = setup_sandbox(cfg, l, sock, &pty_slave);
 	/* bubblewrap takes its lock files after the point where it reports
 	 * an exit code, when it has no PID namespace: so does sbx. */
 	if (setup == -2 && (cfg->share_ns & CLONE_NEWPID))
@@ -256,14 +266,14 @@ void run_init(const struct config *cfg, const struct limits *limits, int sock, i
 	if (setup < 0)
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
 	if (cfg->as_pid_1)
-		run_payload(cfg, limits, sock, pty_slave);
-	pid_t payload = start_payload(cfg, limits, sock, pty_slave);
+		run_payload(cfg, l, limits, sock, pty_slave);
+	pid_t payload = start_payload(cfg, l, limits, sock, pty_slave);
 	if (payload < 0) {
 		fail("start the command");
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
 	}
 	if (pty_slave >= 0)
 		close(pty_slave);
-	close_command_stdio(cfg);
+	close_command_stdio(l);
 	init_loop(payload, sock, &set);
 }

@@ -2,7 +2,8 @@
  * mount primitives (mount.c), the path resolver (resolve.c) and
  * `sbx --version --verbose` (features.c).  A missing system call answers
  * ENOSYS; any other error means it is there. */
-#include "sbx.h"
+#include "util.h"
+#include "mount.h"
 
 #include <errno.h>
 #include <sys/syscall.h>

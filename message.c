@@ -2,7 +2,8 @@
  * and the payload say what went wrong (the error and hint recorded by
  * util.c), hand over an fd (the pty master, the seccomp listener), or give
  * the command's end; supervisor.c reads them.  Nothing inside prints. */
-#include "sbx.h"
+#include "util.h"
+#include "protocol.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -26,7 +26,8 @@
  *
  * Either way a detached mount is an fd (of the mount's root), so the
  * callers do not care which path runs. */
-#include "sbx.h"
+#include "util.h"
+#include "mount.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -28,7 +28,9 @@
  * network is up before the command runs.  The helper dies with the
  * supervisor (PR_SET_PDEATHSIG) and is killed and reaped when the sandbox
  * ends. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "net.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -55,13 +57,13 @@
 
 enum helper_kind { HELPER_PASTA, HELPER_SLIRP4NETNS };
 
-static struct {
+struct net_helper {
 	const struct config *cfg;
 	enum helper_kind kind;
 	char *path;     /* the helper's binary; NULL: no helper */
 	pid_t pid;      /* once started */
 	int log;        /* memfd holding the helper's stderr */
-} helper = { .pid = -1, .log = -1 };
+};
 
 /* ---- finding the helper (supervisor, before the clone) ----------------- */
 
@@ -78,27 +80,39 @@ static int check_tun(void)
 	return fail("--net user: the network helper needs /dev/net/tun");
 }
 
-int net_prepare(const struct config *cfg)
+static int pick_helper(struct net_helper *h, const struct config *cfg)
 {
-	helper.cfg = cfg;
 	if (cfg->net != NET_USER) {
 		if (cfg->n_publish)
 			return failx("--publish needs --net user");
 		return 0;
 	}
-	if ((helper.path = find_program("pasta")))
-		helper.kind = HELPER_PASTA;
-	else if ((helper.path = find_program("slirp4netns")))
-		helper.kind = HELPER_SLIRP4NETNS;
+	if ((h->path = find_program("pasta")))
+		h->kind = HELPER_PASTA;
+	else if ((h->path = find_program("slirp4netns")))
+		h->kind = HELPER_SLIRP4NETNS;
 	else {
 		set_hint("install pasta (Debian/Ubuntu/Fedora package passt) or slirp4netns");
 		return failx("--net user: neither pasta nor slirp4netns was found on PATH");
 	}
-	if (helper.kind == HELPER_SLIRP4NETNS && cfg->n_publish) {
+	if (h->kind == HELPER_SLIRP4NETNS && cfg->n_publish) {
 		set_hint("install pasta (package passt), which sbx prefers and which can publish ports");
 		return failx("--publish: not supported with slirp4netns");
 	}
 	return check_tun();
+}
+
+struct net_helper *net_prepare(const struct config *cfg)
+{
+	struct net_helper *h = xcalloc(1, sizeof *h);
+	h->cfg = cfg;
+	h->pid = -1;
+	h->log = -1;
+	if (pick_helper(h, cfg) < 0) {
+		net_free(h);
+		return NULL;
+	}
+	return h;
 }
 
 /* ---- running it (supervisor, after the clone) -------------------------- */
@@ -112,12 +126,12 @@ static void add_arg(char ***argv, size_t *n, char *arg)
 /* --publish 8080:80/tcp becomes -t 8080:80: pasta binds the host port (on
  * every host address, like docker and podman do) and connects to the
  * sandbox's port. */
-static char **helper_argv(pid_t child, int ready_fd)
+static char **helper_argv(const struct net_helper *h, pid_t child, int ready_fd)
 {
 	char **argv = NULL;
 	size_t n = 0;
-	add_arg(&argv, &n, xstrdup(helper.path));
-	if (helper.kind == HELPER_SLIRP4NETNS) {
+	add_arg(&argv, &n, xstrdup(h->path));
+	if (h->kind == HELPER_SLIRP4NETNS) {
 		/* Its defaults are the addresses above. */
 		add_arg(&argv, &n, xstrdup("--configure"));
 		add_arg(&argv, &n, xstrdup("--mtu=65520"));
@@ -141,8 +155,8 @@ static char **helper_argv(pid_t child, int ready_fd)
 		add_arg(&argv, &n, xstrdup("0"));
 	}
 	bool tcp = false, udp = false;
-	for (size_t i = 0; i < helper.cfg->n_publish; i++) {
-		const char *p = helper.cfg->publish[i];
+	for (size_t i = 0; i < h->cfg->n_publish; i++) {
+		const char *p = h->cfg->publish[i];
 		const char *slash = strchr(p, '/');
 		bool is_udp = slash && strcmp(slash, "/udp") == 0;
 		add_arg(&argv, &n, xstrdup(is_udp ? "-u" : "-t"));
@@ -170,7 +184,8 @@ static char **helper_argv(pid_t child, int ready_fd)
  * log for stderr, the ready pipe as fd 3 and nothing else of ours; signals
  * unblocked (the supervisor blocks the ones it forwards); and it dies with
  * the supervisor. */
-static void __attribute__((noreturn)) exec_helper(char **argv, pid_t supervisor, int ready)
+static void __attribute__((noreturn)) exec_helper(const struct net_helper *h, char **argv, pid_t supervisor,
+						   int ready)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != supervisor)
@@ -178,7 +193,7 @@ static void __attribute__((noreturn)) exec_helper(char **argv, pid_t supervisor,
 	default_signals();
 	/* Out of the way first, in case sbx was started with 0..3 closed and
 	 * one of them is the log or the pipe. */
-	int log = fcntl(helper.log, F_DUPFD_CLOEXEC, 10), pipe_end = fcntl(ready, F_DUPFD_CLOEXEC, 10);
+	int log = fcntl(h->log, F_DUPFD_CLOEXEC, 10), pipe_end = fcntl(ready, F_DUPFD_CLOEXEC, 10);
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (log < 0 || pipe_end < 0 || null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(log, 2) < 0 ||
 	    dup2(pipe_end, 3) < 0)
@@ -189,11 +204,11 @@ static void __attribute__((noreturn)) exec_helper(char **argv, pid_t supervisor,
 }
 
 /* The helper's last words, without the noise of a missing syslog. */
-static void last_log_line(char *last, size_t size)
+static void last_log_line(const struct net_helper *h, char *last, size_t size)
 {
 	char buf[4096];
 	last[0] = '\0';
-	ssize_t n = pread(helper.log, buf, sizeof buf - 1, 0);
+	ssize_t n = pread(h->log, buf, sizeof buf - 1, 0);
 	if (n <= 0)
 		return;
 	buf[n] = '\0';
@@ -204,9 +219,9 @@ static void last_log_line(char *last, size_t size)
 
 /* Wait for the helper's go-ahead: something to read on the ready pipe.
  * End of file means the helper exited first. */
-static int wait_ready(int ready)
+static int wait_ready(struct net_helper *h, int ready)
 {
-	const char *name = strrchr(helper.path, '/') + 1;
+	const char *name = strrchr(h->path, '/') + 1;
 	struct pollfd p = { .fd = ready, .events = POLLIN };
 	int n;
 	do
@@ -219,52 +234,61 @@ static int wait_ready(int ready)
 	if (got > 0)
 		return 0;
 	int status = 0;
-	if (waitpid(helper.pid, &status, 0) == helper.pid)
-		helper.pid = -1;
+	if (waitpid(h->pid, &status, 0) == h->pid)
+		h->pid = -1;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		return failx("--net user: could not run %s", helper.path);
+		return failx("--net user: could not run %s", h->path);
 	char last[256];
-	last_log_line(last, sizeof last);
+	last_log_line(h, last, sizeof last);
 	return failx("--net user: %s exited before the network was up%s%s", name, last[0] ? ": " : "", last);
 }
 
-int net_start(pid_t child)
+int net_start(struct net_helper *h, pid_t child)
 {
-	if (!helper.path)
+	if (!h->path)
 		return 0;
 	int pipefd[2];
-	helper.log = memfd_create("sbx-net-helper-log", MFD_CLOEXEC);
-	if (helper.log < 0 || pipe2(pipefd, O_CLOEXEC) < 0)
+	h->log = memfd_create("sbx-net-helper-log", MFD_CLOEXEC);
+	if (h->log < 0 || pipe2(pipefd, O_CLOEXEC) < 0)
 		return fail("--net user: set up the helper");
-	char **argv = helper_argv(child, 3);
+	char **argv = helper_argv(h, child, 3);
 	pid_t supervisor = getpid();
-	helper.pid = fork();
-	if (helper.pid == 0)
-		exec_helper(argv, supervisor, pipefd[1]);
+	h->pid = fork();
+	if (h->pid == 0)
+		exec_helper(h, argv, supervisor, pipefd[1]);
 	free_argv(argv);
 	close(pipefd[1]);
-	if (helper.pid < 0) {
+	if (h->pid < 0) {
 		close(pipefd[0]);
 		return fail("--net user: fork");
 	}
-	int r = wait_ready(pipefd[0]);
+	int r = wait_ready(h, pipefd[0]);
 	close(pipefd[0]);
 	trace_step("network helper ready");
 	return r;
 }
 
-void net_stop(void)
+void net_stop(struct net_helper *h)
 {
-	if (helper.pid > 0) {
-		kill(helper.pid, SIGKILL);
-		while (waitpid(helper.pid, NULL, 0) < 0 && errno == EINTR)
+	if (!h)
+		return;
+	if (h->pid > 0) {
+		kill(h->pid, SIGKILL);
+		while (waitpid(h->pid, NULL, 0) < 0 && errno == EINTR)
 			;
 		trace_step("network helper stopped");
 	}
-	helper.pid = -1;
-	close_fd(&helper.log);
-	free(helper.path);
-	helper.path = NULL;
+	h->pid = -1;
+	close_fd(&h->log);
+}
+
+void net_free(struct net_helper *h)
+{
+	if (!h)
+		return;
+	net_stop(h);
+	free(h->path);
+	free(h);
 }
 
 /* ---- inside (init) ------------------------------------------------------ */

@@ -10,7 +10,11 @@
  * Init's side: once the root is built, bubblewrap's --userns2 and its
  * nested user namespace; and the UTS namespace's host name.  The mount
  * namespace is rootfs.c's. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "idmap.h"
+#include "ns.h"
+#include "protocol.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,11 @@
  * Reading the options only records them in the config (config.c); what
  * they name of the host (paths, fds) is looked at in one pass after the
  * last option, in their order (resolve_options). */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "options.h"
+#include "policy.h"
+#include "home.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,8 +22,6 @@
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
-
-extern char **environ;
 
 /* "/etc/hostname:etc/x", "a:" where "a" exists and "a:..." does not: SRC
  * with a DST that is not absolute, which sbx would otherwise take for one
@@ -620,14 +622,14 @@ static const struct option_def options[] = {
 	{ "policy", 1, NULL, NULL, G_POLICY, "NAME|FILE", "apply a policy (default: the 'default' policy)" },
 	{ "print-policy", 0, opt_print_policy, NULL, G_POLICY, "", "print the effective policy and exit" },
 };
-#define N_OPTIONS (sizeof options / sizeof *options)
+#define N_OPTIONS ARRAY_SIZE(options)
 
 void print_usage(void)
 {
 	printf("usage: sbx [OPTIONS] [--] COMMAND [ARG...]\n"
 	       "Run COMMAND in a rootless sandbox: its own user, PID, mount, UTS, IPC,\n"
 	       "network and cgroup namespaces, a read-only root, no capabilities.\n");
-	for (size_t g = 0; g < sizeof group_names / sizeof *group_names; g++) {
+	for (size_t g = 0; g < ARRAY_SIZE(group_names); g++) {
 		printf("\n%s:\n", group_names[g]);
 		for (size_t i = 0; i < N_OPTIONS; i++) {
 			if (options[i].group != g)

@@ -32,7 +32,10 @@
  * up a file or directory whose owner is not mapped in the sandbox (the
  * host's root, seen as nobody) fails with EOVERFLOW: use a rootfs owned by
  * the caller, or shifted to its subordinate ids with --map-users. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "rootfs.h"
+#include "mount.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -5,7 +5,14 @@
  * seccomp filter last, and execs; what fails goes to the supervisor as one
  * message (message.c), told apart as sbx's failure (125), a command that
  * cannot run (126) or is not there (127). */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "idmap.h"
+#include "filter.h"
+#include "cgroup.h"
+#include "init.h"
+#include "launch.h"
+#include "protocol.h"
 
 #include <cap-ng.h>
 #include <dirent.h>
@@ -91,7 +98,7 @@ static int close_stray_fds(const struct config *cfg, int sock)
  * caller's terminal becomes the sandbox's own pty (which is then the
  * controlling terminal, so shells get job control) or a relay pipe
  * (relay.c decides which). */
-static int enter_session(const struct config *cfg, int pty_slave)
+static int enter_session(const struct config *cfg, const struct launch *l, int pty_slave)
 {
 	if (!cfg->no_new_session || pty_slave >= 0) {
 		if (setsid() < 0)
@@ -100,7 +107,7 @@ static int enter_session(const struct config *cfg, int pty_slave)
 			return fail("set the controlling terminal");
 	}
 	for (int fd = 0; fd < 3; fd++) {
-		int mine = pty_slave >= 0 && (cfg->tty_fds & (1u << fd)) ? pty_slave : cfg->stdio_pipe[fd];
+		int mine = pty_slave >= 0 && (l->tty_fds & (1u << fd)) ? pty_slave : l->stdio_pipe[fd];
 		if (mine >= 0 && dup2(mine, fd) < 0)
 			return fail("dup2 the terminal");
 	}
@@ -109,7 +116,7 @@ static int enter_session(const struct config *cfg, int pty_slave)
 	return 0;
 }
 
-static int enter_workdir(const struct config *cfg, int sock)
+static int enter_workdir(const struct config *cfg, const struct launch *l, int sock)
 {
 	if (cfg->chdir) {
 		if (chdir(cfg->chdir) < 0)
@@ -120,7 +127,7 @@ static int enter_workdir(const struct config *cfg, int sock)
 		return 0;
 	/* Hidden or missing inside: bubblewrap goes to the command's HOME
 	 * first, sbx straight to /, and the supervisor says why. */
-	for (char **e = cfg->envp; cfg->cwd_home_fallback && e && *e; e++)
+	for (char **e = l->envp; cfg->cwd_home_fallback && e && *e; e++)
 		if (strncmp(*e, "HOME=", 5) == 0 && chdir(*e + 5) == 0)
 			return 0;
 	if (chdir("/") < 0)
@@ -215,7 +222,8 @@ static bool found_on_path(const char *name)
 	return found;
 }
 
-void run_payload(const struct config *cfg, const struct limits *limits, int sock, int pty_slave)
+void run_payload(const struct config *cfg, const struct launch *l, const struct limits *limits, int sock,
+		 int pty_slave)
 {
 	trace_step("payload forked");
 	default_signals();
@@ -223,7 +231,7 @@ void run_payload(const struct config *cfg, const struct limits *limits, int sock
 	 * always); in a PID namespace of its own, init's end kills all. */
 	if (!cfg->as_pid_1)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (enter_session(cfg, pty_slave) < 0 || enter_workdir(cfg, sock) < 0 || close_stray_fds(cfg, sock) < 0 ||
+	if (enter_session(cfg, l, pty_slave) < 0 || enter_workdir(cfg, l, sock) < 0 || close_stray_fds(cfg, sock) < 0 ||
 	    apply_rlimits(limits) < 0 || enter_payload_ids(cfg) < 0)
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
 	/* A fresh session keyring: the caller's keys stay out of reach. */
@@ -240,11 +248,11 @@ void run_payload(const struct config *cfg, const struct limits *limits, int sock
 	/* --protect-git tells the run's changes by their times: the command
 	 * starts only once they can no longer equal the caller's own. */
 	if (cfg->protect_git)
-		wait_past(&cfg->git_since);
+		wait_past(&l->git_since);
 	/* Last: after this, only what the filter allows. */
 	int listener = -1;
 	trace_step("capabilities dropped, no_new_privs");
-	if (install_seccomp(&listener) < 0)
+	if (install_seccomp(l->seccomp, &listener) < 0)
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
 	trace_step("seccomp loaded, exec");
 	if (listener >= 0) {
@@ -252,7 +260,7 @@ void run_payload(const struct config *cfg, const struct limits *limits, int sock
 		close(listener);
 	}
 
-	environ = cfg->envp;
+	environ = l->envp;
 	set_pwd(cfg);
 	char *file = cfg->argv[0];
 	if (cfg->argv0)
@@ -297,6 +305,7 @@ void run_payload(const struct config *cfg, const struct limits *limits, int sock
  * stack switch), so the payload's code is tested both ways. */
 struct payload_args {
 	const struct config *cfg;
+	const struct launch *l;
 	const struct limits *limits;
 	int sock, pty_slave;
 };
@@ -304,13 +313,14 @@ struct payload_args {
 static int payload_main(void *p)
 {
 	const struct payload_args *a = p;
-	run_payload(a->cfg, a->limits, a->sock, a->pty_slave);
+	run_payload(a->cfg, a->l, a->limits, a->sock, a->pty_slave);
 }
 
-pid_t start_payload(const struct config *cfg, const struct limits *limits, int sock, int pty_slave)
+pid_t start_payload(const struct config *cfg, const struct launch *l, const struct limits *limits, int sock,
+		    int pty_slave)
 {
 	/* On this stack, which stays as it is while init sleeps in clone. */
-	struct payload_args args = { cfg, limits, sock, pty_slave };
+	struct payload_args args = { cfg, l, limits, sock, pty_slave };
 #ifdef __SANITIZE_ADDRESS__
 	/* AddressSanitizer cannot follow a switch to another stack and warns on
 	 * every run; the sanitizer build forks (the payload's code is the same). */

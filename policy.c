@@ -12,7 +12,8 @@
  * place a user can write is named on stderr, once.  The options the words
  * stand for are applied by options.c (policies) and seccomp_list.c
  * (seccomp lists). */
-#include "sbx.h"
+#include "util.h"
+#include "policy.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -3,7 +3,9 @@
  * sysrq-trigger read-only; and the masks over kernel state that is none of
  * the command's business, in /proc and /sys (sysfs.c makes /sys itself),
  * and over the paths of the mount plan's MOUNT_MASK steps (home.c's). */
-#include "sbx.h"
+#include "util.h"
+#include "rootfs.h"
+#include "mount.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -25,7 +25,10 @@
  * and a side is read only while its buffer has room.  A command that stops
  * reading, floods its terminal, or has its output answered by the terminal
  * (ESC[6n) only fills a buffer; deadlines and signals go on being served. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "relay.h"
+#include "launch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -85,26 +88,26 @@ static bool is_foreground(int fd)
 
 /* The terminal sbx takes modes, size and job control from: stdin's if
  * stdin is one, else stdout's, else stderr's. */
-static int first_terminal(const struct config *cfg)
+static int first_terminal(const struct launch *l)
 {
-	return cfg->tty_fds & 1 ? 0 : cfg->tty_fds & 2 ? 1 : 2;
+	return l->tty_fds & 1 ? 0 : l->tty_fds & 2 ? 1 : 2;
 }
 
-void prepare_terminal(struct config *cfg)
+void prepare_terminal(const struct config *cfg, struct launch *l)
 {
 	for (int fd = 0; fd < 3; fd++) {
-		cfg->stdio_pipe[fd] = -1;
+		l->stdio_pipe[fd] = -1;
 		if (isatty(fd))
-			cfg->tty_fds |= 1u << fd;
+			l->tty_fds |= 1u << fd;
 	}
-	if (cfg->no_pty || !cfg->tty_fds)
+	if (cfg->no_pty || !l->tty_fds)
 		return;
-	int fd = first_terminal(cfg);
+	int fd = first_terminal(l);
 	/* A pty only for the foreground job: in the background, taking over
 	 * the terminal's modes would stop us with SIGTTOU. */
-	cfg->use_pty = is_foreground(fd) && tcgetattr(fd, &cfg->termios) == 0;
-	if (cfg->use_pty && ioctl(fd, TIOCGWINSZ, &cfg->winsize) < 0)
-		memset(&cfg->winsize, 0, sizeof cfg->winsize);
+	l->use_pty = is_foreground(fd) && tcgetattr(fd, &l->termios) == 0;
+	if (l->use_pty && ioctl(fd, TIOCGWINSZ, &l->winsize) < 0)
+		memset(&l->winsize, 0, sizeof l->winsize);
 }
 
 /* ---- our own descriptions of the caller's terminal ------------------------ */
@@ -167,15 +170,15 @@ static void add_channel(struct relay *r, int from, int to, bool input, bool clos
 }
 
 /* A pipe in place of the caller's terminal at fd: the command's end (blocking,
- * as stdio expects) in cfg->stdio_pipe[fd] for init to hand on, ours
+ * as stdio expects) in l->stdio_pipe[fd] for init to hand on, ours
  * non-blocking. */
-static int terminal_pipe(struct relay *r, struct config *cfg, int fd)
+static int terminal_pipe(struct relay *r, struct launch *l, int fd)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return fail("make a pipe for the terminal");
 	int ours = fd == 0 ? p[1] : p[0];
-	cfg->stdio_pipe[fd] = fd == 0 ? p[0] : p[1];
+	l->stdio_pipe[fd] = fd == 0 ? p[0] : p[1];
 	own(r, ours);
 	if (fcntl(ours, F_SETFL, O_NONBLOCK) < 0)
 		return fail("make a pipe for the terminal");
@@ -195,21 +198,21 @@ static bool same_terminal(int a, int b)
 	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_rdev == sb.st_rdev;
 }
 
-struct relay *relay_open(struct config *cfg)
+struct relay *relay_open(const struct config *cfg, struct launch *l)
 {
 	struct relay *r = xcalloc(1, sizeof *r);
 	for (size_t i = 0; i < MAX_OWNED; i++)
 		r->owned[i] = -1;
 	r->terminal = r->term_in = r->term_out = r->pty = -1;
-	if (cfg->no_pty || !cfg->tty_fds)
+	if (cfg->no_pty || !l->tty_fds)
 		return r;
-	r->terminal = first_terminal(cfg);
-	if (cfg->use_pty) {
+	r->terminal = first_terminal(l);
+	if (l->use_pty) {
 		/* The pty's output goes to the terminal the command's output
 		 * would have gone to; its input comes from the terminal, stdin's
 		 * if that is one (with stdin redirected, what the user types
 		 * still reaches the command's /dev/tty, as it would bare). */
-		int out = cfg->tty_fds & 2 ? 1 : cfg->tty_fds & 4 ? 2 : 0;
+		int out = l->tty_fds & 2 ? 1 : l->tty_fds & 4 ? 2 : 0;
 		if ((r->term_out = own_terminal_fd(r, out)) < 0 || (r->term_in = own_terminal_fd(r, r->terminal)) < 0) {
 			fail("reach the terminal");
 			relay_free(r);
@@ -218,15 +221,15 @@ struct relay *relay_open(struct config *cfg)
 		return r;
 	}
 	for (int fd = 0; fd < 3; fd++) {
-		if (!(cfg->tty_fds & (1u << fd)))
+		if (!(l->tty_fds & (1u << fd)))
 			continue;
 		/* stdout and stderr on one terminal share one pipe: their
 		 * lines stay in the order the command wrote them. */
-		if (fd == 2 && cfg->stdio_pipe[1] >= 0 && same_terminal(1, 2)) {
-			cfg->stdio_pipe[2] = cfg->stdio_pipe[1];
+		if (fd == 2 && l->stdio_pipe[1] >= 0 && same_terminal(1, 2)) {
+			l->stdio_pipe[2] = l->stdio_pipe[1];
 			continue;
 		}
-		if (terminal_pipe(r, cfg, fd) < 0) {
+		if (terminal_pipe(r, l, fd) < 0) {
 			relay_free(r);
 			return NULL;
 		}
@@ -236,11 +239,11 @@ struct relay *relay_open(struct config *cfg)
 
 /* Close this process's copies of the command's pipe ends (the supervisor
  * once init has its own, init once the payload has them). */
-void close_command_stdio(const struct config *cfg)
+void close_command_stdio(const struct launch *l)
 {
 	for (int fd = 0; fd < 3; fd++)
-		if (cfg->stdio_pipe[fd] >= 0 && (fd == 0 || cfg->stdio_pipe[fd] != cfg->stdio_pipe[fd - 1]))
-			close(cfg->stdio_pipe[fd]);
+		if (l->stdio_pipe[fd] >= 0 && (fd == 0 || l->stdio_pipe[fd] != l->stdio_pipe[fd - 1]))
+			close(l->stdio_pipe[fd]);
 }
 
 /* ---- the pty ----------------------------------------------------------- */

@@ -4,7 +4,8 @@
  * walk of our own on kernels before 5.6), so that a symlink in a hostile
  * rootfs can neither send a mount onto a host path nor make sbx create
  * anything outside the root.  Used by mount.c, rootfs.c and overlay.c. */
-#include "sbx.h"
+#include "util.h"
+#include "mount.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -21,7 +21,11 @@
  *   STAGING/heldN       with mount(2): mounts waiting to be moved into place
  *
  * After pivot_root the scratch tmpfs goes away with the old root. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "rootfs.h"
+#include "mount.h"
+#include "net.h"
 
 #include <errno.h>
 #include <fcntl.h>

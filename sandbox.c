@@ -11,7 +11,16 @@
  * payload (payload.c) drops the last privileges and execs the command.
  * Everything that goes wrong inside travels to the supervisor as a message
  * on one socket (message.c), so the user sees a single clear line. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "options.h"
+#include "bwrap.h"
+#include "policy.h"
+#include "filter.h"
+#include "relay.h"
+#include "supervisor.h"
+#include "launch.h"
+#include "init.h"
 
 #include <signal.h>
 
@@ -34,20 +43,29 @@ int main(int argc, char **argv)
 		trace_enable(cfg.trace);
 		trace_step("options parsed");
 	}
-	build_environment(&cfg);
-	if (prepare_seccomp(&cfg) < 0)
+	/* The configuration is frozen from here on; what the run works out
+	 * goes to the launch state. */
+	struct launch launch = { 0 };
+	build_environment(&cfg, &launch);
+	struct seccomp_filter *filter = prepare_seccomp(&cfg);
+	if (!filter)
 		die(failure_status());
+	launch.seccomp = filter;
 	say_policy_notes();
 	trace_step("seccomp filter compiled");
 	if (cfg.seccomp_export) {
-		int failed = export_seccomp(cfg.seccomp_export) < 0;
+		int failed = export_seccomp(filter, cfg.seccomp_export) < 0;
+		seccomp_free(filter);
+		free_launch(&launch);
 		free_config(&cfg);
 		if (failed)
 			die(failure_status());
 		return 0;
 	}
-	prepare_terminal(&cfg);
-	int code = supervise(&cfg);
+	prepare_terminal(&cfg, &launch);
+	int code = supervise(&cfg, &launch);
+	seccomp_free(filter);
+	free_launch(&launch);
 	free_config(&cfg);
 	return code;
 }

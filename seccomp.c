@@ -11,6 +11,10 @@
  * as the kernel reads them, so TIOCSTI | 1 << 32 is still TIOCSTI.  The
  * filter covers x86_64 and i386 with the same rules; x32 and every other
  * architecture are killed. */
+#include "util.h"
+#include "config.h"
+#include "policy.h"
+#include "filter.h"
 #include "seccomp_list.h"
 
 #include <errno.h>
@@ -30,6 +34,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define MAX_ATOMS_PER_RULE 1024
@@ -52,7 +57,7 @@ struct arch_rules {
 	size_t n_atoms;
 };
 
-static struct {
+struct seccomp_filter {
 	struct sc_list list;
 	scmp_filter_ctx ctx;
 	bool log;
@@ -67,7 +72,7 @@ static struct {
 	 * (cfg->bpf_programs), and the terminal filter below. */
 	struct sock_fprog extra[64];
 	size_t n_extra;
-} sc;
+};
 
 /* ---- compiling --------------------------------------------------------- */
 
@@ -348,9 +353,9 @@ static int compile_syscall(struct arch_rules *ar, const struct sc_list *l, size_
 /* With --seccomp-log a refusal goes to the supervisor, which explains it
  * and answers with the errno.  ENOSYS is not a refusal but a request to
  * fall back (clone3 -> clone), so it stays silent; kill stays kill. */
-static uint32_t effective(uint32_t action)
+static uint32_t effective(const struct seccomp_filter *sc, uint32_t action)
 {
-	if (sc.log && is_errno(action) && (action & 0xffff) != ENOSYS)
+	if (sc->log && is_errno(action) && (action & 0xffff) != ENOSYS)
 		return SCMP_ACT_NOTIFY;
 	return action;
 }
@@ -377,13 +382,13 @@ static void keep_sendmsg_plain(struct arch_rules *ar, uint32_t def)
 				"to hand the listener over; refusals will not be explained\n");
 }
 
-static int load_atoms(scmp_filter_ctx ctx, const struct arch_rules *ar, uint32_t def)
+static int load_atoms(const struct seccomp_filter *sc, scmp_filter_ctx ctx, const struct arch_rules *ar, uint32_t def)
 {
 	for (size_t i = 0; i < ar->n_atoms; i++) {
 		const struct atom *a = &ar->atoms[i];
 		bool plain = !ar->narrow && strcmp(a->from->name, "sendmsg") == 0;
-		uint32_t action = plain ? a->action : effective(a->action);
-		if (action == effective(def))
+		uint32_t action = plain ? a->action : effective(sc, a->action);
+		if (action == effective(sc, def))
 			continue; /* libseccomp refuses a rule that only restates the default */
 		int r = seccomp_rule_add_array(ctx, action, a->nr, a->n, a->cmp);
 		if (r == -EEXIST)
@@ -397,9 +402,9 @@ static int load_atoms(scmp_filter_ctx ctx, const struct arch_rules *ar, uint32_t
 	return 0;
 }
 
-static scmp_filter_ctx new_filter(uint32_t arch, uint32_t def)
+static scmp_filter_ctx new_filter(const struct seccomp_filter *sc, uint32_t arch, uint32_t def)
 {
-	scmp_filter_ctx ctx = seccomp_init(effective(def));
+	scmp_filter_ctx ctx = seccomp_init(effective(sc, def));
 	if (!ctx)
 		return failx("seccomp: cannot initialise libseccomp"), NULL;
 	int r = 0;
@@ -423,15 +428,15 @@ static scmp_filter_ctx new_filter(uint32_t arch, uint32_t def)
 /* One filter per architecture, compiled separately (libseccomp applies a
  * rule to every architecture of a filter, but i386 needs blind_arguments),
  * then merged into the one filter the payload loads. */
-static int compile(const struct sc_list *l)
+static int compile(struct seccomp_filter *sc, const struct sc_list *l)
 {
 	uint32_t native = seccomp_arch_native();
-	sc.arch[sc.n_arch++] = (struct arch_rules){ .arch = native,
+	sc->arch[sc->n_arch++] = (struct arch_rules){ .arch = native,
 						    .narrow = native == SCMP_ARCH_X86 || native == SCMP_ARCH_ARM };
 	if (native == SCMP_ARCH_X86_64)
-		sc.arch[sc.n_arch++] = (struct arch_rules){ .arch = SCMP_ARCH_X86, .narrow = true };
-	for (size_t a = 0; a < sc.n_arch; a++) {
-		struct arch_rules *ar = &sc.arch[a];
+		sc->arch[sc->n_arch++] = (struct arch_rules){ .arch = SCMP_ARCH_X86, .narrow = true };
+	for (size_t a = 0; a < sc->n_arch; a++) {
+		struct arch_rules *ar = &sc->arch[a];
 		for (size_t i = 0; i < l->n_rules; i++) {
 			size_t j = 0;
 			while (j < i && strcmp(l->rules[j].name, l->rules[i].name) != 0)
@@ -439,18 +444,18 @@ static int compile(const struct sc_list *l)
 			if (j == i && compile_syscall(ar, l, i, l->default_action) < 0)
 				return -1;
 		}
-		if (sc.log && !ar->narrow)
+		if (sc->log && !ar->narrow)
 			keep_sendmsg_plain(ar, l->default_action);
-		scmp_filter_ctx ctx = new_filter(ar->arch, l->default_action);
+		scmp_filter_ctx ctx = new_filter(sc, ar->arch, l->default_action);
 		if (!ctx)
 			return -1;
-		if (load_atoms(ctx, ar, l->default_action) < 0) {
+		if (load_atoms(sc, ctx, ar, l->default_action) < 0) {
 			seccomp_release(ctx);
 			return -1;
 		}
-		int r = sc.ctx ? seccomp_merge(sc.ctx, ctx) : 0;
-		if (!sc.ctx)
-			sc.ctx = ctx;
+		int r = sc->ctx ? seccomp_merge(sc->ctx, ctx) : 0;
+		if (!sc->ctx)
+			sc->ctx = ctx;
 		if (r < 0) {
 			seccomp_release(ctx);
 			errno = -r;
@@ -462,31 +467,31 @@ static int compile(const struct sc_list *l)
 
 /* The BPF program libseccomp made of ctx, read back through a memfd, so the
  * payload loads it with one seccomp(2) call and does no work of its own. */
-static int export_bpf(void)
+static int export_bpf(struct seccomp_filter *sc)
 {
 	int fd = memfd_create("sbx-seccomp", MFD_CLOEXEC);
 	if (fd < 0)
 		return fail("seccomp: memfd_create");
-	int r = seccomp_export_bpf(sc.ctx, fd);
+	int r = seccomp_export_bpf(sc->ctx, fd);
 	off_t size = r < 0 ? -1 : lseek(fd, 0, SEEK_END);
 	if (r < 0 || size <= 0 || size % (off_t)sizeof(struct sock_filter) != 0) {
 		close(fd);
 		errno = r < 0 ? -r : EIO;
 		return fail("seccomp: export the filter");
 	}
-	sc.bpf = xcalloc(1, (size_t)size);
-	ssize_t n = pread(fd, sc.bpf, (size_t)size, 0);
+	sc->bpf = xcalloc(1, (size_t)size);
+	ssize_t n = pread(fd, sc->bpf, (size_t)size, 0);
 	close(fd);
 	if (n != size)
 		return fail("seccomp: read the filter back");
-	sc.bpf_len = (size_t)size / sizeof(struct sock_filter);
+	sc->bpf_len = (size_t)size / sizeof(struct sock_filter);
 	/* The kernel takes at most BPF_MAXINSNS; say so now rather than have
 	 * the payload's seccomp(2) fail with a bare EINVAL (and the length
 	 * must fit sock_fprog's unsigned short anyway). */
-	if (sc.bpf_len > BPF_MAXINSNS) {
+	if (sc->bpf_len > BPF_MAXINSNS) {
 		set_hint("fewer rules or conditions; rules with the same action and no condition cost least");
 		return failx("seccomp: the filter has %zu instructions, more than the kernel's limit of %d",
-			     sc.bpf_len, BPF_MAXINSNS);
+			     sc->bpf_len, BPF_MAXINSNS);
 	}
 	return 0;
 }
@@ -495,7 +500,7 @@ static int export_bpf(void)
  * It serves when the list in force is that very text, unchanged by
  * --seccomp-allow/--seccomp-deny/--seccomp-log: most runs, and it saves
  * compiling and generating the filter on every start. */
-static bool use_embedded_default(const struct config *cfg)
+static bool use_embedded_default(struct seccomp_filter *sc, const struct config *cfg)
 {
 	if (!embedded_default_bpf_len || strcmp(cfg->seccomp, "default") != 0 || cfg->n_seccomp_allow ||
 	    cfg->n_seccomp_deny || cfg->seccomp_log)
@@ -512,9 +517,9 @@ static bool use_embedded_default(const struct config *cfg)
 	if (!same)
 		return false;
 	bool kept = writes_are_kept(cfg);
-	sc.bpf = (struct sock_filter *)(kept ? embedded_default_kept_bpf : embedded_default_bpf);
-	sc.bpf_len = (kept ? embedded_default_kept_bpf_len : embedded_default_bpf_len) / sizeof(struct sock_filter);
-	sc.bpf_embedded = true;
+	sc->bpf = (struct sock_filter *)(kept ? embedded_default_kept_bpf : embedded_default_bpf);
+	sc->bpf_len = (kept ? embedded_default_kept_bpf_len : embedded_default_bpf_len) / sizeof(struct sock_filter);
+	sc->bpf_embedded = true;
 	return true;
 }
 
@@ -560,43 +565,71 @@ static struct sock_filter tty_filter[] = {
 	/* 17 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
 };
 
-static int add_extra_program(void *insns, size_t len)
+static int add_extra_program(struct seccomp_filter *sc, void *insns, size_t len)
 {
-	if (sc.n_extra == sizeof sc.extra / sizeof *sc.extra)
-		return failx("seccomp: more than %zu filters", sizeof sc.extra / sizeof *sc.extra);
-	sc.extra[sc.n_extra++] = (struct sock_fprog){ .len = (unsigned short)len, .filter = insns };
+	if (sc->n_extra == ARRAY_SIZE(sc->extra))
+		return failx("seccomp: more than %zu filters", ARRAY_SIZE(sc->extra));
+	sc->extra[sc->n_extra++] = (struct sock_fprog){ .len = (unsigned short)len, .filter = insns };
 	return 0;
 }
 
-int prepare_seccomp(const struct config *cfg)
+static int build_filter(struct seccomp_filter *sc, const struct config *cfg)
 {
 	if (cfg->block_tiocsti) {
 		tty_filter[1].k = seccomp_arch_native();
-		if (add_extra_program(tty_filter, ARRAY_SIZE(tty_filter)) < 0)
+		if (add_extra_program(sc, tty_filter, ARRAY_SIZE(tty_filter)) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < cfg->n_bpf_programs; i++)
-		if (add_extra_program(cfg->bpf_programs[i].insns, cfg->bpf_programs[i].len) < 0)
+		if (add_extra_program(sc, cfg->bpf_programs[i].insns, cfg->bpf_programs[i].len) < 0)
 			return -1;
 	if (strcmp(cfg->seccomp, "none") == 0 && cfg->n_seccomp_allow == 0 && cfg->n_seccomp_deny == 0)
 		return 0;
-	if (use_embedded_default(cfg))
+	if (use_embedded_default(sc, cfg))
 		return 0;
-	sc.log = cfg->seccomp_log;
-	if (read_seccomp_list(&sc.list, cfg) < 0 || compile(&sc.list) < 0)
+	sc->log = cfg->seccomp_log;
+	if (read_seccomp_list(&sc->list, cfg) < 0 || compile(sc, &sc->list) < 0)
 		return -1;
-	return export_bpf();
+	return export_bpf(sc);
 }
 
-int export_seccomp(const char *path)
+struct seccomp_filter *prepare_seccomp(const struct config *cfg)
 {
-	if (!sc.bpf)
+	struct seccomp_filter *sc = xcalloc(1, sizeof *sc);
+	if (build_filter(sc, cfg) < 0) {
+		seccomp_free(sc);
+		return NULL;
+	}
+	return sc;
+}
+
+void seccomp_free(struct seccomp_filter *sc)
+{
+	if (!sc)
+		return;
+	for (size_t i = 0; i < sc->list.n_rules; i++) {
+		free(sc->list.rules[i].name);
+		free(sc->list.rules[i].where);
+	}
+	free(sc->list.rules);
+	if (sc->ctx)
+		seccomp_release(sc->ctx);
+	for (size_t i = 0; i < sc->n_arch; i++)
+		free(sc->arch[i].atoms);
+	if (!sc->bpf_embedded)
+		free(sc->bpf);
+	free(sc);
+}
+
+int export_seccomp(const struct seccomp_filter *sc, const char *path)
+{
+	if (!sc->bpf)
 		return failx("--seccomp-export: no filter (--seccomp none)");
 	FILE *f = fopen(path, "we");
 	if (!f)
 		return fail("--seccomp-export %s", path);
-	size_t n = fwrite(sc.bpf, sizeof *sc.bpf, sc.bpf_len, f);
-	if (fclose(f) != 0 || n != sc.bpf_len)
+	size_t n = fwrite(sc->bpf, sizeof *sc->bpf, sc->bpf_len, f);
+	if (fclose(f) != 0 || n != sc->bpf_len)
 		return fail("--seccomp-export %s", path);
 	return 0;
 }
@@ -606,28 +639,28 @@ int export_seccomp(const char *path)
 /* With prctl, not seccomp(2): bubblewrap's contract with its callers is
  * that every program but the last allows prctl (an allow list without
  * seccomp in it would otherwise stop the next program from loading). */
-static int install_extra_programs(void)
+static int install_extra_programs(const struct seccomp_filter *sc)
 {
-	for (size_t i = 0; i < sc.n_extra; i++)
-		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &sc.extra[i], 0, 0) < 0)
+	for (size_t i = 0; i < sc->n_extra; i++)
+		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &sc->extra[i], 0, 0) < 0)
 			return fail("load seccomp filter %zu", i + 1);
 	return 0;
 }
 
-int install_seccomp(int *listener)
+int install_seccomp(const struct seccomp_filter *sc, int *listener)
 {
 	*listener = -1;
-	if (!sc.bpf)
-		return install_extra_programs();
-	struct sock_fprog prog = { .len = (unsigned short)sc.bpf_len, .filter = sc.bpf };
+	if (!sc->bpf)
+		return install_extra_programs(sc);
+	struct sock_fprog prog = { .len = (unsigned short)sc->bpf_len, .filter = sc->bpf };
 	/* The kernel hands a listener out only for a filter with notify rules. */
-	unsigned flags = sc.log ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
+	unsigned flags = sc->log ? SECCOMP_FILTER_FLAG_NEW_LISTENER : 0;
 	long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
 	if (r < 0)
 		return fail("load the seccomp filter");
-	if (sc.log)
+	if (sc->log)
 		*listener = (int)r;
-	return install_extra_programs();
+	return install_extra_programs(sc);
 }
 
 /* ---- explaining refusals (--seccomp-log) ------------------------------- */
@@ -655,13 +688,14 @@ static bool cmp_matches(const struct scmp_arg_cmp *c, uint64_t x)
 /* The errno the list gives this call: the first rule that matches, else
  * the default.  *allow_name is what --seccomp-allow would need; *rule the
  * atom that matched, or NULL for the default. */
-static int refusal_errno(const struct seccomp_data *d, const char **allow_name, const struct atom **rule)
+static int refusal_errno(const struct seccomp_filter *sc, const struct seccomp_data *d, const char **allow_name,
+			 const struct atom **rule)
 {
 	*rule = NULL;
 	const struct arch_rules *ar = NULL;
-	for (size_t i = 0; i < sc.n_arch; i++)
-		if (sc.arch[i].arch == d->arch)
-			ar = &sc.arch[i];
+	for (size_t i = 0; i < sc->n_arch; i++)
+		if (sc->arch[i].arch == d->arch)
+			ar = &sc->arch[i];
 	/* by name, as the atoms are: i386's socket is -101 whichever way it came */
 	char *name = seccomp_syscall_resolve_num_arch(d->arch, d->nr);
 	if (name && ar && ar->narrow && strcmp(name, "socketcall") == 0)
@@ -681,7 +715,7 @@ static int refusal_errno(const struct seccomp_data *d, const char **allow_name, 
 			return a->action & 0xffff;
 		}
 	}
-	return is_errno(sc.list.default_action) ? (int)(sc.list.default_action & 0xffff) : EPERM;
+	return is_errno(sc->list.default_action) ? (int)(sc->list.default_action & 0xffff) : EPERM;
 }
 
 static void copy_word(char *dst, size_t size, const char *src)
@@ -769,7 +803,7 @@ static void explain_refusal(const struct seccomp_notif *req, int err, const char
 	free(name);
 }
 
-int handle_seccomp_notification(int listener)
+int handle_seccomp_notification(const struct seccomp_filter *sc, int listener)
 {
 	static struct seccomp_notif *req;
 	static struct seccomp_notif_resp *resp;
@@ -786,7 +820,7 @@ int handle_seccomp_notification(int listener)
 		return errno == ENOENT || errno == EINTR ? 0 : -1;
 	const char *allow_name = NULL;
 	const struct atom *rule;
-	int err = refusal_errno(&req->data, &allow_name, &rule);
+	int err = refusal_errno(sc, &req->data, &allow_name, &rule);
 	/* Explain only while the id is still live, so the pid read from /proc
 	 * is really the caller and not a recycled one. */
 	if (seccomp_notify_id_valid(listener, req->id) == 0)
@@ -804,9 +838,9 @@ int handle_seccomp_notification(int listener)
  * filter, compiled now or at build time, always kills other architectures
  * (x32 included); a caller's raw program may kill too.  The TIOCSTI filter
  * alone never kills. */
-void explain_seccomp_kill(const struct config *cfg, int wait_status)
+void explain_seccomp_kill(const struct seccomp_filter *sc, const struct config *cfg, int wait_status)
 {
-	bool can_kill = sc.bpf || cfg->n_bpf_programs;
+	bool can_kill = sc->bpf || cfg->n_bpf_programs;
 	if (!can_kill || !WIFSIGNALED(wait_status) || WTERMSIG(wait_status) != SIGSYS)
 		return;
 	fprintf(stderr, "sbx: %s was killed by the seccomp filter (SIGSYS)\n", cfg->argv[0]);

@@ -25,6 +25,9 @@
  * another action are its exceptions ("deny personality", then "allow
  * personality if arg0 == 0").  Only != may repeat on one argument ("none of
  * these").  Every error is "FILE:LINE: message". */
+#include "util.h"
+#include "config.h"
+#include "policy.h"
 #include "seccomp_list.h"
 
 #include <errno.h>
@@ -35,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>

@@ -4,7 +4,7 @@
 #ifndef SBX_SECCOMP_LIST_H
 #define SBX_SECCOMP_LIST_H
 
-#include "sbx.h"
+#include "config.h"
 
 #include <stdint.h>
 

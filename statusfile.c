@@ -12,7 +12,9 @@
  *   - if the name was replaced while the command ran, a new file is made
  *     beside it (O_EXCL, a fresh name) and renamed over whatever is there:
  *     rename(2) replaces a symlink or FIFO itself, never what it points to. */
-#include "sbx.h"
+#include "util.h"
+#include "mount.h"
+#include "statusfile.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,23 @@
  * forwarding signals, relaying the terminal, answering --seccomp-log,
  * enforcing --timeout, and at the end turning what it heard into one exit
  * status and, if asked, a JSON report. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "bwrap.h"
+#include "git.h"
+#include "hidden.h"
+#include "idmap.h"
+#include "ns.h"
+#include "rootfs.h"
+#include "filter.h"
+#include "cgroup.h"
+#include "net.h"
+#include "relay.h"
+#include "statusfile.h"
+#include "supervisor.h"
+#include "launch.h"
+#include "init.h"
+#include "protocol.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,8 +39,10 @@
 
 struct supervisor {
 	const struct config *cfg;
+	const struct launch *launch;
 	struct limits *limits;
 	struct relay *relay;
+	struct net_helper *net; /* --net user */
 	struct status_file *status;
 	struct overlay_keep *keep; /* --overlay-upper DIR, locked */
 	pid_t init;
@@ -190,7 +208,7 @@ static int supervise_loop(struct supervisor *s)
 			on_deadline(s);
 		if (ready <= 0)
 			continue;
-		if (fds[2].revents && handle_seccomp_notification(s->seccomp_listener) < 0) {
+		if (fds[2].revents && handle_seccomp_notification(s->launch->seccomp, s->seccomp_listener) < 0) {
 			close(s->seccomp_listener);
 			s->seccomp_listener = -1;
 		}
@@ -218,7 +236,7 @@ static int exit_code(const struct supervisor *s, int init_status)
 	int st = s->have_exit ? s->exit_status : init_status;
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);
-	explain_seccomp_kill(s->cfg, st);
+	explain_seccomp_kill(s->launch->seccomp, s->cfg, st);
 	if (WIFSIGNALED(st))
 		return 128 + WTERMSIG(st);
 	return failure_status();
@@ -326,7 +344,7 @@ static void __attribute__((noreturn)) abandon(struct supervisor *s, pid_t pid)
 			snprintf(s->error_msg, sizeof s->error_msg, "%s", error_text());
 		report(s, failure_status(), 0);
 	}
-	net_stop();
+	net_free(s->net);
 	relay_free(s->relay);
 	status_file_close(s->status);
 	limits_cleanup(s->limits);
@@ -337,7 +355,7 @@ static void __attribute__((noreturn)) abandon(struct supervisor *s, pid_t pid)
 
 /* Everything the supervisor needs before the clone, and every host path it
  * will write, opened now: what fails here fails before anything runs. */
-static void prepare(struct supervisor *s, struct config *cfg, int sv[2], int sync[2])
+static void prepare(struct supervisor *s, const struct config *cfg, struct launch *l, int sv[2], int sync[2])
 {
 	block_signals(s);
 	if (s->sigfd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
@@ -347,11 +365,11 @@ static void prepare(struct supervisor *s, struct config *cfg, int sv[2], int syn
 	}
 	if (cfg->status_json && !(s->status = status_file_open(cfg->status_json)))
 		abandon(s, -1);
-	if (!(s->limits = limits_prepare(cfg)) || net_prepare(cfg) < 0 || !(s->relay = relay_open(cfg)))
+	if (!(s->limits = limits_prepare(cfg)) || !(s->net = net_prepare(cfg)) || !(s->relay = relay_open(cfg, l)))
 		abandon(s, -1);
 	if (!(s->keep = overlay_keep_lock(cfg)))
 		abandon(s, -1);
-	user_quotas_read(cfg);
+	user_quotas_read(cfg, l);
 }
 
 /* The end: what is left to relay, the messages, the report. */
@@ -372,11 +390,12 @@ static int finish(struct supervisor *s, int status)
 	if (!s->error_code || s->exit_reported_anyway)
 		bwrap_report_exit(cfg, code);
 	limits_cleanup(s->limits);
+	net_free(s->net);
 	status_file_close(s->status);
 	overlay_keep_finish(s->keep);
 	overlay_keep_release(s->keep);
 	report_foreign_dirs(cfg, s->started_at);
-	quarantine_git(cfg, &cfg->git_since);
+	quarantine_git(cfg, &s->launch->git_since);
 	return code;
 }
 
@@ -404,7 +423,7 @@ static void release_init(struct supervisor *s, bool placed, int go_fd)
 	 * has read init's pid from the info fd, then writes to that fd. */
 	bool maps = cfg->userns_fd < 0 && cfg->userns_block_fd < 0;
 	if ((!placed && limits_attach(s->limits, pid) < 0) || (maps && write_id_maps(pid, cfg) < 0) ||
-	    net_start(pid) < 0)
+	    net_start(s->net, pid) < 0)
 		abandon(s, pid);
 	if (cfg->status_fd >= 0)
 		dprintf(cfg->status_fd, "{\"child-pid\": %d}\n", (int)pid);
@@ -420,16 +439,16 @@ static void release_init(struct supervisor *s, bool placed, int go_fd)
 	trace_step("id maps written, init released");
 }
 
-int supervise(struct config *cfg)
+int supervise(const struct config *cfg, struct launch *l)
 {
-	struct supervisor s = { .cfg = cfg, .seccomp_listener = -1, .sock = -1, .sigfd = -1, .started = now(),
+	struct supervisor s = { .cfg = cfg, .launch = l, .seccomp_listener = -1, .sock = -1, .sigfd = -1, .started = now(),
 				.started_at = time(NULL) };
 	/* For --protect-git: the fine clock, never behind a file time already
 	 * set; the command starts once the coarse clock has passed it too
 	 * (payload.c), so what it changes is strictly later. */
-	clock_gettime(CLOCK_REALTIME, &cfg->git_since);
+	clock_gettime(CLOCK_REALTIME, &l->git_since);
 	int sv[2], sync[2];
-	prepare(&s, cfg, sv, sync);
+	prepare(&s, cfg, l, sv, sync);
 	if (cfg->die_with_parent)
 		die_with_parent();
 	fflush(NULL);
@@ -442,12 +461,12 @@ int supervise(struct config *cfg)
 		close(sv[0]);
 		close(sync[1]);
 		close(s.sigfd);
-		run_init(cfg, s.limits, sv[1], sync[0]);
+		run_init(cfg, l, s.limits, sv[1], sync[0]);
 	}
 	if (sv[1] >= 0)
 		close(sv[1]);
 	close(sync[0]);
-	close_command_stdio(cfg);
+	close_command_stdio(l);
 	/* From here on a reader of our stderr, status fd or info fd that went
 	 * away is an error to report, not our death (init has its own
 	 * dispositions already). */
@@ -459,7 +478,7 @@ int supervise(struct config *cfg)
 
 	int status = supervise_loop(&s);
 	trace_step("init exited");
-	net_stop();
+	net_stop(s.net);
 	if (status == -1)
 		abandon(&s, pid);
 	return finish(&s, status);

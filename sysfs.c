@@ -24,7 +24,10 @@
  * containers and VMs), the mount would show every cgroup on the host: that
  * hierarchy is left out, an empty directory.  A hierarchy the kernel
  * refuses is left out the same way.  --verbose says what was left out. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "rootfs.h"
+#include "mount.h"
 
 #include <dirent.h>
 #include <errno.h>

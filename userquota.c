@@ -16,7 +16,10 @@
  * raise them (they read as 0444 to it), and a namespace it might make
  * itself is checked against ours as well.  The counts inside are per uid:
  * with --map-users each uid of the sandbox has its own half. */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
+#include "idmap.h"
+#include "launch.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -25,9 +28,9 @@
 
 #define USER_SYSCTLS "/proc/sys/user"
 
-void user_quotas_read(struct config *cfg)
+void user_quotas_read(const struct config *cfg, struct launch *l)
 {
-	cfg->n_user_quotas = 0;
+	l->n_user_quotas = 0;
 	/* A joined user namespace (bubblewrap's --userns) is not ours to cap. */
 	if (!cfg->cap_user_quotas || cfg->userns_fd >= 0)
 		return;
@@ -35,8 +38,8 @@ void user_quotas_read(struct config *cfg)
 	if (!d)
 		return; /* a kernel without them: nothing to cap */
 	struct dirent *e;
-	while ((e = readdir(d)) && cfg->n_user_quotas < MAX_USER_QUOTAS) {
-		struct user_quota *q = &cfg->user_quotas[cfg->n_user_quotas];
+	while ((e = readdir(d)) && l->n_user_quotas < MAX_USER_QUOTAS) {
+		struct user_quota *q = &l->user_quotas[l->n_user_quotas];
 		char text[32], *end;
 		size_t len = strlen(e->d_name);
 		if (strncmp(e->d_name, "max_", 4) != 0 || len >= sizeof q->name ||
@@ -48,17 +51,17 @@ void user_quotas_read(struct config *cfg)
 			continue;
 		memcpy(q->name, e->d_name, len + 1);
 		q->max = v / 2;
-		cfg->n_user_quotas++;
+		l->n_user_quotas++;
 	}
 	closedir(d);
 }
 
 /* In init, through the caller's /proc still mounted (the sysctls shown are
  * those of the reader's user namespace, whichever procfs it is). */
-int user_quotas_apply(const struct config *cfg)
+int user_quotas_apply(const struct launch *l)
 {
-	for (size_t i = 0; i < cfg->n_user_quotas; i++) {
-		const struct user_quota *q = &cfg->user_quotas[i];
+	for (size_t i = 0; i < l->n_user_quotas; i++) {
+		const struct user_quota *q = &l->user_quotas[i];
 		char path[sizeof USER_SYSCTLS + sizeof q->name], text[32];
 		snprintf(path, sizeof path, USER_SYSCTLS "/%s", q->name);
 		snprintf(text, sizeof text, "%lld", q->max);

@@ -1,6 +1,6 @@
 /* util.c: errors as values, allocation that cannot fail, and I/O helpers that
  * handle EINTR and short transfers.  Nothing here knows about sandboxes. */
-#include "sbx.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,8 @@
  * --print-policy uses too).
  * Each records an error naming the option and stores nothing when it
  * refuses a value (tests/unit/parsers.c). */
-#include "sbx.h"
+#include "util.h"
+#include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -153,7 +154,7 @@ static const struct { const char *name; int resource; } rlimit_names[] = {
 
 const char *rlimit_name(int resource)
 {
-	for (size_t i = 0; i < sizeof rlimit_names / sizeof *rlimit_names; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(rlimit_names); i++)
 		if (rlimit_names[i].resource == resource)
 			return rlimit_names[i].name;
 	return "?";
@@ -180,7 +181,7 @@ int parse_rlimit(const char *opt, const char *text, struct rlimit_op *out)
 	struct rlimit_op op = { .resource = -1 };
 	if (eq) {
 		*eq = '\0';
-		for (size_t i = 0; i < sizeof rlimit_names / sizeof *rlimit_names; i++)
+		for (size_t i = 0; i < ARRAY_SIZE(rlimit_names); i++)
 			if (strcasecmp(copy, rlimit_names[i].name) == 0 ||
 			    (strncasecmp(copy, "RLIMIT_", 7) == 0 && strcasecmp(copy + 7, rlimit_names[i].name) == 0))
 				op.resource = rlimit_names[i].resource;

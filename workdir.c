@@ -13,7 +13,8 @@
  * Directories are compared as the kernel sees them, by device and inode, so
  * a current directory reached through a symbolic link, or a bind-mounted
  * alias of /tmp, is /tmp all the same. */
-#include "sbx.h"
+#include "util.h"
+#include "options.h"
 
 #include <linux/magic.h>
 #include <stdlib.h>

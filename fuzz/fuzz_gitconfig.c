@@ -6,10 +6,12 @@
  * section of lowercase letters, digits, '-' and '.'; a name that starts
  * with a lowercase letter and holds lowercase letters, digits and '-'; a
  * value no longer than the input. */
-#include "../sbx.h"
+#include "../util.h"
+#include "../git.h"
 
 #include "harness.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -9,7 +9,11 @@
  * first argument --bwrap takes the bubblewrap command line (bwrap.c), whose
  * --args, --file and --bind-data read file descriptors to their end and
  * close them: stdin and stdout are put back after each input. */
-#include "../sbx.h"
+#include "../util.h"
+#include "../config.h"
+#include "../options.h"
+#include "../bwrap.h"
+#include "../launch.h"
 #include "harness.h"
 
 #include <stdlib.h>
@@ -48,17 +52,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				argv[i + 1] = (char *)"0";
 
 	struct config cfg = { 0 };
+	struct launch launch = { 0 };
 	harness_stdout_reset();
 	int r = bwrap_invoked(argc, argv) ? parse_bwrap(&cfg, argc, argv) : parse_options(&cfg, argc, argv);
 	harness_restore_fds();
 	if (r < 0 && !error_text()[0])
 		harness_fail("parse_options failed without a message");
 	if (r == 0) {
-		build_environment(&cfg);
+		build_environment(&cfg, &launch);
 		print_policy(&cfg);
 		if (!cfg.argv || (!cfg.argv[0] && !cfg.seccomp_export))
 			harness_fail("parse_options returned 0 without a command");
 	}
+	free_launch(&launch);
 	free_config(&cfg);
 	free(copy);
 	return 0;

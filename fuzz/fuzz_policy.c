@@ -8,7 +8,9 @@
  *   - print_policy is a policy that gives the same sandbox: fed back, it
  *     parses, yields the same configuration, and prints the same text (but
  *     for the comments saying which policy files were read). */
-#include "../sbx.h"
+#include "../util.h"
+#include "../config.h"
+#include "../options.h"
 #include "harness.h"
 
 #include <stdio.h>

@@ -10,13 +10,12 @@
  * Lists may include others: the scratch directory's search path holds a
  * few, a cycle and a chain deeper than the limit (harness.c).
  *
- * seccomp.c keeps its state in one static struct, meant to be filled once
- * per process; this file includes seccomp.c so it can empty that struct
- * after each input (the library archive's copy of seccomp.o is then not
- * linked).  Properties checked: prepare_seccomp returns 0 with a program
- * the kernel would take (a whole number of instructions, at most
- * BPF_MAXINSNS, ending in a return), or -1 with a message; never exits,
- * crashes or leaks. */
+ * This file includes seccomp.c so it can look inside the filter it
+ * compiles (struct seccomp_filter; the library archive's copy of seccomp.o
+ * is then not linked).  Properties checked: prepare_seccomp returns a
+ * filter with a program the kernel would take (a whole number of
+ * instructions, at most BPF_MAXINSNS, ending in a return), or NULL with a
+ * message; never exits, crashes or leaks (seccomp_free frees it all). */
 #include "../seccomp.c"
 
 #include "harness.h"
@@ -29,22 +28,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	harness_init();
 	return 0;
-}
-
-static void reset_seccomp(void)
-{
-	for (size_t i = 0; i < sc.list.n_rules; i++) {
-		free(sc.list.rules[i].name);
-		free(sc.list.rules[i].where);
-	}
-	free(sc.list.rules);
-	if (sc.ctx)
-		seccomp_release(sc.ctx);
-	for (size_t i = 0; i < sc.n_arch; i++)
-		free(sc.arch[i].atoms);
-	if (!sc.bpf_embedded)
-		free(sc.bpf);
-	memset(&sc, 0, sizeof sc);
 }
 
 /* "#@allow NAME" and friends, into cfg (names copied, as the option parser
@@ -79,19 +62,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text = strndup((const char *)data, size);
 	struct config cfg = { .seccomp = xstrdup(harness_file(0, "in.seccomp", data, size)) };
 	harness_options(&cfg, text, strlen(text));
-	int r = prepare_seccomp(&cfg);
-	if (r < 0 && !error_text()[0])
+	struct seccomp_filter *sc = prepare_seccomp(&cfg);
+	if (!sc && !error_text()[0])
 		harness_fail("prepare_seccomp failed without a message");
-	if (r == 0) {
-		if (!sc.bpf || sc.bpf_len == 0)
+	if (sc) {
+		if (!sc->bpf || sc->bpf_len == 0)
 			harness_fail("prepare_seccomp succeeded without a program");
-		if (sc.bpf_len > BPF_MAXINSNS)
-			harness_fail("a program of %zu instructions, more than the kernel loads (%d)", sc.bpf_len,
+		if (sc->bpf_len > BPF_MAXINSNS)
+			harness_fail("a program of %zu instructions, more than the kernel loads (%d)", sc->bpf_len,
 				     BPF_MAXINSNS);
-		if (BPF_CLASS(sc.bpf[sc.bpf_len - 1].code) != BPF_RET)
+		if (BPF_CLASS(sc->bpf[sc->bpf_len - 1].code) != BPF_RET)
 			harness_fail("the program does not end in a return");
 	}
-	reset_seccomp();
+	seccomp_free(sc);
 	free_config(&cfg);
 	free(text);
 	return 0;

@@ -271,7 +271,7 @@ complete_line() {
 		case ${f##*/} in embedded.c | embedded_bpf.c | no_bpf.c) continue ;; esac
 		cp "$f" "$copy/"
 	done
-	[[ -f $copy/sbx.h ]] || fail "the sources are not staged beside tests/ in $REPO"
+	[[ -f $copy/util.h ]] || fail "the sources are not staged beside tests/ in $REPO"
 	run --separate-stderr make -s -j4 -C "$copy" sbx
 	assert_success
 	# glibc's linker warnings about NSS in a static binary were the last noise

@@ -4,6 +4,7 @@
  * quoted, escaped and continued values, comments, CRLF; and a file git
  * refuses is read up to the line it refuses. */
 #include "unit.h"
+#include "git.h"
 
 #include <string.h>
 

@@ -5,6 +5,7 @@
  * (out of range, overflowing, negative, trailing junk, empty) with a
  * message naming the option, and never stores a value it rejected. */
 #include "unit.h"
+#include "config.h"
 
 #include <fcntl.h>
 #include <stdio.h>

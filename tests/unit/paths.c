@@ -5,6 +5,8 @@
  * small tree with hostile symlinks, and, where the kernel has openat2,
  * compared with it case by case. */
 #include "unit.h"
+#include "config.h"
+#include "mount.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,6 +4,7 @@
  * literal), # starts a comment at the start of a word, and a line with
  * more words than the caller takes is refused rather than cut short. */
 #include "unit.h"
+#include "policy.h"
 
 #include <string.h>
 

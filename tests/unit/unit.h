@@ -1,7 +1,8 @@
-/* tests/unit/unit.h: what every unit test includes.  sbx.h comes first
- * (its _GNU_SOURCE must precede every libc header).  sbx's fail() and
- * print_error() have names cmocka uses too: the first is renamed while
- * sbx.h is read (cmocka's is a macro), the second is sbx_print_error in
+/* tests/unit/unit.h: what every unit test includes, first; the test's own
+ * sbx headers follow it.  util.h comes first (its _GNU_SOURCE must precede
+ * every libc header).  sbx's fail() and print_error() have names cmocka
+ * uses too: the first is renamed while util.h is read (cmocka's is a
+ * macro), the second is sbx_print_error in
  * the archive the tests link (GNUmakefile), so cmocka's fail_msg prints
  * with its own. */
 #ifndef SBX_UNIT_H
@@ -9,7 +10,7 @@
 
 #define fail sbx_fail
 #define print_error sbx_print_error
-#include "sbx.h"
+#include "util.h"
 #undef fail
 #undef print_error
 

@@ -1,0 +1,31 @@
+/* options.h: sbx's own front end (options.c), the work tree check of
+ * --bind-cwd (workdir.c) and sbx --version --verbose (features.c). */
+#ifndef SBX_OPTIONS_H
+#define SBX_OPTIONS_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct config;
+
+/* options.c: sbx's own command line and policy files, one front end over
+ * config.c (bwrap.c is the other; main picks one).  Returns 0 to run a
+ * command, 1 when --help, --version or --print-policy was handled, -1 on
+ * an error (recorded). */
+int parse_options(struct config *cfg, int argc, char **argv);
+void print_usage(void);
+
+/* workdir.c: dir (the caller's working directory) may be the work tree
+ * that --bind-cwd makes writable: 0, or -1 with the error and a hint
+ * recorded when it is a directory shared with other programs (/, /tmp,
+ * $HOME, /run...), below /run, or holds one. */
+int check_work_tree(const char *dir, uid_t uid);
+
+/* features.c: sbx --version --verbose */
+void print_features(void);
+
+#endif
