@@ -146,17 +146,19 @@ static bool config_changed(int gd, const struct timespec *since, int depth)
 }
 
 /* The caller's own directory that the command made unreadable or
- * read-only (chmod 0111, 0555): given back its owner's rwx, so that
- * nothing can be hidden from the look or kept from being moved.  Through
+ * read-only (chmod 0111, 0555; its ctime says the run changed it): given
+ * back its owner's rwx, so that nothing can be hidden from the look or
+ * kept from being moved.  A directory read-only from before the run is
+ * left so (the command could not write in it).  Through
  * an O_PATH descriptor, so a link is never followed; other owners' (under
  * --map-users) are left as they are. */
-static void give_back(int dir, const char *name)
+static void give_back(int dir, const char *name, const struct timespec *since)
 {
 	int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0)
 		return;
-	if (fstat(fd, &st) == 0 && st.st_uid == geteuid() && (st.st_mode & 0700) != 0700) {
+	if (fstat(fd, &st) == 0 && st.st_uid == geteuid() && (st.st_mode & 0700) != 0700 && after(&st.st_ctim, since)) {
 		char self[64];
 		snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
 		if (chmod(self, (st.st_mode & 07777) | 0700) < 0) {
@@ -170,9 +172,9 @@ static void give_back(int dir, const char *name)
  * (then a random suffix, so a command that took every numbered name
  * first cannot keep it in place); returns the new name (to free) or NULL
  * with errno set. */
-static char *move_aside(int dir, const char *name)
+static char *move_aside(int dir, const char *name, const struct timespec *since)
 {
-	give_back(dir, ".");
+	give_back(dir, ".", since);
 	for (int i = 0; i < MAX_SUFFIX + 8; i++) {
 		unsigned long long r = 0;
 		if (i >= MAX_SUFFIX && getrandom(&r, sizeof r, 0) != sizeof r)
@@ -219,9 +221,9 @@ static void tell(struct walk *w, const char *path, const char *name, const char 
 
 /* A git directory made untrusted: HEAD renamed, so git no longer takes it
  * for a repository (it has no HEAD) even when run inside it. */
-static void behead(int gd)
+static void behead(int gd, const struct timespec *since)
 {
-	char *to = move_aside(gd, "HEAD");
+	char *to = move_aside(gd, "HEAD", since);
 	free(to);
 }
 
@@ -236,16 +238,16 @@ static int quarantine_dotgit(int dir, const char *path, struct walk *w, const st
 		if (w->kept[i].dev == st->st_dev && w->kept[i].ino == st->st_ino && !after(&st->st_ctim, &w->since))
 			return -1; /* read-only all along */
 	if (S_ISDIR(st->st_mode) && st->st_uid == geteuid() && (st->st_mode & 0700) != 0700)
-		give_back(dir, ".git");
+		give_back(dir, ".git", &w->since);
 	int gd = S_ISDIR(st->st_mode) ? openat(dir, ".git", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
 				       : -1;
 	bool bad = gd >= 0 ? made_at(dir, ".git", &w->since) || config_changed(gd, &w->since, 0)
 			   : changed_at(dir, ".git", &w->since);
 	if (bad) {
-		char *to = move_aside(dir, ".git");
+		char *to = move_aside(dir, ".git", &w->since);
 		int err = errno;
 		if (to && gd >= 0)
-			behead(gd);
+			behead(gd, &w->since);
 		tell(w, path, ".git", to, err);
 		free(to);
 	}
@@ -266,7 +268,7 @@ static void quarantine_bare(int dir, const char *path, struct walk *w, unsigned 
 	bool made = made_at(dir, ".", &w->since);
 	if (!made && (in_gitdir || (!changed_at(dir, "HEAD", &w->since) && !config_changed(dir, &w->since, 0))))
 		return;
-	char *to = move_aside(dir, "HEAD");
+	char *to = move_aside(dir, "HEAD", &w->since);
 	tell(w, path, "HEAD", to, errno);
 	free(to);
 }
@@ -347,7 +349,7 @@ static void walk(int dir, const char *path, struct walk *w, int depth, bool in_g
 		if (!S_ISDIR(st.st_mode) || st.st_dev != w->dev)
 			continue;
 		if (st.st_uid == geteuid() && (st.st_mode & 0700) != 0700)
-			give_back(dirfd(d), name);
+			give_back(dirfd(d), name, &w->since);
 		descend(dirfd(d), path, name, w, depth, in_gitdir, -1);
 	}
 	quarantine_bare(dirfd(d), path, w, have, in_gitdir);
@@ -361,7 +363,7 @@ void quarantine_git(const struct config *cfg, const struct timespec *since)
 		return;
 	struct walk w = { .since = *since, .kept = cfg->git_kept, .n_kept = cfg->n_git_kept };
 	struct stat st;
-	give_back(AT_FDCWD, cfg->git_work_tree);
+	give_back(AT_FDCWD, cfg->git_work_tree, since);
 	int fd = open(cfg->git_work_tree, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		unlooked(&w, cfg->git_work_tree, ".", errno);

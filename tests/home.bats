@@ -574,9 +574,13 @@ git_after() {
 	done
 }
 
-@test "build: a run that leaves git alone says nothing of it" {
+@test "build: a run that leaves git alone says nothing of it, and leaves the modes of the caller's directories alone" {
 	git -C "$proj" init -q
+	mkdir -p "$proj/kept/ro"
+	chmod 555 "$proj/kept/ro"
 	in_home --policy build -- /bin/sh -c 'mkdir -p out && echo x >out/f'
 	assert_success
 	[[ $stderr != *".git"* ]] || fail "a warning about git: $stderr"
+	[[ $(stat -c %a "$proj/kept/ro") == 555 ]] || fail "mode changed: $(stat -c %a "$proj/kept/ro")"
+	chmod 755 "$proj/kept/ro"
 }
