@@ -34,16 +34,23 @@ void config_defaults(struct config *cfg)
 	cfg->userns_fd = cfg->userns2_fd = cfg->pidns_fd = -1;
 }
 
-/* The next step of the mount plan; it takes src and dst (absolute). */
-struct mount_op *add_mount_op(struct config *cfg, enum mount_kind kind, char *src, char *dst)
+/* A step appended to the list *ops of *n; it takes src and dst
+ * (absolute). */
+struct mount_op *push_mount_op(struct mount_op **ops, size_t *n, enum mount_kind kind, char *src, char *dst)
 {
-	cfg->mounts = grow(cfg->mounts, &cfg->n_mounts, sizeof *cfg->mounts);
-	struct mount_op *op = &cfg->mounts[cfg->n_mounts - 1];
+	*ops = grow(*ops, n, sizeof **ops);
+	struct mount_op *op = &(*ops)[*n - 1];
 	op->kind = kind;
 	op->src = src;
 	op->dst = dst;
 	op->mode = -1;
 	return op;
+}
+
+/* The next step of the mount plan. */
+struct mount_op *add_mount_op(struct config *cfg, enum mount_kind kind, char *src, char *dst)
+{
+	return push_mount_op(&cfg->mounts, &cfg->n_mounts, kind, src, dst);
 }
 
 /* The next change to the environment; name and value are copied. */

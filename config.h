@@ -208,6 +208,7 @@ struct launch;
  * environment (build_environment, into the launch state), --print-policy,
  * and freeing. */
 void config_defaults(struct config *cfg); /* every fd -1; the caller's cwd and ids */
+struct mount_op *push_mount_op(struct mount_op **ops, size_t *n, enum mount_kind kind, char *src, char *dst);
 struct mount_op *add_mount_op(struct config *cfg, enum mount_kind kind, char *src, char *dst); /* takes both */
 void add_env_op(struct config *cfg, enum env_kind kind, const char *name, const char *value); /* copies */
 void add_fd(int **list, size_t *n, int fd);

@@ -131,21 +131,13 @@ static char *own_cgroup(int version, const char *ctl)
 	return found;
 }
 
-/* Is cgroup path p at or below root? */
-static bool below(const char *p, const char *root)
-{
-	size_t len = strlen(root);
-	if (strcmp(root, "/") == 0)
-		return true;
-	return strncmp(p, root, len) == 0 && (p[len] == '/' || p[len] == '\0');
-}
 
 /* The directory of cgroup path cg in the hierarchy of ctl (v1) or in v2. */
 static char *cgroup_dir(const struct cg_mounts *t, int version, const char *ctl, const char *cg)
 {
 	for (size_t i = 0; i < t->n; i++) {
 		const struct cg_mount *m = &t->m[i];
-		if (m->version != version || (version == 1 && !has_item(m->opts, ctl)) || !below(cg, m->root))
+		if (m->version != version || (version == 1 && !has_item(m->opts, ctl)) || !path_within(cg, m->root))
 			continue;
 		const char *rest = strcmp(m->root, "/") == 0 ? cg : cg + strlen(m->root);
 		return xasprintf("%s%s", m->dir, strcmp(rest, "/") == 0 ? "" : rest);

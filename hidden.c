@@ -21,15 +21,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-/* path is dir or below it (both absolute and folded). */
-static bool within(const char *path, const char *dir)
-{
-	size_t len = strlen(dir);
-	if (strcmp(dir, "/") == 0)
-		return true;
-	return strncmp(path, dir, len) == 0 && (path[len] == '\0' || path[len] == '/');
-}
-
 /* The host path the command path names (against cwd when relative), or
  * NULL when a "." or ".." past a leading "./" would need folding: such a
  * path is left to the plain "not found".  malloc'd. */
@@ -66,7 +57,7 @@ static bool home_cover(const struct config *cfg, const char *dst)
  * *why), covers it (*why says with what), or leaves it as it was (false). */
 static bool step_over(const struct config *cfg, const struct mount_op *op, const char *path, char **why)
 {
-	if (!op->dst || !within(path, op->dst))
+	if (!op->dst || !path_within(path, op->dst))
 		return false;
 	switch (op->kind) {
 	case MOUNT_BIND:
@@ -110,7 +101,7 @@ char *what_hides(const struct config *cfg, const char *path)
 		{ "/var/tmp", "the sandbox's private /var/tmp" }, { "/run", "the sandbox's empty /run" },
 	};
 	for (size_t i = 0; !cfg->no_std_mounts && i < ARRAY_SIZE(standard); i++)
-		if (within(path, standard[i].dir)) {
+		if (path_within(path, standard[i].dir)) {
 			free(why);
 			why = xstrdup(standard[i].what);
 		}
@@ -133,7 +124,7 @@ static void hint_show(const struct config *cfg, const char *path, const char *wh
 	char *slash = strrchr(dir, '/');
 	if (slash)
 		*(slash == dir ? slash + 1 : slash) = '\0';
-	bool cwd_project = strcmp(cfg->cwd, "/") != 0 && within(path, cfg->cwd) && !strstr(why, cfg->cwd);
+	bool cwd_project = strcmp(cfg->cwd, "/") != 0 && path_within(path, cfg->cwd) && !strstr(why, cfg->cwd);
 	if (cwd_project)
 		set_hint("run with --bind-cwd to show %s (writable), or --ro-bind %s to show it read-only", cfg->cwd,
 			 cfg->cwd);

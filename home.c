@@ -91,28 +91,13 @@ static bool is_credential(const struct plan *p, const char *path, const char **w
 
 static struct mount_op *push_op(struct plan *p, enum mount_kind kind, char *src, char *dst)
 {
-	p->ops = grow(p->ops, &p->n_ops, sizeof *p->ops);
-	struct mount_op *op = &p->ops[p->n_ops - 1];
-	op->kind = kind;
-	op->src = src;
-	op->dst = dst;
-	op->mode = -1;
-	return op;
-}
-
-/* path is dir or below it (both absolute, without trailing '/'). */
-static bool is_within(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	if (strcmp(dir, "/") == 0)
-		return true;
-	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+	return push_mount_op(&p->ops, &p->n_ops, kind, src, dst);
 }
 
 static const char *home_of(const struct plan *p, const char *path)
 {
 	for (size_t i = 0; i < p->n_homes; i++)
-		if (is_within(path, p->homes[i]))
+		if (path_within(path, p->homes[i]))
 			return p->homes[i];
 	return NULL;
 }
@@ -143,7 +128,7 @@ static void add_home(struct plan *p, const char *path)
 			known |= strcmp(p->homes[i], forms[f]) == 0;
 		/* the path as given too, when it is where HOME points; below
 		 * /home it becomes a directory of the empty /home */
-		if (!known && (f == 1 || is_dir(path, false) || is_within(path, "/home")))
+		if (!known && (f == 1 || is_dir(path, false) || path_within(path, "/home")))
 			p->homes[p->n_homes++] = xstrdup(forms[f]);
 	}
 	free(real);
@@ -215,7 +200,7 @@ static bool in_writable_bind(const struct plan *p, const char *path)
 {
 	for (size_t i = 0; i < p->cfg->n_mounts; i++) {
 		const struct mount_op *op = &p->cfg->mounts[i];
-		if ((op->kind == MOUNT_BIND || op->kind == MOUNT_DEV_BIND) && op->src && is_within(path, op->src))
+		if ((op->kind == MOUNT_BIND || op->kind == MOUNT_DEV_BIND) && op->src && path_within(path, op->src))
 			return true;
 	}
 	return false;
@@ -287,7 +272,7 @@ static bool is_credential(const struct plan *p, const char *path, const char **w
 	const char *home = home_of(p, path);
 	for (size_t i = 0; home && i < ARRAY_SIZE(credential_paths); i++) {
 		char *cred = xasprintf("%s/%s", home, credential_paths[i]);
-		bool inside = !strchr(cred, '*') && is_within(path, cred);
+		bool inside = !strchr(cred, '*') && path_within(path, cred);
 		free(cred);
 		if (inside) {
 			*which = credential_paths[i];
@@ -305,7 +290,7 @@ static void mask_matches(struct plan *p, const char *tree, const char *pattern)
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		struct stat st;
 		const char *m = g.gl_pathv[i];
-		if (is_within(m, tree) && lstat(m, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
+		if (path_within(m, tree) && lstat(m, &st) == 0 && (S_ISDIR(st.st_mode) || S_ISREG(st.st_mode)))
 			push_op(p, MOUNT_MASK, NULL, xstrdup(m));
 	}
 	globfree(&g);
@@ -324,7 +309,7 @@ static int show_trees(struct plan *p)
 		const char *home = home_of(p, tree);
 		for (size_t i = 0; i < ARRAY_SIZE(credential_paths); i++) {
 			char *cred = xasprintf("%s/%s", home, credential_paths[i]);
-			if (is_within(cred, tree) && strcmp(cred, tree) != 0)
+			if (path_within(cred, tree) && strcmp(cred, tree) != 0)
 				mask_matches(p, tree, cred);
 			free(cred);
 		}
@@ -394,7 +379,7 @@ static void show_work_dir(struct plan *p)
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct mount_op *op = &cfg->mounts[i];
 		if (op->kind == MOUNT_BIND || op->kind == MOUNT_RO_BIND || op->kind == MOUNT_DEV_BIND)
-			if (op->dst && is_within(cfg->cwd, op->dst))
+			if (op->dst && path_within(cfg->cwd, op->dst))
 				return;
 	}
 	char *real = realpath(cfg->cwd, NULL);
@@ -501,7 +486,7 @@ static int protect_repo(struct plan *p, const char *tree, const char *dir)
 		real = target ? realpath(target, NULL) : NULL;
 		free(target);
 	}
-	if (real && is_within(real, tree) && strcmp(real, tree) != 0 && is_dir(real, false) && stat(real, &st) == 0)
+	if (real && path_within(real, tree) && strcmp(real, tree) != 0 && is_dir(real, false) && stat(real, &st) == 0)
 		protect_git_path(p, real, &st);
 	if (r == 0 && (is_git_dir || real))
 		r = protect_hooks(p, tree, dir, is_git_dir ? git : real);
@@ -515,7 +500,7 @@ out:
 static bool is_protected(const struct plan *p, const char *path)
 {
 	for (size_t i = 0; i < p->n_ops; i++)
-		if (p->ops[i].kind == MOUNT_RO_BIND && is_within(path, p->ops[i].dst))
+		if (p->ops[i].kind == MOUNT_RO_BIND && path_within(path, p->ops[i].dst))
 			return true;
 	return false;
 }
@@ -561,7 +546,7 @@ static int protect_git_target(struct gitconf *g, const char *path, const char *w
 	if (strcmp(lex, tree) == 0) {
 		err = xasprintf("%s is the work tree itself", what);
 		hint = xstrdup("name a directory in it, or let the command write it: --writable-git");
-	} else if (is_within(lex, tree)) {
+	} else if (path_within(lex, tree)) {
 		/* Down from the work tree, one name at a time. */
 		size_t len = strlen(lex);
 		for (size_t i = strlen(tree) + 1; i <= len && !err; i++) {
@@ -591,7 +576,7 @@ static int protect_git_target(struct gitconf *g, const char *path, const char *w
 				break;
 		}
 	}
-	if (!err && real && is_within(real, tree) && !is_protected(p, real)) {
+	if (!err && real && path_within(real, tree) && !is_protected(p, real)) {
 		if (strcmp(real, tree) == 0) {
 			err = xasprintf("%s leads to the work tree itself", what);
 			hint = xstrdup("name a directory in it, or let the command write it: --writable-git");
@@ -630,7 +615,7 @@ static void git_config_var(void *data, const char *section, const char *sub, con
 		 * one level up (.husky/pre-commit), which git itself does
 		 * not know of: all of .husky. */
 		char *lex = lexical_abspath(g->p->cfg, path), *up = xasprintf("%.*s", (int)(strrchr(lex, '/') - lex), lex);
-		if (strcmp(strrchr(lex, '/'), "/_") == 0 && is_within(up, g->tree) && strcmp(up, g->tree) != 0)
+		if (strcmp(strrchr(lex, '/'), "/_") == 0 && path_within(up, g->tree) && strcmp(up, g->tree) != 0)
 			protect_git_target(g, up, what);
 		else
 			protect_git_target(g, lex, what);

@@ -523,3 +523,13 @@ void wait_past(const struct timespec *t)
 		nanosleep(&nap, NULL);
 	}
 }
+
+/* path is dir or below it (both absolute, folded, without a trailing '/';
+ * cgroup paths too). */
+bool path_within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (strcmp(dir, "/") == 0)
+		return true;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
