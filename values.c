@@ -53,14 +53,22 @@ char *lexical_abspath(const struct config *cfg, const char *path)
 	return out;
 }
 
+/* The decimal number text starts with (digits and a point: strtod alone
+ * also reads 0x10, 1e3, inf and leading blanks); *end past it.  False when
+ * there is none or it is out of range. */
+static bool read_decimal(const char *text, double *v, char **end)
+{
+	errno = 0;
+	*v = strtod(text, end);
+	return *end != text && strspn(text, "0123456789.") == (size_t)(*end - text) && !errno;
+}
+
 /* 512M, 2G, 1.5GiB, 4096 (bytes); binary multiples. */
 int parse_size(const char *opt, const char *text, long long *out)
 {
 	char *end;
-	errno = 0;
-	double v = strtod(text, &end);
-	/* Digits and a point only: strtod also reads 0x10, 1e3, inf. */
-	if (end == text || strspn(text, "0123456789.") != (size_t)(end - text))
+	double v;
+	if (!read_decimal(text, &v, &end))
 		goto bad;
 	static const char units[] = "KMGT";
 	double mult = 1;
@@ -76,7 +84,7 @@ int parse_size(const char *opt, const char *text, long long *out)
 		if (*end == 'B' || *end == 'b')
 			end++;
 	}
-	if (*end || errno || !(v * mult >= 1) || v * mult > 9e18)
+	if (*end || !(v * mult >= 1) || v * mult > 9e18)
 		goto bad;
 	*out = (long long)(v * mult);
 	return 0;
@@ -88,8 +96,9 @@ bad:
 int parse_duration(const char *opt, const char *text, double *out)
 {
 	char *end;
-	errno = 0;
-	double v = strtod(text, &end);
+	double v;
+	if (!read_decimal(text, &v, &end))
+		goto bad;
 	double mult = 1, div = 1; /* v / 1000, not v * 0.001: 350ms is 0.35 exactly as "0.35" reads */
 	if (strcmp(end, "ms") == 0)
 		div = 1000;
@@ -101,7 +110,7 @@ int parse_duration(const char *opt, const char *text, double *out)
 		mult = 86400;
 	else if (*end && strcmp(end, "s") != 0)
 		goto bad;
-	if (end == text || errno || !(v >= 0) || v * mult / div > 1e9)
+	if (v * mult / div > 1e9)
 		goto bad;
 	*out = v * mult / div;
 	return 0;

@@ -149,7 +149,8 @@ static void duration_units(void **state)
 static void duration_rejects_negative_huge_and_junk(void **state)
 {
 	(void)state;
-	const char *bad[] = { "", "s", "ms", "-1", "-1s", "1e10", "20000000d", "5x", "5 s", "5sec", "nan", "inf" };
+	const char *bad[] = { "", "s", "ms", "-1", "-1s", "1e10", "20000000d", "5x", "5 s", "5sec", "nan", "inf",
+			      "0x10", "1e3", " 5", "+5" };
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		if (duration_of(bad[i]) != -1)
 			fail_msg("duration '%s' was accepted", bad[i]);
