@@ -195,28 +195,29 @@ static char *move_aside(int dir, const char *name, const struct timespec *since)
 	return NULL;
 }
 
+/* path/name as it may be shown: the command chose the names, so its
+ * control characters are escaped. */
+static void shown_as(char *out, size_t size, const char *path, const char *name)
+{
+	snprintf(out, size, "%s/%s", path, name);
+	escape_controls(out, size);
+}
+
 static void tell(struct walk *w, const char *path, const char *name, const char *moved, int err)
 {
 	if (w->n++ >= MAX_SHOWN)
 		return;
-	char *what = xasprintf("%s/%s", path, name);
-	char shown[4096];
-	snprintf(shown, sizeof shown, "%s", what);
-	escape_controls(shown, sizeof shown); /* the command chose the names */
+	char shown[4096], to[4096];
+	shown_as(shown, sizeof shown, path, name);
 	if (moved) {
-		char *to = xasprintf("%s/%s", path, moved);
-		char to_shown[4096];
-		snprintf(to_shown, sizeof to_shown, "%s", to);
-		escape_controls(to_shown, sizeof to_shown);
+		shown_as(to, sizeof to, path, moved);
 		w->shown[w->n - 1] = xasprintf("sbx: warning: the command made or changed %s, which git would obey "
-					       "outside the sandbox; moved it aside to %s\n", shown, to_shown);
-		free(to);
+					       "outside the sandbox; moved it aside to %s\n", shown, to);
 	} else {
 		w->shown[w->n - 1] = xasprintf("sbx: warning: the command made or changed %s, which git would obey "
 					       "outside the sandbox, and it could not be moved aside: %s\n",
 					       shown, strerror(err));
 	}
-	free(what);
 }
 
 /* A git directory made untrusted: HEAD renamed, so git no longer takes it
@@ -292,8 +293,7 @@ static void unlooked(struct walk *w, const char *path, const char *name, int err
 {
 	if (w->n_unlooked++ < MAX_SHOWN) {
 		char shown[4096];
-		snprintf(shown, sizeof shown, "%s/%s", path, name);
-		escape_controls(shown, sizeof shown);
+		shown_as(shown, sizeof shown, path, name);
 		fprintf(stderr, "sbx: warning: --protect-git: cannot look in %s (%s): git metadata the command left "
 				"there was not checked\n", shown, strerror(err));
 	}
