@@ -57,13 +57,18 @@ struct walk {
 	char *shown[MAX_SHOWN];
 };
 
-/* since was read from the coarse clock file times come from, and the
- * command started only once that clock had moved past it (supervisor.c):
- * the run's changes are strictly later, the caller's own before the start
- * are not. */
+/* since was read from the coarse clock before the command started.  A
+ * file time is never below the coarse clock of its change, so every change
+ * of the run counts (a time equal to since too).  A time can be above it
+ * while the change came before the start (the kernel keeps fine-grained
+ * times for files that were looked at), so a nested repository the caller
+ * made in the last clock tick (a few ms) before sbx started can be taken
+ * for the run's and moved aside, with a warning: erring on the safe side.
+ * The work tree's own .git and its submodules', read-only all along, are
+ * never judged by time. */
 static bool after(const struct timespec *t, const struct timespec *since)
 {
-	return t->tv_sec > since->tv_sec || (t->tv_sec == since->tv_sec && t->tv_nsec > since->tv_nsec);
+	return t->tv_sec > since->tv_sec || (t->tv_sec == since->tv_sec && t->tv_nsec >= since->tv_nsec);
 }
 
 /* name in dir (not followed) was changed (its inode: made, written,
@@ -236,8 +241,8 @@ static void behead(int gd, const struct timespec *since)
 static int quarantine_dotgit(int dir, const char *path, struct walk *w, const struct stat *st)
 {
 	for (size_t i = 0; i < w->n_kept; i++)
-		if (w->kept[i].dev == st->st_dev && w->kept[i].ino == st->st_ino && !after(&st->st_ctim, &w->since))
-			return -1; /* read-only all along */
+		if (w->kept[i].dev == st->st_dev && w->kept[i].ino == st->st_ino)
+			return -1; /* read-only all along: nothing in it is the command's */
 	if (S_ISDIR(st->st_mode) && st->st_uid == geteuid() && (st->st_mode & 0700) != 0700)
 		give_back(dir, ".git", &w->since);
 	int gd = S_ISDIR(st->st_mode) ? openat(dir, ".git", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)

@@ -245,10 +245,6 @@ void run_payload(const struct config *cfg, const struct launch *l, const struct 
 		fail("set no_new_privs");
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
 	}
-	/* --protect-git tells the run's changes by their times: the command
-	 * starts only once they can no longer equal the caller's own. */
-	if (cfg->protect_git)
-		wait_past(&l->git_since);
 	/* Last: after this, only what the filter allows. */
 	int listener = -1;
 	trace_step("capabilities dropped, no_new_privs");

@@ -443,10 +443,8 @@ int supervise(const struct config *cfg, struct launch *l)
 {
 	struct supervisor s = { .cfg = cfg, .launch = l, .seccomp_listener = -1, .sock = -1, .sigfd = -1, .started = now(),
 				.started_at = time(NULL) };
-	/* For --protect-git: the fine clock, never behind a file time already
-	 * set; the command starts once the coarse clock has passed it too
-	 * (payload.c), so what it changes is strictly later. */
-	clock_gettime(CLOCK_REALTIME, &l->git_since);
+	/* For --protect-git: the clock file times come from (gitquarantine.c). */
+	clock_gettime(CLOCK_REALTIME_COARSE, &l->git_since);
 	int sv[2], sync[2];
 	prepare(&s, cfg, l, sv, sync);
 	if (cfg->die_with_parent)

@@ -507,23 +507,6 @@ const char *closest_name(const char *word, const char *const *names, size_t n)
 	return found;
 }
 
-/* File times come from the coarse clock (or, on kernels with multigrain
- * timestamps, the fine one), which moves in ticks of a few milliseconds.
- * Waiting until it has passed t (read from the fine clock) makes every file
- * time set from now on strictly later than t, while every one set before t
- * was read is at most t.  At most one tick. */
-void wait_past(const struct timespec *t)
-{
-	for (;;) {
-		struct timespec now;
-		clock_gettime(CLOCK_REALTIME_COARSE, &now);
-		if (now.tv_sec > t->tv_sec || (now.tv_sec == t->tv_sec && now.tv_nsec > t->tv_nsec))
-			return;
-		struct timespec nap = { 0, 250 * 1000 };
-		nanosleep(&nap, NULL);
-	}
-}
-
 /* path is dir or below it (both absolute, folded, without a trailing '/';
  * cgroup paths too). */
 bool path_within(const char *path, const char *dir)

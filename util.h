@@ -66,7 +66,6 @@ int read_small_file(const char *path, char *buf, size_t size);
 int read_small_file_at(int dirfd, const char *path, char *buf, size_t size);
 char *find_program(const char *name);
 bool path_within(const char *path, const char *dir); /* dir or below it, by name */
-void wait_past(const struct timespec *t); /* until the coarse clock, file times', is past t */
 const char *closest_name(const char *word, const char *const *names, size_t n); /* a near miss, or NULL */
 void json_string(FILE *out, const char *s); /* a quoted, escaped JSON string */
 char *passwd_name(uid_t uid); /* from /etc/passwd, malloc'd, or NULL */
