@@ -488,6 +488,7 @@ void free_config(struct config *cfg)
 	free_list(cfg->home_ro, cfg->n_home_ro);
 	free(cfg->git_work_tree);
 	free(cfg->git_kept);
+	free_list(cfg->git_absent, cfg->n_git_absent);
 	free_list(cfg->seccomp_deny, cfg->n_seccomp_deny);
 	if (cfg->argv) {
 		size_t n = 0;

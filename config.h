@@ -113,6 +113,8 @@ struct config {
 	char *git_work_tree;   /* with it: the work tree, looked over after the run (gitquarantine.c) */
 	struct file_id *git_kept; /* the .git (and git dirs) bound read-only: left alone after the run */
 	size_t n_git_kept;
+	char **git_absent;     /* paths under the work tree git would read or run from, not there before the run */
+	size_t n_git_absent;
 	long long tmpfs_size;  /* bytes /tmp, /dev/shm, /run and --tmpfs hold together; 0: each its own tmpfs */
 	char *seccomp;         /* seccomp list: a name, a path, or "none" */
 	bool seccomp_system;   /* named by a system policy: a system list only */
