@@ -162,8 +162,7 @@ static int resolve_overlay(struct mount_op *op)
 
 static void drop_mount(struct config *cfg, size_t i)
 {
-	free(cfg->mounts[i].src);
-	free(cfg->mounts[i].dst);
+	free_mount_op(&cfg->mounts[i]);
 	memmove(&cfg->mounts[i], &cfg->mounts[i + 1], (cfg->n_mounts - i - 1) * sizeof *cfg->mounts);
 	cfg->n_mounts--;
 }
