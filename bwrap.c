@@ -32,7 +32,6 @@
  * sbx does not do labels. */
 #include "util.h"
 #include "config.h"
-#include "bwrap.h"
 #include "bwrapdef.h"
 
 #include <cap-ng.h>
