@@ -10,7 +10,7 @@
  * from the built-in copy: a user file of such a name could otherwise turn
  * off the seccomp filter of every later sandbox.  Anything else read from a
  * place a user can write is named on stderr, once.  The options the words
- * stand for are applied by options.c (policies) and seccomp_list.c
+ * stand for are applied by optparse.c (policies) and seccomp_list.c
  * (seccomp lists). */
 #include "util.h"
 #include "policy.h"
