@@ -238,11 +238,27 @@ static bool found_on_path(const char *name)
 	return found;
 }
 
+/* Every signal back to its default action, none blocked (init has the
+ * forwarded ones and SIGCHLD blocked).  The dispositions are init's, which
+ * are the supervisor's at the clone: the default for every signal but those
+ * the caller left ignored.  sbx installs no handler before the clone (its
+ * SIGALRM handler and SIGPIPE's SIG_IGN come after, in the supervisor
+ * alone) and init sets none, so only the ignored ones need a call; exec
+ * would reset a handler anyway, but not SIG_IGN.  When the supervisor could
+ * not read them, every signal is reset as before. */
+static void reset_signals(const struct launch *l)
+{
+	if (l->ignored_known)
+		default_signals_among(l->ignored_signals);
+	else
+		default_signals();
+}
+
 void run_payload(const struct config *cfg, const struct launch *l, const struct limits *limits, int sock,
 		 int pty_slave)
 {
 	trace_step("payload forked");
-	default_signals();
+	reset_signals(l);
 	/* Each process dies with its parent (bubblewrap's --die-with-parent,
 	 * always); in a PID namespace of its own, init's end kills all. */
 	if (!cfg->as_pid_1)

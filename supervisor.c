@@ -312,17 +312,53 @@ static void report(const struct supervisor *s, int code, int init_status)
 	}
 }
 
-static void block_signals(struct supervisor *s)
+/* Which signals the caller left ignored (SIG_IGN survives exec, and sbx
+ * has ignored none of its own by the time this runs, just before the
+ * clone): the SigIgn line of /proc/self/status, one read where asking
+ * sigaction would take a call per signal.  false when /proc cannot say. */
+static bool read_ignored_signals(unsigned long long *set)
 {
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	char buf[4096];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf - 1)) < 0 && errno == EINTR)
+		;
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	const char *line = strstr(buf, "\nSigIgn:\t");
+	if (!line)
+		return false;
+	const char *hex = line + strlen("\nSigIgn:\t");
+	char *end;
+	errno = 0;
+	*set = strtoull(hex, &end, 16);
+	return errno == 0 && end != hex && *end == '\n';
+}
+
+static bool ignored(const struct launch *l, int sig)
+{
+	if (l->ignored_known)
+		return l->ignored_signals & (1ULL << (sig - 1));
+	struct sigaction old;
+	return sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN;
+}
+
+/* The payload learns here too which dispositions it must reset
+ * (l->ignored_signals: run_payload). */
+static void block_signals(struct supervisor *s, struct launch *l)
+{
+	l->ignored_known = read_ignored_signals(&l->ignored_signals);
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
-	for (size_t i = 0; i < n_forwarded_signals; i++) {
-		struct sigaction old;
-		/* A signal the caller ignores stays ignored: not forwarded. */
-		if (sigaction(forwarded_signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+	/* A signal the caller ignores stays ignored: not forwarded. */
+	for (size_t i = 0; i < n_forwarded_signals; i++)
+		if (!ignored(l, forwarded_signals[i]))
 			sigaddset(&set, forwarded_signals[i]);
-	}
 	/* Blocked before the clone, so init starts with them blocked too. */
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	s->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -357,7 +393,7 @@ static void __attribute__((noreturn)) abandon(struct supervisor *s, pid_t pid)
  * will write, opened now: what fails here fails before anything runs. */
 static void prepare(struct supervisor *s, const struct config *cfg, struct launch *l, int sv[2], int sync[2])
 {
-	block_signals(s);
+	block_signals(s, l);
 	if (s->sigfd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
 	    pipe2(sync, O_CLOEXEC) < 0) {
 		fail("set up the supervisor");
