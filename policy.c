@@ -23,7 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define MAX_POLICY_SIZE (1 << 20)
@@ -237,6 +239,18 @@ static void open_search_dir(struct search_dir *d, const char *path, bool system)
 	d->why = NULL;
 	d->fd = -1;
 	if (system) {
+		/* Most are not there at all, which one openat2 that follows no
+		 * symlink can say: its ENOENT is the walk's and the plain
+		 * open's alike.  (Without openat2, or where it is there, the
+		 * walk.) */
+		struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS };
+		int probe = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how);
+		if (probe < 0 && errno == ENOENT) {
+			d->err = ENOENT;
+			return;
+		}
+		if (probe >= 0)
+			close(probe);
 		bool missing;
 		d->fd = walk_system_path(path, true, &d->why, &missing);
 		d->err = errno;
