@@ -85,6 +85,7 @@ static void take_message(struct supervisor *s, struct msg *m, int *fd)
 	case MSG_EXIT:
 		s->have_exit = true;
 		s->exit_status = m->code;
+		trace_step("init reported the command's end");
 		break;
 	case MSG_CWD_HIDDEN:
 		note_cwd_hidden(s->cfg);
@@ -194,9 +195,13 @@ static int supervise_loop(struct supervisor *s)
 {
 	enum { FIXED = 3 };
 	for (;;) {
+		/* After init's report of the command's end only the socket's
+		 * end would follow (init sends nothing more, and the payload's
+		 * copy closed at its exec): no wake-up for it, init's exit is
+		 * what ends the loop. */
 		struct pollfd fds[FIXED + 8] = {
 			{ .fd = s->sigfd, .events = POLLIN },
-			{ .fd = s->sock, .events = POLLIN },
+			{ .fd = s->have_exit ? -1 : s->sock, .events = POLLIN },
 			{ .fd = s->seccomp_listener, .events = POLLIN },
 		};
 		int timeout = poll_timeout_ms(s);
