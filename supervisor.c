@@ -190,7 +190,18 @@ static bool take_signals(struct supervisor *s, int *status)
 
 /* Returns init's wait status once it has exited, or -1 on error.  Nothing
  * in here blocks: whatever the sandbox does to its terminal or its
- * messages, signals and the deadline are served. */
+ * messages, signals and the deadline are served.
+ *
+ * Why init's exit and not its report of the command's end (MSG_EXIT),
+ * which comes a tenth of a millisecond or more sooner: until init has
+ * exited, the sandbox is not gone.  The PID namespace's other processes die
+ * only in init's exit (the kernel kills and waits for them there); init's
+ * mount tree, with the host's filesystems bound into it, is taken down in
+ * it, and its lock files (--lock-file) and cgroup membership end with it;
+ * wait4 gives the rusage the report needs; and an init that outlived sbx
+ * would be reparented to the caller's subreaper, which would see a child it
+ * never started.  --protect-git's walk (finish) must come after all of
+ * that. */
 static int supervise_loop(struct supervisor *s)
 {
 	enum { FIXED = 3 };
