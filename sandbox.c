@@ -50,6 +50,8 @@ int main(int argc, char **argv)
 	struct launch launch = { 0 };
 	build_environment(&cfg, &launch);
 	struct seccomp_filter *filter = prepare_seccomp(&cfg);
+	/* No fd of a host directory may reach the sandbox. */
+	policy_search_done();
 	if (!filter)
 		die(failure_status());
 	launch.seccomp = filter;
