@@ -548,6 +548,43 @@ static void add_git_absent(struct config *cfg, const char *rel)
 	cfg->git_absent[cfg->n_git_absent - 1] = xstrdup(rel);
 }
 
+/* The directory below the work tree that a ".." in path steps up from (to
+ * free), or NULL; one kept read-only (the .git) cannot change.  git hands the path to the kernel as it is, which goes
+ * through that directory before the "..": the command could make it, or
+ * turn it into a link, and so choose where the path leads, while the
+ * lexical path (all that is checked here) stays where it was. */
+static char *dotdot_in_tree(const struct plan *p, const char *path, const char *tree)
+{
+	const struct config *cfg = p->cfg;
+	char *joined = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", cfg->cwd, path);
+	char *found = NULL;
+	for (char *dd = joined; !found && (dd = strstr(dd, "..")) != NULL; dd += 2) {
+		if ((dd != joined && dd[-1] != '/') || (dd[2] != '/' && dd[2] != '\0'))
+			continue;
+		char *before = xasprintf("%.*s", (int)(dd - joined), joined);
+		char *lex = lexical_abspath(cfg, before);
+		if (path_within(lex, tree) && strcmp(lex, tree) != 0 && !is_protected(p, lex))
+			found = lex;
+		else
+			free(lex);
+		free(before);
+	}
+	free(joined);
+	return found;
+}
+
+static int refuse_dotdot(struct gitconf *g, const char *path, const char *what)
+{
+	char *up = dotdot_in_tree(g->p, path, g->tree);
+	if (up) {
+		set_hint("name it without '..', or let the command write it: --writable-git");
+		g->r = failx("--protect-git: %s: '..' after %s, which the command could make or turn into a symbolic link",
+			     what, up);
+		free(up);
+	}
+	return g->r;
+}
+
 static int protect_git_target(struct gitconf *g, const char *path, const char *what)
 {
 	struct plan *p = g->p;
@@ -620,7 +657,9 @@ static void git_config_var(void *data, const char *section, const char *sub, con
 	char *key = hooks ? xstrdup("core.hooksPath") : sub ? xasprintf("includeIf.%s.path", sub) : xstrdup("include.path");
 	char *what = xasprintf("%s %s (%s in %s)", hooks ? "the hooks directory" : "the included file", value, key,
 			       g->file);
-	if (path && hooks) {
+	if (path && refuse_dotdot(g, path, what) < 0)
+		;
+	else if (path && hooks) {
 		/* husky 9's hooks (.husky/_/pre-commit) run the scripts
 		 * one level up (.husky/pre-commit), which git itself does
 		 * not know of: all of .husky. */

@@ -447,6 +447,36 @@ make_toolchains() {
 	[[ ! -e $proj/HOOK-RAN ]] || fail "a hook the command planted ran"
 }
 
+@test "--protect-git refuses a core.hooksPath or include with '..' after a directory in the work tree (the command could make that one a link)" {
+	git -C "$proj" init -q
+	git -C "$proj" config user.email t@example.org
+	git -C "$proj" config user.name t
+	local plant='rm -rf sub; mkdir -p x/y x/.githooks; ln -s x/y sub; printf "#!/bin/sh\ntouch %s/HOOK-RAN\n" "$PWD" >x/.githooks/pre-commit; chmod +x x/.githooks/pre-commit'
+	# .githooks not there before the run, and there (read-only) before it.
+	for before in "" .githooks; do
+		rm -rf "$proj/sub" "$proj/x" "$proj/.githooks"
+		mkdir "$proj/sub" ${before:+"$proj/$before"}
+		git -C "$proj" config core.hooksPath sub/../.githooks
+		in_home --policy build -- /bin/sh -c "$plant"
+		[[ $status == 125 ]] || fail "exit $status, want 125 (.githooks there before: ${before:-no}): $stderr"
+		assert_equal "${stderr_lines[0]}" "sbx: --protect-git: the hooks directory sub/../.githooks (core.hooksPath in $proj/.git/config): '..' after $proj/sub, which the command could make or turn into a symbolic link"
+	done
+	git -C "$proj" config --unset core.hooksPath
+	git -C "$proj" config include.path ../sub/../inc
+	in_home --policy build -- /bin/true
+	[[ $status == 125 ]] || fail "exit $status, want 125 for the include: $stderr"
+	# Up from the .git, read-only during the run: as before.
+	git -C "$proj" config include.path ../inc
+	in_home --policy build -- /bin/sh -c 'echo ran'
+	assert_success
+	assert_output ran
+	git -C "$proj" config --unset include.path
+	touch "$proj/f"
+	git -C "$proj" add f
+	git -C "$proj" commit -qm f
+	[[ ! -e $proj/HOOK-RAN ]] || fail "a hook the command planted ran"
+}
+
 @test "bats: the work tree's .git is read-only too" {
 	git -C "$proj" init -q
 	in_home --policy bats -- /bin/sh -c 'echo "[core] fsmonitor = evil" >>.git/config 2>/dev/null && echo WROTE; echo done'
