@@ -42,6 +42,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -434,22 +435,53 @@ int set_mount_attrs(int fd, unsigned long attrs, bool recursive, const char *sho
 	return 0;
 }
 
-/* Attach a detached mount (from clone_fd or new_fs) at path in the root.
- * A mount point that is the root itself ("/", or a symlink to "/" or
- * "../..") is refused: a mount there would cover the whole root. */
-int attach(int rootfd, int mnt, const char *path)
+/* Would a mount on target cover the whole root?  Only when target is the
+ * root's own inode.  The root is the root of a mount, and most mount points
+ * are not (statx says so from 5.8 on): for those one call answers, and the
+ * root's inode is asked only for a target that is the root of a mount. */
+static bool covers_root(int target, int rootfd)
 {
-	struct stat st;
-	if (fstat(mnt, &st) < 0)
-		return fail("stat mount for %s", path);
-	int target = open_mount_point(rootfd, path, S_ISDIR(st.st_mode));
-	if (target < 0)
-		return -1;
-	if (same_inode(target, rootfd)) {
+	struct statx t;
+	struct stat r;
+	if (statx(target, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_INO, &t) < 0)
+		return same_inode(target, rootfd);
+	if ((t.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && !(t.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+		return false;
+	return fstat(rootfd, &r) == 0 && r.st_dev == makedev(t.stx_dev_major, t.stx_dev_minor) && r.st_ino == t.stx_ino;
+}
+
+/* Open the mount point path in the root for a mount of mnt (a detached
+ * mount; -1: a new filesystem, a directory), creating it when missing (a
+ * directory or a file, as mnt is: asked only then).  A mount point that is
+ * the root itself ("/", or a symlink to "/" or "../..") is refused: a mount
+ * there would cover the whole root. */
+static int open_target(int rootfd, int mnt, const char *path)
+{
+	int target = open_in_root(rootfd, path);
+	if (target < 0) {
+		int err = errno;
+		struct stat st;
+		if (err == ENOENT && mnt >= 0 && fstat(mnt, &st) < 0)
+			return fail("stat mount for %s", path);
+		errno = err;
+		target = create_mount_point(rootfd, path, err != ENOENT || mnt < 0 || S_ISDIR(st.st_mode));
+		if (target < 0)
+			return -1;
+	}
+	if (covers_root(target, rootfd)) {
 		close(target);
 		return failx("mount point %s is the root of the sandbox itself%s", path,
 			     strcmp(path, "/") != 0 ? " (through a symlink in the rootfs)" : "");
 	}
+	return target;
+}
+
+/* Attach a detached mount (from clone_fd or new_fs) at path in the root. */
+int attach(int rootfd, int mnt, const char *path)
+{
+	int target = open_target(rootfd, mnt, path);
+	if (target < 0)
+		return -1;
 	int r = move_mount_to(mnt, target, "");
 	close(target);
 	if (r < 0)
@@ -538,13 +570,48 @@ int new_fs(const char *type, const char *const *opts, unsigned long attrs)
 	return mnt;
 }
 
-int mount_new_fs(int rootfd, const char *path, const char *type, const char *const *opts,
-			unsigned long attrs)
+/* A new filesystem instance mounted straight onto the open target (or
+ * onto name in it, a directory of a tmpfs of our own): one
+ * mount(2) on /proc/self/fd/N, which reaches exactly what target is open on
+ * (nothing is resolved again), with either kernel API.  With the new API
+ * the same mount takes fsopen, a fsconfig per option, fsmount, move_mount
+ * and a close, and a mount namespace of its own for the detached mount.
+ * The same options and flags, so the same mount. */
+int mount_fs_on(int target, const char *name, const char *type, const char *const *opts, unsigned long attrs)
 {
-	int mnt = new_fs(type, opts, attrs);
-	if (mnt < 0)
+	AUTO_FREE char *data = join_options(opts);
+	struct fd_path p;
+	/* source "none", as the new API shows a filesystem without one */
+	return mount("none", fd_path(&p, target, name), type, ms_flags(attrs), data[0] ? data : NULL);
+}
+
+/* A new filesystem instance on path in the root; with dir_fd, an fd of its
+ * root (O_PATH, a directory to make things in), else -1. */
+int mount_new_fs_at(int rootfd, const char *path, const char *type, const char *const *opts, unsigned long attrs,
+		    bool dir_fd)
+{
+	int target = open_target(rootfd, -1, path);
+	if (target < 0)
 		return fail_context("%s on %s", type, path);
-	int r = attach(rootfd, mnt, path);
-	close(mnt);
-	return r;
+	if (mount_fs_on(target, "", type, opts, attrs) < 0) {
+		fail("mount %s on %s", type, path);
+		close(target);
+		return -1;
+	}
+	if (!dir_fd) {
+		close(target);
+		return 0;
+	}
+	/* target stays the directory under the mount (an fd does not follow
+	 * a mount made on it); the path now leads to the mount's root. */
+	close(target);
+	int fd = open_in_root(rootfd, path);
+	if (fd < 0)
+		return fail("open %s", path);
+	return fd;
+}
+
+int mount_new_fs(int rootfd, const char *path, const char *type, const char *const *opts, unsigned long attrs)
+{
+	return mount_new_fs_at(rootfd, path, type, opts, attrs, false);
 }

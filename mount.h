@@ -27,6 +27,7 @@ int resolve_by_steps(int dfd, const char *path, int flags, unsigned long long re
 int open_source(const char *path);                  /* a host path, no symlinks followed */
 int open_in_root(int rootfd, const char *path);     /* O_PATH, confined to the root */
 int open_mount_point(int rootfd, const char *path, bool dir); /* creates it if it can */
+int create_mount_point(int rootfd, const char *path, bool dir); /* the same after open_in_root failed */
 int mount_staging(const char *path, const char *const *opts); /* the scratch tmpfs; its root fd */
 int move_mount_to(int mnt, int to_dfd, const char *to); /* a detached mount onto to ("": to_dfd) */
 int set_mount_attrs(int fd, unsigned long attrs, bool recursive, const char *shown);
@@ -34,7 +35,11 @@ int attach(int rootfd, int mnt, const char *path);  /* move a detached mount the
 int clone_fd(int fd, const char *path, unsigned long attrs); /* detached recursive copy */
 int clone_tree(const char *path, unsigned long attrs);
 int new_fs(const char *type, const char *const *opts, unsigned long attrs);
+int mount_fs_on(int target, const char *name, const char *type, const char *const *opts,
+		unsigned long attrs); /* mount(2), no check */
 int mount_new_fs(int rootfd, const char *path, const char *type, const char *const *opts,
 		 unsigned long attrs);
+int mount_new_fs_at(int rootfd, const char *path, const char *type, const char *const *opts, unsigned long attrs,
+		    bool dir_fd); /* with dir_fd: an O_PATH fd of the new mount's root */
 
 #endif

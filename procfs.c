@@ -93,13 +93,11 @@ static int mask_path(int rootfd, int empty, const char *path)
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return fail("stat %s", path);
-	AUTO_CLOSE int mnt = -1;
-	if (S_ISDIR(st.st_mode))
-		mnt = new_fs("tmpfs", tmpfs_opts, attrs);
-	else if (S_ISREG(st.st_mode))
-		mnt = clone_fd(empty, path, attrs);
-	else
+	if (S_ISDIR(st.st_mode) && mount_fs_on(fd, "", "tmpfs", tmpfs_opts, attrs) < 0)
+		return fail("mask %s", path);
+	if (!S_ISREG(st.st_mode))
 		return 0;
+	AUTO_CLOSE int mnt = clone_fd(empty, path, attrs);
 	if (mnt < 0)
 		return fail_context("mask %s", path);
 	if (move_mount_to(mnt, fd, "") < 0)

@@ -265,6 +265,14 @@ int open_mount_point(int rootfd, const char *path, bool dir)
 	int fd = open_in_root(rootfd, path);
 	if (fd >= 0)
 		return fd;
+	return create_mount_point(rootfd, path, dir);
+}
+
+/* The rest of open_mount_point, for a path that open_in_root could not open
+ * (errno says why). */
+int create_mount_point(int rootfd, const char *path, bool dir)
+{
+	int fd;
 	if (errno != ENOENT)
 		return explain_unresolvable(rootfd, path);
 	const char *slash = strrchr(path, '/');

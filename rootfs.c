@@ -109,16 +109,14 @@ static int mount_pool_dir(int rootfd, int pool, const char *name, int mode, cons
 	return r;
 }
 
-/* Make NAME (a directory, or an empty file) in a directory of our own fresh
- * tmpfs and attach the detached mount mnt on it. */
-static int attach_at(int dirfd, int mnt, const char *name, bool dir)
+/* Make the empty file name in a directory of our own fresh tmpfs and
+ * attach the detached mount of a device on it. */
+static int attach_device(int dirfd, int mnt, const char *name)
 {
-	int made = dir ? mkdirat(dirfd, name, 0755)
-		       : openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int made = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (made < 0)
 		return fail("create device node %s", name);
-	if (!dir)
-		close(made);
+	close(made);
 	if (move_mount_to(mnt, dirfd, name) < 0)
 		return fail("mount device node %s", name);
 	return 0;
@@ -141,32 +139,28 @@ static int mount_dev(int rootfd, const char *at, const int *devices, bool writab
 		{ "ptmx", "pts/ptmx" }, { "core", "/proc/kcore" }, /* as bubblewrap and runc make it */
 	};
 
-	if (mount_new_fs(rootfd, at, "tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) < 0)
-		return -1;
-	int dev = open_in_root(rootfd, at);
-	if (dev < 0)
-		return fail("open %s", at);
-	AUTO_CLOSE int devdir = openat(dev, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	close(dev);
+	AUTO_CLOSE int devdir = mount_new_fs_at(rootfd, at, "tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, true);
 	if (devdir < 0)
-		return fail("open %s", at);
+		return -1;
 	/* The tmpfs is new and ours: every node is made and reached straight
-	 * from its directory fd, without resolving paths again. */
+	 * from its directory fd (O_PATH serves for the *at calls), without
+	 * resolving paths again. */
 	int r = 0;
 	for (size_t i = 0; i < N_DEVICES && r == 0; i++)
 		if (devices[i] >= 0)
-			r = attach_at(devdir, devices[i], device_names[i], false);
+			r = attach_device(devdir, devices[i], device_names[i]);
 	for (size_t i = 0; i < ARRAY_SIZE(links) && r == 0; i++)
 		if (symlinkat(links[i].target, devdir, links[i].name) < 0)
 			r = fail("create %s/%s", at, links[i].name);
-	AUTO_CLOSE int pts = r == 0 ? new_fs("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) : -1;
-	AUTO_CLOSE int shm = pts < 0 ? -1
-		  : pool >= 0 ? pool_dir(pool, "shm", 01777, NULL)
-			      : new_fs("tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-	if (r == 0 && (pts < 0 || shm < 0))
-		r = fail_context("%s", at);
-	if (r == 0)
-		r = attach_at(devdir, pts, "pts", true) < 0 || attach_at(devdir, shm, "shm", true) < 0 ? -1 : 0;
+	if (r == 0 && (mkdirat(devdir, "pts", 0755) < 0 || mkdirat(devdir, "shm", 0755) < 0))
+		r = fail("create %s/pts and %s/shm", at, at);
+	if (r == 0 && mount_fs_on(devdir, "pts", "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) < 0)
+		r = fail("mount devpts on %s/pts", at);
+	AUTO_CLOSE int shm = r < 0 || pool < 0 ? -1 : pool_dir(pool, "shm", 01777, NULL);
+	if (r == 0 && pool >= 0)
+		r = shm < 0 || move_mount_to(shm, devdir, "shm") < 0 ? fail_context("%s/shm", at) : 0;
+	else if (r == 0 && mount_fs_on(devdir, "shm", "tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
+		r = fail("mount a tmpfs on %s/shm", at);
 	if (r == 0 && !writable)
 		r = set_mount_attrs(devdir, MOUNT_ATTR_RDONLY, false, at);
 	return r;
