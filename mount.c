@@ -385,24 +385,20 @@ static int hold_new_fs(const char *type, const char *const *opts, unsigned long 
  * holding area for mount(2); returns an fd of its root. */
 int mount_staging(const char *path, const char *const *opts)
 {
-	if (mount_api_is_new()) {
-		int mnt = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-		if (mnt >= 0 && sys_move_mount(mnt, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
-			fail("mount the staging area on %s", path);
-			close_fd(&mnt);
-		}
-		return mnt;
-	}
+	/* Straight into place with mount(2), either API: with the new one
+	 * fsopen, fsconfig, fsmount and move_mount would make the same. */
 	char *data = join_options(opts);
-	int r = mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, data);
+	int r = mount("none", path, "tmpfs", MS_NOSUID | MS_NODEV, data);
 	free(data);
 	if (r < 0)
 		return fail("mount the staging area on %s", path);
-	if (mount(NULL, path, NULL, MS_UNBINDABLE, NULL) < 0)
+	if (!mount_api_is_new() && mount(NULL, path, NULL, MS_UNBINDABLE, NULL) < 0)
 		return fail("make the staging area unbindable");
 	int fd = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return fail("open the staging area");
+	if (mount_api_is_new())
+		return fd;
 	close_fd(&holding_area);
 	holding_area = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	if (holding_area < 0) {
@@ -450,6 +446,14 @@ static bool covers_root(int target, int rootfd)
 	return fstat(rootfd, &r) == 0 && r.st_dev == makedev(t.stx_dev_major, t.stx_dev_minor) && r.st_ino == t.stx_ino;
 }
 
+int refuse_root_target(int target, int rootfd, const char *path)
+{
+	if (!covers_root(target, rootfd))
+		return 0;
+	return failx("mount point %s is the root of the sandbox itself%s", path,
+		     strcmp(path, "/") != 0 ? " (through a symlink in the rootfs)" : "");
+}
+
 /* Open the mount point path in the root for a mount of mnt (a detached
  * mount; -1: a new filesystem, a directory), creating it when missing (a
  * directory or a file, as mnt is: asked only then).  A mount point that is
@@ -468,10 +472,9 @@ static int open_target(int rootfd, int mnt, const char *path)
 		if (target < 0)
 			return -1;
 	}
-	if (covers_root(target, rootfd)) {
+	if (refuse_root_target(target, rootfd, path) < 0) {
 		close(target);
-		return failx("mount point %s is the root of the sandbox itself%s", path,
-			     strcmp(path, "/") != 0 ? " (through a symlink in the rootfs)" : "");
+		return -1;
 	}
 	return target;
 }
@@ -489,25 +492,59 @@ int attach(int rootfd, int mnt, const char *path)
 	return 0;
 }
 
+/* open_tree's clone of name in dirfd ("": dirfd itself) with attrs set
+ * throughout.  The first clone of a launch is how sbx learns whether the
+ * kernel has the new mount API (kernel.c): its open_tree (5.2) and
+ * mount_setattr (5.12) answer for the lot (move_mount, fsopen, fsconfig and
+ * fsmount came with open_tree).  ENOSYS from either: the mount(2) way from
+ * then on, and this clone fails with errno ENOSYS, having changed nothing,
+ * for the caller to make again that way (build_root does). */
+static int open_tree_clone(int dirfd, const char *name, unsigned long attrs, const char *shown)
+{
+	bool first = !mount_api_known() && attrs;
+	const char *what = "clone mount";
+	unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | (name[0] ? AT_SYMLINK_NOFOLLOW : AT_EMPTY_PATH);
+	int tree = sys_open_tree(dirfd, name, flags);
+	if (tree >= 0 && attrs && sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, attrs) < 0) {
+		what = "set mount flags on";
+		close_fd(&tree);
+	}
+	if (first && (tree >= 0 || errno == ENOSYS))
+		mount_api_found(tree >= 0);
+	if (tree < 0) {
+		if (!first) /* else no hint: the caller goes on the mount(2) way */
+			explain_missing_kernel_feature();
+		return fail("%s %s", what, shown);
+	}
+	return tree;
+}
+
 /* A detached recursive copy of the mount tree at fd, with attrs added to
  * every mount in it (read-only, nosuid, ...); flags in a user namespace can
  * only be tightened, never loosened, so this is safe on locked mounts too. */
 int clone_fd(int fd, const char *path, unsigned long attrs)
 {
-	if (!mount_api_is_new())
+	if ((mount_api_known() || !attrs) && !mount_api_is_new())
 		return hold_bind(fd, path, attrs);
-	int tree = sys_open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
-	if (tree < 0) {
-		explain_missing_kernel_feature();
-		return fail("clone mount %s", path);
+	return open_tree_clone(fd, "", attrs, path);
+}
+
+/* The same for name in dirfd, a final symlink not followed: with the new
+ * API straight from the name (no fd of it to open and close).  A host path
+ * (dirfd AT_FDCWD) is for root-owned ones only, such as /dev/null: with
+ * mount(2) it is opened with open_source, else only the last component is
+ * kept from being a symlink. */
+int clone_at(int dirfd, const char *name, unsigned long attrs)
+{
+	if ((mount_api_known() || !attrs) && !mount_api_is_new()) {
+		int fd = dirfd == AT_FDCWD ? open_source(name) : openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return dirfd == AT_FDCWD ? -1 : fail("open %s", name);
+		int mnt = hold_bind(fd, name, attrs);
+		close(fd);
+		return mnt;
 	}
-	if (attrs && sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, attrs) < 0) {
-		explain_missing_kernel_feature();
-		fail("set mount flags on %s", path);
-		close(tree);
-		return -1;
-	}
-	return tree;
+	return open_tree_clone(dirfd, name, attrs, name);
 }
 
 /* The same for a host path, opened race-free (open_source). */

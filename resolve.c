@@ -165,16 +165,18 @@ int resolve_by_steps(int dfd, const char *path, int flags, unsigned long long re
 	return result;
 }
 
-/* openat2 where the kernel has it, the walk above where it does not.  Only
- * for O_PATH opens. */
+/* openat2 where the kernel has it, the walk above where it does not (the
+ * first ENOSYS tells, kernel.c).  Only for O_PATH opens. */
 int open_resolved(int dfd, const char *path, const struct open_how *how)
 {
-	if (kernel_has_openat2()) {
+	if (openat2_may_work()) {
 		int fd;
 		do
 			fd = (int)syscall(SYS_openat2, dfd, path, how, sizeof *how);
 		while (fd < 0 && (errno == EAGAIN || errno == EINTR));
-		return fd;
+		if (fd >= 0 || errno != ENOSYS)
+			return fd;
+		openat2_found(false);
 	}
 	return resolve_by_steps(dfd, path, (int)how->flags, how->resolve);
 }
