@@ -582,7 +582,7 @@ int new_fs(const char *type, const char *const *opts, unsigned long attrs)
 	AUTO_CLOSE int fs = (int)syscall(SYS_fsopen, type, FSOPEN_CLOEXEC);
 	if (fs < 0) {
 		explain_missing_kernel_feature();
-		return fail("create %s", type);
+		return fail("create %s: fsopen", type);
 	}
 	for (const char *const *o = opts; o && *o; o++) {
 		const char *eq = strchr(*o, '=');
@@ -618,8 +618,10 @@ int mount_fs_on(int target, const char *name, const char *type, const char *cons
 {
 	AUTO_FREE char *data = join_options(opts);
 	struct fd_path p;
-	/* source "none", as the new API shows a filesystem without one */
-	return mount("none", fd_path(&p, target, name), type, ms_flags(attrs), data[0] ? data : NULL);
+	/* The source shown is the one each API gave before: "none" where
+	 * fsmount made the mount, the type where mount(2) did. */
+	const char *source = mount_api_is_new() ? "none" : type;
+	return mount(source, fd_path(&p, target, name), type, ms_flags(attrs), data[0] ? data : NULL);
 }
 
 /* A new filesystem instance on path in the root; with dir_fd, an fd of its

@@ -292,15 +292,10 @@ int create_mount_point(int rootfd, const char *path, bool dir)
 	AUTO_CLOSE int pfd = open_mount_point(rootfd, parent, true);
 	if (pfd < 0)
 		return -1;
-	int r = dir ? mkdirat(pfd, base, 0755) : -1;
-	if (!dir) {
-		/* O_PATH fds cannot be used to create; reopen the directory. */
-		AUTO_CLOSE int dirfd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dirfd >= 0) {
-			int f = openat(dirfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444); /* as bubblewrap makes them */
-			r = f < 0 ? -1 : close(f);
-		}
-	}
+	/* An empty file 0444, as bubblewrap makes them: mknod of a regular
+	 * file needs no privilege and leaves no fd to close, and like
+	 * O_CREAT | O_EXCL it does not follow a symlink there. */
+	int r = dir ? mkdirat(pfd, base, 0755) : mknodat(pfd, base, S_IFREG | 0444, 0);
 	if (r < 0 && errno != EEXIST) {
 		if (errno == EROFS || errno == EACCES || errno == EPERM)
 			set_hint("create %s in the root filesystem, or mount a --tmpfs on %s first", path, parent);
