@@ -624,6 +624,15 @@ int mount_fs_on(int target, const char *name, const char *type, const char *cons
 	return mount(source, fd_path(&p, target, name), type, ms_flags(attrs), data[0] ? data : NULL);
 }
 
+/* Bind name in dir (a mount there, with its flags) onto the open target,
+ * with mount(2) on /proc/self/fd paths, either API: one call where
+ * open_tree, mount_setattr and move_mount would take three. */
+int bind_on(int dir, const char *name, int target)
+{
+	struct fd_path src, dst;
+	return mount(fd_path(&src, dir, name), fd_path(&dst, target, ""), NULL, MS_BIND, NULL);
+}
+
 /* A new filesystem instance on path in the root; with dir_fd, an fd of its
  * root (O_PATH, a directory to make things in), else -1. */
 int mount_new_fs_at(int rootfd, const char *path, const char *type, const char *const *opts, unsigned long attrs,

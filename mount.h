@@ -42,6 +42,7 @@ int clone_fd(int fd, const char *path, unsigned long attrs); /* detached recursi
 int clone_at(int dirfd, const char *name, unsigned long attrs); /* the same for a name, not followed */
 int clone_tree(const char *path, unsigned long attrs);
 int new_fs(const char *type, const char *const *opts, unsigned long attrs);
+int bind_on(int dir, const char *name, int target); /* mount(2) MS_BIND of dir/name on target, no check */
 int mount_fs_on(int target, const char *name, const char *type, const char *const *opts,
 		unsigned long attrs); /* mount(2), no check */
 int mount_new_fs(int rootfd, const char *path, const char *type, const char *const *opts,
