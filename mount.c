@@ -25,7 +25,14 @@
  *                        remount_tree).
  *
  * Either way a detached mount is an fd (of the mount's root), so the
- * callers do not care which path runs. */
+ * callers do not care which path runs.
+ *
+ * A new filesystem (and a bind of a mount of our own) whose place is known
+ * goes there straight with one mount(2) on the /proc/self/fd/N path of the
+ * resolved mount point, with both APIs (mount_fs_on, bind_on): the new API
+ * takes four calls or more for the same mount.  The detached ones of the
+ * new API remain for what must be cloned (a host tree, with flags set on
+ * every mount in it) or looked at before it is placed. */
 #include "util.h"
 #include "mount.h"
 

@@ -5,7 +5,8 @@
  * overlay.c's.
  *
  * Everything goes through mount.c: the new mount API (open_tree, move_mount,
- * mount_setattr, fsopen/fsmount) with every destination resolved inside the
+ * mount_setattr) and mount(2) on the resolved fd of the mount point, with
+ * every destination resolved inside the
  * new root (openat2 RESOLVE_IN_ROOT), so a symlink in a hostile rootfs cannot
  * send a mount onto a host path; on kernels before 5.12, the same with
  * mount(2) and a resolver of sbx's own (see mount.c).
