@@ -150,6 +150,12 @@ static int mount_dev(int rootfd, const char *at, const int *devices, bool writab
 		r = fail("create %s/pts and %s/shm", at, at);
 	if (r == 0 && mount_fs_on(devdir, "pts", "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) < 0)
 		r = fail("mount devpts on %s/pts", at);
+	/* With the new API the devices were cloned without flags (but the
+	 * first clone, see clone_sources): one call gives all of them nosuid
+	 * and noexec, which the tmpfs and devpts have already.  Before shm,
+	 * which keeps exec. */
+	if (r == 0 && mount_api_is_new())
+		r = set_mount_attrs(devdir, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, true, at);
 	AUTO_CLOSE int shm = r < 0 || pool < 0 ? -1 : pool_dir(pool, "shm", 01777, NULL);
 	if (r == 0 && pool >= 0)
 		r = shm < 0 || move_mount_to(shm, devdir, "shm") < 0 ? fail_context("%s/shm", at) : 0;
@@ -637,11 +643,15 @@ static int clone_sources(struct sources *s)
 	const struct config *cfg = s->cfg;
 	if (detach_source(&s->rootfs, cfg->rootfs, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
 		return fail_context("rootfs");
-	/* The host's devices, root's, cloned straight from their names. */
+	/* The host's devices, root's, cloned straight from their names.  Their
+	 * nosuid and noexec: with mount_setattr, one call on all of /dev once
+	 * they are in it (mount_dev), unless this clone is the first, which
+	 * tells whether the kernel has it (clone_at); with mount(2), here. */
 	for (size_t i = 0; i < N_DEVICES; i++) {
 		char path[32];
 		snprintf(path, sizeof path, "/dev/%s", device_names[i]);
-		if ((s->devices[i] = clone_at(AT_FDCWD, path, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)) < 0)
+		bool later = mount_api_known() && mount_api_is_new();
+		if ((s->devices[i] = clone_at(AT_FDCWD, path, later ? 0 : MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
