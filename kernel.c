@@ -1,7 +1,12 @@
-/* kernel.c: which kernel interfaces this kernel offers, asked once, for the
- * mount primitives (mount.c), the path resolver (resolve.c) and
- * `sbx --version --verbose` (features.c).  A missing system call answers
- * ENOSYS; any other error means it is there. */
+/* kernel.c: which kernel interfaces this kernel offers, for the mount
+ * primitives (mount.c), the path resolver (resolve.c) and `sbx --version
+ * --verbose` (features.c).  A missing system call answers ENOSYS; any other
+ * error means it is there.
+ *
+ * A launch learns it from the calls it makes anyway, at no cost: openat2
+ * from its first use (resolve.c), the new mount API from the first clone of
+ * a mount (mount.c).  Only a question asked before that (features.c, or a
+ * caller that needs the answer first) probes, once. */
 #include "util.h"
 #include "mount.h"
 
@@ -13,10 +18,11 @@
  * if its flags cannot be set (mount_setattr, 5.12), so below 5.12 all of it
  * is mount(2). */
 struct kernel_api {
-	bool probed;
-	bool openat2;  /* Linux 5.6 */
-	bool new_api;  /* open_tree, move_mount, fsopen, fsconfig, fsmount (5.2) and mount_setattr (5.12) */
+	bool openat2_known, openat2;  /* Linux 5.6 */
+	bool new_api_known, new_api;  /* open_tree, move_mount, fsopen, fsconfig, fsmount (5.2) and mount_setattr (5.12) */
 };
+
+static struct kernel_api api;
 
 /* A call with arguments no kernel accepts: ENOSYS only if it is missing.
  * errno is left as it was. */
@@ -28,27 +34,42 @@ bool kernel_has_syscall(long nr)
 	return !missing;
 }
 
-static const struct kernel_api *kernel_api(void)
-{
-	static struct kernel_api api;
-	if (!api.probed) {
-		api.openat2 = kernel_has_syscall(SYS_openat2);
-		api.new_api = kernel_has_syscall(SYS_open_tree) && kernel_has_syscall(SYS_move_mount) &&
-			      kernel_has_syscall(SYS_fsopen) && kernel_has_syscall(SYS_fsconfig) &&
-			      kernel_has_syscall(SYS_fsmount) && kernel_has_syscall(SYS_mount_setattr);
-		api.probed = true;
-	}
-	return &api;
-}
-
 bool mount_api_is_new(void)
 {
-	return kernel_api()->new_api;
+	if (!api.new_api_known)
+		mount_api_found(kernel_has_syscall(SYS_open_tree) && kernel_has_syscall(SYS_move_mount) &&
+				kernel_has_syscall(SYS_fsopen) && kernel_has_syscall(SYS_fsconfig) &&
+				kernel_has_syscall(SYS_fsmount) && kernel_has_syscall(SYS_mount_setattr));
+	return api.new_api;
+}
+
+bool mount_api_known(void)
+{
+	return api.new_api_known;
+}
+
+void mount_api_found(bool new_api)
+{
+	api.new_api_known = true;
+	api.new_api = new_api;
 }
 
 bool kernel_has_openat2(void)
 {
-	return kernel_api()->openat2;
+	if (!api.openat2_known)
+		openat2_found(kernel_has_syscall(SYS_openat2));
+	return api.openat2;
+}
+
+bool openat2_may_work(void)
+{
+	return !api.openat2_known || api.openat2;
+}
+
+void openat2_found(bool present)
+{
+	api.openat2_known = true;
+	api.openat2 = present;
 }
 
 void explain_missing_kernel_feature(void)

@@ -25,7 +25,14 @@
  *                        remount_tree).
  *
  * Either way a detached mount is an fd (of the mount's root), so the
- * callers do not care which path runs. */
+ * callers do not care which path runs.
+ *
+ * A new filesystem (and a bind of a mount of our own) whose place is known
+ * goes there straight with one mount(2) on the /proc/self/fd/N path of the
+ * resolved mount point, with both APIs (mount_fs_on, bind_on): the new API
+ * takes four calls or more for the same mount.  The detached ones of the
+ * new API remain for what must be cloned (a host tree, with flags set on
+ * every mount in it) or looked at before it is placed. */
 #include "util.h"
 #include "mount.h"
 
@@ -42,6 +49,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -384,24 +392,20 @@ static int hold_new_fs(const char *type, const char *const *opts, unsigned long 
  * holding area for mount(2); returns an fd of its root. */
 int mount_staging(const char *path, const char *const *opts)
 {
-	if (mount_api_is_new()) {
-		int mnt = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-		if (mnt >= 0 && sys_move_mount(mnt, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0) {
-			fail("mount the staging area on %s", path);
-			close_fd(&mnt);
-		}
-		return mnt;
-	}
+	/* Straight into place with mount(2), either API: with the new one
+	 * fsopen, fsconfig, fsmount and move_mount would make the same. */
 	char *data = join_options(opts);
-	int r = mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, data);
+	int r = mount("none", path, "tmpfs", MS_NOSUID | MS_NODEV, data);
 	free(data);
 	if (r < 0)
 		return fail("mount the staging area on %s", path);
-	if (mount(NULL, path, NULL, MS_UNBINDABLE, NULL) < 0)
+	if (!mount_api_is_new() && mount(NULL, path, NULL, MS_UNBINDABLE, NULL) < 0)
 		return fail("make the staging area unbindable");
 	int fd = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return fail("open the staging area");
+	if (mount_api_is_new())
+		return fd;
 	close_fd(&holding_area);
 	holding_area = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	if (holding_area < 0) {
@@ -434,22 +438,60 @@ int set_mount_attrs(int fd, unsigned long attrs, bool recursive, const char *sho
 	return 0;
 }
 
-/* Attach a detached mount (from clone_fd or new_fs) at path in the root.
- * A mount point that is the root itself ("/", or a symlink to "/" or
- * "../..") is refused: a mount there would cover the whole root. */
+/* Would a mount on target cover the whole root?  Only when target is the
+ * root's own inode.  The root is the root of a mount, and most mount points
+ * are not (statx says so from 5.8 on): for those one call answers, and the
+ * root's inode is asked only for a target that is the root of a mount. */
+static bool covers_root(int target, int rootfd)
+{
+	struct statx t;
+	struct stat r;
+	if (statx(target, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_INO, &t) < 0)
+		return same_inode(target, rootfd);
+	if ((t.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && !(t.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+		return false;
+	return fstat(rootfd, &r) == 0 && r.st_dev == makedev(t.stx_dev_major, t.stx_dev_minor) && r.st_ino == t.stx_ino;
+}
+
+int refuse_root_target(int target, int rootfd, const char *path)
+{
+	if (!covers_root(target, rootfd))
+		return 0;
+	return failx("mount point %s is the root of the sandbox itself%s", path,
+		     strcmp(path, "/") != 0 ? " (through a symlink in the rootfs)" : "");
+}
+
+/* Open the mount point path in the root for a mount of mnt (a detached
+ * mount; -1: a new filesystem, a directory), creating it when missing (a
+ * directory or a file, as mnt is: asked only then).  A mount point that is
+ * the root itself ("/", or a symlink to "/" or "../..") is refused: a mount
+ * there would cover the whole root. */
+static int open_target(int rootfd, int mnt, const char *path)
+{
+	int target = open_in_root(rootfd, path);
+	if (target < 0) {
+		int err = errno;
+		struct stat st;
+		if (err == ENOENT && mnt >= 0 && fstat(mnt, &st) < 0)
+			return fail("stat mount for %s", path);
+		errno = err;
+		target = create_mount_point(rootfd, path, err != ENOENT || mnt < 0 || S_ISDIR(st.st_mode));
+		if (target < 0)
+			return -1;
+	}
+	if (refuse_root_target(target, rootfd, path) < 0) {
+		close(target);
+		return -1;
+	}
+	return target;
+}
+
+/* Attach a detached mount (from clone_fd or new_fs) at path in the root. */
 int attach(int rootfd, int mnt, const char *path)
 {
-	struct stat st;
-	if (fstat(mnt, &st) < 0)
-		return fail("stat mount for %s", path);
-	int target = open_mount_point(rootfd, path, S_ISDIR(st.st_mode));
+	int target = open_target(rootfd, mnt, path);
 	if (target < 0)
 		return -1;
-	if (same_inode(target, rootfd)) {
-		close(target);
-		return failx("mount point %s is the root of the sandbox itself%s", path,
-			     strcmp(path, "/") != 0 ? " (through a symlink in the rootfs)" : "");
-	}
 	int r = move_mount_to(mnt, target, "");
 	close(target);
 	if (r < 0)
@@ -457,25 +499,59 @@ int attach(int rootfd, int mnt, const char *path)
 	return 0;
 }
 
+/* open_tree's clone of name in dirfd ("": dirfd itself) with attrs set
+ * throughout.  The first clone of a launch is how sbx learns whether the
+ * kernel has the new mount API (kernel.c): its open_tree (5.2) and
+ * mount_setattr (5.12) answer for the lot (move_mount, fsopen, fsconfig and
+ * fsmount came with open_tree).  ENOSYS from either: the mount(2) way from
+ * then on, and this clone fails with errno ENOSYS, having changed nothing,
+ * for the caller to make again that way (build_root does). */
+static int open_tree_clone(int dirfd, const char *name, unsigned long attrs, const char *shown)
+{
+	bool first = !mount_api_known() && attrs;
+	const char *what = "clone mount";
+	unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | (name[0] ? AT_SYMLINK_NOFOLLOW : AT_EMPTY_PATH);
+	int tree = sys_open_tree(dirfd, name, flags);
+	if (tree >= 0 && attrs && sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, attrs) < 0) {
+		what = "set mount flags on";
+		close_fd(&tree);
+	}
+	if (first && (tree >= 0 || errno == ENOSYS))
+		mount_api_found(tree >= 0);
+	if (tree < 0) {
+		if (!first) /* else no hint: the caller goes on the mount(2) way */
+			explain_missing_kernel_feature();
+		return fail("%s %s", what, shown);
+	}
+	return tree;
+}
+
 /* A detached recursive copy of the mount tree at fd, with attrs added to
  * every mount in it (read-only, nosuid, ...); flags in a user namespace can
  * only be tightened, never loosened, so this is safe on locked mounts too. */
 int clone_fd(int fd, const char *path, unsigned long attrs)
 {
-	if (!mount_api_is_new())
+	if ((mount_api_known() || !attrs) && !mount_api_is_new())
 		return hold_bind(fd, path, attrs);
-	int tree = sys_open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
-	if (tree < 0) {
-		explain_missing_kernel_feature();
-		return fail("clone mount %s", path);
+	return open_tree_clone(fd, "", attrs, path);
+}
+
+/* The same for name in dirfd, a final symlink not followed: with the new
+ * API straight from the name (no fd of it to open and close).  A host path
+ * (dirfd AT_FDCWD) is for root-owned ones only, such as /dev/null: with
+ * mount(2) it is opened with open_source, else only the last component is
+ * kept from being a symlink. */
+int clone_at(int dirfd, const char *name, unsigned long attrs)
+{
+	if ((mount_api_known() || !attrs) && !mount_api_is_new()) {
+		int fd = dirfd == AT_FDCWD ? open_source(name) : openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return dirfd == AT_FDCWD ? -1 : fail("open %s", name);
+		int mnt = hold_bind(fd, name, attrs);
+		close(fd);
+		return mnt;
 	}
-	if (attrs && sys_mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, attrs) < 0) {
-		explain_missing_kernel_feature();
-		fail("set mount flags on %s", path);
-		close(tree);
-		return -1;
-	}
-	return tree;
+	return open_tree_clone(dirfd, name, attrs, name);
 }
 
 /* The same for a host path, opened race-free (open_source). */
@@ -513,7 +589,7 @@ int new_fs(const char *type, const char *const *opts, unsigned long attrs)
 	AUTO_CLOSE int fs = (int)syscall(SYS_fsopen, type, FSOPEN_CLOEXEC);
 	if (fs < 0) {
 		explain_missing_kernel_feature();
-		return fail("create %s", type);
+		return fail("create %s: fsopen", type);
 	}
 	for (const char *const *o = opts; o && *o; o++) {
 		const char *eq = strchr(*o, '=');
@@ -538,13 +614,59 @@ int new_fs(const char *type, const char *const *opts, unsigned long attrs)
 	return mnt;
 }
 
-int mount_new_fs(int rootfd, const char *path, const char *type, const char *const *opts,
-			unsigned long attrs)
+/* A new filesystem instance mounted straight onto the open target (or
+ * onto name in it, a directory of a tmpfs of our own): one
+ * mount(2) on /proc/self/fd/N, which reaches exactly what target is open on
+ * (nothing is resolved again), with either kernel API.  With the new API
+ * the same mount takes fsopen, a fsconfig per option, fsmount, move_mount
+ * and a close, and a mount namespace of its own for the detached mount.
+ * The same options and flags, so the same mount. */
+int mount_fs_on(int target, const char *name, const char *type, const char *const *opts, unsigned long attrs)
 {
-	int mnt = new_fs(type, opts, attrs);
-	if (mnt < 0)
+	AUTO_FREE char *data = join_options(opts);
+	struct fd_path p;
+	/* The source shown is the one each API gave before: "none" where
+	 * fsmount made the mount, the type where mount(2) did. */
+	const char *source = mount_api_is_new() ? "none" : type;
+	return mount(source, fd_path(&p, target, name), type, ms_flags(attrs), data[0] ? data : NULL);
+}
+
+/* Bind name in dir (a mount there, with its flags) onto the open target,
+ * with mount(2) on /proc/self/fd paths, either API: one call where
+ * open_tree, mount_setattr and move_mount would take three. */
+int bind_on(int dir, const char *name, int target)
+{
+	struct fd_path src, dst;
+	return mount(fd_path(&src, dir, name), fd_path(&dst, target, ""), NULL, MS_BIND, NULL);
+}
+
+/* A new filesystem instance on path in the root; with dir_fd, an fd of its
+ * root (O_PATH, a directory to make things in), else -1. */
+int mount_new_fs_at(int rootfd, const char *path, const char *type, const char *const *opts, unsigned long attrs,
+		    bool dir_fd)
+{
+	int target = open_target(rootfd, -1, path);
+	if (target < 0)
 		return fail_context("%s on %s", type, path);
-	int r = attach(rootfd, mnt, path);
-	close(mnt);
-	return r;
+	if (mount_fs_on(target, "", type, opts, attrs) < 0) {
+		fail("mount %s on %s", type, path);
+		close(target);
+		return -1;
+	}
+	if (!dir_fd) {
+		close(target);
+		return 0;
+	}
+	/* target stays the directory under the mount (an fd does not follow
+	 * a mount made on it); the path now leads to the mount's root. */
+	close(target);
+	int fd = open_in_root(rootfd, path);
+	if (fd < 0)
+		return fail("open %s", path);
+	return fd;
+}
+
+int mount_new_fs(int rootfd, const char *path, const char *type, const char *const *opts, unsigned long attrs)
+{
+	return mount_new_fs_at(rootfd, path, type, opts, attrs, false);
 }

@@ -75,16 +75,32 @@ static const char *const masked_paths[] = {
 	"/sys/devices/virtual/powercap",            /* energy counters: a side channel */
 };
 #define MASK_FILE "masked"
+#define MASK_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 
-/* An empty read-only file (empty: an fd of it) over a file, an
+/* The empty file that masks files, made once in the staging area with a
+ * read-only, nosuid, nodev, noexec mount of itself on it: each mask is then
+ * one bind of that mount (a bind takes its flags along), not a clone, its
+ * flags and a move. */
+static int make_mask_file(int scratch)
+{
+	if (mknodat(scratch, MASK_FILE, S_IFREG | 0444, 0) < 0)
+		return errno == EEXIST ? 0 : fail("create the empty file for masking"); /* made by an earlier mask */
+	AUTO_CLOSE int mnt = clone_at(scratch, MASK_FILE, MASK_ATTRS);
+	if (mnt < 0)
+		return fail_context("the empty file for masking");
+	if (move_mount_to(mnt, scratch, MASK_FILE) < 0)
+		return fail("mount the empty file for masking");
+	return 0;
+}
+
+/* The empty read-only file (made by make_mask_file) over a file, an
  * empty read-only tmpfs over a directory: reading gives nothing, writing
  * EROFS.  What this kernel or the rootfs lacks is left alone, and so is a
  * symlink (in a rootfs, it is not the kernel's file).  Each is one mount,
  * which is most of the cost: no more options than needed. */
-static int mask_path(int rootfd, int empty, const char *path)
+static int mask_path(int rootfd, int scratch, const char *path)
 {
 	static const char *const tmpfs_opts[] = { "mode=0555", NULL };
-	const unsigned long attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
 				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
 	AUTO_CLOSE int fd = open_resolved(rootfd, path, &how);
@@ -93,29 +109,18 @@ static int mask_path(int rootfd, int empty, const char *path)
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return fail("stat %s", path);
-	AUTO_CLOSE int mnt = -1;
-	if (S_ISDIR(st.st_mode))
-		mnt = new_fs("tmpfs", tmpfs_opts, attrs);
-	else if (S_ISREG(st.st_mode))
-		mnt = clone_fd(empty, path, attrs);
-	else
-		return 0;
-	if (mnt < 0)
-		return fail_context("mask %s", path);
-	if (move_mount_to(mnt, fd, "") < 0)
+	if (S_ISDIR(st.st_mode) && mount_fs_on(fd, "", "tmpfs", tmpfs_opts, MASK_ATTRS) < 0)
+		return fail("mask %s", path);
+	if (S_ISREG(st.st_mode) && bind_on(scratch, MASK_FILE, fd) < 0)
 		return fail("mask %s", path);
 	return 0;
 }
 
 int mask_kernel_paths(int rootfd, int scratch)
 {
-	int empty = openat(scratch, MASK_FILE, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
-	if (empty < 0)
-		return fail("create the empty file for masking");
-	int r = 0;
+	int r = make_mask_file(scratch);
 	for (size_t i = 0; i < ARRAY_SIZE(masked_paths) && r == 0; i++)
-		r = mask_path(rootfd, empty, masked_paths[i]);
-	close(empty);
+		r = mask_path(rootfd, scratch, masked_paths[i]);
 	return r;
 }
 
@@ -123,10 +128,7 @@ int mask_kernel_paths(int rootfd, int scratch)
  * standard mounts may not have made it). */
 int mask_user_path(int rootfd, int scratch, const char *path)
 {
-	int empty = openat(scratch, MASK_FILE, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0444);
-	if (empty < 0)
-		return fail("create the empty file for masking");
-	int r = mask_path(rootfd, empty, path);
-	close(empty);
-	return r;
+	if (make_mask_file(scratch) < 0)
+		return -1;
+	return mask_path(rootfd, scratch, path);
 }

@@ -165,16 +165,18 @@ int resolve_by_steps(int dfd, const char *path, int flags, unsigned long long re
 	return result;
 }
 
-/* openat2 where the kernel has it, the walk above where it does not.  Only
- * for O_PATH opens. */
+/* openat2 where the kernel has it, the walk above where it does not (the
+ * first ENOSYS tells, kernel.c).  Only for O_PATH opens. */
 int open_resolved(int dfd, const char *path, const struct open_how *how)
 {
-	if (kernel_has_openat2()) {
+	if (openat2_may_work()) {
 		int fd;
 		do
 			fd = (int)syscall(SYS_openat2, dfd, path, how, sizeof *how);
 		while (fd < 0 && (errno == EAGAIN || errno == EINTR));
-		return fd;
+		if (fd >= 0 || errno != ENOSYS)
+			return fd;
+		openat2_found(false);
 	}
 	return resolve_by_steps(dfd, path, (int)how->flags, how->resolve);
 }
@@ -265,6 +267,14 @@ int open_mount_point(int rootfd, const char *path, bool dir)
 	int fd = open_in_root(rootfd, path);
 	if (fd >= 0)
 		return fd;
+	return create_mount_point(rootfd, path, dir);
+}
+
+/* The rest of open_mount_point, for a path that open_in_root could not open
+ * (errno says why). */
+int create_mount_point(int rootfd, const char *path, bool dir)
+{
+	int fd;
 	if (errno != ENOENT)
 		return explain_unresolvable(rootfd, path);
 	const char *slash = strrchr(path, '/');
@@ -282,15 +292,10 @@ int open_mount_point(int rootfd, const char *path, bool dir)
 	AUTO_CLOSE int pfd = open_mount_point(rootfd, parent, true);
 	if (pfd < 0)
 		return -1;
-	int r = dir ? mkdirat(pfd, base, 0755) : -1;
-	if (!dir) {
-		/* O_PATH fds cannot be used to create; reopen the directory. */
-		AUTO_CLOSE int dirfd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dirfd >= 0) {
-			int f = openat(dirfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444); /* as bubblewrap makes them */
-			r = f < 0 ? -1 : close(f);
-		}
-	}
+	/* An empty file 0444, as bubblewrap makes them: mknod of a regular
+	 * file needs no privilege and leaves no fd to close, and like
+	 * O_CREAT | O_EXCL it does not follow a symlink there. */
+	int r = dir ? mkdirat(pfd, base, 0755) : mknodat(pfd, base, S_IFREG | 0444, 0);
 	if (r < 0 && errno != EEXIST) {
 		if (errno == EROFS || errno == EACCES || errno == EPERM)
 			set_hint("create %s in the root filesystem, or mount a --tmpfs on %s first", path, parent);

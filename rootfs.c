@@ -5,7 +5,8 @@
  * overlay.c's.
  *
  * Everything goes through mount.c: the new mount API (open_tree, move_mount,
- * mount_setattr, fsopen/fsmount) with every destination resolved inside the
+ * mount_setattr) and mount(2) on the resolved fd of the mount point, with
+ * every destination resolved inside the
  * new root (openat2 RESOLVE_IN_ROOT), so a symlink in a hostile rootfs cannot
  * send a mount onto a host path; on kernels before 5.12, the same with
  * mount(2) and a resolver of sbx's own (see mount.c).
@@ -63,7 +64,7 @@ static const char *const device_names[] = { "null", "zero", "full", "random", "u
  * each take the kernel's default, half the RAM.  The bound on files (one
  * per page of the size, as many as non-empty files fit) keeps empty files,
  * which take no pages, from using kernel memory without end.  The pool is
- * attached in the staging area (open_tree clones only what is attached)
+ * mounted in the staging area (open_tree clones only what is attached)
  * and goes with the old root; the mounts cloned from it keep it alive. */
 static int mount_pool(const struct config *cfg, int scratch)
 {
@@ -71,14 +72,12 @@ static int mount_pool(const struct config *cfg, int scratch)
 	snprintf(size, sizeof size, "size=%lld", cfg->tmpfs_size);
 	snprintf(inodes, sizeof inodes, "nr_inodes=%lld", cfg->tmpfs_size / 4096 + 64);
 	const char *const opts[] = { "mode=0755", size, inodes, NULL };
-	int mnt = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	if (mkdirat(scratch, "pool", 0700) < 0 ||
+	    mount_fs_on(scratch, "pool", "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
+		return fail("mount the tmpfs for /tmp, /var/tmp, /dev/shm and /run");
+	int mnt = openat(scratch, "pool", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (mnt < 0)
-		return fail_context("the tmpfs for /tmp, /var/tmp, /dev/shm and /run");
-	if (mount_api_is_new() && (mkdirat(scratch, "pool", 0700) < 0 || move_mount_to(mnt, scratch, "pool") < 0)) {
-		fail("mount the tmpfs for /tmp, /var/tmp, /dev/shm and /run");
-		close(mnt);
-		return -1;
-	}
+		return fail("open the tmpfs for /tmp, /var/tmp, /dev/shm and /run");
 	return mnt;
 }
 
@@ -90,12 +89,7 @@ static int pool_dir(int pool, const char *name, int mode, const struct config *o
 	if (mkdirat(pool, name, 0700) < 0 || fchmodat(pool, name, (mode_t)mode, 0) < 0 ||
 	    (owner && fchownat(pool, name, owner->uid, owner->gid, AT_SYMLINK_NOFOLLOW) < 0))
 		return fail("create %s in the tmpfs pool", name);
-	int dir = openat(pool, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dir < 0)
-		return fail("open %s in the tmpfs pool", name);
-	int mnt = clone_fd(dir, name, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-	close(dir);
-	return mnt;
+	return clone_at(pool, name, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 }
 
 static int mount_pool_dir(int rootfd, int pool, const char *name, int mode, const struct config *owner,
@@ -109,16 +103,14 @@ static int mount_pool_dir(int rootfd, int pool, const char *name, int mode, cons
 	return r;
 }
 
-/* Make NAME (a directory, or an empty file) in a directory of our own fresh
- * tmpfs and attach the detached mount mnt on it. */
-static int attach_at(int dirfd, int mnt, const char *name, bool dir)
+/* Make the empty file name in a directory of our own fresh tmpfs and
+ * attach the detached mount of a device on it. */
+static int attach_device(int dirfd, int mnt, const char *name)
 {
-	int made = dir ? mkdirat(dirfd, name, 0755)
-		       : openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (made < 0)
+	/* mknod of a regular file needs no privilege, and no fd to close;
+	 * like O_CREAT | O_EXCL it fails on anything there, a symlink too. */
+	if (mknodat(dirfd, name, S_IFREG | 0644, 0) < 0)
 		return fail("create device node %s", name);
-	if (!dir)
-		close(made);
 	if (move_mount_to(mnt, dirfd, name) < 0)
 		return fail("mount device node %s", name);
 	return 0;
@@ -141,32 +133,34 @@ static int mount_dev(int rootfd, const char *at, const int *devices, bool writab
 		{ "ptmx", "pts/ptmx" }, { "core", "/proc/kcore" }, /* as bubblewrap and runc make it */
 	};
 
-	if (mount_new_fs(rootfd, at, "tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) < 0)
-		return -1;
-	int dev = open_in_root(rootfd, at);
-	if (dev < 0)
-		return fail("open %s", at);
-	AUTO_CLOSE int devdir = openat(dev, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	close(dev);
+	AUTO_CLOSE int devdir = mount_new_fs_at(rootfd, at, "tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, true);
 	if (devdir < 0)
-		return fail("open %s", at);
+		return -1;
 	/* The tmpfs is new and ours: every node is made and reached straight
-	 * from its directory fd, without resolving paths again. */
+	 * from its directory fd (O_PATH serves for the *at calls), without
+	 * resolving paths again. */
 	int r = 0;
 	for (size_t i = 0; i < N_DEVICES && r == 0; i++)
 		if (devices[i] >= 0)
-			r = attach_at(devdir, devices[i], device_names[i], false);
+			r = attach_device(devdir, devices[i], device_names[i]);
 	for (size_t i = 0; i < ARRAY_SIZE(links) && r == 0; i++)
 		if (symlinkat(links[i].target, devdir, links[i].name) < 0)
 			r = fail("create %s/%s", at, links[i].name);
-	AUTO_CLOSE int pts = r == 0 ? new_fs("devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) : -1;
-	AUTO_CLOSE int shm = pts < 0 ? -1
-		  : pool >= 0 ? pool_dir(pool, "shm", 01777, NULL)
-			      : new_fs("tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-	if (r == 0 && (pts < 0 || shm < 0))
-		r = fail_context("%s", at);
-	if (r == 0)
-		r = attach_at(devdir, pts, "pts", true) < 0 || attach_at(devdir, shm, "shm", true) < 0 ? -1 : 0;
+	if (r == 0 && (mkdirat(devdir, "pts", 0755) < 0 || mkdirat(devdir, "shm", 0755) < 0))
+		r = fail("create %s/pts and %s/shm", at, at);
+	if (r == 0 && mount_fs_on(devdir, "pts", "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) < 0)
+		r = fail("mount devpts on %s/pts", at);
+	/* With the new API the devices were cloned without flags (but the
+	 * first clone, see clone_sources): one call gives all of them nosuid
+	 * and noexec, which the tmpfs and devpts have already.  Before shm,
+	 * which keeps exec. */
+	if (r == 0 && mount_api_is_new())
+		r = set_mount_attrs(devdir, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, true, at);
+	AUTO_CLOSE int shm = r < 0 || pool < 0 ? -1 : pool_dir(pool, "shm", 01777, NULL);
+	if (r == 0 && pool >= 0)
+		r = shm < 0 || move_mount_to(shm, devdir, "shm") < 0 ? fail_context("%s/shm", at) : 0;
+	else if (r == 0 && mount_fs_on(devdir, "shm", "tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
+		r = fail("mount a tmpfs on %s/shm", at);
 	if (r == 0 && !writable)
 		r = set_mount_attrs(devdir, MOUNT_ATTR_RDONLY, false, at);
 	return r;
@@ -307,12 +301,8 @@ static int make_file(int rootfd, const struct mount_op *op)
 /* A detached mount of the file name on the scratch tmpfs, with attrs. */
 static int clone_scratch_file(int scratch, const char *name, unsigned long attrs, const char *shown)
 {
-	int fd = openat(scratch, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return fail("open the file for %s", shown);
-	int mnt = clone_fd(fd, shown, attrs);
-	close(fd);
-	return mnt;
+	int mnt = clone_at(scratch, name, attrs);
+	return mnt < 0 ? fail_context("the file for %s", shown) : mnt;
 }
 
 /* The data goes into a file of its own on the scratch tmpfs, which is then
@@ -608,12 +598,6 @@ static int open_sources(const struct config *cfg, struct sources *s)
 		return fail_context("rootfs");
 	if (cfg->overlay_upper && (s->keep_dir = open_source(cfg->overlay_upper)) < 0)
 		return fail_context("--overlay-upper");
-	for (size_t i = 0; i < N_DEVICES; i++) {
-		char path[32];
-		snprintf(path, sizeof path, "/dev/%s", device_names[i]);
-		if ((s->devices[i] = open_source(path)) < 0)
-			return -1;
-	}
 	/* In the caller's PID namespace, /proc is the caller's; in a joined
 	 * one (--pidns) it is made new, as in a namespace of our own. */
 	bool callers_pids = (cfg->share_ns & CLONE_NEWPID) && cfg->pidns_fd < 0;
@@ -637,15 +621,18 @@ static int open_sources(const struct config *cfg, struct sources *s)
 	return 0;
 }
 
-/* Replace the opened source *fd by a detached copy of its mount tree. */
+/* Replace the opened source *fd by a detached copy of its mount tree (left
+ * as it is if that fails). */
 static int detach_source(int *fd, const char *shown, unsigned long attrs)
 {
 	if (*fd < 0)
 		return 0;
 	int tree = clone_fd(*fd, shown, attrs);
+	if (tree < 0)
+		return -1;
 	close(*fd);
 	*fd = tree;
-	return tree < 0 ? -1 : 0;
+	return 0;
 }
 
 /* Each source becomes a detached mount tree with its flags: the rootfs
@@ -656,9 +643,17 @@ static int clone_sources(struct sources *s)
 	const struct config *cfg = s->cfg;
 	if (detach_source(&s->rootfs, cfg->rootfs, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
 		return fail_context("rootfs");
-	for (size_t i = 0; i < N_DEVICES; i++)
-		if (detach_source(&s->devices[i], device_names[i], MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC) < 0)
+	/* The host's devices, root's, cloned straight from their names.  Their
+	 * nosuid and noexec: with mount_setattr, one call on all of /dev once
+	 * they are in it (mount_dev), unless this clone is the first, which
+	 * tells whether the kernel has it (clone_at); with mount(2), here. */
+	for (size_t i = 0; i < N_DEVICES; i++) {
+		char path[32];
+		snprintf(path, sizeof path, "/dev/%s", device_names[i]);
+		bool later = mount_api_known() && mount_api_is_new();
+		if ((s->devices[i] = clone_at(AT_FDCWD, path, later ? 0 : MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)) < 0)
 			return -1;
+	}
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		const struct mount_op *op = &cfg->mounts[i];
 		if (op->kind != MOUNT_BIND && op->kind != MOUNT_RO_BIND && op->kind != MOUNT_DEV_BIND)
@@ -790,13 +785,21 @@ int build_root(const struct config *cfg)
 	 * mounted, and it is unbindable so that they skip it (mount.c). */
 	if (open_sources(cfg, &s) < 0)
 		goto out;
-	if (mount_api_is_new() && clone_sources(&s) < 0)
-		goto out;
+	/* The first clone finds out whether the kernel has the new mount API
+	 * (clone_fd); without it, nothing is cloned yet, and the sources are
+	 * cloned the mount(2) way below. */
+	bool cloned = false;
+	if (!mount_api_known() || mount_api_is_new()) {
+		if (clone_sources(&s) == 0)
+			cloned = true;
+		else if (mount_api_is_new())
+			goto out;
+	}
 	if ((scratch = mount_scratch(cfg)) < 0)
 		goto out;
 	if (cfg->tmpfs_size && (s.pool = mount_pool(cfg, scratch)) < 0)
 		goto out;
-	if (!mount_api_is_new() && clone_sources(&s) < 0)
+	if (!cloned && clone_sources(&s) < 0)
 		goto out;
 	trace_step("rootfs and bind sources cloned");
 	if (cfg->empty_root)
@@ -805,8 +808,8 @@ int build_root(const struct config *cfg)
 		rootfd = mount_overlay(cfg, scratch, STAGING, s.rootfs, s.keep_dir);
 	else if (move_mount_to(s.rootfs, scratch, "root") < 0)
 		fail("mount the rootfs on " NEW_ROOT);
-	else if ((rootfd = open(NEW_ROOT, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		fail("open the new root");
+	else /* the detached tree's fd is now the attached root's */
+		rootfd = s.rootfs, s.rootfs = -1;
 	if (rootfd < 0)
 		goto out;
 	if (populate_root(cfg, scratch, &rootfd, &s) < 0)

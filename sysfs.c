@@ -339,19 +339,16 @@ int mount_sysfs(int rootfd, const struct config *cfg)
 	bool own_cgroupns = !(cfg->share_ns & CLONE_NEWCGROUP);
 	if (own_cgroupns && root_cgroup_namespace_here() < 0)
 		return -1;
-	int sys = open_in_root(rootfd, "/sys");
+	AUTO_CLOSE int sys = open_in_root(rootfd, "/sys");
 	if (sys < 0) /* a rootfs without /sys gets none */
 		return 0;
-	close(sys);
-	int mnt = new_fs("sysfs", NULL, KERNEL_FS_ATTRS);
-	bool fresh = mnt >= 0;
+	if (refuse_root_target(sys, rootfd, "/sys") < 0)
+		return -1;
+	bool fresh = mount_fs_on(sys, "", "sysfs", NULL, KERNEL_FS_ATTRS) == 0;
 	if (fresh) {
-		int r = attach(rootfd, mnt, "/sys");
-		close(mnt);
-		if (r < 0)
-			return -1;
 		trace_step("/sys: a fresh sysfs");
 	} else {
+		fail("mount sysfs");
 		char note[1200];
 		snprintf(note, sizeof note, "/sys: the root's own, %s: a fresh sysfs was refused: %s",
 			 cfg->net == NET_HOST ? "as it is" : "its network entries covered", error_text());
