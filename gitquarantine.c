@@ -26,6 +26,7 @@
 #include "util.h"
 #include "config.h"
 #include "git.h"
+#include "compat.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -121,6 +121,8 @@ void set_program_name(const char *name)
 	program_name = name;
 }
 
+FILE *sbx_stderr; /* util.h: NULL until guard_stderr (relay.c) sets it */
+
 /* "sbx: TEXT" on stderr, and each further line of TEXT (a hint) as it is. */
 void print_error(const char *text)
 {
