@@ -107,7 +107,7 @@ static int open_system_file(const char *path, const char **why)
 		int flags = next ? O_PATH | O_DIRECTORY : O_RDONLY | O_NOCTTY | O_NONBLOCK;
 		int sub = openat(dir, c, flags | O_NOFOLLOW | O_CLOEXEC);
 		if (sub < 0) {
-			*why = errno == ELOOP || (errno == ENOTDIR && next) ? "a symlink on its path" : strerror(errno);
+			*why = errno == ELOOP || (errno == ENOTDIR && next) ? "a symlink on its path" : errno_message(errno);
 			break;
 		}
 		*why = root_only(sub, next != NULL);

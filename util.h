@@ -43,6 +43,7 @@ int failx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int fail_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void set_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *error_text(void);
+const char *errno_message(int e); /* strerror, in glibc's words whatever the C library */
 const char *hint_text(void);
 void die(int code) __attribute__((noreturn));
 void escape_controls(char *buf, size_t size); /* in place: \n, \t, \xNN for control characters */
