@@ -1,5 +1,5 @@
-/* bwrap.h: the bubblewrap front end (bwrap.c) and its JSON reports
- * (bwrapstatus.c). */
+/* bwrap.h: the bubblewrap front end (bwrapparse.c over bwrap.c's table)
+ * and its JSON reports (bwrapstatus.c). */
 #ifndef SBX_BWRAP_H
 #define SBX_BWRAP_H
 
@@ -12,7 +12,7 @@
 
 struct config;
 
-/* bwrap.c: bubblewrap's command line (argv[0] "bwrap", or "sbx --bwrap
+/* bwrapparse.c: bubblewrap's command line (argv[0] "bwrap", or "sbx --bwrap
  * ARGS": bwrap_invoked) translated into a config; the same return values as
  * parse_options. */
 bool bwrap_invoked(int argc, char **argv);

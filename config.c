@@ -1,15 +1,18 @@
 /* config.c: the model both front ends fill, struct config (config.h): its
  * defaults and the steps that add to it (a mount, an environment change, an
- * fd, a string to a list, an rlimit), which options.c (sbx's options and
- * policy files) and bwrap.c (bubblewrap's command line) share, neither
- * calling the other; then the rest of a configuration's life after
- * parsing: the environment the command gets, the configuration printed back
- * as a policy (--print-policy), and freeing it all. */
+ * fd, a string to a list, an rlimit), which options.c and optparse.c
+ * (sbx's options and policy files) and bwrap.c and bwrapparse.c
+ * (bubblewrap's command line) share, neither front end calling the other;
+ * then the rest of a configuration's life after parsing: the environment
+ * the command gets, the configuration printed back as a policy
+ * (--print-policy), and freeing it all, by the table of what it owns
+ * (owned_fields). */
 #include "util.h"
 #include "config.h"
 #include "launch.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -458,54 +461,99 @@ void free_list(char **list, size_t n)
 	free(list);
 }
 
-/* Everything parse_options allocated. */
+/* An element of the arrays struct config owns, freed of its own memory. */
+static void free_string(void *e)
+{
+	free(*(char **)e);
+}
+
+static void free_env_op(void *e)
+{
+	struct env_op *op = e;
+	free(op->name);
+	free(op->value);
+}
+
+static void free_bpf_program(void *e)
+{
+	free(((struct bpf_program *)e)->insns);
+}
+
+void free_mount_op(struct mount_op *op)
+{
+	free(op->src);
+	free(op->dst);
+	free(op->data);
+	free_list(op->layers, op->n_layers);
+	free(op->work);
+}
+
+static void free_mount_step(void *e)
+{
+	free_mount_op(e);
+}
+
+/* What struct config owns: free_config walks this table, so each kind of
+ * field is freed in one place.  A pointer field of struct config that is
+ * not here fails tests/owned-fields (make check). */
+struct owned_field {
+	size_t at;                     /* offsetof the field */
+	size_t count_at;               /* offsetof its size_t count; 0: none */
+	bool null_terminated;          /* no count: the elements end at a NULL */
+	size_t size;                   /* an element's size, with free_each */
+	void (*free_each)(void *elem); /* NULL: the elements own nothing */
+};
+
+#define AT(field) offsetof(struct config, field)
+#define SIZE(field) sizeof *((struct config *)0)->field
+#define OWN(field) { AT(field), 0, false, 0, NULL }
+#define OWN_EACH(field, count, each) { AT(field), AT(count), false, SIZE(field), each }
+#define OWN_ARGV(field) { AT(field), 0, true, SIZE(field), free_string }
+static const struct owned_field owned_fields[] = {
+	OWN(rootfs),
+	OWN_EACH(mounts, n_mounts, free_mount_step),
+	OWN_EACH(env_ops, n_env_ops, free_env_op),
+	OWN(keep_fds),
+	OWN(hostname),
+	OWN(chdir),
+	OWN(cwd),
+	OWN_EACH(publish, n_publish, free_string),
+	OWN(overlay_upper),
+	OWN_EACH(home_ro, n_home_ro, free_string),
+	OWN(git_work_tree),
+	OWN(git_kept),
+	OWN_EACH(git_absent, n_git_absent, free_string),
+	OWN(seccomp),
+	OWN_EACH(seccomp_allow, n_seccomp_allow, free_string),
+	OWN_EACH(seccomp_deny, n_seccomp_deny, free_string),
+	OWN(seccomp_export),
+	OWN_EACH(policy_origins, n_policy_origins, free_string),
+	OWN(cgroup),
+	OWN(rlimits),
+	OWN(status_json),
+	OWN_ARGV(argv),
+	OWN(argv0),
+	OWN(close_fds),
+	OWN_EACH(lock_files, n_lock_files, free_string),
+	OWN_EACH(bpf_programs, n_bpf_programs, free_bpf_program),
+};
+
+/* Everything a front end allocated, by the table above. */
 void free_config(struct config *cfg)
 {
-	for (size_t i = 0; i < cfg->n_mounts; i++) {
-		free(cfg->mounts[i].src);
-		free(cfg->mounts[i].dst);
-		free(cfg->mounts[i].data);
-		free_list(cfg->mounts[i].layers, cfg->mounts[i].n_layers);
-		free(cfg->mounts[i].work);
-	}
-	for (size_t i = 0; i < cfg->n_bpf_programs; i++)
-		free(cfg->bpf_programs[i].insns);
-	free(cfg->bpf_programs);
-	free_list(cfg->lock_files, cfg->n_lock_files);
-	free(cfg->close_fds);
-	free(cfg->argv0);
-	free(cfg->mounts);
-	for (size_t i = 0; i < cfg->n_env_ops; i++) {
-		free(cfg->env_ops[i].name);
-		free(cfg->env_ops[i].value);
-	}
-	free(cfg->env_ops);
-	free(cfg->keep_fds);
-	free(cfg->rlimits);
-	free_list(cfg->seccomp_allow, cfg->n_seccomp_allow);
-	free_list(cfg->publish, cfg->n_publish);
-	free(cfg->overlay_upper);
-	free_list(cfg->home_ro, cfg->n_home_ro);
-	free(cfg->git_work_tree);
-	free(cfg->git_kept);
-	free_list(cfg->seccomp_deny, cfg->n_seccomp_deny);
-	if (cfg->argv) {
+	for (size_t i = 0; i < ARRAY_SIZE(owned_fields); i++) {
+		const struct owned_field *f = &owned_fields[i];
+		char *p;
 		size_t n = 0;
-		while (cfg->argv[n])
+		memcpy(&p, (char *)cfg + f->at, sizeof p);
+		if (f->count_at)
+			memcpy(&n, (char *)cfg + f->count_at, sizeof n);
+		while (f->null_terminated && p && ((char **)p)[n])
 			n++;
-		free_list(cfg->argv, n);
+		for (size_t k = 0; f->free_each && k < n; k++)
+			f->free_each(p + k * f->size);
+		free(p);
 	}
-	free(cfg->rootfs);
-	free(cfg->hostname);
-	free(cfg->chdir);
-	free(cfg->cwd);
-	free(cfg->seccomp);
-	for (size_t i = 0; i < cfg->n_policy_origins; i++)
-		free(cfg->policy_origins[i]);
-	free(cfg->policy_origins);
-	free(cfg->cgroup);
-	free(cfg->status_json);
-	free(cfg->seccomp_export);
 	memset(cfg, 0, sizeof *cfg);
 }
 

@@ -45,7 +45,7 @@ struct mount_op {
 	char *data;      /* MOUNT_FILE, MOUNT_DATA: the contents */
 	size_t data_len;
 	bool by_fd;      /* bind kinds: src is what the caller's fd src_fd names (bwrap's --bind-fd) */
-	bool follow;     /* bind kinds: src is opened in the sandbox, links followed (see bwrap.c) */
+	bool follow;     /* bind kinds: src is opened in the sandbox, links followed (see bwrapparse.c) */
 	int src_fd;
 	char **layers;   /* MOUNT_OVERLAY: the read-only layers (host paths), top first */
 	size_t n_layers;
@@ -85,7 +85,9 @@ struct file_id {
 	ino_t ino;
 };
 
-/* Everything the sandbox will be, decided before any fork. */
+/* Everything the sandbox will be, decided before any fork.  What a field
+ * points to belongs to the config: a pointer field goes in owned_fields
+ * (config.c) too, which free_config walks (tests/owned-fields checks). */
 struct config {
 	char *rootfs;          /* absolute; "/" for the host root */
 	struct mount_op *mounts;
@@ -113,6 +115,8 @@ struct config {
 	char *git_work_tree;   /* with it: the work tree, looked over after the run (gitquarantine.c) */
 	struct file_id *git_kept; /* the .git (and git dirs) bound read-only: left alone after the run */
 	size_t n_git_kept;
+	char **git_absent;     /* paths under the work tree git would read or run from, not there before the run */
+	size_t n_git_absent;
 	long long tmpfs_size;  /* bytes /tmp, /dev/shm, /run and --tmpfs hold together; 0: each its own tmpfs */
 	char *seccomp;         /* seccomp list: a name, a path, or "none" */
 	bool seccomp_system;   /* named by a system policy: a system list only */
@@ -147,7 +151,7 @@ struct config {
 	bool set_pwd;          /* PWD names the directory the command starts in */
 	bool cwd_home_fallback; /* the caller's cwd missing inside: the command's HOME, then / */
 
-	/* Mostly for the bubblewrap front end (bwrap.c); any front end may set
+	/* Mostly for the bubblewrap front end (bwrap.c, bwrapparse.c); any front end may set
 	 * them.  config_defaults (config.c) makes every fd here -1. */
 	bool empty_root;        /* the root starts as an empty tmpfs; rootfs unused */
 	bool no_std_mounts;     /* no built-in /proc, /dev, /tmp, /run */
@@ -217,6 +221,7 @@ void put_rlimit(struct config *cfg, struct rlimit_op op); /* replaces one for th
 void print_policy(const struct config *cfg);
 void build_environment(const struct config *cfg, struct launch *l);
 void free_list(char **list, size_t n); /* free each string, then the array */
+void free_mount_op(struct mount_op *op); /* its own memory, not op itself */
 void free_config(struct config *cfg);
 void free_launch(struct launch *l); /* what build_environment allocated */
 

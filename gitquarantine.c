@@ -20,7 +20,10 @@
  *     it HEAD.sbx-untrusted, so that it is not a bare repository either;
  *   - a directory that git would take for a bare repository (HEAD, a file
  *     or a link, and objects with refs or a commondir, links too) made or
- *     changed likewise has its HEAD renamed.
+ *     changed likewise has its HEAD renamed;
+ *   - a hooks directory git would use (core.hooksPath) that was not there
+ *     before the run (home.c keeps its path), made by it, or a link on
+ *     the way there: the run's topmost new name is renamed the same way.
  *
  * Each is named on stderr, with how to put it back. */
 #include "util.h"
@@ -363,6 +366,43 @@ static void walk(int dir, const char *path, struct walk *w, int depth, bool in_g
 	closedir(d);
 }
 
+/* A path under the work tree that git would read or run from
+ * (core.hooksPath) and that was not there before the run (rel: its names
+ * from the work tree down): when the run made it, or a link on the way
+ * there that git would follow, its first name, which the run made, is
+ * moved aside.  Nothing is followed. */
+static void quarantine_absent(int tree, const char *path, const char *rel, struct walk *w)
+{
+	char *names = xstrdup(rel), *save = NULL, *top = NULL;
+	int dir = tree;
+	bool made = false;
+	for (char *c = strtok_r(names, "/", &save), *next; c; c = next) {
+		struct stat st;
+		if (fstatat(dir, c, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			break;
+		top = top ? top : c;
+		next = strtok_r(NULL, "/", &save);
+		if (!next || S_ISLNK(st.st_mode)) {
+			made = true;
+			break;
+		}
+		int fd = S_ISDIR(st.st_mode) ? openat(dir, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+		if (dir != tree)
+			close(dir);
+		dir = fd;
+		if (fd < 0)
+			break;
+	}
+	if (dir != tree && dir >= 0)
+		close(dir);
+	if (made) {
+		char *to = move_aside(tree, top, &w->since);
+		tell(w, path, top, to, errno);
+		free(to);
+	}
+	free(names);
+}
+
 void quarantine_git(const struct config *cfg, const struct timespec *since)
 {
 	if (!cfg->protect_git || !cfg->git_work_tree)
@@ -378,7 +418,12 @@ void quarantine_git(const struct config *cfg, const struct timespec *since)
 		return;
 	}
 	w.dev = st.st_dev;
+	int again = cfg->n_git_absent ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
 	walk(fd, cfg->git_work_tree, &w, 0, false);
+	for (size_t i = 0; i < cfg->n_git_absent && again >= 0; i++)
+		quarantine_absent(again, cfg->git_work_tree, cfg->git_absent[i], &w);
+	if (again >= 0)
+		close(again);
 	for (size_t i = 0; i < w.n && i < MAX_SHOWN; i++) {
 		fputs(w.shown[i], stderr);
 		free(w.shown[i]);
@@ -386,7 +431,7 @@ void quarantine_git(const struct config *cfg, const struct timespec *since)
 	if (w.n > MAX_SHOWN)
 		fprintf(stderr, "sbx: warning: and %zu more like it\n", w.n - MAX_SHOWN);
 	if (w.n)
-		fprintf(stderr, "hint: look at its config and hooks/ before you trust it; to keep it, rename it (and a "
+		fprintf(stderr, "hint: look at its config and hooks before you trust it; to keep it, rename it (and a "
 				"HEAD%s in it) back; --writable-git lets a command you trust write git metadata\n",
 			untrusted);
 	if (w.capped || w.too_deep)

@@ -533,10 +533,21 @@ static char *git_config_path(const char *base, const char *path)
 
 /* What git will read or run from after the run (path, absolute), made
  * read-only during it when it is in the work tree.  A symbolic link on the
- * way there, in the work tree, the command could point elsewhere; a path
- * not there yet, it could make: then the nearest directory above that is
- * there, unless that is the work tree itself.  Both of those are refused,
- * as a .git that is a link is. */
+ * way there, in the work tree, the command could point elsewhere: refused,
+ * as a .git that is a link is.  A path not there yet, the command could
+ * make: then the nearest directory above that is there is made read-only;
+ * when that is the work tree itself (core.hooksPath = .githooks in a
+ * repository without one), the path is kept for after the run instead, and
+ * whatever the run made there is moved aside (gitquarantine.c). */
+static void add_git_absent(struct config *cfg, const char *rel)
+{
+	for (size_t i = 0; i < cfg->n_git_absent; i++)
+		if (strcmp(cfg->git_absent[i], rel) == 0)
+			return;
+	cfg->git_absent = grow(cfg->git_absent, &cfg->n_git_absent, sizeof *cfg->git_absent);
+	cfg->git_absent[cfg->n_git_absent - 1] = xstrdup(rel);
+}
+
 static int protect_git_target(struct gitconf *g, const char *path, const char *what)
 {
 	struct plan *p = g->p;
@@ -562,8 +573,7 @@ static int protect_git_target(struct gitconf *g, const char *path, const char *w
 				err = xasprintf("%s: %s is a symbolic link, which cannot be kept read-only", what, prefix);
 				hint = xasprintf("make %s what it leads to, or let the command write it: --writable-git", prefix);
 			} else if (!there && strcmp(above, tree) == 0) {
-				err = xasprintf("%s: %s is not there, and the command could make it", what, lex);
-				hint = xstrdup("make it, or let the command write it: --writable-git");
+				add_git_absent(p->cfg, lex + strlen(tree) + 1);
 			} else if (!there)
 				protect_path(p, above);
 			else if (i == len)

@@ -2,9 +2,10 @@
  * what is worked out from it and from the caller's process before the
  * clone lives here: the command's environment (build_environment,
  * config.c), its terminal or pipes (prepare_terminal and relay_open,
- * relay.c), the per-user limits to write inside (userquota.c) and when the
- * run began (supervisor.c).  main fills the first part, the supervisor the
- * rest; init and the payload read their copy. */
+ * relay.c), the per-user limits to write inside (userquota.c), when the
+ * run began and which signals the caller left ignored (supervisor.c).  main
+ * fills the first part, the supervisor the rest; init and the payload read
+ * their copy. */
 #ifndef SBX_LAUNCH_H
 #define SBX_LAUNCH_H
 
@@ -38,6 +39,8 @@ struct launch {
 	struct user_quota user_quotas[MAX_USER_QUOTAS]; /* to write inside */
 	size_t n_user_quotas;
 	struct timespec git_since; /* when the run began, for quarantine_git */
+	bool ignored_known;    /* the supervisor read which signals the caller left ignored: */
+	unsigned long long ignored_signals; /* bit n-1: signal n was SIG_IGN at the clone */
 };
 
 #endif

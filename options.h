@@ -1,5 +1,6 @@
-/* options.h: sbx's own front end (options.c), the work tree check of
- * --bind-cwd (workdir.c) and sbx --version --verbose (features.c). */
+/* options.h: sbx's own front end (optparse.c over options.c's table), the
+ * work tree check of --bind-cwd (workdir.c) and sbx --version --verbose
+ * (features.c). */
 #ifndef SBX_OPTIONS_H
 #define SBX_OPTIONS_H
 
@@ -12,11 +13,12 @@
 
 struct config;
 
-/* options.c: sbx's own command line and policy files, one front end over
- * config.c (bwrap.c is the other; main picks one).  Returns 0 to run a
- * command, 1 when --help, --version or --print-policy was handled, -1 on
+/* optparse.c: sbx's own command line and policy files, one front end over
+ * config.c (bwrapparse.c is the other; main picks one).  Returns 0 to run
+ * a command, 1 when --help, --version or --print-policy was handled, -1 on
  * an error (recorded). */
 int parse_options(struct config *cfg, int argc, char **argv);
+/* options.c: --help, from the option table */
 void print_usage(void);
 
 /* workdir.c: dir (the caller's working directory) may be the work tree

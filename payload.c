@@ -147,9 +147,15 @@ static void set_pwd(const struct config *cfg)
 
 /* Every capability goes: effective, permitted, inheritable, ambient and the
  * bounding set, so that even a command running as uid 0 inside gains
- * nothing through exec.  libcap-ng does the dropping; the check after it
- * asks the kernel directly (capget and PR_CAPBSET_READ) rather than reading
- * /proc/self/status again, which is slow on the start-up path.
+ * nothing through exec.
+ *
+ * The bounding set is dropped here, one PR_CAPBSET_DROP per capability
+ * until the kernel says EINVAL (past its last one, whatever the headers
+ * say): each 0 it returns is the kernel's word that the capability left
+ * the set, and nothing ever puts one back, so no read-back is needed.
+ * libcap-ng's own bounding-set path would read /proc/self/status three
+ * times around the same drops.  libcap-ng then sets the other sets (one
+ * capset, and the ambient set cleared), and one capget proves them.
  *
  * One exception: with --map-users (the full id map) a command that is root
  * inside keeps what root needs to manage the files and ids of the user
@@ -161,23 +167,39 @@ static const int userns_root_caps[] = {
 	CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_FSETID, CAP_KILL, CAP_SETGID, CAP_SETUID, CAP_NET_BIND_SERVICE,
 };
 
+/* Drop every capability not in keep from the bounding set (needs
+ * CAP_SETPCAP, so before the capset below). */
+static int drop_bounding_set(unsigned long long keep)
+{
+	for (int cap = 0;; cap++) {
+		if (cap < 64 && (keep & (1ULL << cap)))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
+			continue;
+		if (errno == EINVAL)
+			return 0; /* past the kernel's last capability */
+		return fail("drop capabilities: capability %d from the bounding set", cap);
+	}
+}
+
 static int drop_capabilities(bool keep_userns_root, unsigned long long cap_add)
 {
 	unsigned long long keep = 0;
-	capng_clear(CAPNG_SELECT_ALL);
+	capng_clear(CAPNG_SELECT_CAPS | CAPNG_SELECT_AMBIENT);
 	/* Asked for by the caller (--cap-add in bwrap mode): kept in every
 	 * set, ambient too, so they survive the exec of a non-root command. */
 	for (int cap = 0; cap < 64 && cap <= (int)CAP_LAST_CAP; cap++)
 		if (cap_add & (1ULL << cap)) {
 			keep |= 1ULL << cap;
-			capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE | CAPNG_BOUNDING_SET,
-				     cap);
+			capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_INHERITABLE, cap);
 		}
 	for (size_t i = 0; keep_userns_root && i < ARRAY_SIZE(userns_root_caps); i++) {
 		keep |= 1ULL << userns_root_caps[i];
-		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET, userns_root_caps[i]);
+		capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, userns_root_caps[i]);
 	}
-	if (capng_apply(CAPNG_SELECT_ALL) < 0)
+	if (drop_bounding_set(keep) < 0)
+		return -1;
+	if (capng_apply(CAPNG_SELECT_CAPS | CAPNG_SELECT_AMBIENT) < 0)
 		return failx("drop capabilities: libcap-ng could not apply the reduced set");
 	struct __user_cap_header_struct head = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2] = { 0 }; /* (valgrind sees only data[0] written) */
@@ -188,18 +210,12 @@ static int drop_capabilities(bool keep_userns_root, unsigned long long cap_add)
 	unsigned long long inheritable = data[0].inheritable | (unsigned long long)data[1].inheritable << 32;
 	if (effective != keep || permitted != keep || (inheritable & ~cap_add))
 		return failx("drop capabilities: some remained");
+	/* (The ambient set is always within permitted and inheritable, so it
+	 * is empty now but for what is raised here.) */
 	for (int cap = 0; cap < 64 && cap <= (int)CAP_LAST_CAP; cap++)
 		if ((cap_add & (1ULL << cap)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
 			return fail("raise ambient capability %d", cap);
-	/* (The ambient set is always within permitted and inheritable, so it
-	 * is empty too.) */
-	for (int cap = 0;; cap++) {
-		int r = prctl(PR_CAPBSET_READ, cap);
-		if (r < 0)
-			return 0;
-		if (r && !(cap < 64 && (keep & (1ULL << cap))))
-			return failx("drop capabilities: capability %d remained in the bounding set", cap);
-	}
+	return 0;
 }
 
 /* execvp reports EACCES when a directory of PATH could not be searched
@@ -222,11 +238,27 @@ static bool found_on_path(const char *name)
 	return found;
 }
 
+/* Every signal back to its default action, none blocked (init has the
+ * forwarded ones and SIGCHLD blocked).  The dispositions are init's, which
+ * are the supervisor's at the clone: the default for every signal but those
+ * the caller left ignored.  sbx installs no handler before the clone (its
+ * SIGALRM handler and SIGPIPE's SIG_IGN come after, in the supervisor
+ * alone) and init sets none, so only the ignored ones need a call; exec
+ * would reset a handler anyway, but not SIG_IGN.  When the supervisor could
+ * not read them, every signal is reset as before. */
+static void reset_signals(const struct launch *l)
+{
+	if (l->ignored_known)
+		default_signals_among(l->ignored_signals);
+	else
+		default_signals();
+}
+
 void run_payload(const struct config *cfg, const struct launch *l, const struct limits *limits, int sock,
 		 int pty_slave)
 {
 	trace_step("payload forked");
-	default_signals();
+	reset_signals(l);
 	/* Each process dies with its parent (bubblewrap's --die-with-parent,
 	 * always); in a PID namespace of its own, init's end kills all. */
 	if (!cfg->as_pid_1)

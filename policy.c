@@ -10,7 +10,7 @@
  * from the built-in copy: a user file of such a name could otherwise turn
  * off the seccomp filter of every later sandbox.  Anything else read from a
  * place a user can write is named on stderr, once.  The options the words
- * stand for are applied by options.c (policies) and seccomp_list.c
+ * stand for are applied by optparse.c (policies) and seccomp_list.c
  * (seccomp lists). */
 #include "util.h"
 #include "policy.h"
@@ -23,7 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define MAX_POLICY_SIZE (1 << 20)
@@ -85,11 +87,14 @@ static const char *root_only(int fd, bool dir)
 /* Open the absolute PATH one component at a time, never following a
  * symlink, checking that root alone can write each directory on the way
  * and the file itself: then nobody but root chose what it says.  Returns
- * the open file, or -1 with *why saying what failed the check (errno
- * ENOENT and friends when something is missing). */
-static int open_system_file(const char *path, const char **why)
+ * the open file (with dir_only an O_PATH fd of the directory PATH names),
+ * or -1 with *why saying what failed the check (errno ENOENT and friends
+ * when something is missing; *missing true when a component was simply not
+ * there, in a directory reached without a symlink). */
+static int walk_system_path(const char *path, bool dir_only, const char **why, bool *missing)
 {
 	*why = "not an absolute path";
+	*missing = false;
 	if (path[0] != '/')
 		return -1;
 	int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -104,13 +109,16 @@ static int open_system_file(const char *path, const char **why)
 			*why = "'.' or '..' in its path";
 			break;
 		}
-		int flags = next ? O_PATH | O_DIRECTORY : O_RDONLY | O_NOCTTY | O_NONBLOCK;
+		bool last_dir = !next && dir_only;
+		int flags = next || last_dir ? O_PATH | O_DIRECTORY : O_RDONLY | O_NOCTTY | O_NONBLOCK;
 		int sub = openat(dir, c, flags | O_NOFOLLOW | O_CLOEXEC);
 		if (sub < 0) {
-			*why = errno == ELOOP || (errno == ENOTDIR && next) ? "a symlink on its path" : errno_message(errno);
+			*missing = errno == ENOENT;
+			*why = errno == ELOOP || (errno == ENOTDIR && (next || last_dir)) ? "a symlink on its path"
+											   : errno_message(errno);
 			break;
 		}
-		*why = root_only(sub, next != NULL);
+		*why = root_only(sub, next || last_dir);
 		if (next) {
 			close(dir);
 			dir = sub;
@@ -124,7 +132,15 @@ static int open_system_file(const char *path, const char **why)
 	close(dir);
 	free(copy);
 	errno = saved;
+	if (fd < 0 && !*why)
+		*why = "no file named"; /* PATH was "/" */
 	return fd;
+}
+
+static int open_system_file(const char *path, const char **why)
+{
+	bool missing;
+	return walk_system_path(path, false, why, &missing);
 }
 
 /* PATH made absolute against the working directory, for the check and for
@@ -190,13 +206,103 @@ static char *const *policy_dirs(void)
 	else if (home && home[0] == '/')
 		dirs[0] = xasprintf("%s/.config/sbx/policy", home);
 	dirs[1] = xstrdup("/etc/sbx/policy");
-	dirs[2] = xstrdup(SBX_DATADIR "/policy");
+	dirs[2] = absolute(SBX_DATADIR "/policy");
 	char *exe = exe_dir();
 	if (exe)
 		dirs[3] = xasprintf("%s/policy", exe);
 	free(exe);
 	known = true;
 	return dirs;
+}
+
+/* Each directory of the search path is opened once per run, not once per
+ * name looked up in it (from / down, a component at a time, for a system
+ * directory): a run looks up two names at least, in directories that are
+ * mostly not there at all.  A system directory is walked as open_system_file
+ * walks, and its files are then opened beside that walk's end, never
+ * following a symlink; where the walk fails a check, its files are opened
+ * as any file, and count as the user's.  The fds close before the sandbox
+ * starts (policy_search_done). */
+struct search_dir {
+	bool opened;      /* looked at this run */
+	int fd;           /* O_PATH, or -1 with err */
+	int err;
+	bool checked;     /* reached the system way: the files in it may be system files */
+	const char *why;  /* why not (a system directory that failed the check) */
+};
+static struct search_dir search[N_DIRS];
+
+static void open_search_dir(struct search_dir *d, const char *path, bool system)
+{
+	d->opened = true;
+	d->checked = false;
+	d->why = NULL;
+	d->fd = -1;
+	if (system) {
+		/* Most are not there at all, which one openat2 that follows no
+		 * symlink can say: its ENOENT is the walk's and the plain
+		 * open's alike.  (Without openat2, or where it is there, the
+		 * walk.) */
+		struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS };
+		int probe = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how);
+		if (probe < 0 && errno == ENOENT) {
+			d->err = ENOENT;
+			return;
+		}
+		if (probe >= 0)
+			close(probe);
+		bool missing;
+		d->fd = walk_system_path(path, true, &d->why, &missing);
+		d->err = errno;
+		d->checked = d->fd >= 0;
+		/* Missing in a directory reached without a symlink: as missing
+		 * to an open that follows them. */
+		if (d->fd >= 0 || missing)
+			return;
+	}
+	d->fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	d->err = errno;
+}
+
+void policy_search_done(void)
+{
+	for (size_t i = 0; i < N_DIRS; i++) {
+		if (search[i].opened && search[i].fd >= 0)
+			close(search[i].fd);
+		search[i] = (struct search_dir){ .fd = -1 };
+	}
+}
+
+/* FILE in search directory i (path: its full name, for messages); as
+ * read_policy_file. */
+static char *read_search_file(size_t i, const char *file, const char *path, bool *system, const char **why)
+{
+	struct search_dir *d = &search[i];
+	if (!d->opened)
+		open_search_dir(d, policy_dirs()[i], i > 0);
+	*system = false;
+	*why = d->why;
+	if (d->fd < 0) {
+		errno = d->err;
+		return fail("%s", path), NULL;
+	}
+	int fd = -1;
+	if (d->checked) {
+		fd = openat(d->fd, file, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0) {
+			*why = root_only(fd, false);
+			*system = !*why;
+		} else if (errno != ENOENT) {
+			*why = errno == ELOOP ? "a symlink on its path" : errno_message(errno);
+			fd = -1;
+		} else
+			return fail("%s", path), NULL;
+	}
+	if (fd < 0)
+		fd = openat(d->fd, file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return fail("%s", path), NULL;
+	return read_text_fd(fd, path);
 }
 
 /* Notes on where policies came from, each once per run (the same file is
@@ -354,7 +460,7 @@ static char *load_name(enum policy_kind kind, const char *name, bool system_only
 		path = xasprintf("%s/%s", dirs[i], file);
 		bool system = false;
 		const char *why = NULL;
-		text = read_policy_file(path, &system, &why);
+		text = read_search_file(i, file, path, &system, &why);
 		if (i == 0) {
 			why = "the user's own directory";
 			system = false;

@@ -26,6 +26,7 @@ struct policy_origin {
 };
 char *load_policy(enum policy_kind kind, const char *name, bool system_only, struct policy_origin *origin);
 void say_policy_notes(void); /* those notes, on stderr, once the run goes on */
+void policy_search_done(void); /* close the search path's directories (before the clone) */
 int split_policy_words(char *line, char **words, int max, int *count);
 
 /* embedded.c (generated from policy/ at build time) */

@@ -2,8 +2,10 @@
  *
  *   sbx (supervisor, outside)  -- clone(all namespaces) -->  init (PID 1)  -- fork -->  payload
  *
- * main reads the options (the sbx or the bubblewrap front end, options.c
- * and bwrap.c, into one struct config), compiles the seccomp filter, and
+ * main picks the front end, sbx's (optparse.c, over the option table in
+ * options.c) or bubblewrap's (bwrapparse.c, over bwrap.c's), which reads
+ * the options into one struct config (config.c, the model both build on
+ * and neither goes past), compiles the seccomp filter, and
  * hands over to the supervisor (supervisor.c), which writes the id maps,
  * releases init, forwards signals, relays the terminal when there is one,
  * and turns what it hears into one exit status.  Init (init.c) builds the
@@ -48,6 +50,8 @@ int main(int argc, char **argv)
 	struct launch launch = { 0 };
 	build_environment(&cfg, &launch);
 	struct seccomp_filter *filter = prepare_seccomp(&cfg);
+	/* No fd of a host directory may reach the sandbox. */
+	policy_search_done();
 	if (!filter)
 		die(failure_status());
 	launch.seccomp = filter;

@@ -85,6 +85,7 @@ static void take_message(struct supervisor *s, struct msg *m, int *fd)
 	case MSG_EXIT:
 		s->have_exit = true;
 		s->exit_status = m->code;
+		trace_step("init reported the command's end");
 		break;
 	case MSG_CWD_HIDDEN:
 		note_cwd_hidden(s->cfg);
@@ -189,14 +190,29 @@ static bool take_signals(struct supervisor *s, int *status)
 
 /* Returns init's wait status once it has exited, or -1 on error.  Nothing
  * in here blocks: whatever the sandbox does to its terminal or its
- * messages, signals and the deadline are served. */
+ * messages, signals and the deadline are served.
+ *
+ * Why init's exit and not its report of the command's end (MSG_EXIT),
+ * which comes a tenth of a millisecond or more sooner: until init has
+ * exited, the sandbox is not gone.  The PID namespace's other processes die
+ * only in init's exit (the kernel kills and waits for them there); init's
+ * mount tree, with the host's filesystems bound into it, is taken down in
+ * it, and its lock files (--lock-file) and cgroup membership end with it;
+ * wait4 gives the rusage the report needs; and an init that outlived sbx
+ * would be reparented to the caller's subreaper, which would see a child it
+ * never started.  --protect-git's walk (finish) must come after all of
+ * that. */
 static int supervise_loop(struct supervisor *s)
 {
 	enum { FIXED = 3 };
 	for (;;) {
+		/* After init's report of the command's end only the socket's
+		 * end would follow (init sends nothing more, and the payload's
+		 * copy closed at its exec): no wake-up for it, init's exit is
+		 * what ends the loop. */
 		struct pollfd fds[FIXED + 8] = {
 			{ .fd = s->sigfd, .events = POLLIN },
-			{ .fd = s->sock, .events = POLLIN },
+			{ .fd = s->have_exit ? -1 : s->sock, .events = POLLIN },
 			{ .fd = s->seccomp_listener, .events = POLLIN },
 		};
 		int timeout = poll_timeout_ms(s);
@@ -312,17 +328,53 @@ static void report(const struct supervisor *s, int code, int init_status)
 	}
 }
 
-static void block_signals(struct supervisor *s)
+/* Which signals the caller left ignored (SIG_IGN survives exec, and sbx
+ * has ignored none of its own by the time this runs, just before the
+ * clone): the SigIgn line of /proc/self/status, one read where asking
+ * sigaction would take a call per signal.  false when /proc cannot say. */
+static bool read_ignored_signals(unsigned long long *set)
 {
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	char buf[4096];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf - 1)) < 0 && errno == EINTR)
+		;
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	const char *line = strstr(buf, "\nSigIgn:\t");
+	if (!line)
+		return false;
+	const char *hex = line + strlen("\nSigIgn:\t");
+	char *end;
+	errno = 0;
+	*set = strtoull(hex, &end, 16);
+	return errno == 0 && end != hex && *end == '\n';
+}
+
+static bool ignored(const struct launch *l, int sig)
+{
+	if (l->ignored_known)
+		return l->ignored_signals & (1ULL << (sig - 1));
+	struct sigaction old;
+	return sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN;
+}
+
+/* The payload learns here too which dispositions it must reset
+ * (l->ignored_signals: run_payload). */
+static void block_signals(struct supervisor *s, struct launch *l)
+{
+	l->ignored_known = read_ignored_signals(&l->ignored_signals);
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
-	for (size_t i = 0; i < n_forwarded_signals; i++) {
-		struct sigaction old;
-		/* A signal the caller ignores stays ignored: not forwarded. */
-		if (sigaction(forwarded_signals[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+	/* A signal the caller ignores stays ignored: not forwarded. */
+	for (size_t i = 0; i < n_forwarded_signals; i++)
+		if (!ignored(l, forwarded_signals[i]))
 			sigaddset(&set, forwarded_signals[i]);
-	}
 	/* Blocked before the clone, so init starts with them blocked too. */
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	s->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -357,7 +409,7 @@ static void __attribute__((noreturn)) abandon(struct supervisor *s, pid_t pid)
  * will write, opened now: what fails here fails before anything runs. */
 static void prepare(struct supervisor *s, const struct config *cfg, struct launch *l, int sv[2], int sync[2])
 {
-	block_signals(s);
+	block_signals(s, l);
 	if (s->sigfd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
 	    pipe2(sync, O_CLOEXEC) < 0) {
 		fail("set up the supervisor");

@@ -23,10 +23,29 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define USER_SYSCTLS "/proc/sys/user"
+
+/* One number from a sysctl file: procfs hands it over whole in one read, so
+ * no second read for the end of file (a dozen files on every start). */
+static int read_sysctl_at(int dir, const char *name, char *text, size_t size)
+{
+	int fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n;
+	while ((n = read(fd, text, size - 1)) < 0 && errno == EINTR)
+		;
+	close(fd);
+	if (n <= 0 || (size_t)n == size - 1)
+		return -1; /* empty, or perhaps cut short */
+	text[n] = '\0';
+	return 0;
+}
 
 void user_quotas_read(const struct config *cfg, struct launch *l)
 {
@@ -43,7 +62,7 @@ void user_quotas_read(const struct config *cfg, struct launch *l)
 		char text[32], *end;
 		size_t len = strlen(e->d_name);
 		if (strncmp(e->d_name, "max_", 4) != 0 || len >= sizeof q->name ||
-		    read_small_file_at(dirfd(d), e->d_name, text, sizeof text) < 0)
+		    read_sysctl_at(dirfd(d), e->d_name, text, sizeof text) < 0)
 			continue;
 		errno = 0;
 		long long v = strtoll(text, &end, 10);

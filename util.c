@@ -333,14 +333,21 @@ void free_ptr(void *p)
  * refuses signals 32 and 33 (it keeps them for itself). */
 void default_signals(void)
 {
+	default_signals_among(~0ULL);
+}
+
+/* The same for the signals in set only (bit n-1 for signal n), for a child
+ * that knows the others are at their default action already. */
+void default_signals_among(unsigned long long set)
+{
 	struct {
 		void (*handler)(int);
 		unsigned long flags;
 		void (*restorer)(void);
 		unsigned long mask;
 	} dfl = { .handler = SIG_DFL };
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
+	for (int sig = 1; sig < NSIG && sig <= 64; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP && (set & (1ULL << (sig - 1))))
 			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
 	sigset_t none;
 	sigemptyset(&none);

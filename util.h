@@ -70,6 +70,7 @@ void free_ptr(void *p); /* free(*(void **)p) */
 #define AUTO_CLOSE __attribute__((cleanup(close_fd)))
 #define AUTO_FREE __attribute__((cleanup(free_ptr)))
 void default_signals(void); /* a child about to exec: default actions, none blocked */
+void default_signals_among(unsigned long long set); /* the same for the signals in set (bit n-1: signal n) */
 int write_file(const char *path, const char *text);
 int read_small_file(const char *path, char *buf, size_t size);
 int read_small_file_at(int dirfd, const char *path, char *buf, size_t size);

@@ -396,7 +396,7 @@ make_toolchains() {
 	[[ ! -e $proj/.husky/pre-commit ]] || fail "a script was planted"
 }
 
-@test "--protect-git refuses a core.hooksPath that is a symbolic link in the work tree, or not there yet" {
+@test "--protect-git refuses a core.hooksPath that is a symbolic link in the work tree" {
 	git -C "$proj" init -q
 	mkdir -p "$proj/tools/hooks"
 	ln -s tools/hooks "$proj/.githooks"
@@ -404,16 +404,47 @@ make_toolchains() {
 	in_home --policy build -- /bin/true
 	[[ $status == 125 ]] || fail "exit $status, want 125: $stderr"
 	assert_equal "${stderr_lines[0]}" "sbx: --protect-git: the hooks directory .githooks (core.hooksPath in $proj/.git/config): $proj/.githooks is a symbolic link, which cannot be kept read-only"
-	git -C "$proj" config core.hooksPath .missing
-	in_home --policy build -- /bin/true
-	[[ $status == 125 ]] || fail "exit $status, want 125: $stderr"
-	assert_equal "${stderr_lines[0]}" "sbx: --protect-git: the hooks directory .missing (core.hooksPath in $proj/.git/config): $proj/.missing is not there, and the command could make it"
 	git -C "$proj" config core.hooksPath tools/hooks/none
 	in_home --policy build -- /bin/sh -c 'mkdir tools/hooks/none 2>/dev/null && echo MADE; echo done'
 	assert_success
 	assert_output done
 	in_home --policy build --writable-git -- /bin/true
 	assert_success
+}
+
+@test "--protect-git: a core.hooksPath not there before the run (a global .githooks) runs; what the run makes there is moved aside, and git runs none of it" {
+	git -C "$proj" init -q
+	git -C "$proj" config user.email t@example.org
+	git -C "$proj" config user.name t
+	git -C "$proj" config core.hooksPath .githooks
+	in_home --policy build -- /bin/sh -c 'echo ran'
+	assert_success
+	assert_output ran
+	[[ -z $stderr ]] || fail "a run that made no hooks was warned: $stderr"
+	local planted='mkdir -p .githooks && printf "#!/bin/sh\ntouch %s/HOOK-RAN\n" "$PWD" >.githooks/pre-commit && chmod +x .githooks/pre-commit'
+	in_home --policy build -- /bin/sh -c "$planted"
+	assert_success
+	[[ $stderr == *"the command made or changed $proj/.githooks, which git would obey outside the sandbox; moved it aside to $proj/.githooks.sbx-untrusted"* ]] ||
+		fail "no warning: $stderr"
+	[[ ! -e $proj/.githooks && -x $proj/.githooks.sbx-untrusted/pre-commit ]] || fail "not moved aside"
+	# A link the run made, to a hooks directory of its own elsewhere in the tree.
+	in_home --policy build -- /bin/sh -c 'mkdir -p build/h && ln -s build/h .githooks'
+	assert_success
+	[[ ! -e $proj/.githooks && ! -L $proj/.githooks ]] || fail "the link was left"
+	# Deeper: gen/hooks, with gen not there; a run that makes gen/ but no hooks keeps it.
+	git -C "$proj" config core.hooksPath gen/hooks
+	in_home --policy build -- /bin/sh -c 'mkdir -p gen/out'
+	assert_success
+	[[ -d $proj/gen/out && -z $stderr ]] || fail "gen/ was moved though it holds no hooks: $stderr"
+	rm -rf "$proj/gen"
+	in_home --policy build -- /bin/sh -c 'mkdir -p gen/hooks && cp .githooks.sbx-untrusted/pre-commit gen/hooks/'
+	assert_success
+	[[ ! -e $proj/gen && -d $proj/gen.sbx-untrusted/hooks ]] || fail "gen/ was not moved aside: $stderr"
+	# The caller's own git, outside any sandbox: no hook of the command's runs.
+	touch "$proj/f"
+	git -C "$proj" add f
+	git -C "$proj" commit -qm f
+	[[ ! -e $proj/HOOK-RAN ]] || fail "a hook the command planted ran"
 }
 
 @test "bats: the work tree's .git is read-only too" {
@@ -467,7 +498,7 @@ git_after() {
 	in_home --policy build -- /bin/sh -c "git init -q build && git -C build config core.fsmonitor 'touch $fake/pwned'; echo ran"
 	assert_success
 	assert_output ran
-	[[ $stderr == *"sbx: warning: the command made or changed $proj/build/.git, which git would obey outside the sandbox; moved it aside to $proj/build/.git.sbx-untrusted"$'\n'"hint: look at its config and hooks/ before you trust it; to keep it, rename it"* ]] ||
+	[[ $stderr == *"sbx: warning: the command made or changed $proj/build/.git, which git would obey outside the sandbox; moved it aside to $proj/build/.git.sbx-untrusted"$'\n'"hint: look at its config and hooks before you trust it; to keep it, rename it"* ]] ||
 		fail "no warning naming build/.git: $stderr"
 	[[ ! -e $proj/build/.git && -d $proj/build/.git.sbx-untrusted ]] || fail "build/.git left in place"
 	[[ ! -e $proj/build/.git.sbx-untrusted/HEAD ]] || fail "the quarantined directory is still a bare repository"
