@@ -80,6 +80,25 @@ static void print_program(const char *label, const char *name)
 	free(path);
 }
 
+/* The C library sbx was built with: glibc says its version; others are
+ * named by the build (GNUmakefile's SBX_LIBC; musl has no version macro). */
+#ifndef SBX_LIBC
+#define SBX_LIBC "a C library other than glibc"
+#endif
+#ifndef SBX_STATIC
+#define SBX_STATIC 0
+#endif
+static const char *libc_name(void)
+{
+#ifdef __GLIBC__
+	static char name[32];
+	snprintf(name, sizeof name, "glibc %d.%d", __GLIBC__, __GLIBC_MINOR__);
+	return name;
+#else
+	return SBX_LIBC;
+#endif
+}
+
 static const char *yes(bool b)
 {
 	return b ? "yes" : "no";
@@ -91,6 +110,7 @@ void print_features(void)
 	uname(&u);
 	const struct scmp_version *lib = seccomp_version();
 	printf("kernel: %s %s %s\n", u.sysname, u.release, u.machine);
+	printf("C library: %s, %s\n", libc_name(), SBX_STATIC ? "linked statically" : "linked dynamically");
 	printf("libseccomp: %u.%u.%u (API level %u)\n", lib->major, lib->minor, lib->micro, seccomp_api_get());
 	printf("precompiled default seccomp filter: %s\n", yes(embedded_default_bpf_len > 0));
 	printf("features:\n");

@@ -29,6 +29,7 @@
 #include "util.h"
 #include "config.h"
 #include "git.h"
+#include "compat.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -224,7 +225,7 @@ static void tell(struct walk *w, const char *path, const char *name, const char 
 	} else {
 		w->shown[w->n - 1] = xasprintf("sbx: warning: the command made or changed %s, which git would obey "
 					       "outside the sandbox, and it could not be moved aside: %s\n",
-					       shown, strerror(err));
+					       shown, errno_message(err));
 	}
 }
 
@@ -303,7 +304,7 @@ static void unlooked(struct walk *w, const char *path, const char *name, int err
 		char shown[4096];
 		shown_as(shown, sizeof shown, path, name);
 		fprintf(stderr, "sbx: warning: --protect-git: cannot look in %s (%s): git metadata the command left "
-				"there was not checked\n", shown, strerror(err));
+				"there was not checked\n", shown, errno_message(err));
 	}
 }
 

@@ -115,7 +115,7 @@ static int walk_system_path(const char *path, bool dir_only, const char **why, b
 		if (sub < 0) {
 			*missing = errno == ENOENT;
 			*why = errno == ELOOP || (errno == ENOTDIR && (next || last_dir)) ? "a symlink on its path"
-											   : strerror(errno);
+											   : errno_message(errno);
 			break;
 		}
 		*why = root_only(sub, next || last_dir);
@@ -293,7 +293,7 @@ static char *read_search_file(size_t i, const char *file, const char *path, bool
 			*why = root_only(fd, false);
 			*system = !*why;
 		} else if (errno != ENOENT) {
-			*why = errno == ELOOP ? "a symlink on its path" : strerror(errno);
+			*why = errno == ELOOP ? "a symlink on its path" : errno_message(errno);
 			fd = -1;
 		} else
 			return fail("%s", path), NULL;

@@ -510,6 +510,6 @@ void guard_stderr(void)
 	setvbuf(f, NULL, _IOLBF, 0);
 	fflush(stderr);
 	stderr_patience = STDERR_PATIENCE;
-	stderr = f;
+	sbx_stderr = f;
 	guarded = true;
 }

@@ -27,6 +27,7 @@
 #include "rootfs.h"
 #include "mount.h"
 #include "net.h"
+#include "compat.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -665,9 +665,9 @@ int install_seccomp(const struct seccomp_filter *sc, int *listener)
 
 /* ---- explaining refusals (--seccomp-log) ------------------------------- */
 
-static const char *errno_name(int e)
+static const char *errno_text(int e)
 {
-	const char *n = strerrorname_np(e);
+	const char *n = errno_name(e);
 	return n ? n : "an unnamed errno";
 }
 
@@ -799,7 +799,7 @@ static void explain_refusal(const struct seccomp_notif *req, int err, const char
 	char why[160];
 	fprintf(stderr, "sbx: seccomp: %s[%s] called %s(%s)%s — refused with %s%s; --seccomp-allow %s would allow it%s",
 		comm, nspid, name ? name : fallback, args, d->arch == (uint32_t)seccomp_arch_native() ? "" : " (i386)",
-		errno_name(err), why_refused(rule, d, why, sizeof why), allow_name, raw ? "\r\n" : "\n");
+		errno_text(err), why_refused(rule, d, why, sizeof why), allow_name, raw ? "\r\n" : "\n");
 	free(name);
 }
 

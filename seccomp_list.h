@@ -67,6 +67,10 @@ struct cubes {
 void complement(const struct cube *in, size_t n, uint64_t width, uint64_t fixed, uint64_t val,
 		struct cubes *out);
 
+/* The name of errno number e ("EPERM" for 1), or NULL when it has none
+ * (seccomp_list.c's table). */
+const char *errno_name(int e);
+
 static inline bool is_errno(uint32_t action)
 {
 	return (action & 0xffff0000U) == 0x00050000U; /* SCMP_ACT_ERRNO(0) */

@@ -40,11 +40,62 @@ void escape_controls(char *buf, size_t size)
 	snprintf(buf, size, "%s", out);
 }
 
+/* An errno's text as sbx says it, whichever C library it is linked with:
+ * glibc's words, which sbx's messages (and bubblewrap's, which its
+ * bubblewrap mode matches and callers may parse) have always used, for the
+ * errors whose words musl's strerror changes ("Resource busy" for "Device
+ * or resource busy", "Symbolic link loop" for "Too many levels of symbolic
+ * links"); strerror's own for the rest, where the two agree. */
+#define T(e, text) [e] = text
+static const char *const errno_texts[] = {
+	T(EIO, "Input/output error"),
+	T(ECHILD, "No child processes"),
+	T(ENOMEM, "Cannot allocate memory"),
+	T(EBUSY, "Device or resource busy"),
+	T(EXDEV, "Invalid cross-device link"),
+	T(EMFILE, "Too many open files"),
+	T(ENOTTY, "Inappropriate ioctl for device"),
+	T(ESPIPE, "Illegal seek"),
+	T(EDOM, "Numerical argument out of domain"),
+	T(ERANGE, "Numerical result out of range"),
+	T(EDEADLK, "Resource deadlock avoided"),
+	T(ENAMETOOLONG, "File name too long"),
+	T(ELOOP, "Too many levels of symbolic links"),
+	T(ETIME, "Timer expired"),
+	T(EOVERFLOW, "Value too large for defined data type"),
+	T(EILSEQ, "Invalid or incomplete multibyte or wide character"),
+	T(ENOTSOCK, "Socket operation on non-socket"),
+	T(EMSGSIZE, "Message too long"),
+	T(EOPNOTSUPP, "Operation not supported"),
+	T(EADDRINUSE, "Address already in use"),
+	T(EADDRNOTAVAIL, "Cannot assign requested address"),
+	T(ENETUNREACH, "Network is unreachable"),
+	T(ENETRESET, "Network dropped connection on reset"),
+	T(ECONNABORTED, "Software caused connection abort"),
+	T(EISCONN, "Transport endpoint is already connected"),
+	T(ENOTCONN, "Transport endpoint is not connected"),
+	T(ESHUTDOWN, "Cannot send after transport endpoint shutdown"),
+	T(ETIMEDOUT, "Connection timed out"),
+	T(EHOSTUNREACH, "No route to host"),
+	T(EINPROGRESS, "Operation now in progress"),
+	T(EUCLEAN, "Structure needs cleaning"),
+	T(EDQUOT, "Disk quota exceeded"),
+	T(EOWNERDEAD, "Owner died"),
+};
+#undef T
+
+const char *errno_message(int e)
+{
+	if (e > 0 && (size_t)e < ARRAY_SIZE(errno_texts) && errno_texts[e])
+		return errno_texts[e];
+	return strerror(e);
+}
+
 static void record(const char *fmt, va_list ap, int err)
 {
 	int n = vsnprintf(error_buf, sizeof error_buf, fmt, ap);
 	if (err && n >= 0 && (size_t)n < sizeof error_buf)
-		snprintf(error_buf + n, sizeof error_buf - n, ": %s", strerror(err));
+		snprintf(error_buf + n, sizeof error_buf - n, ": %s", errno_message(err));
 	escape_controls(error_buf, sizeof error_buf);
 }
 
@@ -120,6 +171,8 @@ void set_program_name(const char *name)
 {
 	program_name = name;
 }
+
+FILE *sbx_stderr; /* util.h: NULL until guard_stderr (relay.c) sets it */
 
 /* "sbx: TEXT" on stderr, and each further line of TEXT (a hint) as it is. */
 void print_error(const char *text)

@@ -28,6 +28,14 @@ enum {
 
 extern char **environ; /* the process's environment (unistd.h's, named once here) */
 
+/* sbx's messages go to stderr through sbx_stderr once guard_stderr (relay.c)
+ * has set it to a stream whose writes cannot block for long: the C library's
+ * stderr cannot be replaced everywhere (musl declares it const).  The inner
+ * stderr is the library's own (a macro is not expanded inside itself). */
+extern FILE *sbx_stderr;
+#undef stderr
+#define stderr (sbx_stderr ? sbx_stderr : stderr)
+
 /* util.c: errors as values.  A failing function records what failed and why
  * and returns -1; callers add context; the top prints one line. */
 int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -35,6 +43,7 @@ int failx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int fail_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void set_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *error_text(void);
+const char *errno_message(int e); /* strerror, in glibc's words whatever the C library */
 const char *hint_text(void);
 void die(int code) __attribute__((noreturn));
 void escape_controls(char *buf, size_t size); /* in place: \n, \t, \xNN for control characters */

@@ -649,10 +649,11 @@ c"
 
 @test "--info-fd and --json-status-fd name no namespace that could not be read" {
 	need_probe fault
-	# stat(2) (newfstatat, 262, with flags 0) fails for everything: sbx
-	# cannot read /proc/PID/ns/*, and reports the pid alone.
+	# stat(2) fails for everything (glibc makes it newfstatat, 262, with
+	# flags 0; musl stat, 4): sbx cannot read /proc/PID/ns/*, and reports
+	# the pid alone.
 	local s
-	s=$("$PROBES/fault" 262.arg3=0=ENOENT -- "$BWRAP_BIN/bwrap" "${R[@]}" --unshare-all \
+	s=$("$PROBES/fault" 262.arg3=0=ENOENT 4=ENOENT -- "$BWRAP_BIN/bwrap" "${R[@]}" --unshare-all \
 		--info-fd 3 --json-status-fd 4 /bin/true 3>&1 4>&1 | tr -d '\n' | sed 's/[0-9][0-9]*/N/g')
 	assert_equal "$s" '{    "child-pid": N}{ "child-pid": N }{ "exit-code": N }'
 }

@@ -14,6 +14,17 @@ setup() { sbx_setup; }
 	[[ -z $stderr ]] || fail "unexpected stderr: $stderr"
 }
 
+@test "--version --verbose names the C library sbx was built with, and how it is linked" {
+	run -0 sbx --version --verbose
+	assert_line --regexp '^C library: (glibc [0-9]+\.[0-9]+|musl), linked (statically|dynamically)$'
+	# the binary says so itself: a static one has no program interpreter
+	if LC_ALL=C readelf -l "$SBX" 2>/dev/null | grep -q 'program interpreter'; then
+		assert_line --regexp 'linked dynamically$'
+	else
+		assert_line --regexp 'linked statically$'
+	fi
+}
+
 @test "--help prints usage naming every option and exits 0" {
 	run --separate-stderr sbx --help
 	assert_success
