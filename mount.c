@@ -35,6 +35,7 @@
  * every mount in it) or looked at before it is placed. */
 #include "util.h"
 #include "mount.h"
+#include "compat.h"
 
 #include <errno.h>
 #include <fcntl.h>
