@@ -454,8 +454,14 @@ void trace_step(const char *what)
 		return;
 	}
 	double t = monotonic_us();
-	fprintf(stderr, "sbx: trace: %9.1f us  +%8.1f us  [%d] %s\n", t - trace_start, t - trace_last,
-		(int)getpid(), what);
+	/* One line, one write: init's and the supervisor's lines would
+	 * otherwise interleave (musl writes an unbuffered stderr in pieces). */
+	char line[1024];
+	int n = snprintf(line, sizeof line, "sbx: trace: %9.1f us  +%8.1f us  [%d] %s\n", t - trace_start,
+			 t - trace_last, (int)getpid(), what);
+	if (n < 0 || (size_t)n >= sizeof line)
+		memcpy(line + sizeof line - 5, "...\n", 5);
+	fputs(line, stderr);
 	trace_last = t;
 }
 
