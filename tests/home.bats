@@ -396,6 +396,22 @@ make_toolchains() {
 	[[ ! -e $proj/.husky/pre-commit ]] || fail "a script was planted"
 }
 
+# A repository in $proj that can commit.
+init_repo_with_identity() {
+	git -C "$proj" init -q
+	git -C "$proj" config user.email t@example.org
+	git -C "$proj" config user.name t
+}
+
+# The caller's own git commit, outside any sandbox: no hook the command
+# planted (one that would touch $proj/HOOK-RAN) runs.
+commit_runs_no_planted_hook() {
+	touch "$proj/f"
+	git -C "$proj" add f
+	git -C "$proj" commit -qm f
+	[[ ! -e $proj/HOOK-RAN ]] || fail "a hook the command planted ran"
+}
+
 @test "--protect-git refuses a core.hooksPath that is a symbolic link in the work tree" {
 	git -C "$proj" init -q
 	mkdir -p "$proj/tools/hooks"
@@ -413,9 +429,7 @@ make_toolchains() {
 }
 
 @test "--protect-git: a core.hooksPath not there before the run (a global .githooks) runs; what the run makes there is moved aside, and git runs none of it" {
-	git -C "$proj" init -q
-	git -C "$proj" config user.email t@example.org
-	git -C "$proj" config user.name t
+	init_repo_with_identity
 	git -C "$proj" config core.hooksPath .githooks
 	in_home --policy build -- /bin/sh -c 'echo ran'
 	assert_success
@@ -440,17 +454,11 @@ make_toolchains() {
 	in_home --policy build -- /bin/sh -c 'mkdir -p gen/hooks && cp .githooks.sbx-untrusted/pre-commit gen/hooks/'
 	assert_success
 	[[ ! -e $proj/gen && -d $proj/gen.sbx-untrusted/hooks ]] || fail "gen/ was not moved aside: $stderr"
-	# The caller's own git, outside any sandbox: no hook of the command's runs.
-	touch "$proj/f"
-	git -C "$proj" add f
-	git -C "$proj" commit -qm f
-	[[ ! -e $proj/HOOK-RAN ]] || fail "a hook the command planted ran"
+	commit_runs_no_planted_hook
 }
 
 @test "--protect-git refuses a core.hooksPath or include with '..' after a directory in the work tree (the command could make that one a link)" {
-	git -C "$proj" init -q
-	git -C "$proj" config user.email t@example.org
-	git -C "$proj" config user.name t
+	init_repo_with_identity
 	local plant='rm -rf sub; mkdir -p x/y x/.githooks; ln -s x/y sub; printf "#!/bin/sh\ntouch %s/HOOK-RAN\n" "$PWD" >x/.githooks/pre-commit; chmod +x x/.githooks/pre-commit'
 	# .githooks not there before the run, and there (read-only) before it.
 	for before in "" .githooks; do
@@ -471,10 +479,7 @@ make_toolchains() {
 	assert_success
 	assert_output ran
 	git -C "$proj" config --unset include.path
-	touch "$proj/f"
-	git -C "$proj" add f
-	git -C "$proj" commit -qm f
-	[[ ! -e $proj/HOOK-RAN ]] || fail "a hook the command planted ran"
+	commit_runs_no_planted_hook
 }
 
 @test "bats: the work tree's .git is read-only too" {
