@@ -156,13 +156,20 @@ void explain_hidden_command(const struct config *cfg, char *text, size_t size)
 	free(path);
 }
 
+/* In another root the caller's directory is not expected: nothing to
+ * say, and so nothing for the payload to send (each message wakes the
+ * supervisor, which then takes the CPU from the starting command). */
+bool cwd_hidden_is_news(const struct config *cfg)
+{
+	return !cfg->empty_root && strcmp(cfg->rootfs, "/") == 0;
+}
+
 /* The command could not start in the caller's directory: one line saying
  * what hides it (or that the root has no such directory) and where the
  * command starts instead. */
 void note_cwd_hidden(const struct config *cfg)
 {
-	/* In another root the caller's directory is not expected. */
-	if (cfg->empty_root || strcmp(cfg->rootfs, "/") != 0)
+	if (!cwd_hidden_is_news(cfg))
 		return;
 	char *why = what_hides(cfg, cfg->cwd);
 	char *text = why ? xasprintf("the current directory %s is hidden inside by %s: the command starts in / "

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #endif
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct config;
@@ -16,6 +17,7 @@ struct config;
  * path, or the current directory, is not there inside. */
 char *what_hides(const struct config *cfg, const char *path); /* malloc'd; NULL: shown as on the host */
 void explain_hidden_command(const struct config *cfg, char *text, size_t size);
+bool cwd_hidden_is_news(const struct config *cfg); /* would note_cwd_hidden say anything? */
 void note_cwd_hidden(const struct config *cfg);
 
 #endif

@@ -13,6 +13,7 @@
 #include "init.h"
 #include "launch.h"
 #include "protocol.h"
+#include "hidden.h"
 
 #include <cap-ng.h>
 #include <dirent.h>
@@ -132,7 +133,7 @@ static int enter_workdir(const struct config *cfg, const struct launch *l, int s
 			return 0;
 	if (chdir("/") < 0)
 		return fail("chdir /");
-	if (!cfg->cwd_home_fallback)
+	if (!cfg->cwd_home_fallback && cwd_hidden_is_news(cfg))
 		send_msg(sock, MSG_CWD_HIDDEN, 0, -1);
 	return 0;
 }

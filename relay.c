@@ -61,7 +61,9 @@ struct channel {
 	bool to_broken;    /* writing failed for good: what comes is discarded */
 	int from_slot, to_slot; /* indexes in the last poll set, or -1 */
 	size_t len;
-	char buf[CHANNEL_BUF];
+	char *buf; /* CHANNEL_BUF bytes, made with the channel: most runs have
+		    * no terminal and no channel, and the three buffers in
+		    * place were twelve pages to fault in on every start */
 };
 
 struct relay {
@@ -166,6 +168,7 @@ static void add_channel(struct relay *r, int from, int to, bool input, bool clos
 	struct channel *c = &r->ch[r->n++];
 	*c = (struct channel){
 		.from = from, .to = to, .input = input, .close_at_eof = close_at_eof, .from_slot = -1, .to_slot = -1,
+		.buf = xrealloc(NULL, CHANNEL_BUF),
 	};
 }
 
@@ -288,7 +291,7 @@ bool relay_resize(struct relay *r)
 /* Input is taken from the terminal only while sbx is its foreground job. */
 static bool may_read(const struct relay *r, const struct channel *c)
 {
-	if (c->from < 0 || c->from_done || c->len == sizeof c->buf)
+	if (c->from < 0 || c->from_done || c->len == CHANNEL_BUF)
 		return false;
 	return !c->input || is_foreground(r->terminal);
 }
@@ -316,7 +319,7 @@ static bool pump(struct relay *r, struct channel *c, bool readable, bool writabl
 {
 	bool moved = false;
 	if (readable && may_read(r, c)) {
-		ssize_t n = read(c->from, c->buf + c->len, sizeof c->buf - c->len);
+		ssize_t n = read(c->from, c->buf + c->len, CHANNEL_BUF - c->len);
 		if (n > 0) {
 			c->len += (size_t)n;
 			moved = true;
@@ -365,7 +368,7 @@ size_t relay_poll_fds(struct relay *r, struct pollfd *fds, size_t max, int *time
 		if (n < max && may_read(r, c)) {
 			c->from_slot = (int)n;
 			fds[n++] = (struct pollfd){ .fd = c->from, .events = POLLIN };
-		} else if (c->input && c->from >= 0 && !c->from_done && c->len < sizeof c->buf &&
+		} else if (c->input && c->from >= 0 && !c->from_done && c->len < CHANNEL_BUF &&
 			   (*timeout_ms < 0 || *timeout_ms > BACKGROUND_RECHECK_MS)) {
 			*timeout_ms = BACKGROUND_RECHECK_MS;
 		}
@@ -437,6 +440,8 @@ void relay_free(struct relay *r)
 	for (size_t i = 0; i < MAX_OWNED; i++)
 		if (r->owned[i] >= 0)
 			close(r->owned[i]);
+	for (size_t i = 0; i < r->n; i++)
+		free(r->ch[i].buf);
 	free(r);
 }
 
