@@ -54,45 +54,26 @@ static bool has_item(const char *list, const char *item)
 	return false;
 }
 
-/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTS" */
-static void add_mount(struct cg_mounts *t, char *line)
+static void add_mount(char *line, void *mounts)
 {
-	char *save, *field[5];
-	for (int i = 0; i < 5; i++)
-		if (!(field[i] = strtok_r(i ? NULL : line, " \n", &save)))
-			return;
-	char *tok;
-	while ((tok = strtok_r(NULL, " \n", &save)) && strcmp(tok, "-") != 0)
-		;
-	char *fstype = strtok_r(NULL, " \n", &save);
-	char *source = strtok_r(NULL, " \n", &save);
-	char *superopts = strtok_r(NULL, " \n", &save);
-	if (!fstype || !source || !superopts)
+	struct cg_mounts *t = mounts;
+	struct mountinfo_line mi;
+	if (!split_mountinfo(line, &mi))
 		return;
-	int version = strcmp(fstype, "cgroup2") == 0 ? 2 : strcmp(fstype, "cgroup") == 0 ? 1 : 0;
+	int version = strcmp(mi.fstype, "cgroup2") == 0 ? 2 : strcmp(mi.fstype, "cgroup") == 0 ? 1 : 0;
 	if (!version)
 		return;
 	t->m = grow(t->m, &t->n, sizeof *t->m);
 	struct cg_mount *m = &t->m[t->n - 1];
-	unescape_mountinfo(field[3]);
-	unescape_mountinfo(field[4]);
 	m->version = version;
-	m->root = xstrdup(field[3]);
-	m->dir = xstrdup(field[4]);
-	m->opts = xstrdup(superopts);
+	m->root = xstrdup(mi.root);
+	m->dir = xstrdup(mi.point);
+	m->opts = xstrdup(mi.super);
 }
 
 static void read_mounts(struct cg_mounts *t)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return;
-	char *line = NULL;
-	size_t cap = 0;
-	while (getline(&line, &cap, f) > 0)
-		add_mount(t, line);
-	free(line);
-	fclose(f);
+	for_each_line("/proc/self/mountinfo", add_mount, t);
 }
 
 static void free_mounts(struct cg_mounts *t)

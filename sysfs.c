@@ -77,16 +77,13 @@ static void keep_v1_options(char *out, size_t size, char *super)
 	}
 }
 
-/* One line of mountinfo:
- * "ID PARENT MAJ:MIN ROOT MOUNT_POINT OPTS [TAGS...] - TYPE SOURCE SUPER". */
-static void read_mount_line(struct cgroup_layout *l, char *line)
+static void read_mount_line(char *line, void *layout)
 {
-	char root[PATH_MAX], point[PATH_MAX], type[32], super[512];
-	const char *dash = strstr(line, " - ");
-	if (!dash || sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) != 2 ||
-	    sscanf(dash, " - %31s %*s %511s", type, super) != 2)
+	struct cgroup_layout *l = layout;
+	struct mountinfo_line mi;
+	if (!split_mountinfo(line, &mi))
 		return;
-	unescape_mountinfo(point);
+	const char *point = mi.point, *type = mi.fstype;
 	const char *name;
 	if (!strcmp(point, CGROUP_DIR))
 		name = "";
@@ -113,32 +110,29 @@ static void read_mount_line(struct cgroup_layout *l, char *line)
 	}
 	memcpy(h->name, name, len + 1);
 	h->v2 = v2;
-	h->ours = !strcmp(root, "/");
+	h->ours = !strcmp(mi.root, "/");
 	if (!v2)
-		keep_v1_options(h->opts, sizeof h->opts, super);
+		keep_v1_options(h->opts, sizeof h->opts, mi.super);
 }
 
 static int read_cgroup_layout(struct cgroup_layout *l)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return fail("open /proc/self/mountinfo");
-	char *line = NULL;
-	size_t cap = 0;
-	while (getline(&line, &cap, f) > 0)
-		read_mount_line(l, line);
-	free(line);
-	fclose(f);
+	if (for_each_line("/proc/self/mountinfo", read_mount_line, l) < 0)
+		return fail("read /proc/self/mountinfo");
 	return 0;
 }
 
 /* ---- the sandbox's own cgroups ----------------------------------------- */
 
-/* Is the host's mount of h the root of its hierarchy?  cgroup2's root
- * alone has no cgroup.type, v1's alone has cgroup.sane_behavior. */
-static bool is_hierarchy_root(int dir, bool v2)
+/* Is the mount at dir/path (path "" for dir itself) the root of its
+ * hierarchy?  cgroup2's root alone has no cgroup.type, v1's alone has
+ * cgroup.sane_behavior.  One faccessat, no open of the directory. */
+static bool is_hierarchy_root(int dir, const char *path, bool v2)
 {
-	return v2 ? faccessat(dir, "cgroup.type", F_OK, 0) < 0 : faccessat(dir, "cgroup.sane_behavior", F_OK, 0) == 0;
+	char file[sizeof CGROUP_DIR + NAME_MAX + 32];
+	snprintf(file, sizeof file, "%s%s%s", path, path[0] ? "/" : "", v2 ? "cgroup.type" : "cgroup.sane_behavior");
+	bool there = faccessat(dir, file, F_OK, 0) == 0;
+	return v2 ? !there : there;
 }
 
 /* A fresh mount of hierarchy h in our cgroup namespace, or -1 when it must
@@ -149,22 +143,20 @@ static bool is_hierarchy_root(int dir, bool v2)
  * relative to our namespace's, "/" when they are the same cgroup. */
 static int mount_hierarchy(const struct hierarchy *h, char *roots, size_t size)
 {
-	char host_path[PATH_MAX];
+	char host_path[sizeof CGROUP_DIR + NAME_MAX + 1]; /* small: init's stack stays in few pages */
 	snprintf(host_path, sizeof host_path, "%s%s%s", CGROUP_DIR, h->name[0] ? "/" : "", h->name);
-	int host = h->ours ? open(host_path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
-	bool host_root = host >= 0 && is_hierarchy_root(host, h->v2);
-	close_fd(&host);
+	bool host_root = h->ours && is_hierarchy_root(AT_FDCWD, host_path, h->v2);
 	int mnt = -1;
 	if (!host_root) {
 		const char *const v1_opts[] = { h->opts, NULL };
 		mnt = new_fs(h->v2 ? "cgroup2" : "cgroup", h->v2 || !h->opts[0] ? NULL : v1_opts, KERNEL_FS_ATTRS);
 		if (mnt < 0) {
-			char note[PATH_MAX + 1100];
-			snprintf(note, sizeof note, "%s left empty: %s", host_path, error_text());
+			char *note = xasprintf("%s left empty: %s", host_path, error_text());
 			trace_step(note);
+			free(note);
 			return -1;
 		}
-		host_root = is_hierarchy_root(mnt, h->v2); /* in case the host's said otherwise */
+		host_root = is_hierarchy_root(mnt, "", h->v2); /* in case the host's said otherwise */
 	}
 	if (!host_root)
 		return mnt;
@@ -203,38 +195,6 @@ static void copy_cgroup_links(int dir)
 	closedir(d);
 }
 
-/* Hybrid or v1 hosts: a tmpfs of directories, one per hierarchy, each
- * holding that hierarchy mounted anew; then the tmpfs made read-only. */
-static int mount_cgroup_tree(int rootfd, const struct cgroup_layout *l)
-{
-	static const char *const opts[] = { "mode=0755", NULL };
-	int dir = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-	if (dir < 0)
-		return fail_context("tmpfs on " CGROUP_DIR);
-	int r = 0;
-	char roots[1024] = "";
-	for (size_t i = 0; i < l->n && r == 0; i++)
-		if (mkdirat(dir, l->list[i].name, 0755) < 0)
-			r = fail("create %s/%s", CGROUP_DIR, l->list[i].name);
-	copy_cgroup_links(dir);
-	if (r == 0)
-		r = attach(rootfd, dir, CGROUP_DIR);
-	for (size_t i = 0; i < l->n && r == 0; i++) {
-		int mnt = mount_hierarchy(&l->list[i], roots, sizeof roots);
-		if (mnt < 0)
-			continue;
-		char *path = xasprintf("%s/%s", CGROUP_DIR, l->list[i].name);
-		r = attach(rootfd, mnt, path);
-		free(path);
-		close(mnt);
-	}
-	if (r == 0)
-		r = set_mount_attrs(dir, MOUNT_ATTR_RDONLY, false, CGROUP_DIR);
-	close(dir);
-	say_roots_left_out(roots);
-	return r;
-}
-
 /* An empty read-only tmpfs over dir in the root, if it is there. */
 static int cover_dir(int rootfd, const char *path)
 {
@@ -246,6 +206,54 @@ static int cover_dir(int rootfd, const char *path)
 	bool dir = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
 	close(fd);
 	return dir ? mount_new_fs(rootfd, path, "tmpfs", opts, KERNEL_FS_ATTRS) : 0;
+}
+
+/* The tmpfs of directories, one per hierarchy (those left out stay
+ * empty), with the host's links, and the mounts of mnts attached in it;
+ * then made read-only. */
+static int attach_cgroup_tree(int rootfd, const struct cgroup_layout *l, const int *mnts)
+{
+	static const char *const opts[] = { "mode=0755", NULL };
+	int dir = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (dir < 0)
+		return fail_context("tmpfs on " CGROUP_DIR);
+	int r = 0;
+	for (size_t i = 0; i < l->n && r == 0; i++)
+		if (mkdirat(dir, l->list[i].name, 0755) < 0)
+			r = fail("create %s/%s", CGROUP_DIR, l->list[i].name);
+	copy_cgroup_links(dir);
+	if (r == 0)
+		r = attach(rootfd, dir, CGROUP_DIR);
+	for (size_t i = 0; i < l->n && r == 0; i++) {
+		if (mnts[i] < 0)
+			continue;
+		char *path = xasprintf("%s/%s", CGROUP_DIR, l->list[i].name);
+		r = attach(rootfd, mnts[i], path);
+		free(path);
+	}
+	if (r == 0)
+		r = set_mount_attrs(dir, MOUNT_ATTR_RDONLY, false, CGROUP_DIR);
+	close(dir);
+	return r;
+}
+
+/* Hybrid or v1 hosts: each hierarchy mounted anew where it is not left
+ * out, in a tmpfs of directories.  Where every one is left out (a caller
+ * in the root cgroups, as on many VMs) there is nothing to build: a fresh
+ * sysfs's directory is empty already, the root's own is covered. */
+static int mount_cgroup_tree(int rootfd, const struct cgroup_layout *l, bool fresh)
+{
+	char roots[1024] = "";
+	int *mnts = xrealloc(NULL, l->n * sizeof *mnts);
+	size_t mounted = 0;
+	for (size_t i = 0; i < l->n; i++)
+		mounted += (mnts[i] = mount_hierarchy(&l->list[i], roots, sizeof roots)) >= 0;
+	int r = mounted ? attach_cgroup_tree(rootfd, l, mnts) : fresh ? 0 : cover_dir(rootfd, CGROUP_DIR);
+	for (size_t i = 0; i < l->n; i++)
+		close_fd(&mnts[i]);
+	free(mnts);
+	say_roots_left_out(roots);
+	return r;
 }
 
 /* The cgroup namespace the clone made is rooted at the cgroup the
@@ -290,7 +298,7 @@ static int mount_cgroups(int rootfd, bool fresh)
 	struct cgroup_layout l = { 0 };
 	int r = read_cgroup_layout(&l);
 	if (r == 0 && l.tmpfs)
-		r = mount_cgroup_tree(rootfd, &l);
+		r = mount_cgroup_tree(rootfd, &l, fresh);
 	else if (r == 0 && l.n && !l.list[0].name[0])
 		r = mount_unified(rootfd, &l.list[0], fresh);
 	else if (r == 0 && !fresh) /* no cgroups there, or something else: show none */

@@ -432,6 +432,52 @@ int read_small_file(const char *path, char *buf, size_t size)
 	return read_small_file_at(AT_FDCWD, path, buf, size);
 }
 
+/* Each line of a file such as /proc/self/mountinfo, without its newline,
+ * through a buffer on the stack: no stdio and no heap, whose growing line
+ * and buffer cost init a dozen page faults and mmap/munmap pairs on every
+ * start.  A line longer than the buffer (4 KiB) is passed over whole. */
+int for_each_line(const char *path, void (*fn)(char *line, void *arg), void *arg)
+{
+	char buf[4096];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t have = 0;
+	bool too_long = false;
+	for (;;) {
+		ssize_t n = read(fd, buf + have, sizeof buf - 1 - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int err = errno;
+			close(fd);
+			if (n < 0) {
+				errno = err;
+				return -1;
+			}
+			break;
+		}
+		have += (size_t)n;
+		char *line = buf, *nl;
+		while ((nl = memchr(line, '\n', have - (size_t)(line - buf)))) {
+			*nl = '\0';
+			if (!too_long)
+				fn(line, arg);
+			too_long = false;
+			line = nl + 1;
+		}
+		have -= (size_t)(line - buf);
+		memmove(buf, line, have);
+		if (have == sizeof buf - 1) /* no end in sight: drop what there is */
+			too_long = true, have = 0;
+	}
+	if (have && !too_long) {
+		buf[have] = '\0';
+		fn(buf, arg);
+	}
+	return 0;
+}
+
 /* --trace: each step of the setup with the time since sbx started and since
  * the previous step, so anyone can see where the time goes.  Processes
  * inherit the start time through clone and fork, so the clock is shared. */
@@ -527,6 +573,27 @@ void unescape_mountinfo(char *s)
 		}
 	}
 	*out = '\0';
+}
+
+/* One line of /proc/self/mountinfo, "ID PARENT MAJ:MIN ROOT MOUNT_POINT
+ * OPTS [TAGS...] - TYPE SOURCE SUPER", split in place, root and mount point
+ * unescaped.  False for a line not of that shape. */
+bool split_mountinfo(char *line, struct mountinfo_line *m)
+{
+	char *save, *field[5], *tok;
+	for (int i = 0; i < 5; i++)
+		if (!(field[i] = strtok_r(i ? NULL : line, " \n", &save)))
+			return false;
+	while ((tok = strtok_r(NULL, " \n", &save)) && strcmp(tok, "-") != 0)
+		;
+	m->fstype = strtok_r(NULL, " \n", &save);
+	m->source = strtok_r(NULL, " \n", &save);
+	m->super = strtok_r(NULL, " \n", &save);
+	if (!m->fstype || !m->source || !m->super)
+		return false;
+	unescape_mountinfo(m->root = field[3]);
+	unescape_mountinfo(m->point = field[4]);
+	return true;
 }
 
 /* The id of the mount an fd is on (its fdinfo's mnt_id), or -1. */

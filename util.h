@@ -83,6 +83,11 @@ void default_signals_among(unsigned long long set); /* the same for the signals 
 int write_file(const char *path, const char *text);
 int read_small_file(const char *path, char *buf, size_t size);
 int read_small_file_at(int dirfd, const char *path, char *buf, size_t size);
+int for_each_line(const char *path, void (*fn)(char *line, void *arg), void *arg); /* -1: errno */
+struct mountinfo_line {
+	char *root, *point, *fstype, *source, *super;
+};
+bool split_mountinfo(char *line, struct mountinfo_line *m); /* in place; false: not a mountinfo line */
 char *find_program(const char *name);
 bool path_within(const char *path, const char *dir); /* dir or below it, by name */
 const char *closest_name(const char *word, const char *const *names, size_t n); /* a near miss, or NULL */
