@@ -439,7 +439,8 @@ static void hint_names(enum policy_kind kind, const char *name, const char *wher
  * write to ~/.config/sbx/policy/default must not turn off every later
  * sandbox's seccomp filter.  A user file that loses to them is named once,
  * when it says something else. */
-static char *load_name(enum policy_kind kind, const char *name, bool system_only, struct policy_origin *origin)
+static char *load_name(enum policy_kind kind, const char *name, bool system_only, struct policy_origin *origin,
+		       bool lend_builtin)
 {
 	char *file = kind == POLICY_SECCOMP ? xasprintf("%s.seccomp", name) : xstrdup(name);
 	const char *builtin = builtin_text(file);
@@ -483,7 +484,7 @@ static char *load_name(enum policy_kind kind, const char *name, bool system_only
 		path = NULL;
 	}
 	if (!text && !broken && builtin) {
-		text = xstrdup(builtin);
+		text = lend_builtin ? (char *)builtin : xstrdup(builtin);
 		origin->path = xasprintf("(built-in)/%s", file);
 		origin->system = origin->builtin = true;
 	}
@@ -518,14 +519,29 @@ static char *load_name(enum policy_kind kind, const char *name, bool system_only
 	return NULL;
 }
 
-char *load_policy(enum policy_kind kind, const char *name, bool system_only, struct policy_origin *origin)
+static char *find_policy(enum policy_kind kind, const char *name, bool system_only, struct policy_origin *origin,
+			 bool lend_builtin)
 {
 	*origin = (struct policy_origin){ 0 };
 	if (strchr(name, '/'))
 		return load_path(kind, name, system_only, origin);
 	if (!name[0] || name[0] == '.')
 		return failx("'%s' is not a %s name", name, kind_word(kind)), NULL;
-	return load_name(kind, name, system_only, origin);
+	return load_name(kind, name, system_only, origin, lend_builtin);
+}
+
+char *load_policy(enum policy_kind kind, const char *name, bool system_only, struct policy_origin *origin)
+{
+	return find_policy(kind, name, system_only, origin, false);
+}
+
+/* The same, but the compiled-in text, when that is what the search finds,
+ * is not copied (10 KiB for the default list, three pages to fault in on
+ * every start, only to be compared): origin->builtin says so, and then the
+ * text is sbx's own and must not be freed. */
+char *peek_policy(enum policy_kind kind, const char *name, bool system_only, struct policy_origin *origin)
+{
+	return find_policy(kind, name, system_only, origin, true);
 }
 
 /* Split one line into words: blanks separate, "double quotes" (with \\ \"

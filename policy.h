@@ -25,6 +25,8 @@ struct policy_origin {
 	bool system;  /* built in, or a file only root can have written */
 };
 char *load_policy(enum policy_kind kind, const char *name, bool system_only, struct policy_origin *origin);
+/* load_policy without copying the built-in text: free the result only if !origin->builtin */
+char *peek_policy(enum policy_kind kind, const char *name, bool system_only, struct policy_origin *origin);
 void say_policy_notes(void); /* those notes, on stderr, once the run goes on */
 void policy_search_done(void); /* close the search path's directories (before the clone) */
 int split_policy_words(char *line, char **words, int max, int *count);

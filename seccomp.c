@@ -510,10 +510,11 @@ static bool use_embedded_default(struct seccomp_filter *sc, const struct config 
 		if (strcmp(e->name, "default.seccomp") == 0)
 			builtin = e->text;
 	struct policy_origin origin;
-	char *text = load_policy(POLICY_SECCOMP, "default", true, &origin);
+	char *text = peek_policy(POLICY_SECCOMP, "default", true, &origin);
 	/* The compiled-in copy itself needs no comparing (it is 10 KiB). */
 	bool same = text && builtin && (origin.builtin || strcmp(text, builtin) == 0);
-	free(text);
+	if (!origin.builtin)
+		free(text);
 	free(origin.path);
 	if (!same)
 		return false;
