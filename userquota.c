@@ -76,16 +76,31 @@ void user_quotas_read(const struct config *cfg, struct launch *l)
 }
 
 /* In init, through the caller's /proc still mounted (the sysctls shown are
- * those of the reader's user namespace, whichever procfs it is). */
+ * those of the reader's user namespace, whichever procfs it is).  Each file
+ * opened from the directory's fd: one path walk through /proc, not twelve. */
 int user_quotas_apply(const struct launch *l)
 {
+	if (!l->n_user_quotas)
+		return 0;
+	AUTO_CLOSE int dir = open(USER_SYSCTLS, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return errno == ENOENT ? 0 : fail("open " USER_SYSCTLS);
 	for (size_t i = 0; i < l->n_user_quotas; i++) {
 		const struct user_quota *q = &l->user_quotas[i];
-		char path[sizeof USER_SYSCTLS + sizeof q->name], text[32];
-		snprintf(path, sizeof path, USER_SYSCTLS "/%s", q->name);
-		snprintf(text, sizeof text, "%lld", q->max);
-		if (write_file(path, text) < 0 && errno != ENOENT)
-			return fail_context("cap %s in the sandbox's user namespace", q->name);
+		char text[32];
+		int len = snprintf(text, sizeof text, "%lld", q->max);
+		int fd = openat(dir, q->name, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		ssize_t n = -1;
+		while (fd >= 0 && (n = write(fd, text, (size_t)len)) < 0 && errno == EINTR)
+			;
+		int err = errno;
+		close_fd(&fd);
+		if (n != len) {
+			errno = n < 0 ? err : EIO;
+			return fail("cap %s in the sandbox's user namespace", q->name);
+		}
 	}
 	return 0;
 }
