@@ -75,32 +75,36 @@ static const char *const masked_paths[] = {
 	"/sys/devices/virtual/powercap",            /* energy counters: a side channel */
 };
 #define MASK_FILE "masked"
+#define MASK_DIR "masked-dir"
 #define MASK_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 
-/* The empty file that masks files, made once in the staging area with a
- * read-only, nosuid, nodev, noexec mount of itself on it: each mask is then
- * one bind of that mount (a bind takes its flags along), not a clone, its
- * flags and a move. */
-static int make_mask_file(int scratch)
+/* The empty file or directory that masks files or directories, made once
+ * in the staging area with a read-only, nosuid, nodev, noexec mount of
+ * itself on it: each mask is then one bind of that mount (a bind takes its
+ * flags along), not a clone, its flags and a move, and no file system of
+ * its own to set up and tear down. */
+static int make_mask(int scratch, const char *name, bool dir)
 {
-	if (mknodat(scratch, MASK_FILE, S_IFREG | 0444, 0) < 0)
-		return errno == EEXIST ? 0 : fail("create the empty file for masking"); /* made by an earlier mask */
-	AUTO_CLOSE int mnt = clone_at(scratch, MASK_FILE, MASK_ATTRS);
+	static bool made[2]; /* in this process's staging area: init builds one root */
+	if (made[dir])
+		return 0;
+	if ((dir ? mkdirat(scratch, name, 0555) : mknodat(scratch, name, S_IFREG | 0444, 0)) < 0)
+		return fail("create the empty %s for masking", dir ? "directory" : "file");
+	AUTO_CLOSE int mnt = clone_at(scratch, name, MASK_ATTRS);
 	if (mnt < 0)
-		return fail_context("the empty file for masking");
-	if (move_mount_to(mnt, scratch, MASK_FILE) < 0)
-		return fail("mount the empty file for masking");
+		return fail_context("the empty %s for masking", dir ? "directory" : "file");
+	if (move_mount_to(mnt, scratch, name) < 0)
+		return fail("mount the empty %s for masking", dir ? "directory" : "file");
+	made[dir] = true;
 	return 0;
 }
 
-/* The empty read-only file (made by make_mask_file) over a file, an
- * empty read-only tmpfs over a directory: reading gives nothing, writing
- * EROFS.  What this kernel or the rootfs lacks is left alone, and so is a
- * symlink (in a rootfs, it is not the kernel's file).  Each is one mount,
- * which is most of the cost: no more options than needed. */
+/* The empty read-only file over a file, the empty read-only directory over
+ * a directory: reading gives nothing, writing EROFS.  What this kernel or
+ * the rootfs lacks is left alone, and so is a symlink (in a rootfs, it is
+ * not the kernel's file). */
 static int mask_path(int rootfd, int scratch, const char *path)
 {
-	static const char *const tmpfs_opts[] = { "mode=0555", NULL };
 	struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
 				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
 	AUTO_CLOSE int fd = open_resolved(rootfd, path, &how);
@@ -109,26 +113,25 @@ static int mask_path(int rootfd, int scratch, const char *path)
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return fail("stat %s", path);
-	if (S_ISDIR(st.st_mode) && mount_fs_on(fd, "", "tmpfs", tmpfs_opts, MASK_ATTRS) < 0)
-		return fail("mask %s", path);
-	if (S_ISREG(st.st_mode) && bind_on(scratch, MASK_FILE, fd) < 0)
+	bool dir = S_ISDIR(st.st_mode);
+	if (!dir && !S_ISREG(st.st_mode))
+		return 0;
+	const char *mask = dir ? MASK_DIR : MASK_FILE;
+	if (make_mask(scratch, mask, dir) < 0 || bind_on(scratch, mask, fd) < 0)
 		return fail("mask %s", path);
 	return 0;
 }
 
 int mask_kernel_paths(int rootfd, int scratch)
 {
-	int r = make_mask_file(scratch);
+	int r = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(masked_paths) && r == 0; i++)
 		r = mask_path(rootfd, scratch, masked_paths[i]);
 	return r;
 }
 
-/* MOUNT_MASK: as above, with the empty file made on first use (the
- * standard mounts may not have made it). */
+/* MOUNT_MASK: as above (home.c's hidden paths). */
 int mask_user_path(int rootfd, int scratch, const char *path)
 {
-	if (make_mask_file(scratch) < 0)
-		return -1;
 	return mask_path(rootfd, scratch, path);
 }
