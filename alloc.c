@@ -48,7 +48,7 @@ enum {
 
 struct head {
 	size_t size;  /* usable bytes: the class's size, or the mapping's less HEAD */
-	uint32_t cls; /* index in class_size (small blocks) */
+	uint32_t cls; /* index in class_size; for a big block, a check of size */
 	uint32_t tag;
 };
 
@@ -105,6 +105,13 @@ static void *map(size_t size)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/* A big block's size, checked before it is unmapped: an overwritten
+ * header must not make free unmap someone else's pages. */
+static uint32_t big_check(size_t size)
+{
+	return (uint32_t)((size ^ link_secret()) >> 4);
+}
+
 static void *big_alloc(size_t n)
 {
 	size_t page = 4096;
@@ -116,7 +123,7 @@ static void *big_alloc(size_t n)
 	struct head *h = map(size);
 	if (!h)
 		return NULL;
-	*h = (struct head){ .size = size - HEAD, .tag = TAG_BIG };
+	*h = (struct head){ .size = size - HEAD, .cls = big_check(size - HEAD), .tag = TAG_BIG };
 	return (char *)h + HEAD;
 }
 
@@ -170,7 +177,7 @@ static struct head *head_of(void *p)
 	if (((uintptr_t)p & 15) || (h->tag != TAG_USED && h->tag != TAG_BIG))
 		heap_broken(h->tag == TAG_FREE && !((uintptr_t)p & 15) ? "a block freed twice"
 									: "free or realloc of a pointer malloc did not give");
-	if (h->tag == TAG_USED && (h->cls >= N_CLASSES || h->size != class_size[h->cls]))
+	if (h->tag == TAG_USED ? h->cls >= N_CLASSES || h->size != class_size[h->cls] : h->cls != big_check(h->size))
 		heap_broken("a block's header was overwritten");
 	return h;
 }

@@ -139,6 +139,13 @@ static void overwritten_header(void)
 	sbx_alloc_free(p);
 }
 
+static void overwritten_big_header(void)
+{
+	char *p = sbx_alloc_malloc(100000);
+	((size_t *)(p - 16))[0] += 1 << 20; /* free would unmap a megabyte more */
+	sbx_alloc_free(p);
+}
+
 static void misuse_is_stopped(void **state)
 {
 	(void)state;
@@ -146,6 +153,7 @@ static void misuse_is_stopped(void **state)
 	expect_abort(foreign_pointer);
 	expect_abort(overwritten_link);
 	expect_abort(overwritten_header);
+	expect_abort(overwritten_big_header);
 }
 
 int main(void)
