@@ -66,15 +66,17 @@ static const char *const device_names[] = { "null", "zero", "full", "random", "u
  * per page of the size, as many as non-empty files fit) keeps empty files,
  * which take no pages, from using kernel memory without end.  The pool is
  * mounted in the staging area (open_tree clones only what is attached)
- * and goes with the old root; the mounts cloned from it keep it alive. */
-static int mount_pool(const struct config *cfg, int scratch)
+ * and goes with the old root; the mounts cloned from it keep it alive.
+ * in_scratch: the staging tmpfs is the pool (mount_scratch), pool/ is a
+ * directory of it. */
+static int mount_pool(const struct config *cfg, int scratch, bool in_scratch)
 {
 	char size[48], inodes[48];
 	snprintf(size, sizeof size, "size=%lld", cfg->tmpfs_size);
 	snprintf(inodes, sizeof inodes, "nr_inodes=%lld", cfg->tmpfs_size / 4096 + 64);
 	const char *const opts[] = { "mode=0755", size, inodes, NULL };
 	if (mkdirat(scratch, "pool", 0700) < 0 ||
-	    mount_fs_on(scratch, "pool", "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0)
+	    (!in_scratch && mount_fs_on(scratch, "pool", "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0))
 		return fail("mount the tmpfs for /tmp, /var/tmp, /dev/shm and /run");
 	int mnt = openat(scratch, "pool", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (mnt < 0)
@@ -671,10 +673,17 @@ static int clone_sources(struct sources *s)
 }
 
 /* The scratch tmpfs at STAGING with an empty root/ in it.  With --overlay
- * and no --overlay-upper it also holds the layer, so it gets that size. */
-static int mount_scratch(const struct config *cfg)
+ * and no --overlay-upper it also holds the layer, so it gets that size.
+ * Otherwise, with the new mount API, it is the tmpfs pool as well (*pool
+ * set): one file system less to make at start and to tear down at the
+ * end.  It gets the pool's bound on bytes exactly (the staging area's own
+ * entries are empty files and directories: no pages), and eight inodes
+ * more for them; nothing of it but the pool's directories is in reach of
+ * the command.  Not with --net user, whose resolv.conf would take a page
+ * of the bound. */
+static int mount_scratch(const struct config *cfg, bool *pool)
 {
-	char size[48] = "size=1m";
+	char size[48] = "size=1m", inodes[48] = "";
 	size_t data = 0; /* the files of MOUNT_DATA steps live here */
 	for (size_t i = 0; i < cfg->n_mounts; i++)
 		if (cfg->mounts[i].kind == MOUNT_DATA)
@@ -684,11 +693,20 @@ static int mount_scratch(const struct config *cfg)
 	bool tmp_overlay = false; /* bubblewrap's --tmp-overlay keeps its layers here */
 	for (size_t i = 0; i < cfg->n_mounts; i++)
 		tmp_overlay |= cfg->mounts[i].kind == MOUNT_OVERLAY && cfg->mounts[i].tmp_upper;
+	bool layer = (cfg->overlay && !cfg->overlay_upper) || tmp_overlay;
 	if (cfg->overlay && !cfg->overlay_upper && cfg->overlay_size)
 		snprintf(size, sizeof size, "size=%lld", cfg->overlay_size);
-	else if ((cfg->overlay && !cfg->overlay_upper) || tmp_overlay)
+	else if (layer)
 		snprintf(size, sizeof size, "size=50%%"); /* what any tmpfs gets */
-	const char *const opts[] = { "mode=0700", size, NULL };
+	/* With mount(2) the staging area is unbindable: nothing in it could be
+	 * bound as /tmp. */
+	*pool = cfg->tmpfs_size && !data && !layer && !net_resolv_conf(cfg) && mount_api_known() &&
+		mount_api_is_new();
+	if (*pool) {
+		snprintf(size, sizeof size, "size=%lld", cfg->tmpfs_size);
+		snprintf(inodes, sizeof inodes, "nr_inodes=%lld", cfg->tmpfs_size / 4096 + 64 + 8);
+	}
+	const char *const opts[] = { "mode=0700", size, inodes[0] ? inodes : NULL, NULL };
 	int mnt = mount_staging(STAGING, opts);
 	if (mnt < 0)
 		return fail_context("staging area");
@@ -796,9 +814,10 @@ int build_root(const struct config *cfg)
 		else if (mount_api_is_new())
 			goto out;
 	}
-	if ((scratch = mount_scratch(cfg)) < 0)
+	bool pool_in_scratch;
+	if ((scratch = mount_scratch(cfg, &pool_in_scratch)) < 0)
 		goto out;
-	if (cfg->tmpfs_size && (s.pool = mount_pool(cfg, scratch)) < 0)
+	if (cfg->tmpfs_size && (s.pool = mount_pool(cfg, scratch, pool_in_scratch)) < 0)
 		goto out;
 	if (!cloned && clone_sources(&s) < 0)
 		goto out;
