@@ -368,9 +368,14 @@ void report_foreign_dirs(const struct config *cfg, time_t since)
 /* ---- inside ------------------------------------------------------------- */
 
 /* More than one id mapped: the supervisor wrote the subordinate ranges.
- * (Asked in the sandbox, where the map no longer changes.) */
-bool id_map_is_full(void)
+ * Without --map-users, in a user namespace of sbx's own, it wrote one id
+ * and nothing else can have: known without reading the map (four system
+ * calls on the payload's way to exec).  Otherwise asked in the sandbox,
+ * where the map no longer changes. */
+bool id_map_is_full(const struct config *cfg)
 {
+	if (cfg->map_users == MAP_USERS_NONE && cfg->userns_fd < 0)
+		return false;
 	static int full = -1;
 	if (full >= 0)
 		return full;
@@ -410,7 +415,7 @@ static int raise_permitted(void)
  * allowed. */
 int enter_payload_ids(const struct config *cfg)
 {
-	if (!id_map_is_full())
+	if (!id_map_is_full(cfg))
 		return 0; /* one id: init already is --uid/--gid */
 	uid_t uid = cfg->uid == cfg->outer_uid ? 0 : cfg->uid;
 	gid_t gid = cfg->gid == cfg->outer_gid ? 0 : cfg->gid;

@@ -22,7 +22,7 @@ int write_id_maps(pid_t child, const struct config *cfg);
  * that removes them. */
 void report_foreign_dirs(const struct config *cfg, time_t since);
 void explain_userns_failure(int err);
-bool id_map_is_full(void);             /* in the sandbox: more than one id mapped */
+bool id_map_is_full(const struct config *cfg); /* in the sandbox: more than one id mapped */
 int enter_payload_ids(const struct config *cfg); /* payload: setgroups, setresgid, setresuid */
 
 /* userquota.c: the per-user counts the sandbox shares with the caller

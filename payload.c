@@ -272,7 +272,7 @@ void run_payload(const struct config *cfg, const struct launch *l, const struct 
 		fail("join a new session keyring");
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
 	}
-	if (drop_capabilities(getuid() == 0 && id_map_is_full(), cfg->cap_add) < 0)
+	if (drop_capabilities(getuid() == 0 && id_map_is_full(cfg), cfg->cap_add) < 0)
 		report_and_exit(sock, MSG_SETUP_ERROR, EXIT_SBX_FAILED);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		fail("set no_new_privs");
