@@ -31,25 +31,33 @@
 #define MAX_POLICY_SIZE (1 << 20)
 
 /* A policy is a regular file: a FIFO or a device could block or never end. */
-static int check_regular(int fd, const char *path)
+static int check_regular(int fd, const char *path, struct stat *st)
 {
-	struct stat st;
-	if (fstat(fd, &st) < 0)
+	if (fstat(fd, st) < 0)
 		return fail("%s", path);
-	if (!S_ISREG(st.st_mode))
+	if (!S_ISREG(st->st_mode))
 		return failx("%s: not a regular file", path);
 	return 0;
 }
 
+/* The whole file, in a buffer of its size (one that grew since fstat is
+ * read on, up to the limit), checked for size and NUL bytes. */
 static char *read_text_fd(int fd, const char *path)
 {
-	if (check_regular(fd, path) < 0) {
+	struct stat st;
+	if (check_regular(fd, path, &st) < 0) {
 		close(fd);
 		errno = EINVAL; /* there but unusable: an error, not a name to look up further */
 		return NULL;
 	}
-	char *text = xcalloc(1, MAX_POLICY_SIZE + 1);
-	ssize_t n = read_all(fd, text, MAX_POLICY_SIZE + 1);
+	size_t cap = st.st_size < MAX_POLICY_SIZE ? (size_t)st.st_size + 1 : MAX_POLICY_SIZE + 1;
+	char *text = xrealloc(NULL, cap + 1);
+	ssize_t n = read_all(fd, text, cap);
+	if (n == (ssize_t)cap && cap < MAX_POLICY_SIZE + 1) { /* grown meanwhile */
+		text = xrealloc(text, MAX_POLICY_SIZE + 2);
+		ssize_t more = read_all(fd, text + n, MAX_POLICY_SIZE + 1 - (size_t)n);
+		n = more < 0 ? more : n + more;
+	}
 	close(fd);
 	if (n < 0) {
 		fail("read %s", path);
@@ -66,6 +74,7 @@ static char *read_text_fd(int fd, const char *path)
 		free(text);
 		return NULL;
 	}
+	text[n] = '\0';
 	errno = 0;
 	return text;
 }
