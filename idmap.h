@@ -27,9 +27,11 @@ int enter_payload_ids(const struct config *cfg); /* payload: setgroups, setresgi
 
 /* userquota.c: the per-user counts the sandbox shares with the caller
  * (inotify, fanotify, namespaces): the supervisor reads the caller's
- * /proc/sys/user limits before the clone, init writes half of each in the
- * sandbox's user namespace. */
-void user_quotas_read(const struct config *cfg, struct launch *l);
-int user_quotas_apply(const struct launch *l);
+ * /proc/sys/user limits once init is released and sends them down the
+ * release pipe; init opens /proc/sys/user before the pivot and writes half
+ * of each in the sandbox's user namespace before the command starts. */
+int user_quotas_send(const struct config *cfg, int fd);
+int user_quotas_open(void);                  /* -1: nothing to cap, -2: failed */
+int user_quotas_apply(int sync_fd, int dir); /* reads the record, closes neither */
 
 #endif

@@ -125,10 +125,11 @@ static int hold_lock_files(const struct config *cfg)
  * all capabilities in the new user namespace and none outside it.  -1 on
  * failure, -2 when it was a lock file (see run_init).
  * (Resource limits and network helpers plug in here as they arrive.) */
-static int setup_sandbox(const struct config *cfg, const struct launch *l, int sock, int *pty_slave)
+static int setup_sandbox(const struct config *cfg, const struct launch *l, int sock, int sync_fd, int *pty_slave)
 {
 	struct userns_files userns;
-	if (block_on(cfg->userns_block_fd, "wait on the userns block fd") < 0 || user_quotas_apply(l) < 0 ||
+	AUTO_CLOSE int quotas = -1;
+	if (block_on(cfg->userns_block_fd, "wait on the userns block fd") < 0 || (quotas = user_quotas_open()) < -1 ||
 	    open_userns_files(cfg, &userns) < 0)
 		return -1;
 	if (setup_network(cfg) < 0)
@@ -137,6 +138,13 @@ static int setup_sandbox(const struct config *cfg, const struct launch *l, int s
 	if (build_root(cfg) < 0)
 		return -1;
 	trace_step("root built and entered");
+	/* The supervisor read them meanwhile; in our user namespace, before
+	 * any nested one (bubblewrap's --unshare-user with --userns2). */
+	if (user_quotas_apply(sync_fd, quotas) < 0)
+		return -1;
+	close_fd(&quotas);
+	close(sync_fd);
+	trace_step("user quotas set");
 	if (cfg->hostname && set_hostname(cfg->hostname) < 0)
 		return -1;
 	trace_step("hostname set");
@@ -238,8 +246,7 @@ void run_init(const struct config *cfg, const struct launch *l, const struct lim
 	char go;
 	if (read_all(sync_fd, &go, 1) != 1)
 		_exit(EXIT_SBX_FAILED);
-	close(sync_fd);
-	trace_step("init released");
+	trace_step("init released"); /* the user quotas follow on sync_fd (setup_sandbox) */
 	/* Only now, after the supervisor wrote our id maps (which needs our
 	 * /proc files to be owned by the caller): nobody inside may ptrace
 	 * init, read its memory or reach /proc/1/exe.  In bubblewrap mode init
@@ -258,7 +265,7 @@ void run_init(const struct config *cfg, const struct launch *l, const struct lim
 		children_fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
 	}
 	int pty_slave = -1;
-	int setup = setup_sandbox(cfg, l, sock, &pty_slave);
+	int setup = setup_sandbox(cfg, l, sock, sync_fd, &pty_slave);
 	/* bubblewrap takes its lock files after the point where it reports
 	 * an exit code, when it has no PID namespace: so does sbx. */
 	if (setup == -2 && (cfg->share_ns & CLONE_NEWPID))

@@ -36,8 +36,6 @@ struct launch {
 	int stdio_pipe[3];     /* in the background: the command's end of a pipe for terminal fd n, or -1 */
 	struct termios termios;
 	struct winsize winsize;
-	struct user_quota user_quotas[MAX_USER_QUOTAS]; /* to write inside */
-	size_t n_user_quotas;
 	struct timespec git_since; /* when the run began, for quarantine_git */
 	bool ignored_known;    /* the supervisor read which signals the caller left ignored: */
 	unsigned long long ignored_signals; /* bit n-1: signal n was SIG_IGN at the clone */

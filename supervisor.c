@@ -421,7 +421,6 @@ static void prepare(struct supervisor *s, const struct config *cfg, struct launc
 		abandon(s, -1);
 	if (!(s->keep = overlay_keep_lock(cfg)))
 		abandon(s, -1);
-	user_quotas_read(cfg, l);
 }
 
 /* The end: what is left to relay, the messages, the report. */
@@ -482,26 +481,33 @@ static void release_init(struct supervisor *s, bool placed, int go_fd)
 	bwrap_report_start(cfg, pid);
 	if (cfg->timeout > 0)
 		s->deadline = now() + cfg->timeout;
-	/* Init is waiting for this byte: its id maps are in place. */
+	/* Init is waiting for this byte: its id maps are in place.  The
+	 * caller's user quotas follow, read while init builds the root. */
 	if (write_all(go_fd, "g", 1) < 0) {
 		fail("start the sandbox");
 		abandon(s, pid);
 	}
-	close(go_fd);
 	trace_step("id maps written, init released");
+	if (user_quotas_send(cfg, go_fd) < 0) {
+		fail("start the sandbox");
+		abandon(s, pid);
+	}
+	close(go_fd);
+	trace_step("user quotas sent");
 }
 
 int supervise(const struct config *cfg, struct launch *l)
 {
 	struct supervisor s = { .cfg = cfg, .launch = l, .seccomp_listener = -1, .sock = -1, .sigfd = -1, .started = now(),
-				.started_at = time(NULL) };
+				.started_at = clock_read(CLOCK_REALTIME).tv_sec };
 	/* For --protect-git: the clock file times come from (gitquarantine.c). */
-	clock_gettime(CLOCK_REALTIME_COARSE, &l->git_since);
+	l->git_since = clock_read(CLOCK_REALTIME_COARSE);
 	int sv[2], sync[2];
 	prepare(&s, cfg, l, sv, sync);
 	if (cfg->die_with_parent)
 		die_with_parent();
 	fflush(NULL);
+	trace_step("ready to clone");
 	bool placed;
 	pid_t pid = clone_init(cfg, limits_cgroup_fd(s.limits), &placed, sv[0], &sv[1]);
 	if (pid < 0)

@@ -9,10 +9,13 @@
  * takes all 128 inotify instances leaves the caller's own programs none
  * until it ends.
  *
- * Parent side (the supervisor, before the clone): read the caller's limits.
- * Child side (init, before it builds the root): write half of each into
- * the sandbox's new user namespace, whose owner holds the CAP_SYS_RESOURCE
- * these files ask for.  The command holds no capabilities, so it cannot
+ * Parent side (the supervisor, once init is released): read the caller's
+ * limits and send them down the pipe init was released through.  Child
+ * side (init): open /proc/sys/user before it builds the root, and once the
+ * root is built, before the command starts, write half of each into the
+ * sandbox's new user namespace, whose owner holds the CAP_SYS_RESOURCE
+ * these files ask for.  So the supervisor's dozen reads run beside init's
+ * root building rather than before the clone.  The command holds no capabilities, so it cannot
  * raise them (they read as 0444 to it), and a namespace it might make
  * itself is checked against ours as well.  The counts inside are per uid:
  * with --map-users each uid of the sandbox has its own half. */
@@ -29,6 +32,13 @@
 #include <unistd.h>
 
 #define USER_SYSCTLS "/proc/sys/user"
+
+/* What goes down the pipe: one write, well under PIPE_BUF. */
+struct quota_record {
+	size_t n;
+	struct user_quota q[MAX_USER_QUOTAS];
+};
+_Static_assert(sizeof(struct quota_record) <= 4096, "the record must be one atomic pipe write");
 
 /* One number from a sysctl file: procfs hands it over whole in one read, so
  * no second read for the end of file (a dozen files on every start). */
@@ -47,9 +57,9 @@ static int read_sysctl_at(int dir, const char *name, char *text, size_t size)
 	return 0;
 }
 
-void user_quotas_read(const struct config *cfg, struct launch *l)
+static void read_quotas(const struct config *cfg, struct quota_record *r)
 {
-	l->n_user_quotas = 0;
+	r->n = 0;
 	/* A joined user namespace (bubblewrap's --userns) is not ours to cap. */
 	if (!cfg->cap_user_quotas || cfg->userns_fd >= 0)
 		return;
@@ -57,8 +67,8 @@ void user_quotas_read(const struct config *cfg, struct launch *l)
 	if (!d)
 		return; /* a kernel without them: nothing to cap */
 	struct dirent *e;
-	while ((e = readdir(d)) && l->n_user_quotas < MAX_USER_QUOTAS) {
-		struct user_quota *q = &l->user_quotas[l->n_user_quotas];
+	while ((e = readdir(d)) && r->n < MAX_USER_QUOTAS) {
+		struct user_quota *q = &r->q[r->n];
 		char text[32], *end;
 		size_t len = strlen(e->d_name);
 		if (strncmp(e->d_name, "max_", 4) != 0 || len >= sizeof q->name ||
@@ -70,23 +80,45 @@ void user_quotas_read(const struct config *cfg, struct launch *l)
 			continue;
 		memcpy(q->name, e->d_name, len + 1);
 		q->max = v / 2;
-		l->n_user_quotas++;
+		r->n++;
 	}
 	closedir(d);
 }
 
-/* In init, through the caller's /proc still mounted (the sysctls shown are
- * those of the reader's user namespace, whichever procfs it is).  Each file
- * opened from the directory's fd: one path walk through /proc, not twelve. */
-int user_quotas_apply(const struct launch *l)
+int user_quotas_send(const struct config *cfg, int fd)
 {
-	if (!l->n_user_quotas)
-		return 0;
-	AUTO_CLOSE int dir = open(USER_SYSCTLS, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0)
-		return errno == ENOENT ? 0 : fail("open " USER_SYSCTLS);
-	for (size_t i = 0; i < l->n_user_quotas; i++) {
-		const struct user_quota *q = &l->user_quotas[i];
+	struct quota_record r;
+	read_quotas(cfg, &r);
+	return write_all(fd, &r, offsetof(struct quota_record, q) + r.n * sizeof r.q[0]);
+}
+
+/* In init, before the root is built: the caller's /proc is still there
+ * (the sysctls shown are those of the reader's user namespace, whichever
+ * procfs it is); the fd outlives the pivot.  -1: a kernel without them,
+ * nothing to cap; -2: failed. */
+int user_quotas_open(void)
+{
+	int dir = open(USER_SYSCTLS, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0 && errno != ENOENT) {
+		fail("open " USER_SYSCTLS);
+		return -2;
+	}
+	return dir;
+}
+
+/* Each limit the supervisor sent, written through dir.  The record is the
+ * supervisor's, trusted: still, only names under dir and no more than fit. */
+int user_quotas_apply(int sync_fd, int dir)
+{
+	struct quota_record r;
+	ssize_t got = read_all(sync_fd, &r, sizeof r);
+	if (got < (ssize_t)offsetof(struct quota_record, q) || r.n > MAX_USER_QUOTAS ||
+	    (size_t)got != offsetof(struct quota_record, q) + r.n * sizeof r.q[0])
+		return failx("the supervisor's user quotas did not arrive");
+	for (size_t i = 0; i < r.n && dir >= 0; i++) {
+		const struct user_quota *q = &r.q[i];
+		if (!memchr(q->name, '\0', sizeof q->name) || strchr(q->name, '/'))
+			return failx("the supervisor's user quotas did not arrive");
 		char text[32];
 		int len = snprintf(text, sizeof text, "%lld", q->max);
 		int fd = openat(dir, q->name, O_WRONLY | O_CLOEXEC);

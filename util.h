@@ -98,6 +98,7 @@ void unescape_mountinfo(char *s);
 int mount_id(int fd);
 void trace_enable(bool timings);
 void trace_step(const char *what); /* no-op unless --trace */
+struct timespec clock_read(clockid_t clock); /* clock_gettime without the vDSO */
 double monotonic_seconds(void);
 
 #endif
