@@ -368,13 +368,14 @@ void report_foreign_dirs(const struct config *cfg, time_t since)
 /* ---- inside ------------------------------------------------------------- */
 
 /* More than one id mapped: the supervisor wrote the subordinate ranges.
- * Without --map-users, in a user namespace of sbx's own, it wrote one id
- * and nothing else can have: known without reading the map (four system
- * calls on the payload's way to exec).  Otherwise asked in the sandbox,
- * where the map no longer changes. */
+ * Without --map-users, in a user namespace of sbx's own whose maps sbx
+ * wrote (not bubblewrap's --userns-block-fd, where the caller writes them,
+ * nor --userns2), it wrote one id and nothing else can have: known without
+ * reading the map (four system calls on the payload's way to exec).
+ * Otherwise asked in the sandbox, where the map no longer changes. */
 bool id_map_is_full(const struct config *cfg)
 {
-	if (cfg->map_users == MAP_USERS_NONE && cfg->userns_fd < 0)
+	if (cfg->map_users == MAP_USERS_NONE && cfg->userns_fd < 0 && cfg->userns_block_fd < 0 && cfg->userns2_fd < 0)
 		return false;
 	static int full = -1;
 	if (full >= 0)
