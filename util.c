@@ -386,9 +386,18 @@ char *passwd_name(uid_t uid)
 	return passwd_field(uid, false);
 }
 
+/* Asked more than once a run (the home to hide, the working directory):
+ * /etc/passwd read once. */
 char *passwd_home(uid_t uid)
 {
-	return passwd_field(uid, true);
+	static uid_t known = (uid_t)-1;
+	static char *home;
+	if (uid != known) {
+		free(home);
+		home = passwd_field(uid, true);
+		known = uid;
+	}
+	return home ? xstrdup(home) : NULL;
 }
 
 /* Write text to an existing file such as /proc/PID/uid_map in one write(2),
