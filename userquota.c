@@ -15,10 +15,11 @@
  * root is built, before the command starts, write half of each into the
  * sandbox's new user namespace, whose owner holds the CAP_SYS_RESOURCE
  * these files ask for.  So the supervisor's dozen reads run beside init's
- * root building rather than before the clone.  The command holds no capabilities, so it cannot
- * raise them (they read as 0444 to it), and a namespace it might make
- * itself is checked against ours as well.  The counts inside are per uid:
- * with --map-users each uid of the sandbox has its own half. */
+ * root building rather than before the clone.  The command holds no
+ * capabilities, so it cannot raise them (they read as 0444 to it), and a
+ * namespace it might make itself is checked against ours as well.  The
+ * counts inside are per uid: with --map-users each uid of the sandbox has
+ * its own half. */
 #include "util.h"
 #include "config.h"
 #include "idmap.h"
