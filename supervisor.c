@@ -488,12 +488,11 @@ static void release_init(struct supervisor *s, bool placed, int go_fd)
 		abandon(s, pid);
 	}
 	trace_step("id maps written, init released");
-	if (user_quotas_send(cfg, go_fd) < 0) {
-		fail("start the sandbox");
-		abandon(s, pid);
-	}
+	/* Failing to write means init is gone already (a setup error it
+	 * reports itself): its report, not a broken pipe, is what sbx says. */
+	if (user_quotas_send(cfg, go_fd) == 0)
+		trace_step("user quotas sent");
 	close(go_fd);
-	trace_step("user quotas sent");
 }
 
 int supervise(const struct config *cfg, struct launch *l)
