@@ -88,7 +88,7 @@ static void read_quotas(const struct config *cfg, struct quota_record *r)
 
 int user_quotas_send(const struct config *cfg, int fd)
 {
-	struct quota_record r;
+	struct quota_record r = { 0 }; /* every byte sent is set (no stack garbage down the pipe) */
 	read_quotas(cfg, &r);
 	return write_all(fd, &r, offsetof(struct quota_record, q) + r.n * sizeof r.q[0]);
 }
