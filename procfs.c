@@ -78,25 +78,27 @@ static const char *const masked_paths[] = {
 #define MASK_DIR "masked-dir"
 #define MASK_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
 
-/* The empty file or directory that masks files or directories, made once
- * in the staging area with a read-only, nosuid, nodev, noexec mount of
- * itself on it: each mask is then one bind of that mount (a bind takes its
- * flags along), not a clone, its flags and a move, and no file system of
- * its own to set up and tear down. */
-static int make_mask(int scratch, const char *name, bool dir)
+/* The name of the empty file or directory that masks files or
+ * directories (NULL on failure), made once in the staging area with a
+ * read-only, nosuid, nodev, noexec mount of itself on it: each mask is then
+ * one bind of that mount (a bind takes its flags along), not a clone, its
+ * flags and a move, and no file system of its own to set up and tear
+ * down. */
+static const char *mask_for(int scratch, bool dir)
 {
 	static bool made[2]; /* in this process's staging area: init builds one root */
+	const char *name = dir ? MASK_DIR : MASK_FILE, *what = dir ? "directory" : "file";
 	if (made[dir])
-		return 0;
+		return name;
 	if ((dir ? mkdirat(scratch, name, 0555) : mknodat(scratch, name, S_IFREG | 0444, 0)) < 0)
-		return fail("create the empty %s for masking", dir ? "directory" : "file");
+		return fail("create the empty %s for masking", what), NULL;
 	AUTO_CLOSE int mnt = clone_at(scratch, name, MASK_ATTRS);
 	if (mnt < 0)
-		return fail_context("the empty %s for masking", dir ? "directory" : "file");
+		return fail_context("the empty %s for masking", what), NULL;
 	if (move_mount_to(mnt, scratch, name) < 0)
-		return fail("mount the empty %s for masking", dir ? "directory" : "file");
+		return fail("mount the empty %s for masking", what), NULL;
 	made[dir] = true;
-	return 0;
+	return name;
 }
 
 /* The empty read-only file over a file, the empty read-only directory over
@@ -116,8 +118,8 @@ static int mask_path(int rootfd, int scratch, const char *path)
 	bool dir = S_ISDIR(st.st_mode);
 	if (!dir && !S_ISREG(st.st_mode))
 		return 0;
-	const char *mask = dir ? MASK_DIR : MASK_FILE;
-	if (make_mask(scratch, mask, dir) < 0 || bind_on(scratch, mask, fd) < 0)
+	const char *mask = mask_for(scratch, dir);
+	if (!mask || bind_on(scratch, mask, fd) < 0)
 		return fail("mask %s", path);
 	return 0;
 }

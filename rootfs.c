@@ -69,11 +69,18 @@ static const char *const device_names[] = { "null", "zero", "full", "random", "u
  * and goes with the old root; the mounts cloned from it keep it alive.
  * in_scratch: the staging tmpfs is the pool (mount_scratch), pool/ is a
  * directory of it. */
+/* The pool's bounds as tmpfs options: its size, and one inode per page of
+ * it plus 64 (plus extra, for a tmpfs that holds more than the pool). */
+static void pool_bounds(const struct config *cfg, int extra, char size[48], char inodes[48])
+{
+	snprintf(size, 48, "size=%lld", cfg->tmpfs_size);
+	snprintf(inodes, 48, "nr_inodes=%lld", cfg->tmpfs_size / 4096 + 64 + extra);
+}
+
 static int mount_pool(const struct config *cfg, int scratch, bool in_scratch)
 {
 	char size[48], inodes[48];
-	snprintf(size, sizeof size, "size=%lld", cfg->tmpfs_size);
-	snprintf(inodes, sizeof inodes, "nr_inodes=%lld", cfg->tmpfs_size / 4096 + 64);
+	pool_bounds(cfg, 0, size, inodes);
 	const char *const opts[] = { "mode=0755", size, inodes, NULL };
 	if (mkdirat(scratch, "pool", 0700) < 0 ||
 	    (!in_scratch && mount_fs_on(scratch, "pool", "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV) < 0))
@@ -702,10 +709,8 @@ static int mount_scratch(const struct config *cfg, bool *pool)
 	 * bound as /tmp. */
 	*pool = cfg->tmpfs_size && !data && !layer && !net_resolv_conf(cfg) && mount_api_known() &&
 		mount_api_is_new();
-	if (*pool) {
-		snprintf(size, sizeof size, "size=%lld", cfg->tmpfs_size);
-		snprintf(inodes, sizeof inodes, "nr_inodes=%lld", cfg->tmpfs_size / 4096 + 64 + 8);
-	}
+	if (*pool)
+		pool_bounds(cfg, 8, size, inodes);
 	const char *const opts[] = { "mode=0700", size, inodes[0] ? inodes : NULL, NULL };
 	int mnt = mount_staging(STAGING, opts);
 	if (mnt < 0)
