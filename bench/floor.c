@@ -2,7 +2,7 @@
  * sandbox like sbx's cannot avoid, with no parsing, no error reporting worth
  * the name and no libc.
  *
- *   floor [-n] [-f] ROOT CMD
+ *   floor [-n] [-f [-o]] ROOT CMD
  *
  * Default (what issue 5 lists): clone into new user, PID, mount, UTS, IPC
  * and network namespaces; the parent writes the id maps (uid and gid mapped
@@ -16,11 +16,19 @@
  *
  *   -n  no network namespace (for the --net host figure)
  *   -f  the same feature set as sbx's default sandbox: also a cgroup
- *       namespace, /proc/sys read-only, a tmpfs /dev with null zero full
- *       random urandom tty bound from the host, the usual links, devpts and
- *       /dev/shm, then /dev read-only; a tmpfs /tmp; the host name; loopback
- *       up; non-dumpable; and PID 1 forks the command (new session, stray fds
- *       closed, fresh session keyring) and waits for it.
+ *       namespace, /proc/sys and /proc/sysrq-trigger read-only, the kernel
+ *       paths sbx masks (/proc/keys, /proc/timer_list, ...: each one there
+ *       covered by a bind of one empty read-only file or directory made in
+ *       a detached tmpfs), a tmpfs /dev with null zero full random urandom
+ *       tty bound from the host, the usual links, devpts and /dev/shm, then
+ *       /dev read-only; a tmpfs /tmp; the host name; loopback up; the
+ *       caller's per-user limits (/proc/sys/user/max_*, read by the parent
+ *       after the clone and sent down the release pipe) halved in the new
+ *       user namespace; non-dumpable; and PID 1 forks the command (new
+ *       session, stray fds closed, fresh session keyring) and waits for it.
+ *       No /sys: bench/run's root has none, and there sbx mounts none.
+ *   -o  with -f: without the masks, /proc/sysrq-trigger and the user limits
+ *       (the -f of before sbx had them), to show what they cost.
  *
  * Built with -nostdlib: glibc's start-up alone (its CPUID probing of cache
  * sizes) costs about half a millisecond on a VM where CPUID traps to the
@@ -41,6 +49,7 @@
 #include <asm/ioctls.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #define MNT_DETACH 2 /* <sys/mount.h> has these, but it clashes with <linux/mount.h> */
@@ -358,29 +367,164 @@ static int wait_status(long pid)
 	return 128 + (status & 0x7f);
 }
 
-static void __attribute__((noreturn)) child(const char *root, char **argv, int sync_fd, bool full)
+/* What -f does beyond the bare steps: FULL, and MASKS (sbx's kernel-path
+ * masks, /proc/sysrq-trigger read-only, the per-user limits) unless -o. */
+enum { FULL = 1, MASKS = 2 };
+
+/* The kernel paths sbx masks (procfs.c), relative to the new root. */
+static const char *const masked[] = {
+	"proc/keys", "proc/key-users", "proc/kcore", "proc/timer_list", "proc/timer_stats", "proc/sched_debug",
+	"proc/latency_stats", "proc/acpi", "proc/asound", "proc/scsi", "sys/firmware", "sys/devices/virtual/powercap",
+};
+/* The per-user limits sbx halves in its user namespace (userquota.c reads
+ * every max_* there is; these are this kernel's). */
+static const char *const limits[] = {
+	"max_cgroup_namespaces", "max_fanotify_groups", "max_fanotify_marks", "max_inotify_instances",
+	"max_inotify_watches", "max_ipc_namespaces", "max_mnt_namespaces", "max_net_namespaces",
+	"max_pid_namespaces", "max_time_namespaces", "max_user_namespaces", "max_uts_namespaces",
+};
+#define N_LIMITS (sizeof limits / sizeof *limits)
+
+/* A detached tmpfs, as sbx's staging area: the masks' empty file and
+ * directory (each mounted read-only on itself once, so that each mask is a
+ * plain bind) and tmp/, attached at /tmp. */
+static int staging_tmpfs(void)
+{
+	int fs = (int)check(SYS(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC), "fsopen");
+	check(SYS(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0700", 0), "fsconfig");
+	check(SYS(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, 0, 0, 0), "fsconfig create");
+	int mnt = (int)check(SYS(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV), "fsmount");
+	SYS(SYS_close, fs);
+	check(SYS(SYS_mkdirat, mnt, "tmp", 01777), "mkdir tmp");
+	check(SYS(SYS_fchmodat, mnt, "tmp", 01777), "chmod tmp"); /* past the umask */
+	return mnt;
+}
+
+static void mask_object(int staging, const char *name)
+{
+	int fd = (int)check(SYS(SYS_open_tree, staging, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC), name);
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+					       MOUNT_ATTR_NOEXEC };
+	check(SYS(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr), "mount_setattr");
+	check(SYS(SYS_move_mount, fd, "", staging, name, MOVE_MOUNT_F_EMPTY_PATH), name);
+	SYS(SYS_close, fd);
+}
+
+static void mask_kernel_paths(int staging)
+{
+	check(SYS(SYS_mknodat, staging, "masked", S_IFREG | 0444, 0), "mknod");
+	check(SYS(SYS_mkdirat, staging, "masked-dir", 0555), "mkdir");
+	mask_object(staging, "masked");
+	mask_object(staging, "masked-dir");
+	for (size_t i = 0; i < sizeof masked / sizeof *masked; i++) {
+		int fd = (int)SYS(SYS_openat, AT_FDCWD, masked[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue; /* not on this kernel, or no /sys */
+		struct stat st;
+		check(SYS(SYS_fstat, fd, &st), masked[i]);
+		const char *mask = S_ISDIR(st.st_mode) ? "masked-dir" : "masked";
+		int tree = (int)check(SYS(SYS_open_tree, staging, mask, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC), mask);
+		check(SYS(SYS_move_mount, tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH),
+		      masked[i]);
+		SYS(SYS_close, tree);
+		SYS(SYS_close, fd);
+	}
+}
+
+/* The parent's limits, from the release pipe, halved through dir (opened
+ * before the pivot: the sysctls shown are the reader's user namespace's). */
+static void halve_user_limits(int sync_fd, int dir)
+{
+	long values[N_LIMITS];
+	if (SYS(SYS_read, sync_fd, values, sizeof values) != (long)sizeof values)
+		check(-1, "read the user limits");
+	for (size_t i = 0; i < N_LIMITS; i++) {
+		if (values[i] < 0)
+			continue;
+		char text[24];
+		size_t len = 0;
+		append_num(text, &len, values[i] / 2);
+		int fd = (int)check(SYS(SYS_openat, dir, limits[i], O_WRONLY | O_CLOEXEC), limits[i]);
+		check(SYS(SYS_write, fd, text, len), limits[i]);
+		SYS(SYS_close, fd);
+	}
+	SYS(SYS_close, dir);
+}
+
+static long read_number(const char *path)
+{
+	int fd = (int)SYS(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	char buf[32];
+	long n = SYS(SYS_read, fd, buf, sizeof buf - 1), v = 0;
+	SYS(SYS_close, fd);
+	if (n <= 0)
+		return -1;
+	for (long i = 0; i < n && buf[i] >= '0' && buf[i] <= '9'; i++)
+		v = v * 10 + (buf[i] - '0');
+	return v;
+}
+
+static void send_user_limits(int sync_fd)
+{
+	long values[N_LIMITS];
+	for (size_t i = 0; i < N_LIMITS; i++) {
+		char path[64];
+		size_t len = 0;
+		append(path, &len, "/proc/sys/user/");
+		append(path, &len, limits[i]);
+		values[i] = read_number(path);
+	}
+	check(SYS(SYS_write, sync_fd, values, sizeof values), "send the user limits");
+}
+
+static void __attribute__((noreturn)) child(const char *root, char **argv, int sync_fd, int mode)
 {
 	SYS(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
 	char go;
-	if (SYS(SYS_read, sync_fd, &go, 1) != 0) /* EOF is the go-ahead */
+	if (SYS(SYS_read, sync_fd, &go, 1) != 1)
 		check(-1, "wait for the id maps");
-	SYS(SYS_close, sync_fd);
-	if (full)
+	int user_dir = -1;
+	if (mode & MASKS)
+		user_dir = (int)check(SYS(SYS_openat, AT_FDCWD, "/proc/sys/user", O_PATH | O_DIRECTORY | O_CLOEXEC),
+				      "/proc/sys/user");
+	if (mode & FULL)
 		SYS(SYS_prctl, PR_SET_DUMPABLE, 0);
 	check(SYS(SYS_mount, 0, "/", 0, MS_REC | MS_PRIVATE, 0), "make / private");
 	attach(clone_tree(root, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV), root);
 	check(SYS(SYS_chdir, root), "chdir root"); /* now on top of the new mount */
 	mount_fs("proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0);
-	if (full) {
+	if (mode & FULL) {
 		attach(clone_tree("proc/sys", MOUNT_ATTR_RDONLY), "proc/sys");
+		int staging = -1;
+		if (mode & MASKS) {
+			long there = SYS(SYS_open_tree, AT_FDCWD, "proc/sysrq-trigger", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+			if (there >= 0) { /* a kernel without magic SysRq has none */
+				struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+				check(SYS(SYS_mount_setattr, there, "", AT_EMPTY_PATH, &ro, sizeof ro), "mount_setattr");
+				attach((int)there, "proc/sysrq-trigger");
+			}
+			staging = staging_tmpfs();
+			mask_kernel_paths(staging);
+		}
 		build_dev();
-		mount_fs("tmpfs", "tmp", MS_NOSUID | MS_NODEV, "mode=1777");
+		if (staging >= 0) {
+			int tmp = (int)check(SYS(SYS_open_tree, staging, "tmp", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC), "tmp");
+			attach(tmp, "tmp");
+			SYS(SYS_close, staging);
+		} else {
+			mount_fs("tmpfs", "tmp", MS_NOSUID | MS_NODEV, "mode=1777");
+		}
 		check(SYS(SYS_sethostname, "sbx", 3), "sethostname");
 	}
 	check(SYS(SYS_pivot_root, ".", "."), "pivot_root");
 	check(SYS(SYS_umount2, ".", MNT_DETACH), "detach the old root");
 	check(SYS(SYS_chdir, "/"), "chdir /");
-	if (!full)
+	if (user_dir >= 0)
+		halve_user_limits(sync_fd, user_dir);
+	SYS(SYS_close, sync_fd);
+	if (!(mode & FULL))
 		run_command(argv, false);
 
 	loopback_up();
@@ -394,18 +538,21 @@ static void __attribute__((noreturn, used)) start(long *sp)
 {
 	int argc = (int)sp[0];
 	char **argv = (char **)(sp + 1);
-	bool net = true, full = false;
+	bool net = true, full = false, old = false;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (str_eq(argv[i], "-n"))
 			net = false;
 		else if (str_eq(argv[i], "-f"))
 			full = true;
+		else if (str_eq(argv[i], "-o"))
+			old = true;
 		else
 			break;
 	}
+	int mode = full ? FULL | (old ? 0 : MASKS) : 0;
 	if (argc - i < 2) {
-		static const char usage[] = "usage: floor [-n] [-f] ROOT CMD [ARG...]\n";
+		static const char usage[] = "usage: floor [-n] [-f [-o]] ROOT CMD [ARG...]\n";
 		SYS(SYS_write, 2, usage, sizeof usage - 1);
 		exit_now(2);
 	}
@@ -423,10 +570,13 @@ static void __attribute__((noreturn, used)) start(long *sp)
 	long pid = check(SYS(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0), "clone");
 	if (pid == 0) {
 		SYS(SYS_close, sync[1]);
-		child(root, cmd, sync[0], full);
+		child(root, cmd, sync[0], mode);
 	}
 	SYS(SYS_close, sync[0]);
 	write_id_maps(pid);
+	check(SYS(SYS_write, sync[1], "g", 1), "release the child");
+	if (mode & MASKS)
+		send_user_limits(sync[1]);
 	SYS(SYS_close, sync[1]);
 	exit_now(wait_status(pid));
 }
