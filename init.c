@@ -210,6 +210,12 @@ static void __attribute__((noreturn)) init_loop(pid_t payload, int sock, const s
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 			if (pid == payload) {
 				kill_descendants();
+				/* An exit code passes on as init's own, which the
+				 * supervisor waits for anyway: no message, no
+				 * wake-up of it before that.  A death by a signal,
+				 * which PID 1 cannot die of itself, is told. */
+				if (WIFEXITED(status))
+					_exit(WEXITSTATUS(status));
 				struct msg m = { .kind = MSG_EXIT, .code = status };
 				while (send(sock, &m, sizeof m, MSG_NOSIGNAL) < 0 && errno == EINTR)
 					;

@@ -9,7 +9,7 @@ enum msg_kind {
 	MSG_EXEC_ERROR,  /* exec failed: code says 126 or 127 */
 	MSG_PTY,         /* carries the pty master fd */
 	MSG_SECCOMP_FD,  /* carries the seccomp listener fd (--seccomp-log) */
-	MSG_EXIT,        /* the command's wait status */
+	MSG_EXIT,        /* the command's wait status, when a signal ended it (an exit code is init's own) */
 	MSG_HELLO,       /* init's first word when the supervisor learns its pid from it (--pidns) */
 	MSG_LATE_SETUP_ERROR, /* as MSG_SETUP_ERROR, where bubblewrap still reports an exit code */
 	MSG_CWD_HIDDEN,  /* the caller's directory is not there inside: the command starts in / */

@@ -192,9 +192,10 @@ static bool take_signals(struct supervisor *s, int *status)
  * in here blocks: whatever the sandbox does to its terminal or its
  * messages, signals and the deadline are served.
  *
- * Why init's exit and not its report of the command's end (MSG_EXIT),
- * which comes a tenth of a millisecond or more sooner: until init has
- * exited, the sandbox is not gone.  The PID namespace's other processes die
+ * Why init's exit and not its report of the command's end (MSG_EXIT, sent
+ * for a death by signal: an exit code comes as init's own), which comes a
+ * tenth of a millisecond or more sooner: until init has exited, the
+ * sandbox is not gone.  The PID namespace's other processes die
  * only in init's exit (the kernel kills and waits for them there); init's
  * mount tree, with the host's filesystems bound into it, is taken down in
  * it, and its lock files (--lock-file) and cgroup membership end with it;
@@ -206,7 +207,7 @@ static int supervise_loop(struct supervisor *s)
 {
 	enum { FIXED = 3 };
 	for (;;) {
-		/* After init's report of the command's end only the socket's
+		/* After init's report of a death by signal only the socket's
 		 * end would follow (init sends nothing more, and the payload's
 		 * copy closed at its exec): no wake-up for it, init's exit is
 		 * what ends the loop. */
