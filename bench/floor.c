@@ -192,13 +192,19 @@ static void write_id_maps(long pid)
 }
 
 /* A detached recursive clone of path with attrs set on every mount in it. */
-static int clone_tree(const char *path, unsigned long attrs)
+static long try_clone_tree(int dir, const char *path, unsigned long attrs)
 {
-	int fd = (int)check(SYS(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE),
-			    path);
+	long fd = SYS(SYS_open_tree, dir, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (fd < 0)
+		return fd; /* -errno */
 	struct mount_attr attr = { .attr_set = attrs };
 	check(SYS(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr), "mount_setattr");
 	return fd;
+}
+
+static int clone_tree(const char *path, unsigned long attrs)
+{
+	return (int)check(try_clone_tree(AT_FDCWD, path, attrs), path);
 }
 
 static void attach(int tree, const char *path)
@@ -402,10 +408,9 @@ static int staging_tmpfs(void)
 
 static void mask_object(int staging, const char *name)
 {
-	int fd = (int)check(SYS(SYS_open_tree, staging, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC), name);
-	struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-					       MOUNT_ATTR_NOEXEC };
-	check(SYS(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr), "mount_setattr");
+	int fd = (int)check(try_clone_tree(staging, name,
+					   MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC),
+			    name);
 	check(SYS(SYS_move_mount, fd, "", staging, name, MOVE_MOUNT_F_EMPTY_PATH), name);
 	SYS(SYS_close, fd);
 }
@@ -499,12 +504,9 @@ static void __attribute__((noreturn)) child(const char *root, char **argv, int s
 		attach(clone_tree("proc/sys", MOUNT_ATTR_RDONLY), "proc/sys");
 		int staging = -1;
 		if (mode & MASKS) {
-			long there = SYS(SYS_open_tree, AT_FDCWD, "proc/sysrq-trigger", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-			if (there >= 0) { /* a kernel without magic SysRq has none */
-				struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
-				check(SYS(SYS_mount_setattr, there, "", AT_EMPTY_PATH, &ro, sizeof ro), "mount_setattr");
-				attach((int)there, "proc/sysrq-trigger");
-			}
+			long sysrq = try_clone_tree(AT_FDCWD, "proc/sysrq-trigger", MOUNT_ATTR_RDONLY);
+			if (sysrq >= 0) /* a kernel without magic SysRq has none */
+				attach((int)sysrq, "proc/sysrq-trigger");
 			staging = staging_tmpfs();
 			mask_kernel_paths(staging);
 		}
