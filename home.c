@@ -771,9 +771,10 @@ static int plan_git(struct plan *p)
 	p->cfg->git_work_tree = xstrdup(tree);
 	if (protect_repo(p, tree, tree) < 0)
 		return -1;
-	static char text[1 << 16];
+	enum { TEXT_SIZE = 1 << 16 };
+	char *text = xrealloc(NULL, TEXT_SIZE);
 	char *modules = xasprintf("%s/.gitmodules", tree);
-	bool found = read_tree_file(modules, text, sizeof text);
+	bool found = read_tree_file(modules, text, TEXT_SIZE);
 	free(modules);
 	size_t n = 0;
 	for (char *save, *line = found ? strtok_r(text, "\n", &save) : NULL; line && n < MAX_SUBMODULES;
@@ -789,9 +790,12 @@ static int plan_git(struct plan *p)
 		}
 		free(dir);
 		free(real);
-		if (r < 0)
+		if (r < 0) {
+			free(text);
 			return -1;
+		}
 	}
+	free(text);
 	return 0;
 }
 
