@@ -777,26 +777,24 @@ static int plan_git(struct plan *p)
 	bool found = read_tree_file(modules, text, TEXT_SIZE);
 	free(modules);
 	size_t n = 0;
+	int r = 0;
 	for (char *save, *line = found ? strtok_r(text, "\n", &save) : NULL; line && n < MAX_SUBMODULES;
 	     line = strtok_r(NULL, "\n", &save)) {
 		const char *sub = line_value(line, "path", '=');
 		if (!sub || sub[0] == '/' || strstr(sub, ".."))
 			continue;
 		char *dir = xasprintf("%s/%s", tree, sub), *real = realpath(dir, NULL);
-		int r = 0;
 		if (real && strcmp(real, dir) == 0) {
 			r = protect_repo(p, tree, dir);
 			n++;
 		}
 		free(dir);
 		free(real);
-		if (r < 0) {
-			free(text);
-			return -1;
-		}
+		if (r < 0)
+			break;
 	}
 	free(text);
-	return 0;
+	return r < 0 ? -1 : 0;
 }
 
 int plan_home(struct config *cfg)
