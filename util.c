@@ -491,7 +491,7 @@ int for_each_line(const char *path, void (*fn)(char *line, void *arg), void *arg
  * the previous step, so anyone can see where the time goes.  Processes
  * inherit the start time through clone and fork, so the clock is shared. */
 static bool tracing, trace_timings;
-static double trace_start, trace_last;
+static unsigned long long trace_start, trace_last; /* in tenths of a microsecond */
 
 /* The clock by a plain system call: musl's clock_gettime first looks the
  * vDSO up, which faults three of its pages in (a few tens of microseconds
@@ -510,16 +510,19 @@ double monotonic_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static double monotonic_us(void)
+/* Integers only: trace_step runs in the payload too, on its small stack
+ * (payload.c), and musl's floating-point formatting alone needs 7 KiB. */
+static unsigned long long monotonic_tenth_us(void)
 {
-	return monotonic_seconds() * 1e6;
+	struct timespec ts = clock_read(CLOCK_MONOTONIC);
+	return (unsigned long long)ts.tv_sec * 10000000 + (unsigned long long)ts.tv_nsec / 100;
 }
 
 void trace_enable(bool timings)
 {
 	tracing = true;
 	trace_timings = timings;
-	trace_start = trace_last = monotonic_us();
+	trace_start = trace_last = monotonic_tenth_us();
 }
 
 void trace_step(const char *what)
@@ -530,12 +533,12 @@ void trace_step(const char *what)
 		fprintf(stderr, "sbx: %s\n", what);
 		return;
 	}
-	double t = monotonic_us();
+	unsigned long long t = monotonic_tenth_us(), total = t - trace_start, step = t - trace_last;
 	/* One line, one write: init's and the supervisor's lines would
 	 * otherwise interleave (musl writes an unbuffered stderr in pieces). */
 	char line[1024];
-	int n = snprintf(line, sizeof line, "sbx: trace: %9.1f us  +%8.1f us  [%d] %s\n", t - trace_start,
-			 t - trace_last, (int)getpid(), what);
+	int n = snprintf(line, sizeof line, "sbx: trace: %7llu.%llu us  +%6llu.%llu us  [%d] %s\n", total / 10,
+			 total % 10, step / 10, step % 10, (int)getpid(), what);
 	if (n < 0 || (size_t)n >= sizeof line)
 		memcpy(line + sizeof line - 5, "...\n", 5);
 	fputs(line, stderr);
