@@ -331,14 +331,16 @@ void run_payload(const struct config *cfg, const struct launch *l, const struct 
  *      (they are simply leaked), errno.  init_loop and kill_descendants
  *      (init.c) use no heap, no stdio and no environment.
  * The payload's stack is an array in start_payload's own frame.  init has
- * been deeper than that while it built the root (about 25 KiB below
- * run_init), so those pages are already its own: the payload starts
- * without a page fault for its stack, where a static stack costs a fresh
- * page or two (10 µs each on a VM).  The payload needs under 5 KiB (the
- * deepest measured: bubblewrap mode, 4.4 KiB); the array is 16 KiB, and a
- * tripwire over its lower half (wider than any buffer the payload keeps on
- * the stack, so no frame can step over it unseen) makes a future deeper
- * payload fail loudly in the tests instead of scribbling on init's stack.
+ * been deeper than that while it built the root (perf's page-fault
+ * addresses: about 11 KiB below the array's top), so those pages are
+ * already its own: the payload starts without a page fault for its stack,
+ * where a static stack costs a fresh page or two (10 µs each on a VM), and
+ * a larger array would reach fresh pages again.  The payload needs under
+ * 5 KiB (the deepest measured: bubblewrap mode, 4.4 KiB); the array is
+ * 10 KiB, and a tripwire over its lowest 4 KiB (wider than the buffers the
+ * payload keeps on the stack, so a frame cannot step over it unseen) makes
+ * a future deeper payload fail loudly in the tests instead of scribbling
+ * on init's stack.
  * The sanitizer build forks instead (AddressSanitizer cannot follow the
  * stack switch), so the payload's code is tested both ways. */
 struct payload_args {
@@ -367,7 +369,7 @@ pid_t start_payload(const struct config *cfg, const struct launch *l, const stru
 		payload_main(&args);
 	return pid;
 #else
-	enum { STACK_SIZE = 16 * 1024, TRIPWIRE = STACK_SIZE / 2 };
+	enum { STACK_SIZE = 10 * 1024, TRIPWIRE = 4 * 1024 };
 	char stack[STACK_SIZE] __attribute__((aligned(16)));
 	memset(stack, 0xa5, TRIPWIRE);
 	pid_t pid = clone(payload_main, stack + STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
