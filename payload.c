@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <limits.h>
 #include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
@@ -336,11 +337,13 @@ void run_payload(const struct config *cfg, const struct launch *l, const struct 
  * already its own: the payload starts without a page fault for its stack,
  * where a static stack costs a fresh page or two (10 µs each on a VM), and
  * a larger array would reach fresh pages again.  The payload needs under
- * 5 KiB (the deepest measured: bubblewrap mode, 4.4 KiB); the array is
- * 10 KiB, and a tripwire over its lowest 4 KiB (wider than the buffers the
- * payload keeps on the stack, so a frame cannot step over it unseen) makes
- * a future deeper payload fail loudly in the tests instead of scribbling
- * on init's stack.
+ * 5 KiB (the deepest measured, filling the array with a pattern: 4.6 KiB,
+ * a 4 KiB PATH searched by musl's execvp; bubblewrap mode 4.4 KiB); the
+ * array is 10 KiB, and a tripwire over its lowest 4.5 KiB makes a future
+ * deeper payload fail loudly in the tests instead of scribbling on init's
+ * stack.  The tripwire is wider than the largest buffer the payload keeps
+ * on the stack (execvp's, PATH_MAX + NAME_MAX, filled from its low end),
+ * so no frame can reach below the array without writing into it.
  * The sanitizer build forks instead (AddressSanitizer cannot follow the
  * stack switch), so the payload's code is tested both ways. */
 struct payload_args {
@@ -369,7 +372,8 @@ pid_t start_payload(const struct config *cfg, const struct launch *l, const stru
 		payload_main(&args);
 	return pid;
 #else
-	enum { STACK_SIZE = 10 * 1024, TRIPWIRE = 4 * 1024 };
+	enum { STACK_SIZE = 10 * 1024, TRIPWIRE = PATH_MAX + NAME_MAX + 1 + 256 };
+	_Static_assert(TRIPWIRE < STACK_SIZE / 2, "the tripwire leaves the payload most of its stack");
 	char stack[STACK_SIZE] __attribute__((aligned(16)));
 	memset(stack, 0xa5, TRIPWIRE);
 	pid_t pid = clone(payload_main, stack + STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
