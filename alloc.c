@@ -26,8 +26,8 @@
  * longer (bench/launch.c, interleaved).  The heap then starts at a random 16-byte offset in
  * the first MiB of a larger array (getrandom), so its address is not the
  * same on every run, though with less entropy than mmap gives (16 bits):
- * the rest of this static non-PIE binary has none.  Later chunks and big
- * blocks are mapped as before.
+ * the rest of this static non-PIE binary has none.  A page no access ends
+ * the array.  Later chunks and big blocks are mapped as before.
  *
  * Checks, as a hardened allocator would make: each block's header holds a
  * tag saying whether it is in use, so a double free or a pointer that is
@@ -141,15 +141,21 @@ static void *big_alloc(size_t n)
 }
 
 /* The first chunk: in bss, at a random 16-byte offset in its first MiB
- * (see the top of this file). */
+ * (see the top of this file), and followed by a page that may not be
+ * touched, as a mapping near the top is followed by the gap below the
+ * stack: a run of writes off the end of the heap faults there instead of
+ * going on into the globals after it (the allocator's own among them). */
+enum { SLIDE = 1024 * 1024, GUARD = 4096 };
+static char first_arena[SLIDE + CHUNK + GUARD] __attribute__((aligned(4096)));
+
 static char *first_chunk(void)
 {
-	enum { SLIDE = 1024 * 1024 };
-	static char arena[SLIDE + CHUNK] __attribute__((aligned(4096)));
+	if (mprotect(first_arena + SLIDE + CHUNK, GUARD, PROT_NONE) < 0)
+		return map(CHUNK);
 	uint32_t r = 0;
 	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r)
 		r = 0;
-	return arena + (r % SLIDE & ~(uint32_t)15);
+	return first_arena + (r % SLIDE & ~(uint32_t)15);
 }
 
 /* A block of class c, and whether it is fresh from the mapping (zero). */

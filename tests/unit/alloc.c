@@ -3,8 +3,10 @@
  * blocks are aligned and apart, a freed block serves the next request of
  * its size, calloc zeroes what it hands out again, realloc keeps the
  * contents and grows the newest block in place, large blocks are mapped
- * apart, and a double free, a foreign pointer or an overwritten free block
- * stops the process with SIGABRT instead of corrupting the heap. */
+ * apart, the heap goes on in a mapped chunk once the first (in bss) is
+ * used up, a run of writes off that first chunk's end faults, and a double
+ * free, a foreign pointer or an overwritten free block stops the process
+ * with SIGABRT instead of corrupting the heap. */
 #include "unit.h"
 
 #include <fcntl.h>
@@ -97,6 +99,31 @@ static void big_blocks_are_mapped_apart(void **state)
 /* What the child does to the heap ends it with SIGABRT.  The misuse goes
  * through a volatile pointer: the compiler sees the allocation's size and
  * would refuse to build the out-of-bounds writes. */
+/* More than a chunk of small blocks: the first chunk (bss) runs out and
+ * the next one is mapped; every block is aligned, zeroed by calloc, and
+ * keeps what was written to it. */
+static void the_heap_goes_on_past_the_first_chunk(void **state)
+{
+	(void)state;
+	enum { N = 3 * CHUNK / 4096 };
+	static char *p[N];
+	bool mapped = false;
+	for (size_t i = 0; i < N; i++) {
+		p[i] = sbx_alloc_calloc(1, 4000);
+		assert_non_null(p[i]);
+		assert_int_equal((uintptr_t)p[i] % 16, 0);
+		for (size_t j = 0; j < 4000; j++)
+			assert_int_equal(p[i][j], 0);
+		memset(p[i], (int)(i & 0xff), 4000);
+		mapped |= p[i] < first_arena || p[i] >= first_arena + sizeof first_arena;
+	}
+	assert_true(mapped);
+	for (size_t i = 0; i < N; i++) {
+		assert_int_equal((unsigned char)p[i][3999], i & 0xff);
+		sbx_alloc_free(p[i]);
+	}
+}
+
 static char *hide(char *p)
 {
 	char *volatile v = p;
@@ -155,6 +182,30 @@ static void overwritten_big_header(void)
 	sbx_alloc_free(p);
 }
 
+/* Writes running on off the end of the first chunk's array (made by the
+ * first allocation, long before this). */
+static void overflow_off_the_first_chunk(void)
+{
+	sbx_alloc_free(sbx_alloc_malloc(32));
+	char *end = first_arena + SLIDE + CHUNK;
+	memset(hide(end - 64), 0x41, 64 + 1);
+}
+
+static void expect_fault(void (*misuse)(void))
+{
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		signal(SIGSEGV, SIG_DFL); /* not cmocka's handler */
+		misuse();
+		_exit(0);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGSEGV);
+}
+
 static void misuse_is_stopped(void **state)
 {
 	(void)state;
@@ -163,6 +214,7 @@ static void misuse_is_stopped(void **state)
 	expect_abort(overwritten_link);
 	expect_abort(overwritten_header);
 	expect_abort(overwritten_big_header);
+	expect_fault(overflow_off_the_first_chunk);
 }
 
 int main(void)
@@ -172,6 +224,7 @@ int main(void)
 		cmocka_unit_test(a_freed_block_is_reused_and_calloc_zeroes_it),
 		cmocka_unit_test(realloc_keeps_the_contents),
 		cmocka_unit_test(big_blocks_are_mapped_apart),
+		cmocka_unit_test(the_heap_goes_on_past_the_first_chunk),
 		cmocka_unit_test(misuse_is_stopped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
