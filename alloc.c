@@ -23,11 +23,12 @@
  * process build a new branch of them on its first write: on this 2-core
  * VM that one write cost 40-110 µs against 11 µs for the next page (a
  * launch uses three or four pages of heap), and a whole launch took 2-5%
- * longer (bench/launch.c, interleaved).  The heap then starts at a random 16-byte offset in
- * the first MiB of a larger array (getrandom), so its address is not the
- * same on every run, though with less entropy than mmap gives (16 bits):
- * the rest of this static non-PIE binary has none.  A page no access ends
- * the array.  Later chunks and big blocks are mapped as before.
+ * longer (bench/launch.c, interleaved).  The heap then starts at a random
+ * 16-byte offset in the first MiB of a larger array (getrandom), so its
+ * address is not the same on every run, though with less entropy than mmap
+ * gives (16 bits): the rest of this static non-PIE binary has none.  A page
+ * no access ends the array.  Later chunks and big blocks are mapped as
+ * before.
  *
  * Checks, as a hardened allocator would make: each block's header holds a
  * tag saying whether it is in use, so a double free or a pointer that is

@@ -96,9 +96,6 @@ static void big_blocks_are_mapped_apart(void **state)
 	sbx_alloc_free(big);
 }
 
-/* What the child does to the heap ends it with SIGABRT.  The misuse goes
- * through a volatile pointer: the compiler sees the allocation's size and
- * would refuse to build the out-of-bounds writes. */
 /* More than a chunk of small blocks: the first chunk (bss) runs out and
  * the next one is mapped; every block is aligned, zeroed by calloc, and
  * keeps what was written to it. */
@@ -124,6 +121,10 @@ static void the_heap_goes_on_past_the_first_chunk(void **state)
 	}
 }
 
+/* What the child does to the heap ends it with SIGABRT (SIGSEGV for a
+ * write off the first chunk).  The misuse goes through a volatile pointer:
+ * the compiler sees the allocation's size and would refuse to build the
+ * out-of-bounds writes. */
 static char *hide(char *p)
 {
 	char *volatile v = p;
