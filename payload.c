@@ -344,6 +344,8 @@ void run_payload(const struct config *cfg, const struct launch *l, const struct 
  * stack.  The tripwire is wider than the largest buffer the payload keeps
  * on the stack (execvp's, PATH_MAX + NAME_MAX, filled from its low end),
  * so no frame can reach below the array without writing into it.
+ * That is the musl build's (sbx's own static build); the glibc builds,
+ * whose stdio alone needs more, keep a static stack of 256 KiB.
  * The sanitizer build forks instead (AddressSanitizer cannot follow the
  * stack switch), so the payload's code is tested both ways. */
 struct payload_args {
@@ -371,6 +373,15 @@ pid_t start_payload(const struct config *cfg, const struct launch *l, const stru
 	if (pid == 0)
 		payload_main(&args);
 	return pid;
+#elif defined(__GLIBC__)
+	/* glibc's stdio writes an unbuffered stream (stderr) through an 8 KiB
+	 * buffer on the stack, and its execvp falls back to /bin/sh with the
+	 * arguments copied onto the stack: too deep for the small stack below.
+	 * The glibc builds (the Debian package, valgrind's) keep a stack of
+	 * their own, as before. */
+	enum { STACK_SIZE = 256 * 1024 };
+	static char stack[STACK_SIZE] __attribute__((aligned(16)));
+	return clone(payload_main, stack + STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
 #else
 	enum { STACK_SIZE = 10 * 1024, TRIPWIRE = PATH_MAX + NAME_MAX + 1 + 256 };
 	_Static_assert(TRIPWIRE < STACK_SIZE / 2, "the tripwire leaves the payload most of its stack");
