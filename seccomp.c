@@ -15,6 +15,7 @@
 #include "config.h"
 #include "policy.h"
 #include "filter.h"
+#include "bpfopt.h"
 #include "seccomp_list.h"
 
 #include <errno.h>
@@ -484,7 +485,8 @@ static int export_bpf(struct seccomp_filter *sc)
 	close(fd);
 	if (n != size)
 		return fail("seccomp: read the filter back");
-	sc->bpf_len = (size_t)size / sizeof(struct sock_filter);
+	/* The kernel's cost of loading it grows with its size (bpfopt.c). */
+	sc->bpf_len = bpf_optimize(sc->bpf, (size_t)size / sizeof(struct sock_filter));
 	/* The kernel takes at most BPF_MAXINSNS; say so now rather than have
 	 * the payload's seccomp(2) fail with a bare EINVAL (and the length
 	 * must fit sock_fprog's unsigned short anyway). */

@@ -15,10 +15,13 @@
  * is then not linked).  Properties checked: prepare_seccomp returns a
  * filter with a program the kernel would take (a whole number of
  * instructions, at most BPF_MAXINSNS, ending in a return), or NULL with a
- * message; never exits, crashes or leaks (seccomp_free frees it all). */
+ * message; never exits, crashes or leaks (seccomp_free frees it all); and
+ * the program bpfopt.c made smaller answers as libseccomp's own does, on
+ * the inputs tests/unit/bpfcheck.h tries. */
 #include "../seccomp.c"
 
 #include "harness.h"
+#include "../tests/unit/bpfcheck.h"
 
 #include <ctype.h>
 
@@ -55,6 +58,24 @@ static void harness_options(struct config *cfg, const char *text, size_t size)
 	}
 }
 
+/* libseccomp's program for the same rules, exported again, against the
+ * one bpfopt.c shrank. */
+static void same_as_libseccomp(const struct seccomp_filter *sc)
+{
+	int fd = memfd_create("fuzz-seccomp", MFD_CLOEXEC);
+	if (fd < 0 || seccomp_export_bpf(sc->ctx, fd) < 0)
+		harness_fail("export the filter again");
+	off_t size = lseek(fd, 0, SEEK_END);
+	struct sock_filter *raw = xcalloc(1, (size_t)size);
+	if (pread(fd, raw, (size_t)size, 0) != size)
+		harness_fail("read the filter back");
+	close(fd);
+	char why[160];
+	if (!bpfcheck_same(raw, (size_t)size / sizeof *raw, sc->bpf, sc->bpf_len, 3, why, sizeof why))
+		harness_fail("the optimized program differs from libseccomp's: %s", why);
+	free(raw);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > 65536)
@@ -73,6 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				     BPF_MAXINSNS);
 		if (BPF_CLASS(sc->bpf[sc->bpf_len - 1].code) != BPF_RET)
 			harness_fail("the program does not end in a return");
+		if (sc->ctx)
+			same_as_libseccomp(sc);
 	}
 	seccomp_free(sc);
 	free_config(&cfg);

@@ -1,0 +1,223 @@
+/* tests/unit/bpfopt.c: bpfopt.c's promise, that the program it returns
+ * gives the same action as the one it was given for every input, checked
+ * by running both on the same inputs: every constant either compares
+ * against (and its neighbours) as the system call number, architecture and
+ * argument words, and random ones.  The programs are libseccomp's own
+ * output (what the pass is for: sbx's shape of list, and random rule sets)
+ * and hand-made ones for the cases libseccomp does not emit. */
+#include "unit.h"
+
+#include "bpfopt.h"
+#include "seccomp_list.h"
+#include "bpfcheck.h"
+
+#include <errno.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Optimizes a copy of f and compares the two on many inputs. */
+static size_t check_same(const struct sock_filter *f, size_t n, int rounds)
+{
+	struct sock_filter *g = malloc(n * sizeof *g);
+	assert_non_null(g);
+	memcpy(g, f, n * sizeof *g);
+	size_t m = bpf_optimize(g, n);
+	assert_true(m > 0 && m <= n);
+	char why[160];
+	if (!bpfcheck_same(f, n, g, m, rounds, why, sizeof why))
+		fail_msg("%s", why);
+	free(g);
+	return m;
+}
+
+/* What libseccomp exports for ctx. */
+static struct sock_filter *export(scmp_filter_ctx ctx, size_t *n)
+{
+	int fd = memfd_create("bpfopt-test", MFD_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(seccomp_export_bpf(ctx, fd), 0);
+	off_t size = lseek(fd, 0, SEEK_END);
+	assert_true(size > 0 && size % 8 == 0);
+	struct sock_filter *f = malloc((size_t)size);
+	assert_non_null(f);
+	assert_int_equal(pread(fd, f, (size_t)size, 0), size);
+	close(fd);
+	*n = (size_t)size / sizeof *f;
+	return f;
+}
+
+static scmp_filter_ctx new_ctx(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	assert_non_null(ctx);
+	assert_int_equal(seccomp_arch_add(ctx, SCMP_ARCH_X86), 0);
+	assert_int_equal(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0), 0);
+	return ctx;
+}
+
+/* "none of these values" on a 32-bit argument, as seccomp.c compiles it:
+ * one masked rule per cube of the complement, over the whole word. */
+static void add_none_of(scmp_filter_ctx ctx, uint32_t action, int nr, unsigned arg, const uint64_t *values, size_t n)
+{
+	struct cube in[8];
+	for (size_t i = 0; i < n; i++)
+		in[i] = (struct cube){ 0xffffffff, values[i] };
+	struct cubes out = { 0 };
+	complement(in, n, 0xffffffff, 0, 0, &out);
+	for (size_t i = 0; i < out.n; i++) {
+		struct scmp_arg_cmp c = { arg, SCMP_CMP_MASKED_EQ, out.c[i].mask, out.c[i].value };
+		assert_int_equal(seccomp_rule_add_array(ctx, action, nr, 1, &c), 0);
+	}
+	free(out.c);
+}
+
+/* The default list's shape: plain refusals, clone flags, socket families
+ * and personality's allowed values.  It must shrink by a fifth at least. */
+static void a_list_like_the_default_shrinks_and_means_the_same(void **state)
+{
+	(void)state;
+	scmp_filter_ctx ctx = new_ctx();
+	static const char *const denied[] = { "mount", "umount2", "unshare", "setns", "keyctl", "bpf", "ptrace" };
+	for (size_t i = 0; i < sizeof denied / sizeof *denied; i++)
+		assert_int_equal(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), seccomp_syscall_resolve_name(denied[i]), 0),
+				 0);
+	for (int bit = 25; bit < 31; bit++)
+		assert_int_equal(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+						  SCMP_A0(SCMP_CMP_MASKED_EQ, 1ULL << bit, 1ULL << bit)),
+				 0);
+	static const uint64_t families[] = { AF_UNIX, AF_INET, AF_INET6, AF_NETLINK };
+	add_none_of(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), SCMP_SYS(socket), 0, families, 4);
+	static const uint64_t personas[] = { 0, 8, 0x20000, 0x20008, 0xffffffff };
+	add_none_of(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(personality), 0, personas, 5);
+	size_t n;
+	struct sock_filter *f = export(ctx, &n);
+	size_t m = check_same(f, n, 60);
+	if (m * 5 > n * 4)
+		fail_msg("%zu instructions became %zu", n, m);
+	free(f);
+	seccomp_release(ctx);
+}
+
+static const int calls[] = { 0, 1, 2, 3, 9, 16, 41, 56, 59, 135, 165, 257, 272, 435 };
+static const enum scmp_compare ops[] = { SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ,
+					 SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ };
+
+static uint64_t datum(uint64_t *seed)
+{
+	uint64_t r = bpfcheck_next(seed);
+	switch (r % 4) {
+	case 0: return r >> 60;
+	case 1: return 1ULL << (r >> 58);
+	case 2: return (uint32_t)(r >> 16);
+	default: return bpfcheck_next(seed);
+	}
+}
+
+/* Random rule sets: actions, calls, comparisons and values at random. */
+static void random_libseccomp_filters_mean_the_same(void **state)
+{
+	(void)state;
+	uint64_t seed = 0x9e3779b97f4a7c15ULL;
+	static const uint32_t actions[] = { SCMP_ACT_ERRNO(EPERM), SCMP_ACT_ERRNO(ENOSYS), SCMP_ACT_KILL_PROCESS,
+					    SCMP_ACT_TRAP, SCMP_ACT_LOG };
+	for (int round = 0; round < 150; round++) {
+		scmp_filter_ctx ctx = new_ctx();
+		int rules = 1 + (int)(bpfcheck_next(&seed) % 25);
+		for (int r = 0; r < rules; r++) {
+			struct scmp_arg_cmp c[2];
+			unsigned nc = (unsigned)(bpfcheck_next(&seed) % 3);
+			for (unsigned i = 0; i < nc; i++) {
+				uint64_t mask = datum(&seed);
+				c[i] = (struct scmp_arg_cmp){ i * 2 + (unsigned)(bpfcheck_next(&seed) % 2),
+							      ops[bpfcheck_next(&seed) % 7], mask, datum(&seed) & mask };
+				if (c[i].op != SCMP_CMP_MASKED_EQ)
+					c[i].datum_a = datum(&seed);
+			}
+			/* Conflicting rules are refused; the others make the filter. */
+			seccomp_rule_add_array(ctx, actions[bpfcheck_next(&seed) % 5], calls[bpfcheck_next(&seed) % 14], nc, c);
+		}
+		size_t n;
+		struct sock_filter *f = export(ctx, &n);
+		check_same(f, n, 4);
+		free(f);
+		seccomp_release(ctx);
+	}
+}
+
+#define LD(off) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, off)
+#define AND(m) BPF_STMT(BPF_ALU | BPF_AND | BPF_K, m)
+#define JEQ(k, t, f) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, k, t, f)
+#define JSET(k, t, f) BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, k, t, f)
+#define RET(k) BPF_STMT(BPF_RET | BPF_K, k)
+#define ARG0 offsetof(struct seccomp_data, args[0])
+
+/* Where the masked value is read again after the jeq, the and stays. */
+static void a_masked_value_read_later_is_kept(void **state)
+{
+	(void)state;
+	struct sock_filter f[] = {
+		LD(ARG0), AND(0x10), JEQ(0x10, 0, 1), JEQ(0x10, 1, 0), RET(SECCOMP_RET_ALLOW), RET(SECCOMP_RET_KILL),
+	};
+	assert_int_equal(check_same(f, 6, 8), 6);
+}
+
+/* A jset reached from elsewhere too is not merged into the one before. */
+static void a_jset_with_two_ways_in_stays_apart(void **state)
+{
+	(void)state;
+	struct sock_filter g[] = {
+		LD(ARG0), JEQ(7, 1, 0), JSET(1, 2, 0), JSET(2, 1, 0), RET(SECCOMP_RET_ALLOW), RET(SECCOMP_RET_ERRNO | 1),
+	};
+	assert_int_equal(check_same(g, 6, 8), 6);
+}
+
+/* Reloads, always-true tests and jumps to the next instruction go. */
+static void reloads_and_empty_tests_go(void **state)
+{
+	(void)state;
+	struct sock_filter f[] = {
+		LD(0), JEQ(41, 0, 8), LD(ARG0 + 4), AND(0), JEQ(0, 0, 5), LD(ARG0), JSET(1, 2, 0), LD(ARG0),
+		JSET(2, 0, 1), RET(SECCOMP_RET_ERRNO | 97), RET(SECCOMP_RET_ALLOW),
+	};
+	/* ld [nr]; jeq #41; ld [args[0]]; jset #3; ret; ret */
+	assert_int_equal(check_same(f, 11, 8), 6);
+}
+
+/* What the pass does not know, or a program that is not well formed, is
+ * given back as it came. */
+static void unknown_and_malformed_programs_are_left_alone(void **state)
+{
+	(void)state;
+	struct sock_filter ret_a[] = { LD(0), AND(1), JEQ(1, 0, 0), BPF_STMT(BPF_RET | BPF_A, 0) };
+	struct sock_filter ldx[] = { BPF_STMT(BPF_LDX | BPF_W | BPF_LEN, 0), LD(0), LD(0), RET(0) };
+	struct sock_filter past_end[] = { LD(0), LD(0), JEQ(1, 5, 0), RET(0) };
+	struct sock_filter no_ret[] = { LD(0), LD(0), JEQ(1, 0, 0) };
+	struct {
+		struct sock_filter *f;
+		size_t n;
+	} cases[] = { { ret_a, 4 }, { ldx, 4 }, { past_end, 4 }, { no_ret, 3 } };
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct sock_filter copy[4];
+		memcpy(copy, cases[i].f, cases[i].n * sizeof *copy);
+		assert_int_equal(bpf_optimize(cases[i].f, cases[i].n), cases[i].n);
+		assert_memory_equal(copy, cases[i].f, cases[i].n * sizeof *copy);
+	}
+	assert_int_equal(bpf_optimize(NULL, 0), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_list_like_the_default_shrinks_and_means_the_same),
+		cmocka_unit_test(random_libseccomp_filters_mean_the_same),
+		cmocka_unit_test(a_masked_value_read_later_is_kept),
+		cmocka_unit_test(a_jset_with_two_ways_in_stays_apart),
+		cmocka_unit_test(reloads_and_empty_tests_go),
+		cmocka_unit_test(unknown_and_malformed_programs_are_left_alone),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
