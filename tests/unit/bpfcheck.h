@@ -1,10 +1,11 @@
 /* tests/unit/bpfcheck.h: runs two classic BPF seccomp programs side by side
  * on the same inputs, for bpfopt.c's tests: tests/unit/bpfopt.c and the
  * fuzzer's fuzz_seccomp.c (static functions: each includes it once).
- * Inputs: every constant the first program compares against, and its
- * neighbours, as the system call number and as each argument word, on
- * x86_64, i386, aarch64 and an unknown architecture; then words picked at
- * random among the constants, their neighbours and anything. */
+ * Inputs: every constant either program compares against, and its
+ * neighbours (three rounds, so that each word gets each), as the system
+ * call number and as every argument word, on x86_64, i386, aarch64 and an
+ * unknown architecture; then words picked at random among the constants,
+ * their neighbours and anything. */
 #ifndef SBX_BPFCHECK_H
 #define SBX_BPFCHECK_H
 
@@ -65,11 +66,12 @@ static uint64_t bpfcheck_run(const struct sock_filter *f, size_t n, const struct
 	return UINT64_MAX;
 }
 
-/* A word to try: one of the program's constants, nearly one, or random. */
-static uint32_t bpfcheck_pick(const struct sock_filter *f, size_t n, uint64_t *seed)
+/* A word to try: one of either program's constants, nearly one, or random. */
+static uint32_t bpfcheck_pick(const struct sock_filter *f, size_t n, const struct sock_filter *g, size_t m,
+			      uint64_t *seed)
 {
 	uint64_t r = bpfcheck_next(seed);
-	uint32_t k = f[r % n].k;
+	uint32_t k = r % (n + m) < n ? f[r % (n + m)].k : g[r % (n + m) - n].k;
 	switch ((r >> 32) % 8) {
 	case 0: return k + 1;
 	case 1: return k - 1;
@@ -89,12 +91,13 @@ static bool bpfcheck_same(const struct sock_filter *f, size_t n, const struct so
 	uint64_t seed = 0x2545f4914f6cdd1dULL;
 	for (int r = 0; r < rounds; r++)
 		for (size_t a = 0; a < sizeof arches / sizeof *arches; a++)
-			for (size_t i = 0; i < n; i++) {
+			for (size_t i = 0; i < n + m; i++) {
+				uint32_t k = i < n ? f[i].k : g[i - n].k;
 				struct seccomp_data d = { .arch = arches[a] };
 				uint32_t w[12];
-				d.nr = (int)(r == 0 ? f[i].k : bpfcheck_pick(f, n, &seed));
+				d.nr = (int)(r == 0 ? k : bpfcheck_pick(f, n, g, m, &seed));
 				for (size_t j = 0; j < 12; j++)
-					w[j] = r < 2 ? f[i].k + (uint32_t)(j % 3) - 1 : bpfcheck_pick(f, n, &seed);
+					w[j] = r < 3 ? k + (uint32_t)((j + (size_t)r) % 3) - 1 : bpfcheck_pick(f, n, g, m, &seed);
 				memcpy(d.args, w, sizeof d.args);
 				uint64_t want = bpfcheck_run(f, n, &d), got = bpfcheck_run(g, m, &d);
 				if (want != got || want == UINT64_MAX) {

@@ -1,10 +1,9 @@
 /* tests/unit/unit.h: what every unit test includes, first; the test's own
  * sbx headers follow it.  util.h comes first (its _GNU_SOURCE must precede
  * every libc header).  sbx's fail() and print_error() have names cmocka
- * uses too: the first is renamed while util.h is read (cmocka's is a
- * macro), the second is sbx_print_error in
- * the archive the tests link (GNUmakefile), so cmocka's fail_msg prints
- * with its own. */
+ * uses too (a macro, a function): both are renamed while util.h is read,
+ * as they are in the archive the tests link (GNUmakefile: sbx_fail,
+ * sbx_print_error), so cmocka's fail() and fail_msg work as its own. */
 #ifndef SBX_UNIT_H
 #define SBX_UNIT_H
 
