@@ -30,8 +30,10 @@
  *      tests become five; see shorten_chain).
  * Jumps in classic BPF go forward only, so the program is a DAG in index
  * order: one sweep forward or backward sees every predecessor or successor
- * first.  Dropping instructions only brings targets closer, so the 8-bit
- * jump offsets still fit.  Instructions are dropped by marking them dead:
+ * first.  Dropping instructions only brings targets closer; where a rewrite
+ * moves a jump's target (3 and 5), it checks that the index distance, an
+ * upper bound, stays within the 8-bit offset.  Instructions are dropped by
+ * marking them dead:
  * a dead one passes control to the next live one (skip()), which is what
  * it did in the program too, as each is a load of a value already there or
  * never read, or a jump to where control goes anyway (or, in rewrites 1, 3
@@ -61,6 +63,8 @@ enum {
  * seccomp_data at that offset, or one of these. */
 enum { ACC_UNKNOWN = -1, ACC_UNREACHED = -2 };
 
+enum { MAX_ROUNDS = 16 };
+
 struct chain;
 
 struct prog {
@@ -72,6 +76,7 @@ struct prog {
 	bool *live;	  /* the accumulator is read on some path from here before a load */
 	int64_t *acc;	  /* on entry: a seccomp_data offset, ACC_UNKNOWN or ACC_UNREACHED */
 	size_t *index;	  /* where each instruction kept goes (emit) */
+	size_t *next;	  /* for a dead instruction: one further on, all dead between (skip) */
 	bool *seen;	  /* in a chain read already (rewrite 5) */
 	struct chain *chain; /* rewrite 5's scratch space (6 KiB) */
 	unsigned long budget; /* what rewrite 5 may still spend, in cube visits */
@@ -83,11 +88,21 @@ static bool is_cond(uint16_t code)
 	return code == JEQ || code == JGT || code == JGE || code == JSET;
 }
 
+/* The first live instruction from i on.  Instructions only ever die, so
+ * where a dead one led to stays right: each walk leaves the answer behind
+ * in next[] (path compression), and long runs of dead instructions are
+ * crossed in a step or two the next time. */
 static size_t skip(const struct prog *p, size_t i)
 {
-	while (p->dead[i])
-		i++;
-	return i;
+	size_t live = i;
+	while (p->dead[live])
+		live = p->next[live];
+	while (i != live) {
+		size_t on = p->next[i];
+		p->next[i] = live;
+		i = on;
+	}
+	return live;
 }
 
 /* The live instructions control goes to after i: 0, 1 or 2 of them. */
@@ -227,7 +242,10 @@ static void merge_jsets(struct prog *p, size_t i)
 {
 	for (;;) {
 		size_t j = skip(p, p->jf[i]);
-		if (p->f[j].code != JSET || p->npred[j] != 1 || skip(p, p->jt[j]) != skip(p, p->jt[i]))
+		/* i takes j's false target: no merge that would put it out of
+		 * an 8-bit jump's reach (as counted now, an upper bound). */
+		if (p->f[j].code != JSET || p->npred[j] != 1 || skip(p, p->jt[j]) != skip(p, p->jt[i]) ||
+		    skip(p, p->jf[j]) - i - 1 > UINT8_MAX)
 			return;
 		p->f[i].k |= p->f[j].k;
 		p->jf[i] = p->jf[j];
@@ -239,7 +257,8 @@ static void merge_jsets(struct prog *p, size_t i)
 /* Rewrite 4's first half: unread loads and jumps that go nowhere. */
 static void drop_no_ops(struct prog *p)
 {
-	for (size_t i = 0; i < p->n; i++) {
+	/* Backward: a run of jumps to the next instruction goes in one sweep. */
+	for (size_t i = p->n; i-- > 0;) {
 		if (p->dead[i])
 			continue;
 		struct sock_filter *in = &p->f[i];
@@ -404,7 +423,13 @@ static bool values_left(const struct chain *c, uint32_t fixed, uint32_t val, uin
 	       values_left(c, fixed | split, val | split, points, n, budget);
 }
 
-/* Rewrite 5 at i, where the accumulator holds a word of seccomp_data. */
+/* Rewrite 5 at i, where the accumulator holds a word of seccomp_data.
+ * The sweep keeps the predecessor counts and liveness it started with.  A
+ * run rewritten here leaves its miss with more jumps in than counted; no
+ * later run of the sweep can be misled by that, as it could reach miss as
+ * a member (where the count matters) only through this run's members, all
+ * marked seen, where no run starts.  Liveness only becomes more cautious:
+ * the rewrite reads the accumulator where the run did, and nowhere else. */
 static void shorten_chain(struct prog *p, size_t i)
 {
 	struct chain *c = p->chain;
@@ -460,7 +485,7 @@ static void one_round(struct prog *p)
 }
 
 /* Rewrite 4's second half, and the new offsets.  false if a jump would not
- * fit (which the argument above rules out; then nothing is changed). */
+ * fit (which the rewrites' checks rule out; then nothing is changed). */
 static bool emit(struct prog *p, struct sock_filter *out, size_t *len)
 {
 	bool *reached = p->live; /* reused: liveness is not needed any more */
@@ -509,6 +534,9 @@ size_t bpf_optimize(struct sock_filter *prog, size_t len)
 	p.jf = xcalloc(len + 1, sizeof *p.jf);
 	p.index = xcalloc(len + 1, sizeof *p.index);
 	p.seen = xcalloc(len + 1, sizeof *p.seen);
+	p.next = xcalloc(len + 1, sizeof *p.next);
+	for (size_t i = 0; i < len; i++)
+		p.next[i] = i + 1;
 	p.chain = xcalloc(1, sizeof *p.chain);
 	p.budget = CHAIN_BUDGET;
 	p.npred = xcalloc(len + 1, sizeof *p.npred);
@@ -517,10 +545,15 @@ size_t bpf_optimize(struct sock_filter *prog, size_t len)
 	size_t out_len = len;
 	struct sock_filter *out = xcalloc(len, sizeof *out);
 	if (decode(&p)) {
-		do {
+		/* libseccomp's programs settle in two or three rounds; the bound
+		 * keeps a contrived one from taking long (every round's state is
+		 * a correct program). */
+		for (int round = 0; round < MAX_ROUNDS; round++) {
 			p.changed = false;
 			one_round(&p);
-		} while (p.changed);
+			if (!p.changed)
+				break;
+		}
 		if (emit(&p, out, &out_len))
 			memcpy(prog, out, out_len * sizeof *prog);
 		else
@@ -536,6 +569,7 @@ size_t bpf_optimize(struct sock_filter *prog, size_t len)
 	free(p.acc);
 	free(p.index);
 	free(p.seen);
+	free(p.next);
 	free(p.chain);
 	return out_len;
 }

@@ -255,6 +255,51 @@ static void a_run_whose_miss_reads_the_accumulator_is_kept(void **state)
 	assert_int_equal(check_same(f, 11, 8), 11);
 }
 
+/* Merging two jsets gives the first the second's false target; a merge
+ * that would put it beyond an 8-bit offset is not made, and the rest of the
+ * program is still optimized (the reload at 3 goes).  Once, such a merge
+ * made the last step give up and return the program unchanged. */
+static void a_merge_out_of_reach_is_not_made(void **state)
+{
+	(void)state;
+	static struct sock_filter f[407];
+	size_t n = 0;
+	f[n++] = (struct sock_filter)LD(0);
+	f[n++] = (struct sock_filter)JEQ(1, 0, 3);
+	f[n++] = (struct sock_filter)LD(ARG0);
+	f[n++] = (struct sock_filter)LD(ARG0);
+	f[n++] = (struct sock_filter)JSET(1, 250, 200); /* 255, else the jset at 205 */
+	while (n < 204) {
+		f[n] = (struct sock_filter)JEQ((uint32_t)n, 200, 0);
+		n++;
+	}
+	f[n++] = (struct sock_filter)RET(1);
+	f[n++] = (struct sock_filter)JSET(2, 49, 200); /* 255, else 406 */
+	while (n < 406) {
+		f[n] = (struct sock_filter)RET((uint32_t)n);
+		n++;
+	}
+	f[n++] = (struct sock_filter)RET(SECCOMP_RET_ALLOW);
+	assert_true(check_same(f, n, 3) < n);
+}
+
+/* A cascade of jumps, half of them into its middle, is one return; the
+ * pass once took seconds on it, removing one jump a round. */
+static void a_cascade_of_jumps_is_one_return(void **state)
+{
+	(void)state;
+	static struct sock_filter f[4096];
+	size_t n = 4096, m = n / 2;
+	for (size_t i = 0; i < m; i++)
+		f[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, (uint32_t)(m + (n - 1 - m) / 2 - i - 1), 0, 0);
+	for (size_t i = m; i < n - 1; i++)
+		f[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA, (uint32_t)(n - 2 - i), 0, 0);
+	f[n - 1] = (struct sock_filter)RET(SECCOMP_RET_ALLOW);
+	assert_int_equal(bpf_optimize(f, n), 1);
+	assert_int_equal(f[0].code, BPF_RET | BPF_K);
+	assert_int_equal(f[0].k, SECCOMP_RET_ALLOW);
+}
+
 /* What the pass does not know, or a program that is not well formed, is
  * given back as it came. */
 static void unknown_and_malformed_programs_are_left_alone(void **state)
@@ -289,6 +334,8 @@ int main(void)
 		cmocka_unit_test(a_run_entered_halfway_is_kept),
 		cmocka_unit_test(tests_after_a_mask_see_the_masked_word),
 		cmocka_unit_test(a_run_whose_miss_reads_the_accumulator_is_kept),
+		cmocka_unit_test(a_merge_out_of_reach_is_not_made),
+		cmocka_unit_test(a_cascade_of_jumps_is_one_return),
 		cmocka_unit_test(unknown_and_malformed_programs_are_left_alone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
