@@ -66,6 +66,8 @@ static void same_as_libseccomp(const struct seccomp_filter *sc)
 	if (fd < 0 || seccomp_export_bpf(sc->ctx, fd) < 0)
 		harness_fail("export the filter again");
 	off_t size = lseek(fd, 0, SEEK_END);
+	if (size <= 0 || size % (off_t)sizeof(struct sock_filter) != 0)
+		harness_fail("the filter exported again has %lld bytes", (long long)size);
 	struct sock_filter *raw = xcalloc(1, (size_t)size);
 	if (pread(fd, raw, (size_t)size, 0) != size)
 		harness_fail("read the filter back");
