@@ -1,6 +1,7 @@
 /* tests/unit/bpfcheck.h: runs two classic BPF seccomp programs side by side
  * on the same inputs, for bpfopt.c's tests: tests/unit/bpfopt.c and the
- * fuzzer's fuzz_seccomp.c (static functions: each includes it once).
+ * fuzzer's fuzz_seccomp.c (static functions: each includes it once), and
+ * exports libseccomp's own program for them to compare with.
  * Inputs: every constant either program compares against, and its
  * neighbours (three rounds, so that each word gets each), as the system
  * call number and as every argument word, on x86_64, i386, aarch64 and an
@@ -12,10 +13,14 @@
 #include <linux/filter.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
+#include <seccomp.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 static uint64_t bpfcheck_next(uint64_t *s)
 {
@@ -107,6 +112,28 @@ static bool bpfcheck_same(const struct sock_filter *f, size_t n, const struct so
 				}
 			}
 	return true;
+}
+
+/* libseccomp's own program for ctx (malloc'd, *n instructions), through a
+ * memfd as seccomp.c's export_bpf reads it, but not made smaller; NULL if
+ * anything fails. */
+static struct sock_filter *bpfcheck_export(scmp_filter_ctx ctx, size_t *n)
+{
+	*n = 0;
+	int fd = memfd_create("bpfcheck", MFD_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	struct sock_filter *f = NULL;
+	off_t size = seccomp_export_bpf(ctx, fd) == 0 ? lseek(fd, 0, SEEK_END) : -1;
+	if (size > 0 && size % (off_t)sizeof *f == 0 && (f = malloc((size_t)size)) &&
+	    pread(fd, f, (size_t)size, 0) != size) {
+		free(f);
+		f = NULL;
+	}
+	close(fd);
+	if (f)
+		*n = (size_t)size / sizeof *f;
+	return f;
 }
 
 #endif

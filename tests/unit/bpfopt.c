@@ -15,9 +15,7 @@
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 /* Optimizes a copy of f and compares the two on many inputs. */
 static size_t check_same(const struct sock_filter *f, size_t n, int rounds)
@@ -37,16 +35,8 @@ static size_t check_same(const struct sock_filter *f, size_t n, int rounds)
 /* What libseccomp exports for ctx. */
 static struct sock_filter *export(scmp_filter_ctx ctx, size_t *n)
 {
-	int fd = memfd_create("bpfopt-test", MFD_CLOEXEC);
-	assert_true(fd >= 0);
-	assert_int_equal(seccomp_export_bpf(ctx, fd), 0);
-	off_t size = lseek(fd, 0, SEEK_END);
-	assert_true(size > 0 && size % 8 == 0);
-	struct sock_filter *f = malloc((size_t)size);
+	struct sock_filter *f = bpfcheck_export(ctx, n);
 	assert_non_null(f);
-	assert_int_equal(pread(fd, f, (size_t)size, 0), size);
-	close(fd);
-	*n = (size_t)size / sizeof *f;
 	return f;
 }
 
