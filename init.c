@@ -125,7 +125,7 @@ static int hold_lock_files(const struct config *cfg)
  * all capabilities in the new user namespace and none outside it.  -1 on
  * failure, -2 when it was a lock file (see run_init).
  * (Resource limits and network helpers plug in here as they arrive.) */
-static int setup_sandbox(const struct config *cfg, const struct launch *l, int sock, int sync_fd, int *pty_slave)
+static int setup_sandbox(const struct config *cfg, struct launch *l, int sock, int sync_fd, int *pty_slave)
 {
 	struct userns_files userns;
 	AUTO_CLOSE int quotas = -1;
@@ -138,8 +138,11 @@ static int setup_sandbox(const struct config *cfg, const struct launch *l, int s
 	if (build_root(cfg) < 0)
 		return -1;
 	trace_step("root built and entered");
-	/* The supervisor read them meanwhile; in our user namespace, before
-	 * any nested one (bubblewrap's --unshare-user with --userns2). */
+	/* The supervisor read both meanwhile.  The quotas go in our user
+	 * namespace, before any nested one (bubblewrap's --unshare-user with
+	 * --userns2). */
+	if (read_all(sync_fd, &l->ignored, sizeof l->ignored) != (ssize_t)sizeof l->ignored)
+		return failx("the supervisor's word on ignored signals did not arrive");
 	if (user_quotas_apply(sync_fd, quotas) < 0)
 		return -1;
 	close_fd(&quotas);
@@ -224,7 +227,7 @@ static void __attribute__((noreturn)) init_loop(pid_t payload, int sock, const s
 	}
 }
 
-void run_init(const struct config *cfg, const struct launch *l, const struct limits *limits, int sock, int sync_fd)
+void run_init(const struct config *cfg, struct launch *l, const struct limits *limits, int sock, int sync_fd)
 {
 	/* Every forwarded signal is blocked and taken with sigwaitinfo, also
 	 * one the caller ignores: blocked signals are queued, not dropped. */
@@ -252,7 +255,7 @@ void run_init(const struct config *cfg, const struct launch *l, const struct lim
 	char go;
 	if (read_all(sync_fd, &go, 1) != 1)
 		_exit(EXIT_SBX_FAILED);
-	trace_step("init released"); /* the user quotas follow on sync_fd (setup_sandbox) */
+	trace_step("init released"); /* the ignored signals and user quotas follow on sync_fd (setup_sandbox) */
 	/* Only now, after the supervisor wrote our id maps (which needs our
 	 * /proc files to be owned by the caller): nobody inside may ptrace
 	 * init, read its memory or reach /proc/1/exe.  In bubblewrap mode init

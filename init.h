@@ -20,7 +20,7 @@ struct limits;
 extern const int forwarded_signals[];
 extern const size_t n_forwarded_signals;
 void note_caller_memory(char **argv, char **env);
-void __attribute__((noreturn)) run_init(const struct config *cfg, const struct launch *l, const struct limits *limits,
+void __attribute__((noreturn)) run_init(const struct config *cfg, struct launch *l, const struct limits *limits,
 					int sock, int sync_fd);
 
 /* payload.c: the command's process, started by init (or, with --as-pid-1,

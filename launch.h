@@ -3,7 +3,7 @@
  * clone lives here: the command's environment (build_environment,
  * config.c), its terminal or pipes (prepare_terminal and relay_open,
  * relay.c), the per-user limits to write inside (userquota.c), when the
- * run began and which signals the caller left ignored (supervisor.c).  main
+ * run began (supervisor.c).  main
  * fills the first part, the supervisor the rest; init and the payload read
  * their copy. */
 #ifndef SBX_LAUNCH_H
@@ -28,6 +28,15 @@ struct user_quota {
 
 struct seccomp_filter;
 
+/* Which signals the caller left ignored: the supervisor reads them after
+ * the clone and sends them down the release pipe; init (setup_sandbox)
+ * hands them to the payload, which resets those. */
+struct ignored_signals {
+	unsigned long long set; /* bit n-1: signal n was SIG_IGN at the clone */
+	unsigned known;         /* 0: /proc could not say; reset every signal */
+	unsigned pad;           /* every byte sent is set */
+};
+
 struct launch {
 	const struct seccomp_filter *seccomp; /* compiled (prepare_seccomp) */
 	char **envp;           /* the command's environment */
@@ -37,8 +46,8 @@ struct launch {
 	struct termios termios;
 	struct winsize winsize;
 	struct timespec git_since; /* when the run began, for quarantine_git */
-	bool ignored_known;    /* the supervisor read which signals the caller left ignored: */
-	unsigned long long ignored_signals; /* bit n-1: signal n was SIG_IGN at the clone */
+	struct ignored_signals ignored; /* in init, from the supervisor (setup_sandbox) */
 };
+
 
 #endif

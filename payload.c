@@ -250,8 +250,8 @@ static bool found_on_path(const char *name)
  * not read them, every signal is reset as before. */
 static void reset_signals(const struct launch *l)
 {
-	if (l->ignored_known)
-		default_signals_among(l->ignored_signals);
+	if (l->ignored.known)
+		default_signals_among(l->ignored.set);
 	else
 		default_signals();
 }

@@ -329,13 +329,18 @@ static void report(const struct supervisor *s, int code, int init_status)
 	}
 }
 
-/* Which signals the caller left ignored (SIG_IGN survives exec, and sbx
- * has ignored none of its own by the time this runs, just before the
- * clone): the SigIgn line of /proc/self/status, one read where asking
- * sigaction would take a call per signal.  false when /proc cannot say. */
-static bool read_ignored_signals(unsigned long long *set)
+/* Which signals the caller left ignored (SIG_IGN survives exec): init's,
+ * which are the caller's (sbx ignores none of its own before the clone,
+ * and init sets no disposition), from the SigIgn line of its status file.
+ * Read by the supervisor once init is released, while init builds the
+ * root, rather than before the clone, where the launch waits on it; one
+ * read where asking sigaction would take a call per signal.  false when
+ * /proc cannot say (init gone, say): the payload then resets every one. */
+static bool read_ignored_signals(pid_t pid, unsigned long long *set)
 {
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	char path[32];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	char buf[4096];
@@ -356,25 +361,28 @@ static bool read_ignored_signals(unsigned long long *set)
 	return errno == 0 && end != hex && *end == '\n';
 }
 
-static bool ignored(const struct launch *l, int sig)
+/* Down the release pipe after the go-ahead, before the user quotas. */
+static int send_ignored_signals(pid_t pid, int fd)
 {
-	if (l->ignored_known)
-		return l->ignored_signals & (1ULL << (sig - 1));
+	struct ignored_signals sig = { 0 };
+	sig.known = read_ignored_signals(pid, &sig.set);
+	return write_all(fd, &sig, sizeof sig);
+}
+
+static bool ignored(int sig)
+{
 	struct sigaction old;
 	return sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN;
 }
 
-/* The payload learns here too which dispositions it must reset
- * (l->ignored_signals: run_payload). */
-static void block_signals(struct supervisor *s, struct launch *l)
+static void block_signals(struct supervisor *s)
 {
-	l->ignored_known = read_ignored_signals(&l->ignored_signals);
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
 	/* A signal the caller ignores stays ignored: not forwarded. */
 	for (size_t i = 0; i < n_forwarded_signals; i++)
-		if (!ignored(l, forwarded_signals[i]))
+		if (!ignored(forwarded_signals[i]))
 			sigaddset(&set, forwarded_signals[i]);
 	/* Blocked before the clone, so init starts with them blocked too. */
 	sigprocmask(SIG_BLOCK, &set, NULL);
@@ -410,7 +418,7 @@ static void __attribute__((noreturn)) abandon(struct supervisor *s, pid_t pid)
  * will write, opened now: what fails here fails before anything runs. */
 static void prepare(struct supervisor *s, const struct config *cfg, struct launch *l, int sv[2], int sync[2])
 {
-	block_signals(s, l);
+	block_signals(s);
 	if (s->sigfd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
 	    pipe2(sync, O_CLOEXEC) < 0) {
 		fail("set up the supervisor");
@@ -483,7 +491,8 @@ static void release_init(struct supervisor *s, bool placed, int go_fd)
 	if (cfg->timeout > 0)
 		s->deadline = now() + cfg->timeout;
 	/* Init is waiting for this byte: its id maps are in place.  The
-	 * caller's user quotas follow, read while init builds the root. */
+	 * signals the caller left ignored and the caller's user quotas follow,
+	 * read while init builds the root. */
 	if (write_all(go_fd, "g", 1) < 0) {
 		fail("start the sandbox");
 		abandon(s, pid);
@@ -491,8 +500,8 @@ static void release_init(struct supervisor *s, bool placed, int go_fd)
 	trace_step("id maps written, init released");
 	/* Failing to write means init is gone already (a setup error it
 	 * reports itself): its report, not a broken pipe, is what sbx says. */
-	if (user_quotas_send(cfg, go_fd) == 0)
-		trace_step("user quotas sent");
+	if (send_ignored_signals(pid, go_fd) == 0 && user_quotas_send(cfg, go_fd) == 0)
+		trace_step("ignored signals and user quotas sent");
 	close(go_fd);
 }
 
