@@ -281,21 +281,23 @@ static bool allowed_by_default(const char *entry)
 	return false;
 }
 
-static char **env_find(char **env, size_t n, const char *name)
+/* The entry NAME=... where NAME is name's first len bytes. */
+static char **env_find_len(char **env, size_t n, const char *name, size_t len)
 {
-	size_t len = strlen(name);
 	for (size_t i = 0; i < n; i++)
 		if (strncmp(env[i], name, len) == 0 && env[i][len] == '=')
 			return &env[i];
 	return NULL;
 }
 
+static char **env_find(char **env, size_t n, const char *name)
+{
+	return env_find_len(env, n, name, strlen(name));
+}
+
 static void env_put(char ***env, size_t *n, char *entry)
 {
-	size_t len = strcspn(entry, "=");
-	char *name = xasprintf("%.*s", (int)len, entry);
-	char **slot = env_find(*env, *n, name);
-	free(name);
+	char **slot = env_find_len(*env, *n, entry, strcspn(entry, "="));
 	if (slot) {
 		free(*slot);
 		*slot = entry;

@@ -85,12 +85,19 @@ struct fd_path {
 
 static const char *fd_path(struct fd_path *p, int fd, const char *name)
 {
-	if (fd == AT_FDCWD)
-		snprintf(p->text, sizeof p->text, "%s", name);
-	else if (name && name[0])
-		snprintf(p->text, sizeof p->text, "/proc/self/fd/%d/%s", fd, name);
-	else
-		snprintf(p->text, sizeof p->text, "/proc/self/fd/%d", fd);
+	static const char prefix[] = "/proc/self/fd/";
+	size_t n = 0;
+	if (fd != AT_FDCWD) {
+		memcpy(p->text, prefix, sizeof prefix - 1);
+		n = sizeof prefix - 1;
+		n += format_uint(p->text + n, (unsigned)fd);
+		if (name && name[0])
+			p->text[n++] = '/';
+	}
+	/* Cut short as snprintf would: the kernel refuses what is too long. */
+	size_t len = name ? strnlen(name, sizeof p->text - n - 1) : 0;
+	memcpy(p->text + n, name ? name : "", len);
+	p->text[n + len] = '\0';
 	return p->text;
 }
 
@@ -354,12 +361,18 @@ static int hold_bind(int fd, const char *shown, unsigned long attrs)
 /* mount(2)'s data: "a=1,b" of { "a=1", "b", NULL }. */
 static char *join_options(const char *const *opts)
 {
-	char *data = xstrdup("");
+	size_t len = 1;
+	for (const char *const *o = opts; o && *o; o++)
+		len += strlen(*o) + 1;
+	char *data = xrealloc(NULL, len), *end = data;
 	for (const char *const *o = opts; o && *o; o++) {
-		char *more = xasprintf("%s%s%s", data, data[0] ? "," : "", *o);
-		free(data);
-		data = more;
+		if (end != data)
+			*end++ = ',';
+		size_t n = strlen(*o);
+		memcpy(end, *o, n);
+		end += n;
 	}
+	*end = '\0';
 	return data;
 }
 

@@ -282,18 +282,41 @@ void policy_search_done(void)
 	}
 }
 
-/* FILE in search directory i (path: its full name, for messages); as
- * read_policy_file. */
-static char *read_search_file(size_t i, const char *file, const char *path, bool *system, const char **why)
+/* An error that means "no such policy here": the search goes on. */
+static bool absent(int err)
+{
+	return err == ENOENT || err == ENOTDIR || err == EACCES;
+}
+
+/* Most lookups find nothing, which is no error to record or name: the
+ * path is written out (*path) only for a file that is there or a failure
+ * that stops the search.  NULL, errno kept. */
+static char *not_read(const char *dir, const char *file, char **path)
+{
+	int err = errno;
+	if (!absent(err)) {
+		*path = xasprintf("%s/%s", dir, file);
+		errno = err;
+		fail("%s", *path);
+	}
+	errno = err;
+	return NULL;
+}
+
+/* FILE in search directory i; its full name, for messages, in *path (to
+ * free) when it is there; as read_policy_file. */
+static char *read_search_file(size_t i, const char *file, char **path, bool *system, const char **why)
 {
 	struct search_dir *d = &search[i];
+	const char *dir = policy_dirs()[i];
 	if (!d->opened)
-		open_search_dir(d, policy_dirs()[i], i > 0);
+		open_search_dir(d, dir, i > 0);
+	*path = NULL;
 	*system = false;
 	*why = d->why;
 	if (d->fd < 0) {
 		errno = d->err;
-		return fail("%s", path), NULL;
+		return not_read(dir, file, path);
 	}
 	int fd = -1;
 	if (d->checked) {
@@ -305,13 +328,14 @@ static char *read_search_file(size_t i, const char *file, const char *path, bool
 			*why = errno == ELOOP ? "a symlink on its path" : errno_message(errno);
 			fd = -1;
 		} else
-			return fail("%s", path), NULL;
+			return not_read(dir, file, path);
 	}
 	if (fd < 0)
 		fd = openat(d->fd, file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return fail("%s", path), NULL;
-	return read_text_fd(fd, path);
+		return not_read(dir, file, path);
+	*path = xasprintf("%s/%s", dir, file);
+	return read_text_fd(fd, *path);
 }
 
 /* Notes on where policies came from, each once per run (the same file is
@@ -467,10 +491,9 @@ static char *load_name(enum policy_kind kind, const char *name, bool system_only
 	for (size_t i = 0; i < N_DIRS && !text && !broken; i++) {
 		if (!dirs[i])
 			continue;
-		path = xasprintf("%s/%s", dirs[i], file);
 		bool system = false;
 		const char *why = NULL;
-		text = read_search_file(i, file, path, &system, &why);
+		text = read_search_file(i, file, &path, &system, &why);
 		if (i == 0) {
 			why = "the user's own directory";
 			system = false;
@@ -487,7 +510,7 @@ static char *load_name(enum policy_kind kind, const char *name, bool system_only
 			origin->system = system;
 			break;
 		}
-		if (errno != ENOENT && errno != ENOTDIR && errno != EACCES)
+		if (!absent(errno))
 			broken = true;
 		free(path);
 		path = NULL;

@@ -56,8 +56,9 @@ static int sys_pivot_root(const char *new_root, const char *put_old)
 
 /* ---- the standard mounts ----------------------------------------------- */
 
-static const char *const device_names[] = { "null", "zero", "full", "random", "urandom", "tty" };
-#define N_DEVICES ARRAY_SIZE(device_names)
+static const char *const device_paths[] = { "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty" };
+#define device_name(i) (device_paths[i] + strlen("/dev/"))
+#define N_DEVICES ARRAY_SIZE(device_paths)
 
 /* With a tmpfs bound (cfg->tmpfs_size, set by sbx's own front end), /tmp,
  * /dev/shm, /run and each --tmpfs are directories of one tmpfs of that
@@ -152,7 +153,7 @@ static int mount_dev(int rootfd, const char *at, const int *devices, bool writab
 	int r = 0;
 	for (size_t i = 0; i < N_DEVICES && r == 0; i++)
 		if (devices[i] >= 0)
-			r = attach_device(devdir, devices[i], device_names[i]);
+			r = attach_device(devdir, devices[i], device_name(i));
 	for (size_t i = 0; i < ARRAY_SIZE(links) && r == 0; i++)
 		if (symlinkat(links[i].target, devdir, links[i].name) < 0)
 			r = fail("create %s/%s", at, links[i].name);
@@ -658,10 +659,8 @@ static int clone_sources(struct sources *s)
 	 * they are in it (mount_dev), unless this clone is the first, which
 	 * tells whether the kernel has it (clone_at); with mount(2), here. */
 	for (size_t i = 0; i < N_DEVICES; i++) {
-		char path[32];
-		snprintf(path, sizeof path, "/dev/%s", device_names[i]);
 		bool later = mount_api_known() && mount_api_is_new();
-		if ((s->devices[i] = clone_at(AT_FDCWD, path, later ? 0 : MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)) < 0)
+		if ((s->devices[i] = clone_at(AT_FDCWD, device_paths[i], later ? 0 : MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < cfg->n_mounts; i++) {

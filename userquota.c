@@ -120,8 +120,10 @@ int user_quotas_apply(int sync_fd, int dir)
 		const struct user_quota *q = &r.q[i];
 		if (!memchr(q->name, '\0', sizeof q->name) || strchr(q->name, '/'))
 			return failx("the supervisor's user quotas did not arrive");
+		if (q->max < 0)
+			return failx("the supervisor's user quotas did not arrive");
 		char text[32];
-		int len = snprintf(text, sizeof text, "%lld", q->max);
+		int len = (int)format_uint(text, (unsigned long long)q->max);
 		int fd = openat(dir, q->name, O_WRONLY | O_CLOEXEC);
 		if (fd < 0 && errno == ENOENT)
 			continue;

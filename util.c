@@ -284,6 +284,19 @@ void *grow(void *array, size_t *n, size_t size)
 	return p;
 }
 
+size_t format_uint(char *buf, unsigned long long v)
+{
+	char digits[20];
+	size_t n = 0;
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = digits[n - 1 - i];
+	buf[n] = '\0';
+	return n;
+}
+
 /* Read up to len bytes, retrying on EINTR and short reads; stops at EOF. */
 ssize_t read_all(int fd, void *buf, size_t len)
 {

@@ -69,6 +69,10 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *grow(void *array, size_t *n, size_t size); /* append one zeroed slot */
 void free_argv(char **argv); /* each string of a NULL-terminated array, then it (NULL: nothing) */
 ssize_t read_all(int fd, void *buf, size_t len);
+/* v in decimal at buf (room for 21 bytes), NUL-terminated; its length.
+ * printf's work without printf, for the few numbers formatted on every
+ * start. */
+size_t format_uint(char *buf, unsigned long long v);
 int write_all(int fd, const void *buf, size_t len);
 void close_fd(int *fd); /* close it if open (>= 0), and make it -1; errno kept */
 void free_ptr(void *p); /* free(*(void **)p) */

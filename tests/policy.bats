@@ -141,3 +141,15 @@ ignored_note() {
 	assert_line "hostname mine"
 	[[ $(grep -c '^# policy default: ' <<<"$output") == 1 ]] || fail "default named twice: $output"
 }
+
+@test "a user policy that is there but is no regular file stops the search, named by its path" {
+	mkfifo "$USER_DIR/pipe"
+	run --separate-stderr sbx --policy pipe -- true
+	assert_failure 125
+	[[ $stderr == *"$USER_DIR/pipe"* ]] || fail "the path is not named: $stderr"
+	# what is not there at all is no error until nothing is found
+	run --separate-stderr sbx --policy nowhere -- true
+	assert_failure 125
+	[[ $stderr == *"no policy named 'nowhere'"* ]] || fail "stderr: $stderr"
+	[[ $stderr != *"$USER_DIR/nowhere"* ]] || fail "a missing file named as an error: $stderr"
+}
