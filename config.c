@@ -267,16 +267,22 @@ void print_policy(const struct config *cfg)
  * in them for that reason (LC_SSH_TOKEN=...). */
 static bool allowed_by_default(const char *entry)
 {
-	static const char *const names[] = {
-		"PATH", "TERM", "COLORTERM", "LANG", "LANGUAGE", "TZ", "HOME",
-		"USER", "LOGNAME", "SHELL", "NO_COLOR",
-		"LC_ALL", "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE",
-		"LC_MONETARY", "LC_MESSAGES", "LC_PAPER", "LC_NAME", "LC_ADDRESS",
-		"LC_TELEPHONE", "LC_MEASUREMENT", "LC_IDENTIFICATION",
+	/* Each with its length: the caller's every variable is looked up. */
+#define N(name) { name, sizeof name - 1 }
+	static const struct {
+		const char *name;
+		size_t len;
+	} names[] = {
+		N("PATH"), N("TERM"), N("COLORTERM"), N("LANG"), N("LANGUAGE"), N("TZ"), N("HOME"),
+		N("USER"), N("LOGNAME"), N("SHELL"), N("NO_COLOR"),
+		N("LC_ALL"), N("LC_CTYPE"), N("LC_NUMERIC"), N("LC_TIME"), N("LC_COLLATE"),
+		N("LC_MONETARY"), N("LC_MESSAGES"), N("LC_PAPER"), N("LC_NAME"), N("LC_ADDRESS"),
+		N("LC_TELEPHONE"), N("LC_MEASUREMENT"), N("LC_IDENTIFICATION"),
 	};
+#undef N
 	size_t len = strcspn(entry, "=");
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (strlen(names[i]) == len && strncmp(entry, names[i], len) == 0)
+		if (names[i].len == len && memcmp(entry, names[i].name, len) == 0)
 			return true;
 	return false;
 }
