@@ -338,19 +338,10 @@ static void report(const struct supervisor *s, int code, int init_status)
  * /proc cannot say (init gone, say): the payload then resets every one. */
 static bool read_ignored_signals(pid_t pid, unsigned long long *set)
 {
-	char path[32];
+	char path[32], buf[4096];
 	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_small_file(path, buf, sizeof buf) < 0)
 		return false;
-	char buf[4096];
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof buf - 1)) < 0 && errno == EINTR)
-		;
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
 	const char *line = strstr(buf, "\nSigIgn:\t");
 	if (!line)
 		return false;
