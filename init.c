@@ -125,16 +125,17 @@ static int hold_lock_files(const struct config *cfg)
  * all capabilities in the new user namespace and none outside it.  -1 on
  * failure, -2 when it was a lock file (see run_init).
  * (Resource limits and network helpers plug in here as they arrive.) */
-static int setup_sandbox(const struct config *cfg, struct launch *l, int sock, int sync_fd, int *pty_slave)
+static int setup_sandbox(const struct config *cfg, struct launch *l, int sock, int sync_fd, int loopback,
+			 int *pty_slave)
 {
 	struct userns_files userns;
 	AUTO_CLOSE int quotas = -1;
 	if (block_on(cfg->userns_block_fd, "wait on the userns block fd") < 0 || (quotas = user_quotas_open()) < -1 ||
 	    open_userns_files(cfg, &userns) < 0)
 		return -1;
-	if (setup_network(cfg) < 0)
+	if (loopback < 0 || setup_network(cfg) < 0) /* loopback < 0: its error is the one recorded */
 		return -1;
-	trace_step("loopback up");
+	trace_step("network set up");
 	if (build_root(cfg) < 0)
 		return -1;
 	trace_step("root built and entered");
@@ -252,6 +253,8 @@ void run_init(const struct config *cfg, struct launch *l, const struct limits *l
 	 * socket's end once we are gone. */
 	if (init_in_nested_pidns(cfg) && send_msg(sock, MSG_HELLO, 0, -1) < 0)
 		_exit(EXIT_SBX_FAILED);
+	int loopback = net_loopback_up(cfg);
+	trace_step("loopback up");
 	char go;
 	if (read_all(sync_fd, &go, 1) != 1)
 		_exit(EXIT_SBX_FAILED);
@@ -274,7 +277,7 @@ void run_init(const struct config *cfg, struct launch *l, const struct limits *l
 		children_fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
 	}
 	int pty_slave = -1;
-	int setup = setup_sandbox(cfg, l, sock, sync_fd, &pty_slave);
+	int setup = setup_sandbox(cfg, l, sock, sync_fd, loopback, &pty_slave);
 	/* bubblewrap takes its lock files after the point where it reports
 	 * an exit code, when it has no PID namespace: so does sbx. */
 	if (setup == -2 && (cfg->share_ns & CLONE_NEWPID))

@@ -283,6 +283,14 @@ assert_strong_or_refused() {
 	assert_strong_or_refused "Operation not permitted" "setsid|session"
 }
 
+@test "socket(AF_NETLINK) EPERM: loopback, brought up before the id maps, still refuses with its cause" {
+	# Init brings loopback up while the supervisor writes its id maps, and
+	# keeps a failure until it is released: the message is its own, not
+	# the supervisor's broken pipe.
+	fault_run socket.arg0=16=EPERM --
+	assert_refused "Operation not permitted" "loopback"
+}
+
 @test "socketpair EMFILE in the supervisor: refused" {
 	fault_run socketpair=EMFILE --
 	assert_refused "Too many open files"
