@@ -504,6 +504,16 @@ struct limits *limits_prepare(const struct config *cfg)
 	return l;
 }
 
+/* Whether the sandbox goes into a leaf of its own, away from the cgroup
+ * the supervisor is in (and the clone's cgroup namespace is rooted at). */
+bool limits_move_sandbox(const struct limits *l)
+{
+	for (size_t i = 0; i < l->n_leaves; i++)
+		if (l->leaves[i].fd >= 0)
+			return true;
+	return false;
+}
+
 /* clone3 can place the sandbox into one v2 leaf; with v1 leaves (which take
  * a pid), limits_attach places it everywhere instead. */
 int limits_cgroup_fd(const struct limits *l)

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #endif
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -20,6 +21,7 @@ struct config;
 struct limits;
 struct limits *limits_prepare(const struct config *cfg); /* NULL: error recorded */
 int limits_cgroup_fd(const struct limits *l);           /* for CLONE_INTO_CGROUP, or -1 */
+bool limits_move_sandbox(const struct limits *l);       /* into a leaf of its own */
 int limits_attach(struct limits *l, pid_t pid);         /* when clone3 could not place it */
 int apply_rlimits(const struct limits *l);              /* in the payload */
 void limits_kill(struct limits *l);                     /* SIGKILL all in the leaf */

@@ -125,8 +125,24 @@ static int hold_lock_files(const struct config *cfg)
  * all capabilities in the new user namespace and none outside it.  -1 on
  * failure, -2 when it was a lock file (see run_init).
  * (Resource limits and network helpers plug in here as they arrive.) */
-static int setup_sandbox(const struct config *cfg, struct launch *l, int sock, int sync_fd, int loopback,
-			 int *pty_slave)
+/* The cgroup namespace the clone made is rooted at the cgroup the
+ * supervisor is in, which is init's too unless the limits put it in a leaf
+ * of its own: by clone3 (the namespace is made from the parent's cgroup all
+ * the same) or, on cgroup v1 and older kernels, by the supervisor moving it
+ * afterwards.  Then a new one, rooted at the leaf, is made now, before the
+ * root is built (the cgroup2 mount under /sys shows it); everything in the
+ * sandbox starts from init, so it all sees it. */
+static int root_cgroup_namespace(const struct config *cfg, const struct limits *limits)
+{
+	if ((cfg->share_ns & CLONE_NEWCGROUP) || !limits_move_sandbox(limits))
+		return 0;
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		return fail("create a cgroup namespace");
+	return 0;
+}
+
+static int setup_sandbox(const struct config *cfg, struct launch *l, const struct limits *limits, int sock,
+			 int sync_fd, int loopback, int *pty_slave)
 {
 	struct userns_files userns;
 	AUTO_CLOSE int quotas = -1;
@@ -136,6 +152,8 @@ static int setup_sandbox(const struct config *cfg, struct launch *l, int sock, i
 	if (loopback < 0 || setup_network(cfg) < 0) /* loopback < 0: its error is the one recorded */
 		return -1;
 	trace_step("network set up");
+	if (root_cgroup_namespace(cfg, limits) < 0)
+		return -1;
 	if (build_root(cfg) < 0)
 		return -1;
 	trace_step("root built and entered");
@@ -277,7 +295,7 @@ void run_init(const struct config *cfg, struct launch *l, const struct limits *l
 		children_fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
 	}
 	int pty_slave = -1;
-	int setup = setup_sandbox(cfg, l, sock, sync_fd, loopback, &pty_slave);
+	int setup = setup_sandbox(cfg, l, limits, sock, sync_fd, loopback, &pty_slave);
 	/* bubblewrap takes its lock files after the point where it reports
 	 * an exit code, when it has no PID namespace: so does sbx. */
 	if (setup == -2 && (cfg->share_ns & CLONE_NEWPID))

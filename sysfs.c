@@ -256,18 +256,6 @@ static int mount_cgroup_tree(int rootfd, const struct cgroup_layout *l, bool fre
 	return r;
 }
 
-/* The cgroup namespace the clone made is rooted at the cgroup the
- * supervisor was in; where clone3 could not place init in its limits' leaf
- * (cgroup v1, older kernels), the supervisor moved it there afterwards, out
- * of sight of that namespace.  One made now is rooted where init is: its
- * leaf, or with no limits the caller's cgroup as before.  Everything in the
- * sandbox starts from init, so it all sees this one. */
-static int root_cgroup_namespace_here(void)
-{
-	if (unshare(CLONE_NEWCGROUP) < 0)
-		return fail("create a cgroup namespace");
-	return 0;
-}
 
 /* cgroup2 alone on the directory itself, as on most hosts now.  Left
  * out, a fresh sysfs's directory is empty already; the root's own is
@@ -344,9 +332,7 @@ static int hide_host_network(int rootfd)
 
 int mount_sysfs(int rootfd, const struct config *cfg)
 {
-	bool own_cgroupns = !(cfg->share_ns & CLONE_NEWCGROUP);
-	if (own_cgroupns && root_cgroup_namespace_here() < 0)
-		return -1;
+	bool own_cgroupns = !(cfg->share_ns & CLONE_NEWCGROUP); /* rooted where init is (init.c) */
 	AUTO_CLOSE int sys = open_in_root(rootfd, "/sys");
 	if (sys < 0) /* a rootfs without /sys gets none */
 		return 0;
