@@ -121,10 +121,6 @@ static int hold_lock_files(const struct config *cfg)
 	return 0;
 }
 
-/* Every step that builds the sandbox, in order.  Runs in init, which holds
- * all capabilities in the new user namespace and none outside it.  -1 on
- * failure, -2 when it was a lock file (see run_init).
- * (Resource limits and network helpers plug in here as they arrive.) */
 /* The cgroup namespace the clone made is rooted at the cgroup the
  * supervisor is in, which is init's too unless the limits put it in a leaf
  * of its own: by clone3 (the namespace is made from the parent's cgroup all
@@ -141,6 +137,10 @@ static int root_cgroup_namespace(const struct config *cfg, const struct limits *
 	return 0;
 }
 
+/* Every step that builds the sandbox, in order.  Runs in init, which holds
+ * all capabilities in the new user namespace and none outside it.  -1 on
+ * failure, -2 when it was a lock file (see run_init).
+ * (Resource limits and network helpers plug in here as they arrive.) */
 static int setup_sandbox(const struct config *cfg, struct launch *l, const struct limits *limits, int sock,
 			 int sync_fd, int loopback, int *pty_slave)
 {

@@ -350,9 +350,8 @@ static int bring_up_loopback(void)
 /* Loopback, as soon as init is born: bringing it up asks for no more
  * than the CAP_NET_ADMIN that init holds in its new user namespace from the
  * clone on, not for the id maps, so it is done while the supervisor writes
- * them (about 0.1 ms of a launch that init would otherwise spend waiting).
- * Its failure is reported once init is released, with the other setup
- * errors. */
+ * them, in time init used to spend waiting for them.  Its failure is
+ * reported once init is released, with the other setup errors. */
 int net_loopback_up(const struct config *cfg)
 {
 	return cfg->net == NET_HOST ? 0 : bring_up_loopback();

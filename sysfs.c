@@ -256,7 +256,6 @@ static int mount_cgroup_tree(int rootfd, const struct cgroup_layout *l, bool fre
 	return r;
 }
 
-
 /* cgroup2 alone on the directory itself, as on most hosts now.  Left
  * out, a fresh sysfs's directory is empty already; the root's own is
  * covered. */
