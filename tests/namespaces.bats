@@ -185,6 +185,16 @@ assert_own_ns() {
 	assert_output --partial 'inet 127.0.0.1/8'
 }
 
+@test "network: init brings lo up before it is released, while its id maps are written" {
+	# --trace names each of init's steps ([1], its pid inside); bringing lo
+	# up needs only the capabilities init has from the clone on.
+	run --separate-stderr sbx --trace --rootfs "$ROOTFS" -- /bin/true
+	assert_success
+	local order
+	order=$(grep -o '\[1\] \(loopback up\|init released\|network set up\)$' <<<"$stderr" | tr '\n' ,)
+	assert_equal "$order" "[1] loopback up,[1] init released,[1] network set up,"
+}
+
 @test "network: a TCP connection to 127.0.0.1 works inside" {
 	# busybox nc: listen, connect, exchange a line.  The listener's input
 	# never ends (at the end of /dev/null it could quit before it had read
