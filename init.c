@@ -272,7 +272,8 @@ void run_init(const struct config *cfg, struct launch *l, const struct limits *l
 	if (init_in_nested_pidns(cfg) && send_msg(sock, MSG_HELLO, 0, -1) < 0)
 		_exit(EXIT_SBX_FAILED);
 	int loopback = net_loopback_up(cfg);
-	trace_step("loopback up");
+	if (loopback == 0 && cfg->net != NET_HOST)
+		trace_step("loopback up");
 	char go;
 	if (read_all(sync_fd, &go, 1) != 1)
 		_exit(EXIT_SBX_FAILED);
