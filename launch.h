@@ -3,9 +3,9 @@
  * clone lives here: the command's environment (build_environment,
  * config.c), its terminal or pipes (prepare_terminal and relay_open,
  * relay.c), the per-user limits to write inside (userquota.c), when the
- * run began (supervisor.c).  main
- * fills the first part, the supervisor the rest; init and the payload read
- * their copy. */
+ * run began (supervisor.c).  main fills the first part, the supervisor the
+ * rest; init and the payload read their copy, and init adds what the
+ * supervisor sends it after the clone (the ignored signals). */
 #ifndef SBX_LAUNCH_H
 #define SBX_LAUNCH_H
 
@@ -48,6 +48,5 @@ struct launch {
 	struct timespec git_since; /* when the run began, for quarantine_git */
 	struct ignored_signals ignored; /* in init, from the supervisor (setup_sandbox) */
 };
-
 
 #endif

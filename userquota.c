@@ -118,9 +118,7 @@ int user_quotas_apply(int sync_fd, int dir)
 		return failx("the supervisor's user quotas did not arrive");
 	for (size_t i = 0; i < r.n && dir >= 0; i++) {
 		const struct user_quota *q = &r.q[i];
-		if (!memchr(q->name, '\0', sizeof q->name) || strchr(q->name, '/'))
-			return failx("the supervisor's user quotas did not arrive");
-		if (q->max < 0)
+		if (!memchr(q->name, '\0', sizeof q->name) || strchr(q->name, '/') || q->max < 0)
 			return failx("the supervisor's user quotas did not arrive");
 		char text[32];
 		int len = (int)format_uint(text, (unsigned long long)q->max);
