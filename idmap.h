@@ -29,8 +29,10 @@ int enter_payload_ids(const struct config *cfg); /* payload: setgroups, setresgi
  * (inotify, fanotify, namespaces): the supervisor reads the caller's
  * /proc/sys/user limits once init is released and sends them down the
  * release pipe; init opens /proc/sys/user before the pivot and writes half
- * of each in the sandbox's user namespace before the command starts. */
-int user_quotas_send(const struct config *cfg, int fd);
+ * of each in the sandbox's user namespace before the command starts.  The
+ * namespace counts are skipped when the command cannot make namespaces
+ * (namespaces_refused: seccomp_refuses_namespaces). */
+int user_quotas_send(const struct config *cfg, bool namespaces_refused, int fd);
 int user_quotas_open(void);                  /* -1: nothing to cap, -2: failed */
 int user_quotas_apply(int sync_fd, int dir); /* reads the record, closes neither */
 

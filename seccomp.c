@@ -69,6 +69,7 @@ struct seccomp_filter {
 	struct sock_filter *bpf;
 	size_t bpf_len;
 	bool bpf_embedded;
+	bool builtin_default; /* the list is the built-in default, unchanged */
 	/* Loaded after it, in order: raw programs the caller gave
 	 * (cfg->bpf_programs), and the terminal filter below. */
 	struct sock_fprog extra[64];
@@ -498,14 +499,12 @@ static int export_bpf(struct seccomp_filter *sc)
 	return 0;
 }
 
-/* The built-in default list was compiled when sbx was built (embedded_bpf.c).
- * It serves when the list in force is that very text, unchanged by
- * --seccomp-allow/--seccomp-deny/--seccomp-log: most runs, and it saves
- * compiling and generating the filter on every start. */
-static bool use_embedded_default(struct seccomp_filter *sc, const struct config *cfg)
+/* Whether the list in force is sbx's own default, as built in: named
+ * "default", found to say what the copy inside sbx says, and unchanged by
+ * --seccomp-allow, --seccomp-deny or --seccomp-log. */
+static bool list_is_builtin_default(const struct config *cfg)
 {
-	if (!embedded_default_bpf_len || strcmp(cfg->seccomp, "default") != 0 || cfg->n_seccomp_allow ||
-	    cfg->n_seccomp_deny || cfg->seccomp_log)
+	if (strcmp(cfg->seccomp, "default") != 0 || cfg->n_seccomp_allow || cfg->n_seccomp_deny || cfg->seccomp_log)
 		return false;
 	const char *builtin = NULL;
 	for (const struct embedded_file *e = embedded_files; e->name; e++)
@@ -518,13 +517,29 @@ static bool use_embedded_default(struct seccomp_filter *sc, const struct config 
 	if (!origin.builtin)
 		free(text);
 	free(origin.path);
-	if (!same)
-		return false;
+	return same;
+}
+
+/* The built-in default list was compiled when sbx was built (embedded_bpf.c):
+ * it serves whenever that list is the one in force (most runs), and saves
+ * compiling and generating the filter on every start. */
+static void use_embedded_default(struct seccomp_filter *sc, const struct config *cfg)
+{
 	bool kept = writes_are_kept(cfg);
 	sc->bpf = (struct sock_filter *)(kept ? embedded_default_kept_bpf : embedded_default_bpf);
 	sc->bpf_len = (kept ? embedded_default_kept_bpf_len : embedded_default_bpf_len) / sizeof(struct sock_filter);
 	sc->bpf_embedded = true;
-	return true;
+}
+
+/* The default list refuses every way to make a namespace: unshare and setns
+ * outright, clone with any CLONE_NEW* flag, clone3 (ENOSYS), on each
+ * architecture it lets in (tests/unit/default_filter.c runs the compiled
+ * program to prove it).  The programs loaded beside it (the caller's
+ * --seccomp programs, the terminal filter) can only refuse more: the kernel
+ * takes the strictest answer. */
+bool seccomp_refuses_namespaces(const struct seccomp_filter *sc)
+{
+	return sc && sc->builtin_default;
 }
 
 /* TIOCSTI and TIOCLINUX refused with EPERM, everything else allowed: for a
@@ -589,8 +604,11 @@ static int build_filter(struct seccomp_filter *sc, const struct config *cfg)
 			return -1;
 	if (strcmp(cfg->seccomp, "none") == 0 && cfg->n_seccomp_allow == 0 && cfg->n_seccomp_deny == 0)
 		return 0;
-	if (use_embedded_default(sc, cfg))
+	sc->builtin_default = list_is_builtin_default(cfg);
+	if (sc->builtin_default && embedded_default_bpf_len) {
+		use_embedded_default(sc, cfg);
 		return 0;
+	}
 	sc->log = cfg->seccomp_log;
 	if (read_seccomp_list(&sc->list, cfg) < 0 || compile(sc, &sc->list) < 0)
 		return -1;

@@ -491,7 +491,8 @@ static void release_init(struct supervisor *s, bool placed, int go_fd)
 	trace_step("id maps written, init released");
 	/* Failing to write means init is gone already (a setup error it
 	 * reports itself): its report, not a broken pipe, is what sbx says. */
-	if (send_ignored_signals(pid, go_fd) == 0 && user_quotas_send(cfg, go_fd) == 0)
+	if (send_ignored_signals(pid, go_fd) == 0 &&
+	    user_quotas_send(cfg, seccomp_refuses_namespaces(s->launch->seccomp), go_fd) == 0)
 		trace_step("ignored signals and user quotas sent");
 	close(go_fd);
 }

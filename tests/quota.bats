@@ -4,7 +4,8 @@
 # mounts (/tmp, /dev/shm, /run, --tmpfs) hold no more than --tmpfs-size
 # together, never more than --memory; the per-user counts of
 # /proc/sys/user (inotify, fanotify, namespaces) are capped inside at half
-# the caller's limits.
+# the caller's limits (the namespace counts only when the command could
+# make a namespace).
 
 load helpers
 
@@ -139,18 +140,47 @@ fs_sizes='for p; do echo "$p $(($(stat -f -c "%b * %S" "$p"))) $(stat -c %d "$p"
 
 # ------------------------------------------- counts shared with the caller
 
-@test "user limits: inside, /proc/sys/user limits are half the caller's" {
-	local f want
-	local -a args=()
-	for f in /proc/sys/user/max_*; do
-		args+=("$f")
+# limit_lines NAME-GLOB: "PATH HALF" for each of the caller's limits named so
+limit_lines() {
+	local f
+	for f in /proc/sys/user/$1; do
+		[[ -e $f ]] && echo "$f $(($(<"$f") / 2))"
 	done
-	((${#args[@]})) || skip "no /proc/sys/user limits on this kernel"
-	run sbx -- /bin/sh -c 'for f; do echo "$f $(cat "$f")"; done' sh "${args[@]}"
+}
+
+@test "user limits: inside, the inotify and fanotify limits are half the caller's" {
+	local want
+	want=$(limit_lines 'max_*' | grep -v _namespaces) || true
+	[[ -n $want ]] || skip "no /proc/sys/user limits on this kernel"
+	run sbx -- /bin/sh -c 'for f in /proc/sys/user/max_*; do echo "$f $(cat "$f")"; done'
 	assert_success
-	for f in "${args[@]}"; do
-		want=$(($(<"$f") / 2))
-		assert_line "$f $want"
+	while read -r line; do
+		assert_line "$line"
+	done <<<"$want"
+}
+
+@test "user limits: the namespace counts are left when the filter refuses every new namespace (the default)" {
+	[[ -e /proc/sys/user/max_user_namespaces ]] || skip "no max_user_namespaces"
+	command -v unshare >/dev/null || skip "no unshare(1)"
+	run sbx -- /bin/sh -c 'cat /proc/sys/user/max_user_namespaces; unshare -U true 2>/dev/null && echo MADE; echo done'
+	assert_success
+	refute_line "$(($(</proc/sys/user/max_user_namespaces) / 2))"
+	refute_line MADE
+	assert_line done
+}
+
+@test "user limits: with a list that lets the command make namespaces, every limit is half the caller's" {
+	local want
+	want=$(limit_lines 'max_*')
+	[[ -n $want ]] || skip "no /proc/sys/user limits on this kernel"
+	local list
+	for list in "--seccomp-allow unshare" "--seccomp none" "--seccomp-deny ptrace"; do
+		# shellcheck disable=SC2086 # two words each
+		run sbx $list -- /bin/sh -c 'for f in /proc/sys/user/max_*; do echo "$f $(cat "$f")"; done'
+		assert_success
+		while read -r line; do
+			assert_line "$line"
+		done <<<"$want"
 	done
 }
 
