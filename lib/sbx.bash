@@ -361,28 +361,40 @@ _sbx_run_prepare() {
 	_sbx_run_odd before
 }
 
-# The steps around `run' go with functrace off: bats's DEBUG trap, which
-# functions inherit under set -T, costs a fraction of a millisecond on
-# every simple command, and sbx_run's own steps are not the test's.
+# sbx_run's steps, `run' among them, go with functrace off: bats's DEBUG
+# trap, which functions inherit under set -T, costs a fraction of a
+# millisecond on every simple command (over a dozen milliseconds a call),
+# and none of them is the test's: the trap records nothing inside bats's
+# own files (`run') and should not record sbx_run's.  The test's line that
+# called sbx_run is what a failure points at, as with `run'.  So sbx_run
+# itself is two commands, and _sbx_run_call, called with functrace off,
+# inherits no trap; it puts set -T back as it found it.
 sbx_run() {
+	local _sbx_run_shell_flags=$-
+	set +T
+	_sbx_run_call "$_sbx_run_shell_flags" "$@"
+}
+
+# _sbx_run_call FLAGS ARGS...: sbx_run's work; FLAGS, the caller's $-.
+_sbx_run_call() {
+	local functrace=
+	[[ $1 == *T* ]] && functrace=1
+	shift
 	local -a run_flags=() cmd=()
 	# shellcheck disable=SC2034 # filled and read through namerefs
 	local -A before=()
-	local rc=0 functrace=
-	[[ $- == *T* ]] && functrace=1
-	set +T
+	local rc=0
 	_sbx_run_prepare "$@" || rc=$?
-	[[ -z $functrace ]] || set -T
-	((rc == 0)) || return "$rc"
-	if [[ -t 0 ]]; then
-		run "${run_flags[@]}" "${cmd[@]}" </dev/null || rc=$?
-	else
-		run "${run_flags[@]}" "${cmd[@]}" || rc=$?
-	fi
-	set +T
-	if ! _sbx_run_quarantine before; then
-		echo "sbx_run: what the command left in \$BATS_TEST_TMPDIR could not all be put aside: failing" >&2
-		((rc)) || rc=1
+	if ((rc == 0)); then
+		if [[ -t 0 ]]; then
+			run "${run_flags[@]}" "${cmd[@]}" </dev/null || rc=$?
+		else
+			run "${run_flags[@]}" "${cmd[@]}" || rc=$?
+		fi
+		if ! _sbx_run_quarantine before; then
+			echo "sbx_run: what the command left in \$BATS_TEST_TMPDIR could not all be put aside: failing" >&2
+			((rc)) || rc=1
+		fi
 	fi
 	[[ -z $functrace ]] || set -T
 	return "$rc"
