@@ -40,7 +40,8 @@ marker() {
 	sbx_run sh -c 'echo built > result.txt'
 	[ "$status" -eq 0 ]
 	# the command made this file: a plain file, not a symlink, before reading
-	[ -f "$sbx_dir/result.txt" ] && [ ! -L "$sbx_dir/result.txt" ]
+	[ -f "$sbx_dir/result.txt" ]
+	[ ! -L "$sbx_dir/result.txt" ]
 	[ "$(cat "$sbx_dir/result.txt")" = built ]
 }
 
@@ -60,7 +61,8 @@ marker() {
 	[ "$status" -ne 0 ]
 	# the first link is in the command's own directory, the second failed
 	[ -L "$sbx_dir/input.txt" ]
-	[ ! -e "$BATS_TEST_TMPDIR/input.txt" ] && [ ! -L "$BATS_TEST_TMPDIR/input.txt" ]
+	[ ! -e "$BATS_TEST_TMPDIR/input.txt" ]
+	[ ! -L "$BATS_TEST_TMPDIR/input.txt" ]
 	# so the test's next step writes a file of its own
 	echo data >"$BATS_TEST_TMPDIR/input.txt"
 	[ "$(cat "$BATS_TEST_TMPDIR/host-file")" = precious ]

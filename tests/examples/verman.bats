@@ -41,7 +41,8 @@ setup_file() {
 	cd "$BATS_TEST_TMPDIR/project"
 	sbx_run verman local 1.0
 	[ "$status" -eq 0 ]
-	[ -f .verman-version ] && [ ! -L .verman-version ]
+	[ -f .verman-version ]
+	[ ! -L .verman-version ]
 	[ "$(cat .verman-version)" = 1.0 ]
 }
 
