@@ -183,6 +183,15 @@ run_sample() {
 	assert_equal "$GLOBIGNORE" '*'
 }
 
+# With no link in sight, the FIFO alone must be seen and noted before the
+# call (the look by globs hands it to find).
+@test "the test's own FIFO, alone, is left alone" {
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	sbx_run true
+	assert_success
+	[ -p "$BATS_TEST_TMPDIR/fifo" ]
+}
+
 # The command owns what it made in $BATS_TEST_TMPDIR and can chmod it: a
 # directory it left unreadable is made readable again before the look.
 @test "a link or FIFO in a directory the command made unreadable is removed all the same" {
@@ -200,11 +209,43 @@ run_sample() {
 	assert_equal "$(cat "$SBX_HOSTDIR/host-file")" precious
 }
 
+# The same with nothing else in sight: the look by globs cannot read the
+# directory, so find does it (and gives it rwx back).
+@test "a link hidden in a directory the command made unreadable, alone, is removed" {
+	echo precious >"$SBX_HOSTDIR/host-file"
+	cd "$BATS_TEST_TMPDIR"
+	sbx_run sh -c "mkdir d; ln -s '$SBX_HOSTDIR/host-file' d/out; chmod 311 d"
+	assert_success
+	[ -r d ]
+	[ ! -L d/out ]
+	echo data >d/out
+	assert_equal "$(cat "$SBX_HOSTDIR/host-file")" precious
+}
+
+# Past the look by globs' budget (25 directories, 100 files) find does the
+# work, and goes on doing it in the same test.
+@test "a link past many directories is removed, call after call" {
+	echo precious >"$SBX_HOSTDIR/host-file"
+	cd "$BATS_TEST_TMPDIR"
+	# the directories made by the command: the look after the call is the
+	# first over the budget
+	sbx_run sh -c 'for i in $(seq 10 39); do mkdir d$i; done; ln -s "$1" d30/out' sh "$SBX_HOSTDIR/host-file"
+	assert_success
+	[ -d d39 ]
+	[ ! -L d30/out ]
+	sbx_run ln -s "$SBX_HOSTDIR/host-file" d29/out
+	assert_success
+	[ ! -L d29/out ]
+	echo data >d29/out
+	assert_equal "$(cat "$SBX_HOSTDIR/host-file")" precious
+}
+
 @test "sbx_run fails when it cannot look through \$BATS_TEST_TMPDIR" {
 	mkdir "$BATS_TEST_TMPDIR/bin"
 	printf '%s\n' '#!/bin/sh' 'echo "find: a directory: Permission denied" >&2; exit 1' >"$BATS_TEST_TMPDIR/bin/find"
 	chmod +x "$BATS_TEST_TMPDIR/bin/find"
-	PATH=$BATS_TEST_TMPDIR/bin:$PATH run sbx_run true
+	# a FIFO the command leaves, so that the look is find's, not globs'
+	PATH=$BATS_TEST_TMPDIR/bin:$PATH run sbx_run mkfifo "$BATS_TEST_TMPDIR/pipe"
 	assert_failure
 	assert_line --partial "sbx_run: could not look through $BATS_TEST_TMPDIR"
 }
