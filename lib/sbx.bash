@@ -58,8 +58,9 @@
 #   Made means not the very file the test had there before the call: same
 #   device, inode, ctime and target.  First every directory there gets rwx
 #   for the test user back (the command can chmod what it made).  When a
-#   directory cannot be looked through or a name cannot be removed, the
-#   call fails.  Any file there may still be a directory where a file
+#   directory cannot be looked through or a name cannot be removed or is
+#   longer than PATH_MAX, the call fails.  A link through /proc/self leads
+#   out (where it leads depends on who follows it).  Any file there may still be a directory where a file
 #   should be: check before reading ([ -f "$f" ] && [ ! -L "$f" ]).
 #
 #   RUN_FLAGS are those of `run' itself, first: `!', `-N' (expect status
@@ -252,13 +253,17 @@ _sbx_run_odd() {
 # root, whom rwx tests do not hold back: find does the work.  A symlink to
 # a directory is not followed.  Before the call, a directory the test
 # cannot read hides its entries, as it does from find; after, it sends the
-# work to find.  The test's own glob settings (GLOBIGNORE, failglob) do not
-# apply here, and are left as they were.
+# work to find.  The test's dotglob, nullglob and failglob do not apply
+# here, and are left as they were; under its set -f or GLOBIGNORE, find
+# does the work.
 _sbx_run_none_odd() {
 	local -a dirs=("$BATS_TEST_TMPDIR") entries
-	local path cost=0 rc=0 opt was=() GLOBIGNORE=
+	local path cost=0 rc=0 opt was=()
 	# over the budget once, over it again: the directory seldom shrinks
 	[[ ${_sbx_run_big_dir-} != "$BATS_TEST_TMPDIR" ]] || return 1
+	# the test's noglob (set -f) or GLOBIGNORE would hide names from the
+	# globs, and a local GLOBIGNORE would set dotglob anew on return
+	[[ $- != *f* && -z ${GLOBIGNORE-} ]] || return 1
 	if [[ ${1-} == after ]]; then
 		((EUID != 0)) || return 1
 		[[ -r $BATS_TEST_TMPDIR && -w $BATS_TEST_TMPDIR && -x $BATS_TEST_TMPDIR ]] || return 1
@@ -331,12 +336,23 @@ _sbx_run_quarantine() {
 	local -n _sbx_run_before=$1
 	local -A after=() aside=()
 	local -a links=() targets=() odd=()
-	local path type i rc=0 again=1
+	local path type i rc=0 again=1 _sbx_run_name
 	while ((again)); do
 		again=0 after=() links=() odd=()
 		_sbx_run_odd after after || return 1
 		for path in "${!after[@]}"; do
 			[[ -z ${aside[$path]-} && ${_sbx_run_before[$path]-} != "${after[$path]}" ]] || continue
+			if ((${#path} >= 4096)); then
+				# past PATH_MAX: no system call takes the name whole, so
+				# it can be neither resolved nor removed by it (and
+				# readlink -m takes such a link on the way for a missing
+				# name, not for the link it is)
+				aside[$path]=1
+				_sbx_run_shown "${path:0:160}"
+				echo "sbx_run: $_sbx_run_name...: made by the command inside, a name longer than PATH_MAX (${#path} bytes) that cannot be checked or removed: do not trust its files" >&2
+				rc=1
+				continue
+			fi
 			type=${after[$path]#* * * }
 			case ${type:0:1} in
 			l) links+=("$path") ;;
@@ -344,13 +360,15 @@ _sbx_run_quarantine() {
 			esac
 		done
 		if ((${#links[@]})); then
-			# one readlink for all, one each when one fails
+			# one readlink for all, one each when one fails; from /, with
+			# no input or errors, so that a link through /proc/self
+			# (cwd, fd/N) leads where it would lead for any process
 			targets=()
-			mapfile -t -d '' targets < <(readlink -zm -- "${links[@]}")
+			mapfile -t -d '' targets < <(cd / && exec readlink -zm -- "${links[@]}" </dev/null 2>/dev/null)
 			if ((${#targets[@]} != ${#links[@]})); then
 				targets=()
 				for path in "${links[@]}"; do
-					targets+=("$(readlink -m -- "$path")")
+					targets+=("$(cd / && exec readlink -m -- "$path" </dev/null 2>/dev/null)")
 				done
 			fi
 			for i in "${!links[@]}"; do

@@ -183,6 +183,77 @@ run_sample() {
 	assert_equal "$GLOBIGNORE" '*'
 }
 
+# Under the test's set -f a glob is its own text: a file the command
+# named `*' must not stand for the whole directory.
+@test "under the test's set -f, a link the command planted beside a file named * is removed" {
+	echo precious >"$SBX_HOSTDIR/host-file"
+	cd "$BATS_TEST_TMPDIR"
+	set -f
+	sbx_run sh -c 'touch "./*"; ln -s "$1" out; mkfifo fifo; mkdir locked; chmod 0 locked' sh "$SBX_HOSTDIR/host-file"
+	set +f
+	assert_success
+	[ ! -L out ]
+	[ ! -e fifo ]
+	[ -r locked ]
+}
+
+# The test's GLOBIGNORE (even a read-only one) would hide names from a
+# glob: a link named to match it is removed all the same.
+@test "a link named to match the test's GLOBIGNORE is removed" {
+	echo precious >"$SBX_HOSTDIR/host-file"
+	cd "$BATS_TEST_TMPDIR"
+	readonly GLOBIGNORE="$BATS_TEST_TMPDIR/*.log"
+	sbx_run ln -s "$SBX_HOSTDIR/host-file" run.log
+	assert_success
+	[ ! -L run.log ]
+}
+
+# Setting or unsetting GLOBIGNORE sets dotglob in bash: the look must not
+# touch it, or the test's own globs change meaning after the call.
+@test "the test's dotglob is as it was after the call, with GLOBIGNORE set or not" {
+	shopt -s dotglob
+	sbx_run true
+	assert_success
+	shopt -q dotglob
+	GLOBIGNORE='*.x'
+	shopt -u dotglob
+	sbx_run true
+	assert_success
+	run shopt -q dotglob
+	assert_failure
+	assert_equal "$GLOBIGNORE" '*.x'
+}
+
+# /proc/self/cwd leads wherever the process that follows it stands: the
+# test may stand elsewhere when it writes there.
+@test "a link through /proc/self is removed, wherever the test stands" {
+	mkdir "$SBX_HOSTDIR/elsewhere"
+	cd "$BATS_TEST_TMPDIR"
+	sbx_run sh -c 'ln -s /proc/self/cwd here; ln -s /proc/self/fd/0 in; ln -s /dev/stdout out'
+	assert_success
+	[ ! -L here ]
+	[ ! -L in ]
+	[ ! -L out ]
+}
+
+# A name deeper than PATH_MAX cannot be resolved or removed by name (and
+# readlink -m takes a link there for a missing name): the call fails.
+@test "a link the command hid past PATH_MAX fails the call" {
+	echo precious >"$SBX_HOSTDIR/host-file"
+	cd "$BATS_TEST_TMPDIR"
+	run sbx_run bash -c '
+		n=$(printf "%0250d" 0)
+		p8=$n; for i in $(seq 2 8); do p8=$p8/$n; done
+		p9=$p8/$n
+		mkdir -p "$p8" && (cd "$p8" && mkdir -p "$p9" && ln -s "$1" "$p9/evil")
+		ln -s "$p8" p
+		(cd "$p8" && ln -s "$p9/evil" q)
+		ln -s p/q x' sh "$SBX_HOSTDIR/host-file"
+	assert_failure
+	assert_output --partial "longer than PATH_MAX"
+	assert_output --partial "do not trust its files"
+}
+
 # With no link in sight, the FIFO alone must be seen and noted before the
 # call (the look by globs hands it to find).
 @test "the test's own FIFO, alone, is left alone" {
