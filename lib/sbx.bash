@@ -59,8 +59,10 @@
 #   device, inode, ctime and target.  First every directory there gets rwx
 #   for the test user back (the command can chmod what it made).  When a
 #   directory cannot be looked through or a name cannot be removed or is
-#   longer than PATH_MAX, the call fails.  A link through /proc/self leads
-#   out (where it leads depends on who follows it).  Any file there may still be a directory where a file
+#   longer than PATH_MAX, or links take over 10 s to follow, the call
+#   fails.  A link through /proc/self leads out (where it leads depends on
+#   who follows it).  sbx_run's own programs (find, readlink, rm, mkdir,
+#   timeout, sbx) come from PATH outside $BATS_TEST_TMPDIR.  Any file there may still be a directory where a file
 #   should be: check before reading ([ -f "$f" ] && [ ! -L "$f" ]).
 #
 #   RUN_FLAGS are those of `run' itself, first: `!', `-N' (expect status
@@ -106,6 +108,47 @@
 # temporary directories can be created there, while the rootfs is
 # read-only.
 
+# _sbx_run_need NAME...: the programs sbx_run itself runs outside any
+# sandbox (find, chmod, readlink, rm, mkdir, timeout, and sbx unless $SBX
+# names it), as absolute paths in the associative array _sbx_run_tool,
+# found in the directories of PATH the command cannot write: none under
+# $BATS_TEST_TMPDIR, none relative (the working directory may be there).
+# A test's stubs there (PATH=$BATS_TEST_TMPDIR/bin:$PATH) stay in the
+# command's PATH, but a find the command put among them is never run by
+# sbx_run.  Each is looked up when first needed, and again only when PATH,
+# $BATS_TEST_TMPDIR or $SBX change (the command cannot write where they
+# were found).  1, said, when one is missing.
+_sbx_run_need() {
+	local key=$PATH$'\n'$BATS_TEST_TMPDIR$'\n'${SBX-} rest dir name path
+	local -a dirs=()
+	if [[ ${_sbx_run_tools_for-} != "$key" ]]; then
+		declare -gA _sbx_run_tool=()
+		_sbx_run_tools_for=$key
+	fi
+	for name; do
+		[[ -z ${_sbx_run_tool[$name]-} ]] || continue
+		path=
+		[[ $name == sbx ]] && path=${SBX:-}
+		if [[ -z $path && ${#dirs[@]} == 0 ]]; then
+			rest=${PATH-}:
+			while [[ -n $rest ]]; do
+				dir=${rest%%:*}
+				rest=${rest#*:}
+				[[ $dir == /* && $dir != "$BATS_TEST_TMPDIR" && $dir != "${BATS_TEST_TMPDIR%/}"/* ]] && dirs+=("$dir")
+			done
+		fi
+		for dir in "${dirs[@]}"; do
+			[[ -z $path ]] || break
+			[[ -x $dir/$name && -f $dir/$name ]] && path=$dir/$name
+		done
+		if [[ -z $path ]]; then
+			echo "sbx_run: $name: not found in PATH outside \$BATS_TEST_TMPDIR" >&2
+			return 1
+		fi
+		_sbx_run_tool[$name]=$path
+	done
+}
+
 # _sbx_run_dir: a new directory $BATS_TEST_TMPDIR/sbx.N, N one more than
 # the last call's, in sbx_dir.  mkdir, not mkdir -p: never one that exists.
 _sbx_run_dir() {
@@ -114,7 +157,7 @@ _sbx_run_dir() {
 		n=$((n + 1))
 	done
 	sbx_dir=$BATS_TEST_TMPDIR/sbx.$n
-	mkdir "$sbx_dir" || return 2
+	"${_sbx_run_tool[mkdir]}" "$sbx_dir" || return 2
 	export sbx_dir
 }
 
@@ -217,11 +260,12 @@ _sbx_run_odd() {
 	local key path lastpipe='' ended='' status
 	if [[ ${2-} == after ]]; then
 		_sbx_run_none_odd after && return 0
+		_sbx_run_need find chmod || return 1
 		# a pipe into this shell (lastpipe), for find's status: wait on a
 		# process substitution loses it now and then (bash 5.2)
 		shopt -q lastpipe && lastpipe=1
 		shopt -s lastpipe
-		find -P "$BATS_TEST_TMPDIR" \( -type d ! -perm -u=rwx -exec chmod u+rwx -- {} \; -false \) -o \
+		"${_sbx_run_tool[find]}" -P "$BATS_TEST_TMPDIR" \( -type d ! -perm -u=rwx -exec "${_sbx_run_tool[chmod]}" u+rwx -- {} \; -false \) -o \
 			\( -type l -o -type p -o -type s \) -printf '%D %i %C@ %y %l\0%p\0' |
 			{
 				while IFS= read -r -d '' key && IFS= read -r -d '' path; do
@@ -237,9 +281,10 @@ _sbx_run_odd() {
 		return 1
 	fi
 	_sbx_run_none_odd && return 0
+	_sbx_run_need find || return 1
 	while IFS= read -r -d '' key && IFS= read -r -d '' path; do
 		_sbx_run_into["$path"]=$key
-	done < <(find -P "$BATS_TEST_TMPDIR" \( -type l -o -type p -o -type s \) -printf '%D %i %C@ %y %l\0%p\0' 2>/dev/null)
+	done < <("${_sbx_run_tool[find]}" -P "$BATS_TEST_TMPDIR" \( -type l -o -type p -o -type s \) -printf '%D %i %C@ %y %l\0%p\0' 2>/dev/null)
 }
 
 # _sbx_run_none_odd [after]: 0 when $BATS_TEST_TMPDIR, walked by globs in
@@ -311,6 +356,13 @@ _sbx_run_shown() {
 	fi
 }
 
+# _sbx_run_too_long PATH: PATH is PATH_MAX bytes or more (bytes, not the
+# characters of the test's locale).
+_sbx_run_too_long() {
+	local LC_ALL=C
+	((${#1} >= 4096))
+}
+
 # _sbx_run_aside PATH: remove PATH, a link, FIFO or socket the command
 # made (a renamed one would still be found by a glob or a walk of its
 # directory); 1 when it cannot be removed.
@@ -318,12 +370,20 @@ _sbx_run_aside() {
 	local path=$1 _sbx_run_name
 	_sbx_run_shown "$path"
 	aside[$path]=1
-	if rm -f -- "$path" && [[ ! -e $path && ! -L $path ]]; then
+	_sbx_run_need rm || return 1
+	if "${_sbx_run_tool[rm]}" -f -- "$path" && [[ ! -e $path && ! -L $path ]]; then
 		echo "sbx_run: $_sbx_run_name: made by the command inside, leads out of \$BATS_TEST_TMPDIR or is no plain file: removed" >&2
 		return 0
 	fi
 	echo "sbx_run: $_sbx_run_name: made by the command inside, leads out of \$BATS_TEST_TMPDIR or is no plain file, and could not be removed: do not use it" >&2
 	return 1
+}
+
+# _sbx_run_resolve SECONDS FLAG PATH...: readlink FLAG of each PATH, run
+# from / with no input and no errors, killed after SECONDS (in a subshell:
+# it execs).
+_sbx_run_resolve() {
+	cd / && exec "${_sbx_run_tool[timeout]}" -s KILL "$1" "${_sbx_run_tool[readlink]}" "$2" -- "${@:3}" </dev/null 2>/dev/null
 }
 
 # _sbx_run_quarantine BEFORE: remove what the command planted in
@@ -336,20 +396,20 @@ _sbx_run_quarantine() {
 	local -n _sbx_run_before=$1
 	local -A after=() aside=()
 	local -a links=() targets=() odd=()
-	local path type i rc=0 again=1 _sbx_run_name
+	local path type i rc=0 again=1 _sbx_run_name deadline=$((SECONDS + 10))
 	while ((again)); do
 		again=0 after=() links=() odd=()
 		_sbx_run_odd after after || return 1
 		for path in "${!after[@]}"; do
 			[[ -z ${aside[$path]-} && ${_sbx_run_before[$path]-} != "${after[$path]}" ]] || continue
-			if ((${#path} >= 4096)); then
+			if _sbx_run_too_long "$path"; then
 				# past PATH_MAX: no system call takes the name whole, so
 				# it can be neither resolved nor removed by it (and
 				# readlink -m takes such a link on the way for a missing
 				# name, not for the link it is)
 				aside[$path]=1
 				_sbx_run_shown "${path:0:160}"
-				echo "sbx_run: $_sbx_run_name...: made by the command inside, a name longer than PATH_MAX (${#path} bytes) that cannot be checked or removed: do not trust its files" >&2
+				echo "sbx_run: $_sbx_run_name...: made by the command inside, a name longer than PATH_MAX that cannot be checked or removed: do not trust its files" >&2
 				rc=1
 				continue
 			fi
@@ -360,16 +420,25 @@ _sbx_run_quarantine() {
 			esac
 		done
 		if ((${#links[@]})); then
+			_sbx_run_need readlink timeout || return 1
 			# one readlink for all, one each when one fails; from /, with
 			# no input or errors, so that a link through /proc/self
-			# (cwd, fd/N) leads where it would lead for any process
+			# (cwd, fd/N) leads where it would lead for any process; and
+			# within a deadline: readlink -m follows a chain of links
+			# with no bound, which the command can make take for ever
 			targets=()
-			mapfile -t -d '' targets < <(cd / && exec readlink -zm -- "${links[@]}" </dev/null 2>/dev/null)
-			if ((${#targets[@]} != ${#links[@]})); then
+			((SECONDS < deadline)) &&
+				mapfile -t -d '' targets < <(_sbx_run_resolve "$((deadline - SECONDS))" -zm "${links[@]}")
+			if ((SECONDS < deadline && ${#targets[@]} != ${#links[@]})); then
 				targets=()
 				for path in "${links[@]}"; do
-					targets+=("$(cd / && exec readlink -m -- "$path" </dev/null 2>/dev/null)")
+					((SECONDS < deadline)) || break
+					targets+=("$(_sbx_run_resolve "$((deadline - SECONDS))" -m "$path")")
 				done
+			fi
+			if ((SECONDS >= deadline)); then
+				echo "sbx_run: the links the command made in \$BATS_TEST_TMPDIR could not be followed within 10 s: do not trust its files" >&2
+				return 1
 			fi
 			for i in "${!links[@]}"; do
 				# (none, when readlink failed: out)
@@ -423,13 +492,14 @@ _sbx_run_prepare() {
 		return 2
 	fi
 	_sbx_run_split
+	_sbx_run_need mkdir sbx || return 2
 	_sbx_run_dir || return 2
 	_sbx_run_mounts || return 2
 	read -r -a names <<<"${SBX_RUN_KEEP_ENV:-}"
 	for name in "${names[@]}"; do
 		keep+=(--keep-env "$name")
 	done
-	cmd=("${SBX:-sbx}" --policy default --policy ci-env
+	cmd=("${_sbx_run_tool[sbx]}" --policy default --policy ci-env
 		"${_sbx_run_binds[@]}" --chdir "$_sbx_run_chdir" "${keep[@]}"
 		"${_sbx_run_opts[@]}" "${sbx_opts[@]}" -- "$@")
 	_sbx_run_odd before

@@ -311,12 +311,59 @@ run_sample() {
 	assert_equal "$(cat "$SBX_HOSTDIR/host-file")" precious
 }
 
+# A test's stubs in $BATS_TEST_TMPDIR/bin, first in PATH, are the
+# command's to rewrite: sbx_run's own find, readlink, rm and mkdir, which
+# run outside the sandbox, are never taken from there.
+@test "a find or mkdir the command put in the test's PATH is not run by sbx_run" {
+	cd "$BATS_TEST_TMPDIR"
+	mkdir bin
+	export PATH=$BATS_TEST_TMPDIR/bin:$PATH
+	sbx_run sh -c 'for t in find readlink rm mkdir timeout sbx chmod; do
+		printf "#!/bin/sh\ntouch \"%s/ran-\$(basename \$0)\"\n" "$1" >bin/$t; chmod +x bin/$t; done
+		ln -s "$1" out' sh "$SBX_HOSTDIR"
+	assert_success
+	[ ! -L out ]
+	sbx_run true
+	assert_success
+	run ls "$SBX_HOSTDIR"
+	refute_output --partial ran-
+}
+
+# readlink -m follows a chain with no bound: each link here doubles its
+# work (the kernel gives up after 40 links), so it would run for ever.
+@test "a chain of links made to take readlink for ever fails the call within seconds" {
+	cd "$BATS_TEST_TMPDIR"
+	SECONDS=0
+	run sbx_run sh -c 'mkdir d; ln -s d a40; i=39; while [ $i -gt 0 ]; do ln -s a$((i + 1))/../a$((i + 1)) a$i; i=$((i - 1)); done'
+	assert_failure
+	assert_output --partial "could not be followed within 10 s"
+	((SECONDS < 30))
+}
+
+# In a UTF-8 locale ${#path} counts characters: the bound is in bytes.
+@test "a link hidden past PATH_MAX behind multibyte names fails the call in a UTF-8 locale" {
+	echo precious >"$SBX_HOSTDIR/host-file"
+	cd "$BATS_TEST_TMPDIR"
+	export LC_ALL=C.UTF-8
+	local e=$'\xc3\xa9' n= i
+	for i in $(seq 125); do n=$n$e; done
+	run sbx_run bash -c '
+		n=$2; p8=$n; for i in $(seq 2 8); do p8=$p8/$n; done; p9=$p8/$n
+		mkdir -p "$p8" && (cd "$p8" && mkdir -p "$p9" && ln -s "$1" "$p9/evil")
+		ln -s "$p8" p
+		(cd "$p8" && ln -s "$p9/evil" q)
+		ln -s p/q x' sh "$SBX_HOSTDIR/host-file" "$n"
+	assert_failure
+	assert_output --partial "longer than PATH_MAX"
+}
+
 @test "sbx_run fails when it cannot look through \$BATS_TEST_TMPDIR" {
-	mkdir "$BATS_TEST_TMPDIR/bin"
-	printf '%s\n' '#!/bin/sh' 'echo "find: a directory: Permission denied" >&2; exit 1' >"$BATS_TEST_TMPDIR/bin/find"
-	chmod +x "$BATS_TEST_TMPDIR/bin/find"
+	# (a find outside $BATS_TEST_TMPDIR: one in it is never sbx_run's)
+	mkdir "$SBX_HOSTDIR/bin"
+	printf '%s\n' '#!/bin/sh' 'echo "find: a directory: Permission denied" >&2; exit 1' >"$SBX_HOSTDIR/bin/find"
+	chmod +x "$SBX_HOSTDIR/bin/find"
 	# a FIFO the command leaves, so that the look is find's, not globs'
-	PATH=$BATS_TEST_TMPDIR/bin:$PATH run sbx_run mkfifo "$BATS_TEST_TMPDIR/pipe"
+	PATH=$SBX_HOSTDIR/bin:$PATH run sbx_run mkfifo "$BATS_TEST_TMPDIR/pipe"
 	assert_failure
 	assert_line --partial "sbx_run: could not look through $BATS_TEST_TMPDIR"
 }
