@@ -62,8 +62,9 @@
 #   longer than PATH_MAX, or links take over 10 s to follow, the call
 #   fails.  A link through /proc/self leads out (where it leads depends on
 #   who follows it).  sbx_run's own programs (find, readlink, rm, mkdir,
-#   timeout, sbx) come from PATH outside $BATS_TEST_TMPDIR.  Any file there may still be a directory where a file
-#   should be: check before reading ([ -f "$f" ] && [ ! -L "$f" ]).
+#   timeout, sbx) come from PATH outside $BATS_TEST_TMPDIR.  Any file there
+#   may still be a directory where a file should be: check before reading
+#   ([ -f "$f" ] && [ ! -L "$f" ]).
 #
 #   RUN_FLAGS are those of `run' itself, first: `!', `-N' (expect status
 #   N), --separate-stderr, --keep-empty-lines (they need
@@ -134,7 +135,7 @@ _sbx_run_need() {
 			while [[ -n $rest ]]; do
 				dir=${rest%%:*}
 				rest=${rest#*:}
-				[[ $dir == /* && $dir != "$BATS_TEST_TMPDIR" && $dir != "${BATS_TEST_TMPDIR%/}"/* ]] && dirs+=("$dir")
+				[[ $dir == /* ]] && ! _sbx_run_under "$dir" "$BATS_TEST_TMPDIR" && dirs+=("$dir")
 			done
 		fi
 		for dir in "${dirs[@]}"; do
